@@ -1,0 +1,270 @@
+"""The subgraph application factory: Starlette + a Strawberry federation schema.
+
+Every subgraph is built the same way, so they share limits, error codes, health checks,
+metrics, request ids and per-request DataLoaders.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+import strawberry
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.dataloader import DataLoader
+
+from shopgraph.auth.principal import ANONYMOUS, Principal
+from shopgraph.errors import Unauthenticated
+from shopgraph.logging import bind_context, clear_context, get_logger
+from shopgraph.settings import Settings
+
+log = get_logger(__name__)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+Hook = Callable[[], Awaitable[None]]
+
+
+class PrincipalSource(Protocol):
+    async def principal_from_header(self, value: str | None) -> Principal: ...
+
+
+@dataclass
+class RequestContext:
+    """What resolvers see as ``info.context``: one per request."""
+
+    request: Request | WebSocket
+    principal: Principal
+    request_id: str
+    settings: Settings
+    extra: dict[str, Any] = field(default_factory=dict)
+    _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    def loader(
+        self, name: str, load: Callable[[list[K]], Awaitable[Sequence[V]]]
+    ) -> DataLoader[K, V]:
+        """The request's DataLoader called ``name``, created on first use."""
+        existing = self._loaders.get(name)
+        if existing is None:
+            existing = DataLoader(load_fn=load)
+            self._loaders[name] = existing
+        return existing
+
+    @property
+    def authorization(self) -> str | None:
+        return self.request.headers.get("authorization")
+
+
+ContextBuilder = Callable[[RequestContext], Awaitable[RequestContext] | RequestContext]
+
+
+class SubgraphGraphQL(GraphQL[RequestContext, None]):
+    def __init__(
+        self,
+        schema: strawberry.federation.Schema,
+        *,
+        settings: Settings,
+        build_context: ContextBuilder | None,
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=None if settings.is_production else "graphiql",
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+        self.build_context = build_context
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> RequestContext:
+        ctx = RequestContext(
+            request=request,
+            principal=request.scope.get("shopgraph.principal", ANONYMOUS),
+            request_id=request.scope.get("shopgraph.request_id", ""),
+            settings=self.settings,
+        )
+        if self.build_context is not None:
+            built = self.build_context(ctx)
+            ctx = built if isinstance(built, RequestContext) else await built
+        return ctx
+
+
+class Authentication:
+    """Verifies the bearer token before GraphQL runs.
+
+    An invalid token fails the whole request with 401 and ``UNAUTHENTICATED`` (as Apollo
+    Router's JWT plugin does) rather than silently serving it as anonymous: a storefront
+    with an expired token should learn it and refresh.
+    """
+
+    def __init__(self, app: ASGIApp, principals: PrincipalSource) -> None:
+        self.app = app
+        self.principals = principals
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            header = Request(scope).headers.get("authorization")
+            try:
+                scope["shopgraph.principal"] = await self.principals.principal_from_header(header)
+            except Unauthenticated as exc:
+                body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
+                await JSONResponse(body, status_code=401)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class RequestIdMiddleware:
+    """Takes or makes ``X-Request-ID``, binds it and the trace id to the logs."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        request_id = headers.get("x-request-id") or uuid.uuid4().hex
+        traceparent = headers.get("traceparent", "")
+        trace_id = traceparent.split("-")[1] if traceparent.count("-") >= 3 else request_id
+        scope["shopgraph.request_id"] = request_id
+        clear_context()
+        bind_context(service=self.service, request_id=request_id, trace_id=trace_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", request_id.encode("latin-1")),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class Metrics:
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "shopgraph_http_requests_total",
+            "HTTP requests served",
+            ["service", "path", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "shopgraph_http_request_seconds",
+            "HTTP request latency",
+            ["service", "path"],
+            registry=self.registry,
+        )
+        self.service = service
+
+    async def endpoint(self, _request: Request) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class MetricsMiddleware:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        status = 500
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            service = self.metrics.service
+            self.metrics.latency.labels(service, path).observe(time.perf_counter() - started)
+            self.metrics.requests.labels(service, path, str(status)).inc()
+
+
+def create_subgraph_app(
+    *,
+    service: str,
+    settings: Settings,
+    schema: strawberry.federation.Schema,
+    principals: PrincipalSource,
+    build_context: ContextBuilder | None = None,
+    on_startup: Sequence[Hook] = (),
+    on_shutdown: Sequence[Hook] = (),
+    readiness: Sequence[Hook] = (),
+    routes: Sequence[BaseRoute] = (),
+) -> Starlette:
+    """A subgraph as an ASGI app: ``/graphql`` (HTTP, WebSocket, GraphiQL outside
+    production), ``/healthz`` (process up), ``/readyz`` (dependencies answer), ``/metrics``."""
+    graphql_app = SubgraphGraphQL(schema, settings=settings, build_context=build_context)
+    authenticated = Authentication(graphql_app, principals)
+    metrics = Metrics(service)
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"status": "ok", "service": service})
+
+    async def readyz(_request: Request) -> Response:
+        failures: dict[str, str] = {}
+        for check in readiness:
+            try:
+                await check()
+            except Exception as exc:  # a readiness probe reports, it does not raise
+                failures[getattr(check, "__name__", "check")] = repr(exc)
+        if failures:
+            return JSONResponse({"status": "unavailable", "failures": failures}, 503)
+        return JSONResponse({"status": "ready", "service": service})
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        for hook in on_startup:
+            await hook()
+        log.info("service_started", service=service)
+        try:
+            yield
+        finally:
+            for hook in on_shutdown:
+                await hook()
+            log.info("service_stopped", service=service)
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", authenticated, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics.endpoint),
+            *routes,
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware, service=service),
+            Middleware(MetricsMiddleware, metrics=metrics),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.state.settings = settings
+    return app

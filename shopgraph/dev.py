@@ -1,0 +1,72 @@
+"""The whole platform in one process: what ``make dev`` runs.
+
+Every subgraph gets its own uvicorn server on its own port, every worker group runs as a
+background loop, all on one event loop, so the in-process bus and store (``memory://``) are
+shared by all of them exactly as Kafka and Redis would be.
+"""
+
+from __future__ import annotations
+
+from shopgraph.db import Database
+from shopgraph.logging import get_logger
+from shopgraph.migrations import has_migrations, migrate
+from shopgraph.runner import Background, Served, run_together
+from shopgraph.services import app_factory, available_services, seeder
+from shopgraph.settings import Settings
+
+log = get_logger(__name__)
+
+
+class SeedError(RuntimeError):
+    """The admin or demo data could not be seeded (e.g. a weak admin password)."""
+
+
+async def create_admin(settings: Settings) -> None:
+    from subgraphs.users.seed import seed_admin
+
+    db = Database(settings.database_url_for("users"), pool_size=2)
+    try:
+        await seed_admin(settings, db)
+    except ValueError as exc:
+        raise SeedError(str(exc)) from exc
+    finally:
+        await db.dispose()
+
+
+async def seed_all(settings: Settings) -> None:
+    for service in available_services():
+        seed = seeder(service)
+        if seed is not None:
+            await seed(settings)
+            log.info("seeded", service=service)
+
+
+def worker_background(settings: Settings, group: str) -> Background:
+    from workers.groups import build_runtime
+
+    runtime = build_runtime(settings, group)
+    return Background(name=f"worker:{group}", run=runtime.run, stop=runtime.stop)
+
+
+def all_worker_backgrounds(settings: Settings) -> list[Background]:
+    from workers.groups import group_names
+
+    return [worker_background(settings, name) for name in group_names()]
+
+
+async def run(settings: Settings) -> None:
+    services = available_services()
+    for service in services:
+        if has_migrations(service):
+            await migrate(service, settings.database_url_for(service))
+    await seed_all(settings)
+    served = [
+        Served(service, app_factory(service)(settings), settings.host, settings.port_for(service))
+        for service in services
+    ]
+    log.info(
+        "dev_platform",
+        graphiql={s.name: f"http://{s.host}:{s.port}/graphql" for s in served},
+        admin_email=settings.admin_email,
+    )
+    await run_together(served, all_worker_backgrounds(settings))

@@ -1,0 +1,151 @@
+"""Strawberry extensions every ShopGraph schema runs with.
+
+The limit rules are built once per schema: Strawberry's validation cache is keyed by the
+tuple of rule classes, and the stock limiters create a new class per instance, which would
+make every request a cache miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from graphql import ASTValidationRule, GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+
+import strawberry
+from shopgraph.errors import ShopGraphError
+from shopgraph.logging import get_logger
+from shopgraph.settings import Settings
+
+log = get_logger(__name__)
+
+INTERNAL_MESSAGE = "Internal server error"
+# The newest Federation version the public composers (Apollo, The Guild) all accept.
+FEDERATION_VERSION = "2.9"
+
+
+class StaticValidationRules(SchemaExtension):
+    """Adds rule classes built once, so the validation cache stays effective."""
+
+    def __init__(self, rules: tuple[type[ASTValidationRule], ...]) -> None:
+        self.rules = rules
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.validation_rules = (
+            *self.execution_context.validation_rules,
+            *self.rules,
+        )
+        yield
+
+
+def _classify(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    extensions = dict(error.extensions or {})
+    if isinstance(original, ShopGraphError):
+        extensions["code"] = original.code
+        return GraphQLError(
+            original.message, error.nodes, error.source, error.positions, error.path,
+            extensions=extensions,
+        )
+    if original is None:
+        # Raised by graphql-core itself: syntax, validation, variable coercion.
+        if "code" not in extensions:
+            extensions["code"] = (
+                "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error")
+                else "GRAPHQL_VALIDATION_FAILED" if error.path is None
+                else "BAD_USER_INPUT"
+            )
+        return GraphQLError(
+            error.message, error.nodes, error.source, error.positions, error.path,
+            extensions=extensions,
+        )
+    log.error(
+        "unexpected_error",
+        path=error.path,
+        error=repr(original),
+        exc_info=(type(original), original, original.__traceback__),
+    )
+    return GraphQLError(
+        INTERNAL_MESSAGE, error.nodes, error.source, error.positions, error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR"},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives every error a stable ``extensions.code`` and masks unexpected ones."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            result.errors = [_classify(error) for error in errors]
+
+
+def standard_extensions(
+    *,
+    max_depth: int,
+    max_aliases: int,
+    max_tokens: int,
+    introspection: bool = True,
+) -> Sequence[Callable[[], SchemaExtension]]:
+    """Extension factories for a schema; rules are created here, once."""
+    rules: list[type[ASTValidationRule]] = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    frozen = tuple(rules)
+
+    def limits() -> SchemaExtension:
+        return StaticValidationRules(frozen)
+
+    def tokens() -> SchemaExtension:
+        return MaxTokensLimiter(max_token_count=max_tokens)
+
+    def parser_cache() -> SchemaExtension:
+        return ParserCache(maxsize=1024)
+
+    def validation_cache() -> SchemaExtension:
+        return ValidationCache(maxsize=1024)
+
+    return [ErrorCodes, tokens, parser_cache, limits, validation_cache]
+
+
+def field_error_codes(errors: list[dict[str, Any]]) -> list[str]:
+    """Codes of a response's errors, for logs and tests."""
+    return [str(e.get("extensions", {}).get("code")) for e in errors]
+
+
+def federation_schema(
+    settings: Settings,
+    *,
+    query: type,
+    mutation: type | None = None,
+    subscription: type | None = None,
+    types: Sequence[type] = (),
+) -> strawberry.federation.Schema:
+    """A Federation v2 subgraph schema with ShopGraph's limits and error codes."""
+    return strawberry.federation.Schema(
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
+        types=list(types),
+        extensions=standard_extensions(
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            introspection=not settings.is_production,
+        ),
+        federation_version=FEDERATION_VERSION,
+    )

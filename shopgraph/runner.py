@@ -1,0 +1,106 @@
+"""Runs several ASGI apps and background loops in one process and one event loop.
+
+``make dev`` uses this to serve every subgraph (one uvicorn server per port), the router and
+the workers together, so the in-process bus and store are shared. Ctrl-C or SIGTERM stops
+every piece: servers drain, background tasks are cancelled after their ``stop``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Awaitable, Callable, Generator, Sequence
+from dataclasses import dataclass
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from shopgraph.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class _QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to :func:`run_together`."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+@dataclass(frozen=True)
+class Served:
+    name: str
+    app: ASGIApp
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class Background:
+    """A long-running loop: ``run`` until ``stop`` is awaited."""
+
+    name: str
+    run: Callable[[], Awaitable[None]]
+    stop: Callable[[], Awaitable[None]]
+
+
+async def run_together(
+    served: Sequence[Served],
+    background: Sequence[Background] = (),
+    *,
+    ready: asyncio.Event | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Serve every app and run every loop until a signal or ``stop`` is set."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+    servers = [
+        _QuietServer(
+            uvicorn.Config(
+                item.app, host=item.host, port=item.port, log_config=None,
+                lifespan="on", ws="websockets-sansio", timeout_graceful_shutdown=5,
+            )
+        )
+        for item in served
+    ]
+    server_tasks = [
+        asyncio.create_task(server.serve(), name=f"serve:{item.name}")
+        for server, item in zip(servers, served, strict=True)
+    ]
+    while not all(server.started for server in servers):
+        crashed = [task for task in server_tasks if task.done()]
+        if crashed:
+            stop.set()
+            break
+        await asyncio.sleep(0.05)
+    loop_tasks = [asyncio.create_task(item.run(), name=item.name) for item in background]
+    if not stop.is_set():
+        log.info("all_started", servers=[f"{s.name}:{s.port}" for s in served])
+        if ready is not None:
+            ready.set()
+
+    waiter = asyncio.create_task(stop.wait())
+    await asyncio.wait([waiter, *server_tasks, *loop_tasks], return_when=asyncio.FIRST_COMPLETED)
+    log.info("stopping")
+    for item in background:
+        with contextlib.suppress(Exception):
+            await item.stop()
+    for server in servers:
+        server.should_exit = True
+    await asyncio.gather(*server_tasks, return_exceptions=True)
+    for task in loop_tasks:
+        task.cancel()
+    await asyncio.gather(*loop_tasks, return_exceptions=True)
+    waiter.cancel()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(sig)
+    for task in server_tasks:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            raise RuntimeError(f"{task.get_name()} failed") from task.exception()

@@ -1,0 +1,139 @@
+"""Typed settings read from the environment (prefix ``SHOPGRAPH_``).
+
+Every adapter is chosen by URL: ``sqlite+aiosqlite://`` or ``postgresql+asyncpg://`` for the
+database, ``memory://`` or ``kafka://`` for the event bus, ``memory://`` or ``redis://`` for
+the key-value store. A bad value stops start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES: tuple[str, ...] = (
+    "users",
+    "products",
+    "inventory",
+    "carts",
+    "orders",
+    "payments",
+    "reviews",
+    "search",
+)
+
+DEFAULT_PORTS: dict[str, int] = {name: 4001 + i for i, name in enumerate(SERVICES)}
+
+
+class Environment(StrEnum):
+    DEV = "dev"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class SettingsError(RuntimeError):
+    """Raised when the environment holds a value ShopGraph cannot start with."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHOPGRAPH_", extra="ignore", frozen=True)
+
+    environment: Environment = Environment.DEV
+    host: str = "127.0.0.1"
+    data_dir: Path = Path("var")
+
+    # ``{service}`` is replaced by the service name: one database per service.
+    database_url: str = "sqlite+aiosqlite:///{data_dir}/{service}.db"
+    bus_url: str = "memory://"
+    kv_url: str = "memory://"
+    search_url: str = "sql://"
+
+    jwt_issuer: str = "shopgraph-users"
+    jwt_audience: str = "shopgraph"
+    jwt_private_key_file: Path | None = None
+    jwks_url: str | None = None
+    access_token_ttl_seconds: int = Field(default=15 * 60, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, gt=0)
+    service_token_secret: str = "dev-only-internal-service-secret-change-me"
+
+    admin_email: str = "admin@shopgraph.dev"
+    admin_password: str = "shopgraph-admin"
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    max_query_depth: int = Field(default=12, gt=0)
+    max_aliases: int = Field(default=30, gt=0)
+    max_tokens: int = Field(default=2000, gt=0)
+
+    outbox_poll_seconds: float = Field(default=0.2, gt=0)
+    consumer_max_attempts: int = Field(default=5, gt=0)
+
+    ports: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PORTS))
+    # Where each subgraph is reached by the others (compose: http://users:4001/graphql).
+    service_urls: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("bus_url")
+    @classmethod
+    def _known_bus(cls, value: str) -> str:
+        if not value.startswith(("memory://", "kafka://")):
+            raise ValueError("must be memory:// or kafka://host:port[,host:port]")
+        return value
+
+    @field_validator("kv_url")
+    @classmethod
+    def _known_kv(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("must be memory:// or redis://host:port/db")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return upper
+
+    def database_url_for(self, service: str) -> str:
+        return self.database_url.format(service=service, data_dir=self.data_dir)
+
+    def port_for(self, service: str) -> int:
+        return self.ports[service]
+
+    def url_for(self, service: str) -> str:
+        if service in self.service_urls:
+            return self.service_urls[service]
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port_for(service)}/graphql"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @cached_property
+    def kafka_bootstrap(self) -> str:
+        return self.bus_url.removeprefix("kafka://").rstrip("/")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment; raise :class:`SettingsError` naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            problems.append(f"SHOPGRAPH_{field.upper()}: {error['msg']}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None

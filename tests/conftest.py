@@ -1,0 +1,94 @@
+"""Fixtures shared by every test: the two adapter columns of DESIGN.md §3.
+
+Integration tests take ``database_url``, ``bus_url`` or ``kv_url`` and run once per column:
+embedded (SQLite, in-process bus, in-process store) and real (PostgreSQL, Kafka, Redis at
+the URLs ``make test`` exports). Outside ``make test`` the real column is skipped when its
+URL is unset; under ``make test`` (SHOPGRAPH_REQUIRE_REAL_SERVICES=1) a missing one fails.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+REAL_URL_VARS = {
+    "postgres": "SHOPGRAPH_TEST_POSTGRES_URL",
+    "kafka": "SHOPGRAPH_TEST_KAFKA_URL",
+    "redis": "SHOPGRAPH_TEST_REDIS_URL",
+    "elasticsearch": "SHOPGRAPH_TEST_ELASTICSEARCH_URL",
+}
+
+
+def real_service_url(name: str) -> str:
+    """The URL of a real service, or skip/fail as the module docstring says."""
+    url = os.environ.get(REAL_URL_VARS[name])
+    if url:
+        return url
+    if os.environ.get("SHOPGRAPH_REQUIRE_REAL_SERVICES") == "1":
+        pytest.fail(f"{REAL_URL_VARS[name]} is not set: run the tests with `make test`")
+    pytest.skip(f"{REAL_URL_VARS[name]} unset (make test starts {name})")
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
+async def create_postgres_database(admin_url: str, name: str) -> str:
+    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_postgres_database(admin_url: str, name: str) -> None:
+    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database for one test, on each column."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    admin_url = real_service_url("postgres")
+    name = unique_name("sgtest")
+    url = await create_postgres_database(admin_url, name)
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(admin_url, name)
+
+
+@pytest.fixture(params=["memory", "kafka"])
+def bus_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An event bus URL; the in-process one is private to the test."""
+    if request.param == "memory":
+        yield f"memory://{unique_name('bus')}"
+    else:
+        yield real_service_url("kafka")
+
+
+@pytest.fixture(params=["memory", "redis"])
+def kv_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A key-value store URL; the in-process one is private to the test."""
+    if request.param == "memory":
+        yield f"memory://{unique_name('kv')}"
+    else:
+        yield real_service_url("redis")
+
+
+@pytest.fixture
+def topic() -> str:
+    """A topic name no other test uses, so Kafka runs stay independent."""
+    return unique_name("test_topic")

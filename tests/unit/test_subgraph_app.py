@@ -1,0 +1,167 @@
+"""The subgraph app factory: health, metrics, request ids, limits, error codes, auth."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import strawberry
+from strawberry.extensions.validation_cache import _get_validate_cache
+
+from shopgraph.app import RequestContext, create_subgraph_app
+from shopgraph.auth.principal import ANONYMOUS, Principal
+from shopgraph.errors import NotFound, Unauthenticated
+from shopgraph.graphql import federation_schema
+from shopgraph.settings import load_settings
+
+
+class FakePrincipals:
+    async def principal_from_header(self, value: str | None) -> Principal:
+        if value is None:
+            return ANONYMOUS
+        if value == "Bearer good":
+            return Principal(subject="u1", roles=("CUSTOMER",), scopes=(), kind="user")
+        raise Unauthenticated("token expired")
+
+
+@strawberry.type
+class Node:
+    @strawberry.field
+    def child(self) -> Node:
+        return Node()
+
+    @strawberry.field
+    def name(self) -> str:
+        return "n"
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def root(self) -> Node:
+        return Node()
+
+    @strawberry.field
+    def whoami(self, info: strawberry.Info[RequestContext, None]) -> str:
+        return info.context.principal.subject or "anonymous"
+
+    @strawberry.field
+    def boom(self) -> str:
+        raise RuntimeError("database password is hunter2")
+
+    @strawberry.field
+    def missing(self) -> str:
+        raise NotFound("no such product")
+
+
+failing_checks: list[str] = []
+
+
+async def database_check() -> None:
+    if failing_checks:
+        raise ConnectionError("database down")
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    settings = load_settings(max_query_depth=5, max_aliases=3)
+    app = create_subgraph_app(
+        service="test",
+        settings=settings,
+        schema=federation_schema(settings, query=Query),
+        principals=FakePrincipals(),
+        readiness=[database_check],
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+async def gql(client: httpx.AsyncClient, query: str, **headers: str) -> httpx.Response:
+    return await client.post("/graphql", json={"query": query}, headers=headers)
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json()["status"] == "ok"
+    assert (await client.get("/readyz")).status_code == 200
+    failing_checks.append("db")
+    try:
+        response = await client.get("/readyz")
+        assert response.status_code == 503
+        assert "database down" in response.text
+    finally:
+        failing_checks.clear()
+
+
+async def test_metrics_count_requests(client: httpx.AsyncClient) -> None:
+    await gql(client, "{ whoami }")
+    text = (await client.get("/metrics")).text
+    assert 'shopgraph_http_requests_total{path="/graphql",service="test",status="200"}' in text
+
+
+async def test_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
+    given = await gql(client, "{ whoami }", **{"X-Request-ID": "abc123"})
+    assert given.headers["x-request-id"] == "abc123"
+    made = await gql(client, "{ whoami }")
+    assert len(made.headers["x-request-id"]) == 32
+
+
+async def test_depth_and_alias_limits(client: httpx.AsyncClient) -> None:
+    deep = "{ root { child { child { child { child { child { child { name } } } } } } } }"
+    body = (await gql(client, deep)).json()
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "depth" in body["errors"][0]["message"]
+    aliases = "{ a: whoami b: whoami c: whoami d: whoami }"
+    body = (await gql(client, aliases)).json()
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_limits_keep_the_validation_cache_effective(client: httpx.AsyncClient) -> None:
+    cache = _get_validate_cache(1024)
+    query = "{ root { name } whoami }"
+    await gql(client, query)
+    before = cache.cache_info()
+    for _ in range(3):
+        await gql(client, query)
+    after = cache.cache_info()
+    assert after.hits - before.hits == 3
+    assert after.misses == before.misses
+
+
+async def test_unexpected_errors_are_masked(client: httpx.AsyncClient) -> None:
+    body = (await gql(client, "{ boom }")).json()
+    error = body["errors"][0]
+    assert error["message"] == "Internal server error"
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "hunter2" not in str(body)
+
+
+async def test_shopgraph_errors_keep_message_and_code(client: httpx.AsyncClient) -> None:
+    body = (await gql(client, "{ missing }")).json()
+    assert body["errors"][0]["message"] == "no such product"
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_syntax_errors_have_a_code(client: httpx.AsyncClient) -> None:
+    body = (await gql(client, "{ whoami ")).json()
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+async def test_principal_reaches_resolvers(client: httpx.AsyncClient) -> None:
+    assert (await gql(client, "{ whoami }")).json()["data"]["whoami"] == "anonymous"
+    signed_in = await gql(client, "{ whoami }", Authorization="Bearer good")
+    assert signed_in.json()["data"]["whoami"] == "u1"
+
+
+async def test_bad_token_fails_the_request(client: httpx.AsyncClient) -> None:
+    response = await gql(client, "{ whoami }", Authorization="Bearer stale")
+    assert response.status_code == 401
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "expired" in error["message"]
+
+
+async def test_federation_service_sdl(client: httpx.AsyncClient) -> None:
+    body = (await gql(client, "{ _service { sdl } }")).json()
+    assert "@link" in body["data"]["_service"]["sdl"]
