@@ -15,7 +15,9 @@ from shopgraph.runner import Served, run_together
 from shopgraph.services import app_factory, available_services, require_service
 from shopgraph.settings import Settings, SettingsError, load_settings
 
-app = typer.Typer(help="ShopGraph: e-commerce backend as a GraphQL federation.", no_args_is_help=True)
+app = typer.Typer(
+    help="ShopGraph: e-commerce backend as a GraphQL federation.", no_args_is_help=True
+)
 log = get_logger("shopgraph.cli")
 
 
@@ -92,9 +94,7 @@ def seed() -> None:
 @app.command(name="create-admin")
 def create_admin(
     email: Annotated[str | None, typer.Option(help="default: SHOPGRAPH_ADMIN_EMAIL")] = None,
-    password: Annotated[
-        str | None, typer.Option(help="default: SHOPGRAPH_ADMIN_PASSWORD")
-    ] = None,
+    password: Annotated[str | None, typer.Option(help="default: SHOPGRAPH_ADMIN_PASSWORD")] = None,
 ) -> None:
     """Create (or reset the password of) a staff admin."""
     overrides = {k: v for k, v in {"admin_email": email, "admin_password": password}.items() if v}

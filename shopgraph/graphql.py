@@ -8,8 +8,9 @@ make every request a cache miss.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Final
 
+import strawberry
 from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
@@ -21,7 +22,6 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-import strawberry
 from shopgraph.errors import ShopGraphError
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
@@ -30,7 +30,7 @@ log = get_logger(__name__)
 
 INTERNAL_MESSAGE = "Internal server error"
 # The newest Federation version the public composers (Apollo, The Guild) all accept.
-FEDERATION_VERSION = "2.9"
+FEDERATION_VERSION: Final = "2.9"
 
 
 class StaticValidationRules(SchemaExtension):
@@ -53,19 +53,29 @@ def _classify(error: GraphQLError) -> GraphQLError:
     if isinstance(original, ShopGraphError):
         extensions["code"] = original.code
         return GraphQLError(
-            original.message, error.nodes, error.source, error.positions, error.path,
+            original.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
             extensions=extensions,
         )
     if original is None:
         # Raised by graphql-core itself: syntax, validation, variable coercion.
         if "code" not in extensions:
             extensions["code"] = (
-                "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error")
-                else "GRAPHQL_VALIDATION_FAILED" if error.path is None
+                "GRAPHQL_PARSE_FAILED"
+                if error.message.startswith("Syntax Error")
+                else "GRAPHQL_VALIDATION_FAILED"
+                if error.path is None
                 else "BAD_USER_INPUT"
             )
         return GraphQLError(
-            error.message, error.nodes, error.source, error.positions, error.path,
+            error.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
             extensions=extensions,
         )
     log.error(
@@ -75,7 +85,11 @@ def _classify(error: GraphQLError) -> GraphQLError:
         exc_info=(type(original), original, original.__traceback__),
     )
     return GraphQLError(
-        INTERNAL_MESSAGE, error.nodes, error.source, error.positions, error.path,
+        INTERNAL_MESSAGE,
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
         extensions={"code": "INTERNAL_SERVER_ERROR"},
     )
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -42,7 +43,7 @@ class Background:
     """A long-running loop: ``run`` until ``stop`` is awaited."""
 
     name: str
-    run: Callable[[], Awaitable[None]]
+    run: Callable[[], Coroutine[Any, Any, None]]
     stop: Callable[[], Awaitable[None]]
 
 
@@ -63,8 +64,13 @@ async def run_together(
     servers = [
         _QuietServer(
             uvicorn.Config(
-                item.app, host=item.host, port=item.port, log_config=None,
-                lifespan="on", ws="websockets-sansio", timeout_graceful_shutdown=5,
+                item.app,
+                host=item.host,
+                port=item.port,
+                log_config=None,
+                lifespan="on",
+                ws="websockets-sansio",
+                timeout_graceful_shutdown=5,
             )
         )
         for item in served
