@@ -1,0 +1,200 @@
+"""Apache Kafka adapter of the bus port (``kafka://host:9092[,host:9092][?option=value]``).
+
+Producer: ``acks="all"`` and idempotence on, so ``publish`` returns once the in-sync replicas
+have the event and retries never duplicate or reorder within a partition.
+Consumer: ``enable_auto_commit=False``, ``auto_offset_reset="earliest"``; the runtime commits
+exactly the offsets whose effects are committed.
+Topics are created on first use through the admin client with ``partitions`` partitions
+(default 3), so keyed order holds and a group can spread over a few members.
+
+URL options: ``partitions``, ``replication_factor`` and the consumer timeouts
+``session_timeout_ms``, ``heartbeat_interval_ms``, ``max_poll_interval_ms``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError, IllegalStateError
+
+from shopgraph.events.bus import DEFAULT_PARTITIONS, Delivery
+from shopgraph.events.envelope import Event
+from shopgraph.logging import get_logger
+
+log = get_logger(__name__)
+
+_TOPIC_ALREADY_EXISTS = 36
+_CONSUMER_OPTIONS = {"session_timeout_ms", "heartbeat_interval_ms", "max_poll_interval_ms"}
+
+
+class KafkaBus:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        *,
+        partitions: int = DEFAULT_PARTITIONS,
+        replication_factor: int = 1,
+        client_id: str = "shopgraph",
+        consumer_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.partitions = partitions
+        self.replication_factor = replication_factor
+        self.client_id = client_id
+        self.consumer_options = dict(consumer_options or {})
+        self._producer: AIOKafkaProducer | None = None
+        self._admin: AIOKafkaAdminClient | None = None
+        self._known_topics: set[str] = set()
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_url(cls, url: str) -> KafkaBus:
+        parts = urlsplit(url)
+        if parts.scheme != "kafka" or not parts.netloc:
+            raise ValueError(f"invalid Kafka URL {url!r}: expected kafka://host:port")
+        options = dict(parse_qsl(parts.query))
+        unknown = set(options) - _CONSUMER_OPTIONS - {"partitions", "replication_factor"}
+        if unknown:
+            raise ValueError(f"unknown Kafka URL options: {', '.join(sorted(unknown))}")
+        return cls(
+            parts.netloc,
+            partitions=int(options.pop("partitions", DEFAULT_PARTITIONS)),
+            replication_factor=int(options.pop("replication_factor", 1)),
+            consumer_options={k: int(v) for k, v in options.items()},
+        )
+
+    async def start(self) -> None:
+        async with self._lock:
+            if self._producer is not None:
+                return
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.bootstrap_servers,
+                client_id=self.client_id,
+                acks="all",
+                enable_idempotence=True,
+                linger_ms=2,
+            )
+            admin = AIOKafkaAdminClient(
+                bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-admin"
+            )
+            await producer.start()
+            try:
+                await admin.start()
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer, self._admin = producer, admin
+
+    async def stop(self) -> None:
+        async with self._lock:
+            producer, admin = self._producer, self._admin
+            self._producer = self._admin = None
+            if producer is not None:
+                await producer.stop()
+            if admin is not None:
+                await admin.close()
+
+    async def ensure_topics(self, topics: Sequence[str]) -> None:
+        """Create missing topics with ``partitions`` partitions (existing ones are kept)."""
+        missing = [t for t in dict.fromkeys(topics) if t not in self._known_topics]
+        if not missing:
+            return
+        await self.start()
+        assert self._admin is not None
+        new = [NewTopic(t, self.partitions, self.replication_factor) for t in missing]
+        response = await self._admin.create_topics(new)
+        for topic, code, *rest in response.topic_errors:
+            if code not in (0, _TOPIC_ALREADY_EXISTS):
+                message = rest[0] if rest else ""
+                raise RuntimeError(f"cannot create Kafka topic {topic!r}: error {code} {message}")
+        self._known_topics.update(missing)
+
+    async def publish(self, topic: str, event: Event) -> None:
+        await self.publish_raw(topic, event.key, event.to_bytes())
+
+    async def publish_many(self, messages: Sequence[tuple[str, Event]]) -> None:
+        if not messages:
+            return
+        producer = await self._ready_producer([topic for topic, _ in messages])
+        # Sends are queued in order (per-partition order holds with idempotence), then awaited.
+        acks = [
+            await producer.send(topic, value=event.to_bytes(), key=event.key)
+            for topic, event in messages
+        ]
+        await asyncio.gather(*acks)
+
+    async def publish_raw(self, topic: str, key: bytes | None, value: bytes) -> None:
+        """Publish bytes as they are (no envelope): tooling and tests of malformed input."""
+        producer = await self._ready_producer([topic])
+        await producer.send_and_wait(topic, value=value, key=key)
+
+    def consumer(self, topics: Sequence[str], group: str) -> KafkaConsumer:
+        return KafkaConsumer(self, tuple(topics), group)
+
+    async def _ready_producer(self, topics: Sequence[str]) -> AIOKafkaProducer:
+        await self.start()
+        await self.ensure_topics(topics)
+        assert self._producer is not None
+        return self._producer
+
+
+class KafkaConsumer:
+    """One member of a Kafka consumer group with manual offset commits."""
+
+    def __init__(self, bus: KafkaBus, topics: tuple[str, ...], group: str) -> None:
+        self.bus = bus
+        self.topics = topics
+        self.group = group
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def start(self) -> None:
+        if self._consumer is not None:
+            return
+        await self.bus.ensure_topics(self.topics)
+        consumer = AIOKafkaConsumer(
+            *self.topics,
+            bootstrap_servers=self.bus.bootstrap_servers,
+            client_id=f"{self.bus.client_id}-{self.group}",
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            **self.bus.consumer_options,
+        )
+        await consumer.start()
+        self._consumer = consumer
+
+    async def stop(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            await consumer.stop()
+
+    async def getmany(self, timeout: float, max_records: int) -> list[Delivery]:  # noqa: ASYNC109
+        if self._consumer is None:
+            raise RuntimeError("consumer is not started")
+        batches = await self._consumer.getmany(
+            timeout_ms=int(timeout * 1000), max_records=max_records
+        )
+        return [
+            Delivery.parse(tp.topic, tp.partition, r.offset, r.key, r.value or b"")
+            for tp, records in batches.items()
+            for r in records
+        ]
+
+    async def commit(self, deliveries: Sequence[Delivery]) -> None:
+        if self._consumer is None or not deliveries:
+            return
+        offsets: dict[TopicPartition, int] = {}
+        for d in deliveries:
+            tp = TopicPartition(d.topic, d.partition)
+            offsets[tp] = max(offsets.get(tp, 0), d.offset + 1)
+        try:
+            await self._consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as exc:
+            # The partitions moved to another member during a rebalance: it resumes from the
+            # last committed offset, and the inbox absorbs what is delivered twice.
+            log.warning("offset_commit_skipped", group=self.group, error=str(exc))

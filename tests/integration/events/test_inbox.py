@@ -1,0 +1,64 @@
+"""Inbox claims on both databases, including concurrent claims of one event."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from shopgraph.db import Database, new_metadata
+from shopgraph.events import claim, inbox_table, outbox_table
+
+pytestmark = pytest.mark.integration
+
+metadata = new_metadata()
+inbox = inbox_table(metadata)
+outbox = outbox_table(metadata)
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield database
+    await database.dispose()
+
+
+async def test_claim_is_true_once_per_consumer(db: Database) -> None:
+    event_id = str(uuid.uuid4())
+    async with db.transaction() as session:
+        assert await claim(session, inbox, "orders", event_id) is True
+        assert await claim(session, inbox, "orders", event_id) is False
+    async with db.transaction() as session:
+        assert await claim(session, inbox, "orders", event_id) is False
+        assert await claim(session, inbox, "carts", event_id) is True
+
+
+async def test_a_rolled_back_claim_does_not_count(db: Database) -> None:
+    event_id = str(uuid.uuid4())
+    with pytest.raises(Boom):
+        async with db.transaction() as session:
+            assert await claim(session, inbox, "orders", event_id)
+            raise Boom
+    async with db.transaction() as session:
+        assert await claim(session, inbox, "orders", event_id) is True
+
+
+async def test_concurrent_claims_of_one_event_succeed_exactly_once(db: Database) -> None:
+    event_id = str(uuid.uuid4())
+
+    async def attempt() -> bool:
+        async with db.transaction() as session:
+            first = await claim(session, inbox, "payments", event_id)
+            await asyncio.sleep(0.02)  # hold the transaction open: real overlap on PostgreSQL
+            return first
+
+    results = await asyncio.gather(*(attempt() for _ in range(8)))
+    assert sorted(results) == [False] * 7 + [True]

@@ -1,0 +1,91 @@
+"""Outbox writes and the relay on both columns."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from shopgraph.db import Database
+from shopgraph.events import Event, EventBus, OutboxRelay, add_to_outbox, bus_from_url
+from tests.integration.events.effects_app import metadata, outbox
+
+pytestmark = pytest.mark.integration
+
+COLUMNS = pytest.mark.parametrize(
+    ("database_url", "bus_url"),
+    [("sqlite", "memory"), ("postgres", "kafka")],
+    indirect=True,
+    ids=["sqlite+memory", "postgres+kafka"],
+)
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def bus(bus_url: str) -> AsyncIterator[EventBus]:
+    event_bus = bus_from_url(bus_url)
+    await event_bus.start()
+    yield event_bus
+    await event_bus.stop()
+
+
+@COLUMNS
+async def test_relay_loop_publishes_committed_rows_in_order_per_key(
+    db: Database, bus: EventBus, topic: str
+) -> None:
+    consumer = bus.consumer([topic], f"{topic}-reader")
+    await consumer.start()
+    relay = OutboxRelay(db, bus, outbox, poll_seconds=0.05, batch_size=7)
+    running = asyncio.create_task(relay.run())
+    sent: list[Event] = []
+    try:
+        for t in range(6):
+            events = [Event.new("Step", f"cart-{i % 3}", {"t": t, "i": i}) for i in range(5)]
+            try:
+                async with db.transaction() as session:
+                    for event in events:
+                        await add_to_outbox(session, outbox, topic, event)
+                    if t == 3:
+                        raise Boom
+            except Boom:
+                continue
+            sent += events
+            relay.wake()
+        received: list[Event] = []
+        async with asyncio.timeout(60):
+            while len(received) < len(sent):
+                batch = await consumer.getmany(0.5, 100)
+                received += [d.event for d in batch if d.event is not None]
+                await consumer.commit(batch)
+    finally:
+        await relay.stop()
+        await running
+        await consumer.stop()
+
+    assert sorted(e.id for e in received) == sorted(e.id for e in sent)
+    assert {e.id: e for e in received} == {e.id: e for e in sent}  # envelopes intact
+    order: dict[str, list[str]] = defaultdict(list)
+    for event in received:
+        order[event.aggregate_id].append(event.id)
+    for key, ids in order.items():
+        assert ids == [e.id for e in sent if e.aggregate_id == key]
+    async with db.session() as session:
+        unpublished = await session.scalars(
+            select(outbox.c.id).where(outbox.c.published_at.is_(None))
+        )
+        assert unpublished.all() == []

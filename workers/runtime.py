@@ -1,0 +1,264 @@
+"""The consumer runtime: one loop that feeds a consumer group's events to its handlers.
+
+For each delivery, in order:
+
+* malformed bytes go to ``<topic>.dlq`` (a ``DeadLetter`` event carrying the raw bytes and
+  the parse error);
+* an event type with no handler on that topic is skipped;
+* otherwise the handler runs; if it raises, it is retried with exponential backoff up to
+  ``max_attempts`` times in all, then the event goes to ``<topic>.dlq`` with the error text
+  and the group moves on.
+
+Offsets are committed after each batch, i.e. after the handlers' effects are committed: a
+crash redelivers the uncommitted part of the batch, which handlers absorb with their inbox
+(:func:`shopgraph.events.inbox.claim`). ``stop()`` is graceful: the current event finishes,
+the processed offsets are committed and the consumer leaves its group. Cancelling the task
+running :meth:`ConsumerRuntime.run` is treated like a crash: nothing more is committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+from structlog.contextvars import bound_contextvars
+
+from shopgraph.events.bus import Consumer, Delivery, EventBus, bus_from_url
+from shopgraph.events.dlq import dead_letter, dlq_topic
+from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.logging import get_logger
+from shopgraph.settings import Settings
+
+log = get_logger(__name__)
+
+
+@dataclass
+class RuntimeStats:
+    handled: int = 0
+    skipped: int = 0
+    retries: int = 0
+    dead_lettered: int = 0
+
+
+class ConsumerRuntime:
+    def __init__(
+        self,
+        bus: EventBus,
+        group: str,
+        topics: Sequence[str],
+        handlers: HandlerRegistry,
+        max_attempts: int = 5,
+        *,
+        backoff_seconds: float = 0.05,
+        max_backoff_seconds: float = 2.0,
+        batch_size: int = 100,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.bus = bus
+        self.group = group
+        self.topics = tuple(dict.fromkeys([*topics, *handlers.topics]))
+        self.handlers = handlers
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.stats = RuntimeStats()
+        self._stopping = asyncio.Event()
+        self._finished = asyncio.Event()
+        self._running = False
+
+    def request_stop(self) -> None:
+        """Ask the loop to stop after the current event (safe from a signal handler)."""
+        self._stopping.set()
+
+    async def stop(self) -> None:
+        """Stop gracefully and wait until the consumer has committed and left its group."""
+        self.request_stop()
+        if self._running:
+            await self._finished.wait()
+
+    async def run_forever(self) -> None:
+        """:meth:`run` with SIGTERM and SIGINT mapped to a graceful stop."""
+        loop = asyncio.get_running_loop()
+        installed: list[signal.Signals] = []
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.request_stop)
+                installed.append(sig)
+        try:
+            await self.run()
+        finally:
+            for sig in installed:
+                loop.remove_signal_handler(sig)
+
+    async def run(self) -> None:
+        """Consume until :meth:`stop` (or cancellation, which commits nothing more).
+
+        A stop requested before ``run()`` makes it return at once; a runtime runs once.
+        """
+        if self._running:
+            raise RuntimeError("this runtime is already running")
+        self._running = True
+        self._finished.clear()
+        consumer = self.bus.consumer(self.topics, self.group)
+        try:
+            await consumer.start()
+            log.info("consumer_started", group=self.group, topics=list(self.topics))
+            while not self._stopping.is_set():
+                deliveries = await consumer.getmany(self.poll_seconds, self.batch_size)
+                await self._process_batch(consumer, deliveries)
+        finally:
+            try:
+                await consumer.stop()
+            finally:
+                self._running = False
+                self._finished.set()
+                log.info("consumer_stopped", group=self.group)
+
+    async def _process_batch(self, consumer: Consumer, deliveries: list[Delivery]) -> None:
+        done: list[Delivery] = []
+        try:
+            for delivery in deliveries:
+                if self._stopping.is_set() or not await self._process(delivery):
+                    break
+                done.append(delivery)
+        except Exception:
+            await consumer.commit(done)  # keep what was applied; the failed one is redelivered
+            raise
+        await consumer.commit(done)
+
+    async def _process(self, delivery: Delivery) -> bool:
+        """Handle one delivery; False if a stop interrupted its retries (do not commit)."""
+        event = delivery.event
+        if event is None:
+            await self._dead_letter(delivery, f"MalformedEvent: {delivery.error}", attempts=0)
+            return True
+        handler = self.handlers.lookup(delivery.topic, event.type)
+        if handler is None:
+            self.stats.skipped += 1
+            log.debug("event_skipped", event_type=event.type, topic=delivery.topic)
+            return True
+        with bound_contextvars(
+            event_id=event.id, event_type=event.type, traceparent=event.traceparent
+        ):
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    await handler(event)
+                except Exception as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+                    log.warning(
+                        "handler_failed",
+                        group=self.group,
+                        attempt=attempt,
+                        max_attempts=self.max_attempts,
+                        error=error,
+                        exc_info=True,
+                    )
+                    if attempt == self.max_attempts:
+                        await self._dead_letter(delivery, error, attempts=attempt)
+                        return True
+                    self.stats.retries += 1
+                    if await self._interrupted_after(self._backoff(attempt)):
+                        return False
+                else:
+                    self.stats.handled += 1
+                    return True
+        return True  # pragma: no cover - the loop always returns
+
+    def _backoff(self, attempt: int) -> float:
+        return float(min(self.max_backoff_seconds, self.backoff_seconds * 2 ** (attempt - 1)))
+
+    async def _interrupted_after(self, seconds: float) -> bool:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        return self._stopping.is_set()
+
+    async def _dead_letter(self, delivery: Delivery, error: str, attempts: int) -> None:
+        letter = dead_letter(delivery, self.group, error, attempts)
+        await self.bus.publish(dlq_topic(delivery.topic), letter)
+        self.stats.dead_lettered += 1
+        log.error(
+            "event_dead_lettered",
+            group=self.group,
+            topic=delivery.topic,
+            partition=delivery.partition,
+            offset=delivery.offset,
+            dlq=dlq_topic(delivery.topic),
+            error=error,
+        )
+
+
+HandlerFactory = Callable[[Settings], AbstractAsyncContextManager[HandlerRegistry]]
+
+
+@dataclass(frozen=True)
+class WorkerGroup:
+    """A consumer group: its name (the Kafka group id), its topics and its handlers.
+
+    ``handlers(settings)`` is an async context manager yielding the group's
+    :class:`HandlerRegistry`; it opens what the handlers need (databases, clients) and closes
+    it when the worker stops. Services declare groups in ``subgraphs/<service>/handlers.py``
+    as ``WORKER_GROUPS`` (collected by :mod:`workers.groups`), or call
+    :func:`workers.register_group`.
+    """
+
+    name: str
+    topics: tuple[str, ...]
+    handlers: HandlerFactory
+    max_attempts: int | None = None  # None: settings.consumer_max_attempts
+
+    def build(self, settings: Settings, bus: EventBus | None = None) -> WorkerRuntime:
+        """A runtime for this group (nothing is opened until ``run()``)."""
+        return WorkerRuntime(self, settings, bus)
+
+
+class WorkerRuntime:
+    """Runs one :class:`WorkerGroup`: opens the bus and handlers, consumes until ``stop()``.
+
+    Signals are left to the caller (``shopgraph worker`` / ``make dev`` map SIGTERM and
+    SIGINT to ``stop()``). A bus passed in is shared and stays open; otherwise the runtime
+    opens ``settings.bus_url`` (``memory://`` buses are process-wide anyway) and closes it.
+    """
+
+    def __init__(self, group: WorkerGroup, settings: Settings, bus: EventBus | None = None):
+        self.group = group
+        self.settings = settings
+        self._bus = bus
+        self._consumer: ConsumerRuntime | None = None
+        self._stop_requested = False
+
+    @property
+    def stats(self) -> RuntimeStats | None:
+        return self._consumer.stats if self._consumer is not None else None
+
+    async def run(self) -> None:
+        own_bus = self._bus is None
+        bus = bus_from_url(self.settings.bus_url) if self._bus is None else self._bus
+        await bus.start()
+        try:
+            async with self.group.handlers(self.settings) as registry:
+                self._consumer = ConsumerRuntime(
+                    bus,
+                    self.group.name,
+                    self.group.topics,
+                    registry,
+                    max_attempts=self.group.max_attempts or self.settings.consumer_max_attempts,
+                )
+                if self._stop_requested:
+                    return
+                await self._consumer.run()
+        finally:
+            if own_bus:
+                await bus.stop()
+
+    async def stop(self) -> None:
+        self._stop_requested = True
+        if self._consumer is not None:
+            await self._consumer.stop()
