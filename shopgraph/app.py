@@ -25,9 +25,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.dataloader import DataLoader
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from shopgraph.auth.principal import ANONYMOUS, Principal
 from shopgraph.errors import Unauthenticated
+from shopgraph.graphql import classify_errors
 from shopgraph.logging import bind_context, clear_context, get_logger
 from shopgraph.settings import Settings
 
@@ -101,6 +104,13 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
             built = self.build_context(ctx)
             ctx = built if isinstance(built, RequestContext) else await built
         return ctx
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = classify_errors(result.errors)
+        return await super().process_result(request, result)
 
 
 class Authentication:

@@ -62,14 +62,15 @@ def _classify(error: GraphQLError) -> GraphQLError:
         )
     if original is None:
         # Raised by graphql-core itself: syntax, validation, variable coercion.
-        if "code" not in extensions:
-            extensions["code"] = (
-                "GRAPHQL_PARSE_FAILED"
-                if error.message.startswith("Syntax Error")
-                else "GRAPHQL_VALIDATION_FAILED"
-                if error.path is None
-                else "BAD_USER_INPUT"
-            )
+        if "code" in extensions:
+            return error
+        extensions["code"] = (
+            "GRAPHQL_PARSE_FAILED"
+            if error.message.startswith("Syntax Error")
+            else "GRAPHQL_VALIDATION_FAILED"
+            if error.path is None
+            else "BAD_USER_INPUT"
+        )
         return GraphQLError(
             error.message,
             error.nodes,
@@ -94,15 +95,21 @@ def _classify(error: GraphQLError) -> GraphQLError:
     )
 
 
+def classify_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Every error with a stable ``extensions.code``; unexpected ones masked. Idempotent."""
+    return [_classify(error) for error in errors]
+
+
 class ErrorCodes(SchemaExtension):
-    """Gives every error a stable ``extensions.code`` and masks unexpected ones."""
+    """Classifies execution errors. Parse and validation errors skip extensions' exit
+    hooks in Strawberry, so the HTTP view classifies those (``process_result``)."""
 
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if result is not None and errors:
-            result.errors = [_classify(error) for error in errors]
+            result.errors = classify_errors(errors)
 
 
 def standard_extensions(

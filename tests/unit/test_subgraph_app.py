@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,6 +14,7 @@ from shopgraph.app import RequestContext, create_subgraph_app
 from shopgraph.auth.principal import ANONYMOUS, Principal
 from shopgraph.errors import NotFound, Unauthenticated
 from shopgraph.graphql import federation_schema
+from shopgraph.logging import configure_logging, get_logger
 from shopgraph.settings import load_settings
 
 
@@ -23,6 +25,11 @@ class FakePrincipals:
         if value == "Bearer good":
             return Principal(subject="u1", roles=("CUSTOMER",), scopes=(), kind="user")
         raise Unauthenticated("token expired")
+
+
+@strawberry.federation.type(keys=["id"])
+class Product:
+    id: strawberry.ID
 
 
 @strawberry.type
@@ -39,12 +46,21 @@ class Node:
 @strawberry.type
 class Query:
     @strawberry.field
+    def product(self) -> Product:
+        return Product(id=strawberry.ID("p1"))
+
+    @strawberry.field
     def root(self) -> Node:
         return Node()
 
     @strawberry.field
     def whoami(self, info: strawberry.Info[RequestContext, None]) -> str:
         return info.context.principal.subject or "anonymous"
+
+    @strawberry.field
+    def logged(self) -> str:
+        get_logger("test").info("resolver_ran")
+        return "ok"
 
     @strawberry.field
     def boom(self) -> str:
@@ -164,4 +180,22 @@ async def test_bad_token_fails_the_request(client: httpx.AsyncClient) -> None:
 
 async def test_federation_service_sdl(client: httpx.AsyncClient) -> None:
     body = (await gql(client, "{ _service { sdl } }")).json()
-    assert "@link" in body["data"]["_service"]["sdl"]
+    sdl = body["data"]["_service"]["sdl"]
+    assert "federation/v2.9" in sdl
+    assert 'type Product @key(fields: "id")' in sdl
+
+
+async def test_logs_are_json_with_request_and_trace_ids(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO", json=True)
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    await gql(client, "{ logged }", **{"X-Request-ID": "req-42", "traceparent": traceparent})
+    lines = [
+        json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
+    ]
+    ran = [line for line in lines if line.get("event") == "resolver_ran"]
+    assert ran, lines
+    assert ran[0]["request_id"] == "req-42"
+    assert ran[0]["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert ran[0]["service"] == "test"
