@@ -1,0 +1,90 @@
+"""What one service process holds: its database, the bus, the key-value store, the token
+verifier and its outbox relay, created from settings and started/stopped together.
+
+Adapters are passed in (tests swap them) or chosen by URL; nothing is a module global.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table, text
+
+from shopgraph.auth.verify import TokenVerifier
+from shopgraph.db import Database
+from shopgraph.events.bus import EventBus, bus_from_url
+from shopgraph.events.outbox import OutboxRelay
+from shopgraph.kv import KeyValueStore, kv_from_url
+from shopgraph.logging import get_logger
+from shopgraph.settings import Settings
+
+log = get_logger(__name__)
+
+
+@dataclass
+class ServiceResources:
+    service: str
+    settings: Settings
+    db: Database
+    bus: EventBus
+    kv: KeyValueStore
+    principals: TokenVerifier
+    outbox: Table | None = None
+    relay: OutboxRelay | None = field(default=None, init=False)
+    _relay_task: asyncio.Task[None] | None = field(default=None, init=False)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        service: str,
+        *,
+        outbox: Table | None = None,
+        principals: TokenVerifier | None = None,
+    ) -> ServiceResources:
+        return cls(
+            service=service,
+            settings=settings,
+            db=Database(settings.database_url_for(service)),
+            bus=bus_from_url(settings.bus_url),
+            kv=kv_from_url(settings.kv_url),
+            principals=principals or TokenVerifier.from_settings(settings),
+            outbox=outbox,
+        )
+
+    async def start(self) -> None:
+        await self.bus.start()
+        if self.outbox is not None:
+            self.relay = OutboxRelay(
+                self.db, self.bus, self.outbox, poll_seconds=self.settings.outbox_poll_seconds
+            )
+            self._relay_task = asyncio.create_task(
+                self.relay.run(), name=f"outbox-relay:{self.service}"
+            )
+
+    async def stop(self) -> None:
+        if self.relay is not None:
+            await self.relay.stop()
+        if self._relay_task is not None:
+            self._relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relay_task
+        await self.bus.stop()
+        await self.kv.close()
+        await self.db.dispose()
+
+    def wake_relay(self) -> None:
+        """Publish right after a commit instead of waiting for the next poll."""
+        if self.relay is not None:
+            self.relay.wake()
+
+    async def database(self) -> None:
+        """Readiness: the database answers."""
+        async with self.db.session() as session:
+            await session.execute(text("SELECT 1"))
+
+    async def key_value(self) -> None:
+        """Readiness: the key-value store answers."""
+        await self.kv.ping()
