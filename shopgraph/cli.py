@@ -12,6 +12,7 @@ from shopgraph import dev as dev_platform
 from shopgraph.logging import configure_logging, get_logger
 from shopgraph.migrations import has_migrations, migrate
 from shopgraph.runner import Served, run_together
+from shopgraph.sdl import sdl_path, service_sdl, write_all
 from shopgraph.services import app_factory, available_services, require_service
 from shopgraph.settings import Settings, SettingsError, load_settings
 
@@ -122,6 +123,26 @@ def worker(group: Annotated[str, typer.Argument(help="worker group name")]) -> N
         typer.echo(f"shopgraph: {exc.args[0]}", err=True)
         raise typer.Exit(2) from None
     asyncio.run(run_together([], [runtime]))
+
+
+@app.command()
+def sdl(
+    check: Annotated[bool, typer.Option(help="fail if schema/ is out of date")] = False,
+) -> None:
+    """Write each subgraph's SDL to schema/<service>.graphql (or --check it)."""
+    settings = _settings()
+    stale = [
+        service
+        for service in available_services()
+        if check and sdl_path(service).read_text() != service_sdl(service, settings)
+    ]
+    if check:
+        if stale:
+            typer.echo(f"out of date: {', '.join(stale)} (run `shopgraph sdl`)", err=True)
+            raise typer.Exit(1)
+        return
+    for path in write_all(settings):
+        typer.echo(f"wrote {path}")
 
 
 @app.command()
