@@ -51,7 +51,9 @@ class DomainError(Exception):
         self.field = field
 
 
-@strawberry.type(description="A business error: the operation changed nothing.")
+@strawberry.federation.type(
+    shareable=True, description="A business error: the operation changed nothing."
+)
 class UserError:
     code: str
     field: str | None

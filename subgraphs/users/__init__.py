@@ -1,0 +1,1 @@
+"""The users subgraph: accounts, sign-in, JWT issuing (JWKS), roles, password resets."""

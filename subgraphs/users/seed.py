@@ -1,0 +1,53 @@
+"""Seeding the staff admin (``shopgraph seed`` / ``create-admin`` / ``make dev``).
+
+The credentials come from ``SHOPGRAPH_ADMIN_EMAIL`` / ``SHOPGRAPH_ADMIN_PASSWORD`` (the README
+states the dev-only defaults). Running it again updates the password and roles: idempotent.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from shopgraph.auth.keys import load_signing_key
+from shopgraph.auth.tokens import TokenIssuer
+from shopgraph.db import Database
+from shopgraph.errors import DomainError
+from shopgraph.logging import get_logger
+from shopgraph.settings import Settings
+from subgraphs.users.repository import UserRecord
+from subgraphs.users.service import UserService
+
+log = get_logger(__name__)
+
+
+async def seed_admin(settings: Settings, db: Database) -> UserRecord:
+    """Create or update the admin; a bad email or weak password raises ``ValueError``."""
+    default_password = Settings.model_fields["admin_password"].default
+    if settings.is_production and settings.admin_password == default_password:
+        raise ValueError(
+            "SHOPGRAPH_ADMIN_PASSWORD: the dev-only default cannot be used in production"
+        )
+    issuer = TokenIssuer.from_settings(settings, load_signing_key(settings))
+    service = UserService(
+        db, issuer, refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds)
+    )
+    try:
+        admin = await service.ensure_admin(
+            email=settings.admin_email, password=settings.admin_password
+        )
+    except DomainError as exc:
+        variable = (
+            "SHOPGRAPH_ADMIN_PASSWORD" if exc.field == "password" else "SHOPGRAPH_ADMIN_EMAIL"
+        )
+        raise ValueError(f"{variable}: {exc.message}") from None
+    log.info("admin_ready", user_id=admin.id, email=admin.email)
+    return admin
+
+
+async def seed(settings: Settings) -> None:
+    """The users part of ``shopgraph seed``: the staff admin."""
+    db = Database(settings.database_url_for("users"), pool_size=2)
+    try:
+        await seed_admin(settings, db)
+    finally:
+        await db.dispose()
