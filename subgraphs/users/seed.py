@@ -11,6 +11,7 @@ from datetime import timedelta
 from shopgraph.auth.keys import load_signing_key
 from shopgraph.auth.tokens import TokenIssuer
 from shopgraph.db import Database
+from shopgraph.demo_catalog import REVIEWER_PASSWORD, REVIEWERS, reviewer_id
 from shopgraph.errors import DomainError
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
@@ -44,10 +45,30 @@ async def seed_admin(settings: Settings, db: Database) -> UserRecord:
     return admin
 
 
+async def seed_demo_customers(settings: Settings, db: Database) -> None:
+    """The demo reviewers, with the ids the reviews seed refers to."""
+    service = UserService(
+        db,
+        TokenIssuer.from_settings(settings, load_signing_key(settings)),
+        refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+    )
+    for email, first_name, last_name in REVIEWERS:
+        await service.ensure_customer(
+            user_id=reviewer_id(email),
+            email=email,
+            password=REVIEWER_PASSWORD,
+            first_name=first_name,
+            last_name=last_name,
+        )
+
+
 async def seed(settings: Settings) -> None:
-    """The users part of ``shopgraph seed``: the staff admin."""
+    """The users part of ``shopgraph seed``: the staff admin and, outside production, the
+    demo customers who wrote the demo reviews."""
     db = Database(settings.database_url_for("users"), pool_size=2)
     try:
         await seed_admin(settings, db)
+        if not settings.is_production:
+            await seed_demo_customers(settings, db)
     finally:
         await db.dispose()

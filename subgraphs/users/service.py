@@ -151,6 +151,31 @@ class UserService:
         log.info("user_registered", user_id=user_id)
         return result
 
+    async def ensure_customer(
+        self, *, user_id: str, email: str, password: str, first_name: str, last_name: str
+    ) -> None:
+        """Create a customer with a fixed id unless the email exists (demo seed; idempotent)."""
+        address = validate_email(email)
+        check_password_policy(password, address)
+        async with self.db.session() as session:
+            if await repository.credentials_by_email(session, normalize_email(address)):
+                return
+        password_hash = await hash_password_async(password)
+        try:
+            async with self.db.transaction() as session:
+                await self._insert_user(
+                    session,
+                    user_id=user_id,
+                    email=address,
+                    password_hash=password_hash,
+                    first_name=first_name,
+                    last_name=last_name,
+                    roles=(Role.CUSTOMER,),
+                    now=self._clock(),
+                )
+        except IntegrityError:  # seeded concurrently
+            return
+
     async def login(self, *, email: str, password: str) -> AuthResult:
         normalized = normalize_email(email)
         async with self.db.session() as session:

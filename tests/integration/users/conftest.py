@@ -53,7 +53,7 @@ async def users(database_url: str, tmp_path: Path) -> AsyncIterator[Users]:
         admin_email="admin@shop.test",
         admin_password="admin-secret-123",
     )
-    app = create_app(settings, relay_outbox=False)
+    app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://users") as client:
         yield Users(app, client, settings)
