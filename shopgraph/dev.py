@@ -13,6 +13,7 @@ from shopgraph.migrations import has_migrations, migrate
 from shopgraph.runner import Background, Served, run_together
 from shopgraph.services import app_factory, available_services, seeder
 from shopgraph.settings import Settings
+from workers import all_groups, get_group
 
 log = get_logger(__name__)
 
@@ -42,16 +43,13 @@ async def seed_all(settings: Settings) -> None:
 
 
 def worker_background(settings: Settings, group: str) -> Background:
-    from workers.groups import build_runtime
-
-    runtime = build_runtime(settings, group)
+    """Raises ``KeyError`` naming the known groups when ``group`` is unknown."""
+    runtime = get_group(group).build(settings)
     return Background(name=f"worker:{group}", run=runtime.run, stop=runtime.stop)
 
 
 def all_worker_backgrounds(settings: Settings) -> list[Background]:
-    from workers.groups import group_names
-
-    return [worker_background(settings, name) for name in group_names()]
+    return [worker_background(settings, name) for name in sorted(all_groups())]
 
 
 async def run(settings: Settings) -> None:

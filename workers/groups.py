@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from shopgraph.settings import Settings
-from workers.runtime import WorkerGroup, WorkerRuntime
+from workers.runtime import WorkerGroup
 
 
 def declared_groups() -> dict[str, WorkerGroup]:
@@ -19,20 +18,10 @@ def declared_groups() -> dict[str, WorkerGroup]:
     for service in available_services():
         try:
             module = importlib.import_module(f"subgraphs.{service}.handlers")
-        except ModuleNotFoundError:
+        except ModuleNotFoundError as exc:
+            if exc.name != f"subgraphs.{service}.handlers":
+                raise
             continue
         for group in getattr(module, "WORKER_GROUPS", ()):
             groups[group.name] = group
     return groups
-
-
-def group_names() -> list[str]:
-    return sorted(declared_groups())
-
-
-def build_runtime(settings: Settings, name: str) -> WorkerRuntime:
-    groups = declared_groups()
-    if name not in groups:
-        available = ", ".join(sorted(groups)) or "none yet"
-        raise KeyError(f"unknown worker group {name!r} (available: {available})")
-    return groups[name].build(settings)
