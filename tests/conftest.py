@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -92,3 +93,23 @@ def kv_url(request: pytest.FixtureRequest) -> Iterator[str]:
 def topic() -> str:
     """A topic name no other test uses, so Kafka runs stay independent."""
     return unique_name("test_topic")
+
+
+_REAL_COLUMNS = ("postgres", "kafka", "redis", "elasticsearch")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many passing tests ran against each real service, so a run that silently
+    fell back to the embedded column shows it."""
+    passed = terminalreporter.stats.get("passed", [])
+    counts = {name: 0 for name in _REAL_COLUMNS}
+    for report in passed:
+        if report.when != "call":
+            continue
+        for name in _REAL_COLUMNS:
+            if "[" in report.nodeid and name in report.nodeid.rsplit("[", 1)[-1]:
+                counts[name] += 1
+    terminalreporter.write_sep("-", "real services exercised")
+    for name, count in counts.items():
+        url = os.environ.get(REAL_URL_VARS[name], "not configured")
+        terminalreporter.write_line(f"{name:>13}: {count} passing tests against {url}")
