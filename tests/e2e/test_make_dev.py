@@ -98,12 +98,17 @@ def test_register_login_me(make_dev: subprocess.Popen[bytes]) -> None:
         },
     )["register"]
     assert registered["errors"] == []
-    assert registered["user"]["email"] == email
+    assert registered["user"]["email"].lower() == email
 
+    # Emails match case-insensitively: signing in with the lower-case form works.
     logged_in = graphql(LOGIN, {"input": {"email": email, "password": password}})["login"]
     assert logged_in["errors"] == []
     me = graphql("{ me { id email firstName } }", token=logged_in["accessToken"])["me"]
-    assert me == {"id": registered["user"]["id"], "email": email, "firstName": "Ada"}
+    assert me == {
+        "id": registered["user"]["id"],
+        "email": registered["user"]["email"],
+        "firstName": "Ada",
+    }
 
     wrong = graphql(LOGIN, {"input": {"email": email, "password": "not it at all"}})["login"]
     assert [e["code"] for e in wrong["errors"]] == ["INVALID_CREDENTIALS"]
