@@ -11,39 +11,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, String, Table
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
-
-from shopgraph.db import new_metadata
+from shopgraph.db import UTCDateTime, new_metadata
 from shopgraph.events.tables import inbox_table, outbox_table
 
 EMAIL_MAX = 254
 NAME_MAX = 100
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on both backends (SQLite stores them naive)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: use datetime.now(UTC)")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 metadata = new_metadata()

@@ -10,13 +10,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from shopgraph.events.migration import create_event_tables_v1, drop_event_tables_v1
+
 revision = "0001_users_initial"
 down_revision = None
 branch_labels = None
 depends_on = None
 
 TS = sa.DateTime(timezone=True)
-SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
@@ -82,39 +83,11 @@ def upgrade() -> None:
     op.create_index("uq_password_resets_token_hash", "password_resets", ["token_hash"], unique=True)
     op.create_index("ix_password_resets_user_id", "password_resets", ["user_id"])
 
-    # The kernel's event tables (shopgraph.events.tables), mirrored column for column.
-    op.create_table(
-        "outbox",
-        sa.Column("seq", SEQ, autoincrement=True, nullable=False),
-        sa.Column("id", sa.String(36), nullable=False),
-        sa.Column("topic", sa.String(249), nullable=False),
-        sa.Column("key", sa.String(255), nullable=False),
-        sa.Column("event", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", TS, nullable=False),
-        sa.Column("published_at", TS, nullable=True),
-        sa.PrimaryKeyConstraint("seq", name="pk_outbox"),
-        sa.UniqueConstraint("id", name="uq_outbox_id"),
-    )
-    op.create_index(
-        "ix_outbox_unpublished",
-        "outbox",
-        ["seq"],
-        postgresql_where=sa.text("published_at IS NULL"),
-        sqlite_where=sa.text("published_at IS NULL"),
-    )
-    op.create_table(
-        "inbox",
-        sa.Column("consumer", sa.String(200), nullable=False),
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("processed_at", TS, nullable=False),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
-    )
+    create_event_tables_v1()
 
 
 def downgrade() -> None:
-    op.drop_table("inbox")
-    op.drop_index("ix_outbox_unpublished", table_name="outbox")
-    op.drop_table("outbox")
+    drop_event_tables_v1()
     op.drop_table("password_resets")
     op.drop_table("refresh_tokens")
     op.drop_table("user_roles")
