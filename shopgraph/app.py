@@ -25,8 +25,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.dataloader import DataLoader
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from shopgraph.auth.principal import ANONYMOUS, Principal
 from shopgraph.errors import Unauthenticated
@@ -55,6 +57,8 @@ class RequestContext:
     request_id: str
     settings: Settings
     extra: dict[str, Any] = field(default_factory=dict)
+    # graphql-transport-ws ``connection_init`` payload (Strawberry sets it on WebSockets).
+    connection_params: dict[str, Any] | None = None
     _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
     def loader(
@@ -81,6 +85,7 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
         schema: strawberry.federation.Schema,
         *,
         settings: Settings,
+        principals: PrincipalSource,
         build_context: ContextBuilder | None,
     ) -> None:
         super().__init__(
@@ -89,6 +94,7 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
             allow_queries_via_get=True,
         )
         self.settings = settings
+        self.principals = principals
         self.build_context = build_context
 
     async def get_context(
@@ -104,6 +110,19 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
             built = self.build_context(ctx)
             ctx = built if isinstance(built, RequestContext) else await built
         return ctx
+
+    async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
+        """WebSocket clients authenticate in ``connection_init``: ``{"Authorization":
+        "Bearer …"}``; a bad token closes the socket with 4403 before any subscription."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        try:
+            context.principal = await self.principals.principal_from_header(
+                header if isinstance(header, str) else None
+            )
+        except Unauthenticated as exc:
+            raise ConnectionRejectionError({"message": exc.message, "code": exc.code}) from exc
+        return UnsetType()
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -230,7 +249,9 @@ def create_subgraph_app(
 ) -> Starlette:
     """A subgraph as an ASGI app: ``/graphql`` (HTTP, WebSocket, GraphiQL outside
     production), ``/healthz`` (process up), ``/readyz`` (dependencies answer), ``/metrics``."""
-    graphql_app = SubgraphGraphQL(schema, settings=settings, build_context=build_context)
+    graphql_app = SubgraphGraphQL(
+        schema, settings=settings, principals=principals, build_context=build_context
+    )
     authenticated = Authentication(graphql_app, principals)
     metrics = Metrics(service)
 
