@@ -53,11 +53,14 @@ async def run_together(
     *,
     ready: asyncio.Event | None = None,
     stop: asyncio.Event | None = None,
+    handle_signals: bool = True,
 ) -> None:
-    """Serve every app and run every loop until a signal or ``stop`` is set."""
+    """Serve every app and run every loop until a signal (when ``handle_signals``) or
+    ``stop`` is set."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
+    for sig in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
 
@@ -104,7 +107,7 @@ async def run_together(
         task.cancel()
     await asyncio.gather(*loop_tasks, return_exceptions=True)
     waiter.cancel()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(sig)
     for task in server_tasks:

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     bus_url: str = "memory://"
     kv_url: str = "memory://"
     search_url: str = "sql://"
+    # Outgoing mail: ``log://`` writes each message to the log (make dev); ``smtp://host:port``.
+    smtp_url: str = "log://"
+    mail_from: str = "ShopGraph <no-reply@shopgraph.dev>"
 
     jwt_issuer: str = "shopgraph-users"
     jwt_audience: str = "shopgraph"
@@ -96,6 +99,13 @@ class Settings(BaseSettings):
     def _known_kv(cls, value: str) -> str:
         if not value.startswith(("memory://", "redis://", "rediss://")):
             raise ValueError("must be memory:// or redis://host:port/db")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _known_mail(cls, value: str) -> str:
+        if not value.startswith(("log://", "smtp://", "smtps://")):
+            raise ValueError("must be log:// or smtp://host:port")
         return value
 
     @field_validator("log_level")
