@@ -10,16 +10,20 @@ import importlib
 
 from workers.runtime import WorkerGroup
 
+# Worker packages that belong to no subgraph (they keep their own small database).
+STANDALONE_MODULES: tuple[str, ...] = ("workers.notifications",)
+
 
 def declared_groups() -> dict[str, WorkerGroup]:
     from shopgraph.services import available_services
 
+    modules = [f"subgraphs.{service}.handlers" for service in available_services()]
     groups: dict[str, WorkerGroup] = {}
-    for service in available_services():
+    for name in (*modules, *STANDALONE_MODULES):
         try:
-            module = importlib.import_module(f"subgraphs.{service}.handlers")
+            module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"subgraphs.{service}.handlers":
+            if exc.name != name:
                 raise
             continue
         for group in getattr(module, "WORKER_GROUPS", ()):

@@ -115,8 +115,11 @@ def column_settings(column: str, tmp_path: Path, **overrides: Any) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running_platform(settings: Settings, *, workers: bool = True) -> AsyncIterator[Platform]:
-    """Migrate, seed the admin and demo data, serve every subgraph, run every worker group."""
+async def running_platform(
+    settings: Settings, *, workers: bool = True, skip_groups: frozenset[str] = frozenset()
+) -> AsyncIterator[Platform]:
+    """Migrate, seed the admin and demo data, serve every subgraph, run every worker group
+    (but ``skip_groups``, which a test may run as separate processes)."""
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -130,7 +133,11 @@ async def running_platform(settings: Settings, *, workers: bool = True) -> Async
         Served(service, app_factory(service)(settings), "127.0.0.1", settings.port_for(service))
         for service in services
     ]
-    background = all_worker_backgrounds(settings) if workers else []
+    background = [
+        loop
+        for loop in (all_worker_backgrounds(settings) if workers else [])
+        if loop.name.removeprefix("worker:") not in skip_groups
+    ]
     ready, stop = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(
         run_together(served, background, ready=ready, stop=stop, handle_signals=False)
