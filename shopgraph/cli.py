@@ -10,7 +10,7 @@ import typer
 
 from shopgraph import dev as dev_platform
 from shopgraph.logging import configure_logging, get_logger
-from shopgraph.migrations import has_migrations, migrate
+from shopgraph.migrations import WORKER_DATABASES, databases, has_migrations, migrate
 from shopgraph.runner import Served, run_together
 from shopgraph.sdl import sdl_path, service_sdl, write_all
 from shopgraph.services import app_factory, available_services, require_service
@@ -70,8 +70,10 @@ def migrate_command(
 ) -> None:
     """Apply each service's Alembic migrations to its database."""
     settings = _settings()
-    chosen = services or available_services()
+    chosen = services or databases()
     for service in chosen:
+        if service in WORKER_DATABASES:
+            continue
         try:
             require_service(service)
         except ValueError as exc:
@@ -86,7 +88,7 @@ def seed() -> None:
     settings = _settings()
 
     async def main() -> None:
-        await _migrate(settings, available_services())
+        await _migrate(settings, databases())
         await dev_platform.seed_all(settings)
 
     asyncio.run(main())

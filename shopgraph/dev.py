@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from shopgraph.db import Database
 from shopgraph.logging import get_logger
-from shopgraph.migrations import has_migrations, migrate
+from shopgraph.migrations import databases, migrate
 from shopgraph.runner import Background, Served, run_together
 from shopgraph.services import app_factory, available_services, seeder
 from shopgraph.settings import Settings
@@ -54,9 +54,8 @@ def all_worker_backgrounds(settings: Settings) -> list[Background]:
 
 async def run(settings: Settings) -> None:
     services = available_services()
-    for service in services:
-        if has_migrations(service):
-            await migrate(service, settings.database_url_for(service))
+    for name in databases():
+        await migrate(name, settings.database_url_for(name))
     await seed_all(settings)
     served = [
         Served(service, app_factory(service)(settings), settings.host, settings.port_for(service))

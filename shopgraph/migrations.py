@@ -18,9 +18,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from shopgraph.db import create_engine, ensure_database
 
+# Packages that own a database but are no subgraph (worker-only services).
+WORKER_DATABASES: tuple[str, ...] = ("notifications",)
+
 
 def migrations_dir(service: str) -> Path:
-    package = importlib.import_module(f"subgraphs.{service}")
+    """``subgraphs/<service>/migrations``, or ``workers/<service>/migrations`` for a worker
+    package that keeps its own database."""
+    owner = f"workers.{service}" if service in WORKER_DATABASES else f"subgraphs.{service}"
+    package = importlib.import_module(owner)
     assert package.__file__ is not None
     return Path(package.__file__).parent / "migrations"
 
@@ -30,6 +36,13 @@ def has_migrations(service: str) -> bool:
         return (migrations_dir(service) / "env.py").is_file()
     except ModuleNotFoundError:
         return False
+
+
+def databases() -> list[str]:
+    """Every service and worker package with migrations, in migration order."""
+    from shopgraph.services import available_services
+
+    return [name for name in (*available_services(), *WORKER_DATABASES) if has_migrations(name)]
 
 
 def alembic_config(service: str, url: str) -> Config:

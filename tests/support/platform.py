@@ -21,7 +21,7 @@ import httpx
 from aiosmtpd.controller import Controller
 
 from shopgraph.dev import all_worker_backgrounds, seed_all
-from shopgraph.migrations import has_migrations, migrate
+from shopgraph.migrations import databases, migrate
 from shopgraph.runner import Served, run_together
 from shopgraph.services import app_factory, available_services
 from shopgraph.settings import Settings, load_settings
@@ -125,9 +125,8 @@ async def running_platform(
     controller.start()
     settings = settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{controller.port}"})
     services = available_services()
-    for service in services:
-        if has_migrations(service):
-            await migrate(service, settings.database_url_for(service))
+    for name in databases():
+        await migrate(name, settings.database_url_for(name))
     await seed_all(settings)
     served = [
         Served(service, app_factory(service)(settings), "127.0.0.1", settings.port_for(service))
