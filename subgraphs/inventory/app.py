@@ -1,0 +1,57 @@
+"""``create_app(settings)``: the inventory subgraph as an ASGI app.
+
+While the app is up it runs the outbox relay (``inventory`` topic, via
+:class:`~shopgraph.resources.ServiceResources`) and the reservation sweeper.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from shopgraph.app import RequestContext, create_subgraph_app
+from shopgraph.resources import ServiceResources
+from shopgraph.settings import Settings
+from subgraphs.inventory.models import outbox
+from subgraphs.inventory.reservations import ReservationService
+from subgraphs.inventory.schema import RESERVATIONS_KEY, SERVICE_KEY, build_schema
+from subgraphs.inventory.service import InventoryService
+from subgraphs.inventory.sweeper import DEFAULT_INTERVAL_SECONDS, Sweeper
+
+SERVICE = "inventory"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    resources: ServiceResources | None = None,
+    sweep_interval: float = DEFAULT_INTERVAL_SECONDS,
+) -> Starlette:
+    res = resources or ServiceResources.from_settings(settings, SERVICE, outbox=outbox)
+    inventory = InventoryService(res.db, on_commit=res.wake_relay)
+    reservations = ReservationService(res.db, on_commit=res.wake_relay)
+    sweeper = Sweeper(reservations, sweep_interval)
+
+    def build_context(ctx: RequestContext) -> RequestContext:
+        ctx.extra[SERVICE_KEY] = inventory
+        ctx.extra[RESERVATIONS_KEY] = reservations
+        return ctx
+
+    async def stop() -> None:
+        await sweeper.stop()
+        await res.stop()
+
+    app = create_subgraph_app(
+        service=SERVICE,
+        settings=settings,
+        schema=build_schema(settings),
+        principals=res.principals,
+        build_context=build_context,
+        on_startup=[res.start, sweeper.start],
+        on_shutdown=[stop],
+        readiness=[res.database],
+    )
+    app.state.resources = res
+    app.state.inventory = inventory
+    app.state.reservations = reservations
+    app.state.sweeper = sweeper
+    return app

@@ -1,0 +1,91 @@
+"""Event handlers of the inventory service (worker group ``inventory``).
+
+* ``payments`` / ``PaymentSucceeded`` → commit the order's reservation;
+* ``payments`` / ``PaymentFailed`` and ``orders`` / ``OrderCancelled`` → release it.
+
+Each handler claims the event id in the inbox in the same transaction as the effect
+(:meth:`ReservationService.commit` / ``release`` with ``event_id``), so a redelivered event
+has its effect once. A business refusal (no reservation for the order, commit after a
+release or expiry, release after a commit) is logged and the event is done: retrying
+cannot change the answer, and the orders/payments side owns the compensation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from shopgraph.db import Database
+from shopgraph.errors import DomainError
+from shopgraph.events.bus import bus_from_url
+from shopgraph.events.envelope import Event
+from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.events.outbox import OutboxRelay
+from shopgraph.logging import get_logger
+from shopgraph.settings import Settings
+from subgraphs.inventory.domain import Reservation
+from subgraphs.inventory.models import outbox
+from subgraphs.inventory.reservations import ReservationService
+from workers.runtime import WorkerGroup
+
+log = get_logger(__name__)
+
+GROUP = "inventory"
+
+
+def register_handlers(registry: HandlerRegistry, reservations: ReservationService) -> None:
+    def handler(
+        action: Callable[..., Awaitable[Reservation | None]], name: str
+    ) -> Callable[[Event], Awaitable[None]]:
+        async def handle(event: Event) -> None:
+            order_id = event.payload.get("orderId") or event.aggregate_id
+            try:
+                done = await action(str(order_id), event_id=event.id)
+            except DomainError as exc:
+                log.warning(
+                    "reservation_transition_refused",
+                    action=name,
+                    order_id=order_id,
+                    event_type=event.type,
+                    code=exc.code,
+                    reason=exc.message,
+                )
+                return
+            if done is None:
+                log.info("event_already_applied", action=name, event_id=event.id)
+
+        return handle
+
+    registry.register("payments", "PaymentSucceeded", handler(reservations.commit, "commit"))
+    registry.register("payments", "PaymentFailed", handler(reservations.release, "release"))
+    registry.register("orders", "OrderCancelled", handler(reservations.release, "release"))
+
+
+@asynccontextmanager
+async def inventory_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
+    """The group's handlers, plus an outbox relay so that a worker process running alone
+    (``shopgraph worker inventory``) publishes the ``StockChanged`` events its handlers
+    write; several relays on one outbox are safe (see :mod:`shopgraph.events.outbox`)."""
+    db = Database(settings.database_url_for("inventory"))
+    bus = bus_from_url(settings.bus_url)
+    await bus.start()
+    relay = OutboxRelay(db, bus, outbox, poll_seconds=settings.outbox_poll_seconds)
+    relay_task = asyncio.create_task(relay.run(), name="outbox-relay:inventory-worker")
+    registry = HandlerRegistry()
+    register_handlers(registry, ReservationService(db, on_commit=relay.wake))
+    try:
+        yield registry
+    finally:
+        await relay.stop()
+        relay_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay_task
+        await bus.stop()
+        await db.dispose()
+
+
+WORKER_GROUPS: tuple[WorkerGroup, ...] = (
+    WorkerGroup(GROUP, ("payments", "orders"), inventory_handlers),
+)

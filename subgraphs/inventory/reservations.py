@@ -1,0 +1,341 @@
+"""Stock reservations for orders: the checkout saga's side of inventory (DESIGN.md §6).
+
+State machine, one reservation per order id (the idempotency key)::
+
+    RESERVED ──commit──▶ COMMITTED   units leave on-hand and reserved (the order is paid)
+        │ ────release──▶ RELEASED    units go back to available (payment failed, cancelled)
+        └─────sweeper──▶ EXPIRED     as RELEASED, once ``expires_at`` has passed
+
+* ``reserve`` is all-or-nothing: every line is reserved or none (``INSUFFICIENT_STOCK``
+  with ``field = lines[i].quantity``). Units are drawn from warehouses in warehouse-code
+  order (``DEFAULT`` sorts like any other code), a line may be split across warehouses.
+  Reserving again with the same order id returns the existing reservation, whatever its
+  state (an order id is single-use); with different lines it is ``RESERVATION_MISMATCH``.
+* ``commit``: again on a committed reservation returns it unchanged; on a released one
+  ``RESERVATION_RELEASED``, on an expired one ``RESERVATION_EXPIRED``. A reservation past
+  its ``expires_at`` that the sweeper has not expired yet can still be committed (its units
+  are still held).
+* ``release``: again on a released or expired reservation returns it unchanged (its units
+  were returned once); on a committed one ``RESERVATION_COMMITTED``.
+* ``sweep_expired(now)`` expires each ``RESERVED`` reservation with ``expires_at <= now``
+  in its own transaction, re-checking the state under the row lock, so concurrent
+  sweepers (or a sweeper racing a commit) return the units exactly once; each expiry
+  publishes ``ReservationExpired``.
+* Unknown order id: ``RESERVATION_NOT_FOUND``.
+
+Concurrency: each transition locks the reservation row (``FOR UPDATE``), then the stock
+rows in primary-key order (see :mod:`subgraphs.inventory.ledger`); the stock updates are
+conditional and the CHECK constraints back them up. Handlers pass the event id to claim
+it in the inbox in the same transaction as the effect.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph.db import Database
+from shopgraph.errors import DomainError
+from shopgraph.events.envelope import Event
+from shopgraph.events.inbox import claim
+from shopgraph.events.outbox import add_to_outbox
+from shopgraph.logging import get_logger
+from subgraphs.inventory.domain import (
+    LineRequest,
+    MovementKind,
+    Reservation,
+    ReservationStatus,
+    order_id_of,
+    reservation_lines_of,
+    ttl_of,
+)
+from subgraphs.inventory.ledger import TOPIC, announce_stock, change_stock, lock_stock, retrying
+from subgraphs.inventory.models import (
+    inbox,
+    outbox,
+    reservation_lines,
+    reservations,
+    warehouses,
+)
+from subgraphs.inventory.service import Clock, utc_now
+
+log = get_logger(__name__)
+
+CONSUMER: Final = "inventory.reservations"
+SWEEP_BATCH: Final = 500
+
+Finish = tuple[ReservationStatus, MovementKind, int]  # new status, ledger kind, on-hand sign
+
+
+class ReservationService:
+    def __init__(
+        self, db: Database, *, clock: Clock = utc_now, on_commit: Callable[[], None] | None = None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.on_commit = on_commit
+
+    async def get(self, order_id: str) -> Reservation | None:
+        oid = order_id_of(order_id)
+        async with self.db.session() as session:
+            return await _load(session, oid)
+
+    async def reserve(
+        self, order_id: str, lines: Sequence[LineRequest], ttl_seconds: int | None = None
+    ) -> Reservation:
+        oid = order_id_of(order_id)
+        wanted = reservation_lines_of(lines)
+        ttl = ttl_of(ttl_seconds)
+
+        async def work(session: AsyncSession) -> Reservation:
+            existing = await _load(session, oid)
+            if existing is not None:
+                if _quantities(existing.lines) != _quantities(wanted):
+                    raise DomainError(
+                        "RESERVATION_MISMATCH",
+                        "this order id already has a reservation with other lines",
+                        "lines",
+                    )
+                return existing
+            now = self.clock()
+            expires_at = now + timedelta(seconds=ttl)
+            # Inserted first: a concurrent duplicate waits on this key, then retries and
+            # finds the reservation (see ledger.retrying).
+            await session.execute(
+                reservations.insert().values(
+                    order_id=oid,
+                    status=ReservationStatus.RESERVED.value,
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+            )
+            allocations = await _allocate(session, wanted)
+            for product_id, warehouse_id, quantity in sorted(allocations):
+                await change_stock(
+                    session,
+                    product_id=product_id,
+                    warehouse_id=warehouse_id,
+                    on_hand_delta=0,
+                    reserved_delta=quantity,
+                    kind=MovementKind.RESERVE,
+                    now=now,
+                    order_id=oid,
+                )
+            await session.execute(
+                reservation_lines.insert(),
+                [
+                    {"order_id": oid, "product_id": p, "warehouse_id": w, "quantity": q}
+                    for p, w, q in sorted(allocations)
+                ],
+            )
+            await announce_stock(
+                session, [line.product_id for line in wanted], MovementKind.RESERVE, order_id=oid
+            )
+            return Reservation(
+                order_id=oid,
+                status=ReservationStatus.RESERVED,
+                created_at=now,
+                expires_at=expires_at,
+                finished_at=None,
+                lines=tuple(sorted(wanted, key=lambda line: line.product_id)),
+            )
+
+        return await retrying(self.db, work, after_commit=self.on_commit)
+
+    async def commit(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
+        """Commit; None only when ``event_id`` was already processed (a redelivery)."""
+        return await self._finish(
+            order_id, (ReservationStatus.COMMITTED, MovementKind.COMMIT, -1), event_id
+        )
+
+    async def release(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
+        """Release; None only when ``event_id`` was already processed (a redelivery)."""
+        return await self._finish(
+            order_id, (ReservationStatus.RELEASED, MovementKind.RELEASE, 0), event_id
+        )
+
+    async def sweep_expired(self, now: datetime | None = None) -> list[str]:
+        """Expire the reservations past ``expires_at`` (default: now); the order ids this
+        call expired (a reservation is expired by exactly one call)."""
+        cutoff = now or self.clock()
+        async with self.db.session() as session:
+            due = (
+                await session.scalars(
+                    select(reservations.c.order_id)
+                    .where(
+                        reservations.c.status == ReservationStatus.RESERVED.value,
+                        reservations.c.expires_at <= cutoff,
+                    )
+                    .order_by(reservations.c.expires_at, reservations.c.order_id)
+                    .limit(SWEEP_BATCH)
+                )
+            ).all()
+        expired: list[str] = []
+        for order_id in due:
+            if await self._expire(order_id, cutoff):
+                expired.append(order_id)
+        if expired:
+            log.info("reservations_expired", count=len(expired))
+        return expired
+
+    async def _finish(
+        self, order_id: str, finish: Finish, event_id: str | None
+    ) -> Reservation | None:
+        oid = order_id_of(order_id)
+        target = finish[0]
+
+        async def work(session: AsyncSession) -> Reservation | None:
+            if event_id is not None and not await claim(session, inbox, CONSUMER, event_id):
+                return None
+            current = await _load(session, oid, lock=True)
+            if current is None:
+                raise DomainError(
+                    "RESERVATION_NOT_FOUND", f"no reservation for order {oid}", "orderId"
+                )
+            if current.status is target or (
+                target is ReservationStatus.RELEASED and current.status is ReservationStatus.EXPIRED
+            ):
+                return current
+            if current.status is not ReservationStatus.RESERVED:
+                raise DomainError(
+                    f"RESERVATION_{current.status.value}",
+                    f"the reservation is already {current.status.value.lower()}",
+                    "orderId",
+                )
+            return await self._apply(session, current, finish)
+
+        return await retrying(self.db, work, after_commit=self.on_commit)
+
+    async def _expire(self, order_id: str, cutoff: datetime) -> bool:
+        async def work(session: AsyncSession) -> bool:
+            current = await _load(session, order_id, lock=True)
+            if (
+                current is None
+                or current.status is not ReservationStatus.RESERVED
+                or current.expires_at > cutoff
+            ):
+                return False  # committed, released or expired meanwhile
+            await self._apply(session, current, (ReservationStatus.EXPIRED, MovementKind.EXPIRE, 0))
+            payload = {
+                "orderId": order_id,
+                "lines": [
+                    {"productId": line.product_id, "quantity": line.quantity}
+                    for line in current.lines
+                ],
+            }
+            await add_to_outbox(
+                session, outbox, TOPIC, Event.new("ReservationExpired", order_id, payload)
+            )
+            return True
+
+        return await retrying(self.db, work, after_commit=self.on_commit)
+
+    async def _apply(
+        self, session: AsyncSession, current: Reservation, finish: Finish
+    ) -> Reservation:
+        """Move a locked RESERVED reservation to ``finish``: return or consume its units."""
+        target, kind, sign = finish
+        now = self.clock()
+        held = (
+            await session.execute(
+                select(reservation_lines)
+                .where(reservation_lines.c.order_id == current.order_id)
+                .order_by(reservation_lines.c.product_id, reservation_lines.c.warehouse_id)
+            )
+        ).all()
+        await lock_stock(session, [row.product_id for row in held])
+        for row in held:
+            await change_stock(
+                session,
+                product_id=row.product_id,
+                warehouse_id=row.warehouse_id,
+                on_hand_delta=sign * row.quantity,
+                reserved_delta=-row.quantity,
+                kind=kind,
+                now=now,
+                order_id=current.order_id,
+            )
+        await session.execute(
+            reservations.update()
+            .where(reservations.c.order_id == current.order_id)
+            .values(status=target.value, finished_at=now)
+        )
+        await announce_stock(
+            session, [row.product_id for row in held], kind, order_id=current.order_id
+        )
+        return Reservation(
+            order_id=current.order_id,
+            status=target,
+            created_at=current.created_at,
+            expires_at=current.expires_at,
+            finished_at=now,
+            lines=current.lines,
+        )
+
+
+def _quantities(lines: Sequence[LineRequest]) -> dict[str, int]:
+    return {line.product_id: line.quantity for line in lines}
+
+
+async def _allocate(
+    session: AsyncSession, wanted: Sequence[LineRequest]
+) -> list[tuple[str, str, int]]:
+    """(product, warehouse, units) to reserve, from warehouses in code order; the stock rows
+    are locked here (primary-key order). ``INSUFFICIENT_STOCK`` names the first short line."""
+    rows = await lock_stock(session, [line.product_id for line in wanted])
+    found = await session.execute(select(warehouses.c.id, warehouses.c.code))
+    codes = {row.id: row.code for row in found}
+    by_product: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_product[row.product_id].append(row)
+    allocations: list[tuple[str, str, int]] = []
+    for i, line in enumerate(wanted):
+        candidates = sorted(by_product[line.product_id], key=lambda r: codes[r.warehouse_id])
+        available = sum(row.on_hand - row.reserved for row in candidates)
+        if available < line.quantity:
+            raise DomainError(
+                "INSUFFICIENT_STOCK",
+                f"only {max(available, 0)} of product {line.product_id} available",
+                f"lines[{i}].quantity",
+            )
+        need = line.quantity
+        for row in candidates:
+            take = min(need, row.on_hand - row.reserved)
+            if take > 0:
+                allocations.append((line.product_id, row.warehouse_id, take))
+                need -= take
+            if need == 0:
+                break
+    return allocations
+
+
+async def _load(session: AsyncSession, order_id: str, *, lock: bool = False) -> Reservation | None:
+    query = select(reservations).where(reservations.c.order_id == order_id)
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    lines = (
+        await session.execute(
+            select(reservation_lines.c.product_id, reservation_lines.c.quantity)
+            .where(reservation_lines.c.order_id == order_id)
+            .order_by(reservation_lines.c.product_id)
+        )
+    ).all()
+    per_product: dict[str, int] = defaultdict(int)
+    for line in lines:
+        per_product[line.product_id] += line.quantity
+    return Reservation(
+        order_id=row.order_id,
+        status=ReservationStatus(row.status),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        finished_at=row.finished_at,
+        lines=tuple(LineRequest(pid, qty) for pid, qty in sorted(per_product.items())),
+    )

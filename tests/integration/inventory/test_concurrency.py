@@ -1,0 +1,174 @@
+"""No overselling and exactly-once effects under concurrency (DESIGN.md §6 invariants)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shopgraph.errors import DomainError
+from shopgraph.events.envelope import Event
+from shopgraph.events.handlers import HandlerRegistry
+from subgraphs.inventory.domain import LineRequest, ReservationStatus
+from subgraphs.inventory.handlers import register_handlers
+from tests.integration.inventory.conftest import Inventory, new_id, reserve, set_stock
+
+
+async def test_hundred_concurrent_single_unit_reservations_never_oversell(
+    inventory: Inventory,
+) -> None:
+    product = new_id()
+    await set_stock(inventory, product, 10)
+    orders = [new_id() for _ in range(100)]
+    results = await asyncio.gather(*(reserve(inventory, o, [(product, 1)]) for o in orders))
+
+    won = [r for r in results if r["errors"] == []]
+    lost = [r for r in results if r["errors"]]
+    assert len(won) == 10
+    assert {e["code"] for r in lost for e in r["errors"]} == {"INSUFFICIENT_STOCK"}
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (10, 10, 0)
+
+    ledger = [m for m in await inventory.ledger(product) if m.kind == "RESERVE"]
+    assert len(ledger) == 10
+    assert sorted(m.reserved_after for m in ledger) == list(range(1, 11))
+    assert all(m.on_hand_after - m.reserved_after >= 0 for m in ledger)
+    assert {m.order_id for m in ledger} == {r["reservation"]["orderId"] for r in won}
+
+
+async def test_multi_line_reservations_in_opposite_orders_conserve_stock(
+    inventory: Inventory,
+) -> None:
+    a, b = new_id(), new_id()
+    await set_stock(inventory, a, 30)
+    await set_stock(inventory, b, 30)
+
+    async def one(i: int) -> dict[str, Any]:
+        lines = [(a, 1), (b, 1)] if i % 2 else [(b, 1), (a, 1)]
+        return await reserve(inventory, new_id(), lines)
+
+    results = await asyncio.gather(*(one(i) for i in range(40)))
+    won = [r["reservation"]["orderId"] for r in results if not r["errors"]]
+    refused = {e["code"] for r in results for e in r["errors"]}
+    assert len(won) == 30 and refused == {"INSUFFICIENT_STOCK"}
+    for product in (a, b):
+        level = await inventory.level(product)
+        assert (level.on_hand, level.reserved) == (30, 30)
+
+    # Commit half and release half, all at once, lines touching both products.
+    async def finish(i: int, order_id: str) -> None:
+        if i % 2:
+            await inventory.reservations.commit(order_id)
+        else:
+            await inventory.reservations.release(order_id)
+
+    await asyncio.gather(*(finish(i, o) for i, o in enumerate(won)))
+    for product in (a, b):
+        level = await inventory.level(product)
+        assert (level.on_hand, level.reserved) == (15, 0)
+        ledger = await inventory.ledger(product)
+        assert sum(m.on_hand_delta for m in ledger) == 15
+        assert sum(m.reserved_delta for m in ledger) == 0
+
+
+async def test_concurrent_commits_and_releases_of_one_order_have_one_outcome(
+    inventory: Inventory,
+) -> None:
+    product = new_id()
+    await set_stock(inventory, product, 10)
+    order = new_id()
+    await inventory.reservations.reserve(order, [LineRequest(product, 4)])
+
+    async def attempt(action: str) -> str:
+        call = (
+            inventory.reservations.commit if action == "commit" else inventory.reservations.release
+        )
+        try:
+            await call(order)
+        except DomainError as exc:
+            return f"{action}:{exc.code}"
+        return f"{action}:ok"
+
+    calls = ["commit", "release"] * 10
+    outcomes = await asyncio.gather(*(attempt(c) for c in calls))
+    final = await inventory.reservations.get(order)
+    assert final is not None
+    level = await inventory.level(product)
+    if final.status is ReservationStatus.COMMITTED:
+        assert sorted(set(outcomes)) == ["commit:ok", "release:RESERVATION_COMMITTED"]
+        assert (level.on_hand, level.reserved) == (6, 0)
+    else:
+        assert final.status is ReservationStatus.RELEASED
+        assert sorted(set(outcomes)) == ["commit:RESERVATION_RELEASED", "release:ok"]
+        assert (level.on_hand, level.reserved) == (10, 0)
+    finishing = [m for m in await inventory.ledger(product) if m.kind in ("COMMIT", "RELEASE")]
+    assert len(finishing) == 1
+
+
+async def test_concurrent_sweepers_return_an_expired_reservation_once(
+    inventory: Inventory,
+) -> None:
+    product = new_id()
+    await set_stock(inventory, product, 10)
+    orders = [new_id() for _ in range(5)]
+    for order in orders:
+        await inventory.reservations.reserve(order, [LineRequest(product, 2)], ttl_seconds=5)
+    later = datetime.now(UTC) + timedelta(seconds=10)
+
+    first, second = await asyncio.gather(
+        inventory.reservations.sweep_expired(later), inventory.reservations.sweep_expired(later)
+    )
+    assert sorted(first + second) == sorted(orders)  # each expired by exactly one sweeper
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved) == (10, 0)
+    assert len([m for m in await inventory.ledger(product) if m.kind == "EXPIRE"]) == 5
+    expired = await inventory.events("ReservationExpired")
+    assert sorted(e.aggregate_id for e in expired) == sorted(orders)
+
+
+async def test_redelivered_payment_failed_releases_once(inventory: Inventory) -> None:
+    product = new_id()
+    await set_stock(inventory, product, 10)
+    order = new_id()
+    await inventory.reservations.reserve(order, [LineRequest(product, 3)])
+    registry = HandlerRegistry()
+    register_handlers(registry, inventory.reservations)
+    handle = registry.lookup("payments", "PaymentFailed")
+    assert handle is not None
+
+    failed = Event.new(
+        "PaymentFailed", order, {"orderId": order, "paymentId": new_id(), "reason": "declined"}
+    )
+    await asyncio.gather(handle(failed), handle(failed))  # concurrently
+    await handle(failed)  # and once more later
+
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved) == (10, 0)
+    releases = [m for m in await inventory.ledger(product) if m.kind == "RELEASE"]
+    assert len(releases) == 1
+    released_events = [
+        e for e in await inventory.events("StockChanged") if e.payload["reason"] == "RELEASE"
+    ]
+    assert len(released_events) == 1
+
+    # A later PaymentSucceeded for the released order is refused (logged), changing nothing.
+    succeeded = registry.lookup("payments", "PaymentSucceeded")
+    assert succeeded is not None
+    await succeeded(Event.new("PaymentSucceeded", order, {"orderId": order, "paymentId": new_id()}))
+    assert (await inventory.level(product)).on_hand == 10
+
+
+async def test_redelivered_payment_succeeded_commits_once(inventory: Inventory) -> None:
+    """The inbox, not only the state machine, de-duplicates: a second commit of a committed
+    reservation would be a no-op anyway, so prove the event id itself is claimed once."""
+    product = new_id()
+    await set_stock(inventory, product, 10)
+    order = new_id()
+    await inventory.reservations.reserve(order, [LineRequest(product, 2)])
+    event = Event.new("PaymentSucceeded", order, {"orderId": order, "paymentId": new_id()})
+    results = await asyncio.gather(
+        *(inventory.reservations.commit(order, event_id=event.id) for _ in range(3))
+    )
+    applied = [r for r in results if r is not None]
+    assert len(applied) == 1 and applied[0].status is ReservationStatus.COMMITTED
+    assert (await inventory.level(product)).on_hand == 8
