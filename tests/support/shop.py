@@ -1,0 +1,268 @@
+"""A storefront's-eye client of the running platform, for end-to-end saga tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import websockets
+
+from tests.support.platform import Platform
+
+TERMINAL = {"PAID", "PAYMENT_FAILED", "CANCELLED", "FULFILLED"}
+
+
+class GraphQLFailure(AssertionError):
+    pass
+
+
+def data_of(body: dict[str, Any]) -> dict[str, Any]:
+    if body.get("errors"):
+        raise GraphQLFailure(body["errors"])
+    result: dict[str, Any] = body["data"]
+    return result
+
+
+@dataclass
+class Shop:
+    platform: Platform
+    admin_token: str = ""
+
+    async def call(
+        self, service: str, query: str, variables: dict[str, Any] | None = None, token: str = ""
+    ) -> dict[str, Any]:
+        return data_of(await self.platform.gql(service, query, variables, token=token or None))
+
+    # -- users ----------------------------------------------------------------------------
+
+    async def sign_in_admin(self) -> str:
+        settings = self.platform.settings
+        self.admin_token = await self.login(settings.admin_email, settings.admin_password)
+        return self.admin_token
+
+    async def register(self, email: str | None = None, password: str = "shopper-pass-123") -> str:
+        email = email or f"shopper-{uuid.uuid4().hex[:10]}@example.com"
+        payload = (
+            await self.call(
+                "users",
+                """mutation($i: RegisterInput!) { register(input: $i) {
+                     accessToken errors { code message } } }""",
+                {
+                    "i": {
+                        "email": email,
+                        "password": password,
+                        "firstName": "Sam",
+                        "lastName": "Shopper",
+                    }
+                },
+            )
+        )["register"]
+        assert payload["errors"] == [], payload
+        return str(payload["accessToken"])
+
+    async def login(self, email: str, password: str) -> str:
+        payload = (
+            await self.call(
+                "users",
+                """mutation($i: LoginInput!) { login(input: $i) {
+                     accessToken errors { code } } }""",
+                {"i": {"email": email, "password": password}},
+            )
+        )["login"]
+        assert payload["errors"] == [], payload
+        return str(payload["accessToken"])
+
+    # -- catalog and stock (staff) --------------------------------------------------------
+
+    async def create_product(self, *, price: str = "25.00", stock: int = 10) -> str:
+        suffix = uuid.uuid4().hex[:8].upper()
+        category = (
+            await self.call(
+                "products",
+                """mutation($i: CreateCategoryInput!) { createCategory(input: $i) {
+                     category { id } errors { code message } } }""",
+                {"i": {"name": f"Saga {suffix}"}},
+                self.admin_token,
+            )
+        )["createCategory"]
+        assert category["errors"] == [], category
+        product = (
+            await self.call(
+                "products",
+                """mutation($i: CreateProductInput!) { createProduct(input: $i) {
+                     product { id } errors { code message } } }""",
+                {
+                    "i": {
+                        "name": f"Saga Widget {suffix}",
+                        "sku": f"SAGA-{suffix}",
+                        "price": {"amount": price, "currency": "USD"},
+                        "categoryId": category["category"]["id"],
+                        "description": "A widget for checkout tests.",
+                        "weightGrams": 300,
+                    }
+                },
+                self.admin_token,
+            )
+        )["createProduct"]
+        assert product["errors"] == [], product
+        product_id = str(product["product"]["id"])
+        await self.set_stock(product_id, stock)
+        return product_id
+
+    async def set_stock(self, product_id: str, quantity: int) -> None:
+        result = (
+            await self.call(
+                "inventory",
+                """mutation($i: SetStockInput!) { setStock(input: $i) {
+                     errors { code message } } }""",
+                {"i": {"productId": product_id, "quantity": quantity}},
+                self.admin_token,
+            )
+        )["setStock"]
+        assert result["errors"] == [], result
+
+    async def stock(self, product_id: str) -> dict[str, int]:
+        entities = (
+            await self.call(
+                "inventory",
+                """query($r: [_Any!]!) { _entities(representations: $r) {
+                     ... on Product { stock { available reserved onHand } } } }""",
+                {"r": [{"__typename": "Product", "id": product_id}]},
+            )
+        )["_entities"]
+        stock: dict[str, int] = entities[0]["stock"]
+        return stock
+
+    # -- cart and checkout ----------------------------------------------------------------
+
+    async def add_to_cart(self, token: str, product_id: str, quantity: int = 1) -> None:
+        result = (
+            await self.call(
+                "carts",
+                """mutation($i: AddToCartInput!) { addToCart(input: $i) {
+                     errors { code message } } }""",
+                {"i": {"productId": product_id, "quantity": quantity}},
+                token,
+            )
+        )["addToCart"]
+        assert result["errors"] == [], result
+
+    async def cart_quantity(self, token: str) -> int:
+        cart = (await self.call("carts", "{ cart { lines { quantity } } }", token=token))["cart"]
+        return sum(line["quantity"] for line in (cart or {}).get("lines", []))
+
+    async def place_order(
+        self, token: str, *, payment_method: str = "pm_card_visa", key: str | None = None
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = (
+            await self.call(
+                "orders",
+                """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
+                     order { id status total { amount currency } }
+                     errors { code field message } } }""",
+                {
+                    "i": {
+                        "shippingAddress": {
+                            "name": "Sam Shopper",
+                            "line1": "1 Main St",
+                            "city": "Springfield",
+                            "postalCode": "12345",
+                            "country": "US",
+                        },
+                        "paymentMethod": payment_method,
+                        "idempotencyKey": key or uuid.uuid4().hex,
+                    }
+                },
+                token,
+            )
+        )["placeOrder"]
+        return result
+
+    async def order(self, token: str, order_id: str) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = (
+            await self.call(
+                "orders",
+                "query($id: ID!) { order(id: $id) { id status } }",
+                {"id": order_id},
+                token,
+            )
+        )["order"]
+        return found
+
+    async def wait_for_status(
+        self, token: str, order_id: str, wanted: set[str], seconds: float = 30
+    ) -> str:
+        status = ""
+        async with asyncio.timeout(seconds):
+            while True:
+                found = await self.order(token, order_id)
+                status = found["status"] if found else ""
+                if status in wanted:
+                    return status
+                await asyncio.sleep(0.2)
+
+    async def payment_of(self, order_id: str) -> dict[str, Any] | None:
+        entities = (
+            await self.call(
+                "payments",
+                """query($r: [_Any!]!) { _entities(representations: $r) {
+                     ... on Order { payment { id status amount { amount } } } } }""",
+                {"r": [{"__typename": "Order", "id": order_id}]},
+                self.admin_token,
+            )
+        )["_entities"]
+        payment: dict[str, Any] | None = entities[0]["payment"]
+        return payment
+
+    # -- subscriptions --------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def order_status_stream(
+        self, token: str, order_id: str
+    ) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
+        """Subscribes to ``orderStatusChanged``; yields a queue of ``next``/``error`` frames."""
+        url = self.platform.url("orders").replace("http://", "ws://")
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            await ws.send(
+                json.dumps(
+                    {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+                )
+            )
+            ack = json.loads(await ws.recv())
+            assert ack["type"] == "connection_ack", ack
+            await ws.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {
+                            "query": """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
+                              orderId status } }""",
+                            "variables": {"id": order_id},
+                        },
+                    }
+                )
+            )
+
+            async def pump() -> None:
+                async for raw in ws:
+                    frame = json.loads(raw)
+                    if frame["type"] in ("next", "error", "complete"):
+                        await queue.put(frame)
+
+            task = asyncio.create_task(pump())
+            try:
+                yield queue
+            finally:
+                task.cancel()
+
+
+def money(value: str) -> Decimal:
+    return Decimal(value)
