@@ -158,3 +158,23 @@ async def running_platform(
         controller.stop()
         if settings.database_url.startswith("postgresql"):
             await drop_databases_with_prefix(settings.database_url)
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives a separate ``shopgraph`` process these same settings."""
+    import json
+    import os
+
+    values = {
+        "SHOPGRAPH_ENVIRONMENT": settings.environment.value,
+        "SHOPGRAPH_DATA_DIR": str(settings.data_dir),
+        "SHOPGRAPH_DATABASE_URL": settings.database_url,
+        "SHOPGRAPH_BUS_URL": settings.bus_url,
+        "SHOPGRAPH_KV_URL": settings.kv_url,
+        "SHOPGRAPH_SMTP_URL": settings.smtp_url,
+        "SHOPGRAPH_PORTS": json.dumps(settings.ports),
+        "SHOPGRAPH_OUTBOX_POLL_SECONDS": str(settings.outbox_poll_seconds),
+        "SHOPGRAPH_SERVICE_TOKEN_SECRET": settings.service_token_secret,
+    }
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SHOPGRAPH_")}
+    return base | values

@@ -195,6 +195,39 @@ class Shop:
         )["order"]
         return found
 
+    async def movements(self, product_id: str) -> list[dict[str, Any]]:
+        """The product's whole stock ledger (staff), newest first, page by page."""
+        found: list[dict[str, Any]] = []
+        after = None
+        while True:
+            connection = (
+                await self.call(
+                    "inventory",
+                    """query($p: ID!, $after: String) {
+                         stockMovements(productId: $p, first: 100, after: $after) {
+                           edges { node { kind orderId onHandDelta reservedDelta } }
+                           pageInfo { hasNextPage endCursor } } }""",
+                    {"p": product_id, "after": after},
+                    self.admin_token,
+                )
+            )["stockMovements"]
+            found.extend(edge["node"] for edge in connection["edges"])
+            if not connection["pageInfo"]["hasNextPage"]:
+                return found
+            after = connection["pageInfo"]["endCursor"]
+
+    async def settled_stock(self, product_id: str, seconds: float = 20) -> dict[str, int]:
+        """Stock once no reservation is open any more (workers commit or release them)."""
+        async with asyncio.timeout(seconds):
+            while (stock := await self.stock(product_id))["reserved"] != 0:  # noqa: ASYNC110
+                await asyncio.sleep(0.2)
+        return stock
+
+    async def wait_for_empty_cart(self, token: str, seconds: float = 20) -> None:
+        async with asyncio.timeout(seconds):
+            while await self.cart_quantity(token) != 0:  # noqa: ASYNC110
+                await asyncio.sleep(0.2)
+
     async def wait_for_status(
         self, token: str, order_id: str, wanted: set[str], seconds: float = 30
     ) -> str:

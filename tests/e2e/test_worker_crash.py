@@ -1,0 +1,105 @@
+"""A payments worker killed with SIGKILL while 200 orders flow, then restarted: every order
+still ends PAID or PAYMENT_FAILED, with one charge each and stock released exactly once.
+Runs on PostgreSQL + Kafka + Redis: the worker is a separate ``shopgraph worker`` process."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.platform import column_settings, running_platform, settings_env
+from tests.support.shop import TERMINAL, Shop
+
+pytestmark = pytest.mark.e2e
+
+SHOPPERS = 20
+ROUNDS = 10
+
+
+def payment_method(shopper: int, round_: int) -> str:
+    n = shopper * ROUNDS + round_
+    if n % 5 == 0:
+        return "pm_card_chargeDeclined"
+    return "pm_card_flaky" if n % 7 == 0 else "pm_card_visa"
+
+
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "shopgraph.cli", "worker", "payments"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+async def test_worker_killed_mid_flow(tmp_path: Path) -> None:
+    settings = column_settings("postgres+kafka+redis", tmp_path)
+    async with running_platform(settings, skip_groups=frozenset({"payments"})) as platform:
+        shop = Shop(platform)
+        await shop.sign_in_admin()
+        product = await shop.create_product(stock=1000)
+        env = settings_env(platform.settings)
+        log = tmp_path / "worker.log"
+        worker = start_worker(env, log)
+        tokens = [await shop.register() for _ in range(SHOPPERS)]
+        placed: list[tuple[str, str, str]] = []
+        sixty_placed = asyncio.Event()
+
+        async def shopper(index: int) -> None:
+            for round_ in range(ROUNDS):
+                token = tokens[index]
+                await shop.add_to_cart(token, product, 1)
+                method = payment_method(index, round_)
+                result = await shop.place_order(token, payment_method=method)
+                assert result["errors"] == [], result
+                placed.append((token, result["order"]["id"], method))
+                if len(placed) >= 60:
+                    sixty_placed.set()
+                await shop.wait_for_empty_cart(token)
+
+        async def killer() -> None:
+            await sixty_placed.wait()
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+            await asyncio.sleep(2)
+
+        try:
+            await asyncio.gather(killer(), *(shopper(i) for i in range(SHOPPERS)))
+            assert worker.returncode == -signal.SIGKILL
+            worker = start_worker(env, log)
+            statuses = await asyncio.gather(
+                *(shop.wait_for_status(t, o, TERMINAL, seconds=180) for t, o, _ in placed)
+            )
+        finally:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=30)
+
+        assert len(placed) == SHOPPERS * ROUNDS
+        expected = [
+            "PAYMENT_FAILED" if m == "pm_card_chargeDeclined" else "PAID" for *_, m in placed
+        ]
+        assert statuses == expected
+        paid = expected.count("PAID")
+        assert await shop.settled_stock(product) == {
+            "available": 1000 - paid,
+            "reserved": 0,
+            "onHand": 1000 - paid,
+        }
+        movements = await shop.movements(product)
+        released = [m["orderId"] for m in movements if m["kind"] == "RELEASE"]
+        committed = [m["orderId"] for m in movements if m["kind"] == "COMMIT"]
+        assert sorted(released) == sorted(o for _, o, m in placed if m == "pm_card_chargeDeclined")
+        assert len(committed) == len(set(committed)) == paid
+        for _, order_id, method in placed:
+            payment = await shop.payment_of(order_id)
+            assert payment is not None
+            assert payment["status"] == (
+                "FAILED" if method == "pm_card_chargeDeclined" else "CAPTURED"
+            )
