@@ -228,3 +228,25 @@ async def test_crossed_concurrent_moves_cannot_make_a_cycle(catalog: Catalog) ->
         crumbs = await catalog.gql(CATEGORY, {"id": a["id"]})
         names = [c["name"] for c in crumbs["data"]["category"]["breadcrumbs"]]
         assert names in ([f"B{round_}", f"A{round_}"], [f"A{round_}"])
+
+
+async def test_nesting_is_capped(catalog: Catalog) -> None:
+    service = catalog.app.state.catalog.categories
+    parent = None
+    chain = []
+    for level in range(64):
+        parent = (await service.create(name=f"Level {level}", parent_id=parent)).id
+        chain.append(parent)
+    deeper = await catalog.staff(
+        CREATE_CATEGORY, {"input": {"name": "Too deep", "parentId": parent}}
+    )
+    assert [e["code"] for e in deeper["createCategory"]["errors"]] == ["CATEGORY_TOO_DEEP"]
+    crumbs = await catalog.gql(CATEGORY, {"id": chain[-1]})
+    assert len(crumbs["data"]["category"]["breadcrumbs"]) == 64
+
+    top = await catalog.create_category("Top")
+    await catalog.create_category("Below", top["id"])
+    moved = await catalog.staff(MOVE_CATEGORY, {"id": top["id"], "parentId": chain[-2]})
+    assert [e["code"] for e in moved["moveCategory"]["errors"]] == ["CATEGORY_TOO_DEEP"]
+    fits = await catalog.staff(MOVE_CATEGORY, {"id": top["id"], "parentId": chain[-3]})
+    assert fits["moveCategory"]["errors"] == []

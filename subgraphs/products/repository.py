@@ -1,0 +1,170 @@
+"""Reads on the catalog tables inside a caller's session: batched by key for DataLoaders,
+the keyset-paginated product listing, and the category tree walks (recursive CTEs, which
+SQLite and PostgreSQL both run)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from subgraphs.products.listing import ProductFilter, ProductSortSpec
+from subgraphs.products.models import categories, products
+from subgraphs.products.records import CategoryRecord, ProductRecord
+
+MAX_DEPTH = 64  # deeper category trees are refused by createCategory / moveCategory
+_PRODUCT_COLUMNS = [c for c in products.c if c.name != "sort_name"]
+
+
+async def products_where(
+    session: AsyncSession, column: Any, keys: Sequence[str]
+) -> dict[str, ProductRecord]:
+    """Products whose ``column`` is in ``keys``, by that column's value: one statement."""
+    if not keys:
+        return {}
+    rows = await session.execute(select(*_PRODUCT_COLUMNS).where(column.in_(list(set(keys)))))
+    records = [ProductRecord.from_row(row) for row in rows]
+    return {getattr(record, column.name): record for record in records}
+
+
+async def products_by_ids(session: AsyncSession, ids: Sequence[str]) -> dict[str, ProductRecord]:
+    return await products_where(session, products.c.id, ids)
+
+
+async def products_by_skus(session: AsyncSession, skus: Sequence[str]) -> dict[str, ProductRecord]:
+    return await products_where(session, products.c.sku, skus)
+
+
+async def product_by_slug(session: AsyncSession, slug: str) -> ProductRecord | None:
+    return (await products_where(session, products.c.slug, [slug])).get(slug)
+
+
+def descendant_ids(category_id: str) -> Select[tuple[str]]:
+    """``SELECT id`` of the category and all its descendants (recursive CTE)."""
+    tree = (
+        select(categories.c.id)
+        .where(categories.c.id == category_id)
+        .cte("category_tree", recursive=True)
+    )
+    tree = tree.union_all(select(categories.c.id).where(categories.c.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def _conditions(flt: ProductFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if flt.category_id is not None:
+        conditions.append(products.c.category_id.in_(descendant_ids(flt.category_id)))
+    if flt.statuses is not None:
+        conditions.append(products.c.status.in_(sorted(s.value for s in flt.statuses)))
+    if flt.currency is not None:
+        conditions.append(products.c.currency == flt.currency)
+    if flt.price_min_minor is not None:
+        conditions.append(products.c.price_minor >= flt.price_min_minor)
+    if flt.price_max_minor is not None:
+        conditions.append(products.c.price_minor <= flt.price_max_minor)
+    if flt.ids is not None:
+        conditions.append(products.c.id.in_(list(flt.ids)))
+    return conditions
+
+
+async def list_products(
+    session: AsyncSession,
+    *,
+    flt: ProductFilter,
+    sort: ProductSortSpec,
+    limit: int,
+    after: str | None,
+) -> list[ProductRecord]:
+    """Up to ``limit`` products after the cursor, in sort order."""
+    conditions = _conditions(flt)
+    if after is not None:
+        conditions.append(sort.after(after))
+    query = select(*_PRODUCT_COLUMNS).where(*conditions).order_by(*sort.order_by()).limit(limit)
+    return [ProductRecord.from_row(row) for row in await session.execute(query)]
+
+
+async def count_products(session: AsyncSession, flt: ProductFilter) -> int:
+    query = select(func.count()).select_from(products).where(*_conditions(flt))
+    return int(await session.scalar(query) or 0)
+
+
+# -- categories --------------------------------------------------------------------------
+
+
+async def categories_where(
+    session: AsyncSession, column: Any, keys: Sequence[str]
+) -> dict[str, CategoryRecord]:
+    if not keys:
+        return {}
+    rows = await session.execute(select(categories).where(column.in_(list(set(keys)))))
+    records = [CategoryRecord.from_row(row) for row in rows]
+    return {getattr(record, column.name): record for record in records}
+
+
+async def categories_by_ids(session: AsyncSession, ids: Sequence[str]) -> dict[str, CategoryRecord]:
+    return await categories_where(session, categories.c.id, ids)
+
+
+async def category_by_slug(session: AsyncSession, slug: str) -> CategoryRecord | None:
+    return (await categories_where(session, categories.c.slug, [slug])).get(slug)
+
+
+async def children_of(
+    session: AsyncSession, parent_ids: Sequence[str]
+) -> dict[str, list[CategoryRecord]]:
+    """Direct children of each parent, by name: one statement for all parents."""
+    found: dict[str, list[CategoryRecord]] = {parent: [] for parent in parent_ids}
+    if not parent_ids:
+        return found
+    rows = await session.execute(
+        select(categories)
+        .where(categories.c.parent_id.in_(list(set(parent_ids))))
+        .order_by(categories.c.name, categories.c.id)
+    )
+    for row in rows:
+        found[row.parent_id].append(CategoryRecord.from_row(row))
+    return found
+
+
+async def list_categories(session: AsyncSession, *, roots_only: bool) -> list[CategoryRecord]:
+    query = select(categories).order_by(categories.c.name, categories.c.id)
+    if roots_only:
+        query = query.where(categories.c.parent_id.is_(None))
+    return [CategoryRecord.from_row(row) for row in await session.execute(query)]
+
+
+async def ancestors_of(
+    session: AsyncSession, ids: Sequence[str]
+) -> dict[str, list[CategoryRecord]]:
+    """For each category: the path root → … → itself (empty when unknown). One statement.
+
+    The walk is bounded by a depth limit, so even a corrupted (cyclic) tree terminates.
+    """
+    if not ids:
+        return {}
+    up = (
+        select(
+            categories.c.id.label("origin"),
+            categories.c.id.label("id"),
+            categories.c.parent_id.label("parent_id"),
+            literal(0).label("depth"),
+        )
+        .where(categories.c.id.in_(list(set(ids))))
+        .cte("ancestry", recursive=True)
+    )
+    up = up.union_all(
+        select(up.c.origin, categories.c.id, categories.c.parent_id, up.c.depth + 1).where(
+            categories.c.id == up.c.parent_id, up.c.depth < MAX_DEPTH
+        )
+    )
+    rows = await session.execute(
+        select(up.c.origin, up.c.depth, *categories.c)
+        .join(categories, categories.c.id == up.c.id)
+        .order_by(up.c.origin, up.c.depth.desc())
+    )
+    found: dict[str, list[CategoryRecord]] = {category_id: [] for category_id in ids}
+    for row in rows:
+        found[row.origin].append(CategoryRecord.from_row(row))
+    return found
