@@ -8,6 +8,7 @@ URL is unset; under ``make test`` (SHOPGRAPH_REQUIRE_REAL_SERVICES=1) a missing 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 REAL_URL_VARS = {
@@ -50,10 +52,20 @@ async def create_postgres_database(admin_url: str, name: str) -> str:
 
 
 async def drop_postgres_database(admin_url: str, name: str) -> None:
+    """Drop a test database. A non-superuser cannot terminate an autovacuum worker that
+    happens to be in it ("must be a member of the role…"), so retry briefly; a database
+    that still cannot be dropped is left behind rather than failing the test."""
     engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await engine.dispose()
+    try:
+        for attempt in range(10):
+            try:
+                async with engine.connect() as conn:
+                    await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except DBAPIError:
+                await asyncio.sleep(0.2 * (attempt + 1))
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -15,14 +15,10 @@ by a transaction racing the check in :mod:`subgraphs.products.categories`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -30,10 +26,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
 
-from shopgraph.db import new_metadata
+from shopgraph.db import UTCDateTime, new_metadata
 from shopgraph.events.tables import inbox_table, outbox_table
 
 NAME_MAX = 200
@@ -44,27 +38,6 @@ DESCRIPTION_MAX = 10_000
 
 # Code-point order on both backends (SQLite's default BINARY collation is already that).
 SORT_NAME_TYPE = String(NAME_MAX).with_variant(String(NAME_MAX, collation="C"), "postgresql")
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on both backends (SQLite stores them naive)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: use datetime.now(UTC)")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 metadata = new_metadata()

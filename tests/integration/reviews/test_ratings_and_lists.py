@@ -183,3 +183,21 @@ async def test_no_reviews_means_null_average(reviews: Reviews) -> None:
     assert [b["count"] for b in entity["rating"]["histogram"]] == [0] * 5
     assert entity["reviews"]["edges"] == []
     assert entity["reviews"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_a_bad_cursor_is_reported_on_its_own_field(reviews: Reviews) -> None:
+    """Two lists batched together: the error names the one with the bad cursor."""
+    product = new_id()
+    await reviews.add(reviews.customer()[1], product, 5)
+    query = """
+    query($reps: [_Any!]!) {
+      _entities(representations: $reps) {
+        ... on Product {
+          good: reviews(first: 5) { edges { node { rating } } }
+          bad: reviews(first: 5, after: "garbage") { edges { node { rating } } }
+        }
+      }
+    }"""
+    body = await reviews.gql(query, {"reps": product_reps(product)})
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["path"][-1] == "bad"

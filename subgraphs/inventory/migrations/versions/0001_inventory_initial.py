@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
+from shopgraph.events.migration import create_event_tables_v1, drop_event_tables_v1
+
 revision = "0001_inventory_initial"
 down_revision = None
 branch_labels = None
@@ -110,39 +112,11 @@ def upgrade() -> None:
     op.create_index("ix_stock_movements_product_id_seq", "stock_movements", ["product_id", "seq"])
     op.create_index("ix_stock_movements_order_id", "stock_movements", ["order_id"])
 
-    # The kernel's event tables (shopgraph.events.tables), mirrored column for column.
-    op.create_table(
-        "outbox",
-        sa.Column("seq", SEQ, autoincrement=True, nullable=False),
-        sa.Column("id", sa.String(36), nullable=False),
-        sa.Column("topic", sa.String(249), nullable=False),
-        sa.Column("key", sa.String(255), nullable=False),
-        sa.Column("event", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", TS, nullable=False),
-        sa.Column("published_at", TS, nullable=True),
-        sa.PrimaryKeyConstraint("seq", name="pk_outbox"),
-        sa.UniqueConstraint("id", name="uq_outbox_id"),
-    )
-    op.create_index(
-        "ix_outbox_unpublished",
-        "outbox",
-        ["seq"],
-        postgresql_where=sa.text("published_at IS NULL"),
-        sqlite_where=sa.text("published_at IS NULL"),
-    )
-    op.create_table(
-        "inbox",
-        sa.Column("consumer", sa.String(200), nullable=False),
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("processed_at", TS, nullable=False),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
-    )
+    create_event_tables_v1()
 
 
 def downgrade() -> None:
-    op.drop_table("inbox")
-    op.drop_index("ix_outbox_unpublished", table_name="outbox")
-    op.drop_table("outbox")
+    drop_event_tables_v1()
     op.drop_index("ix_stock_movements_order_id", table_name="stock_movements")
     op.drop_index("ix_stock_movements_product_id_seq", table_name="stock_movements")
     op.drop_table("stock_movements")

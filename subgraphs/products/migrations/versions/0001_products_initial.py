@@ -10,13 +10,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from shopgraph.events.migration import create_event_tables_v1, drop_event_tables_v1
+
 revision = "0001_products_initial"
 down_revision = None
 branch_labels = None
 depends_on = None
 
 TS = sa.DateTime(timezone=True)
-SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 SORT_NAME = sa.String(200).with_variant(sa.String(200, collation="C"), "postgresql")
 
 
@@ -73,38 +74,10 @@ def upgrade() -> None:
     op.create_index("ix_products_price", "products", ["price_minor", "id"])
     op.create_index("ix_products_created_at", "products", ["created_at", "id"])
 
-    # The kernel's event tables (shopgraph.events.tables), mirrored column for column.
-    op.create_table(
-        "outbox",
-        sa.Column("seq", SEQ, autoincrement=True, nullable=False),
-        sa.Column("id", sa.String(36), nullable=False),
-        sa.Column("topic", sa.String(249), nullable=False),
-        sa.Column("key", sa.String(255), nullable=False),
-        sa.Column("event", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", TS, nullable=False),
-        sa.Column("published_at", TS, nullable=True),
-        sa.PrimaryKeyConstraint("seq", name="pk_outbox"),
-        sa.UniqueConstraint("id", name="uq_outbox_id"),
-    )
-    op.create_index(
-        "ix_outbox_unpublished",
-        "outbox",
-        ["seq"],
-        postgresql_where=sa.text("published_at IS NULL"),
-        sqlite_where=sa.text("published_at IS NULL"),
-    )
-    op.create_table(
-        "inbox",
-        sa.Column("consumer", sa.String(200), nullable=False),
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("processed_at", TS, nullable=False),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
-    )
+    create_event_tables_v1()
 
 
 def downgrade() -> None:
-    op.drop_table("inbox")
-    op.drop_index("ix_outbox_unpublished", table_name="outbox")
-    op.drop_table("outbox")
+    drop_event_tables_v1()
     op.drop_table("products")
     op.drop_table("categories")

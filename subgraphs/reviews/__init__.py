@@ -1,0 +1,1 @@
+"""The reviews subgraph: product reviews, ratings, moderation, verified purchases."""

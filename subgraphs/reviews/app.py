@@ -1,0 +1,41 @@
+"""``create_app(settings)``: the reviews subgraph as an ASGI app.
+
+It holds a :class:`~shopgraph.resources.ServiceResources` (database, bus, token verifier,
+outbox relay publishing the ``reviews`` topic while the app is up). Tests pass their own.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from shopgraph.app import RequestContext, create_subgraph_app
+from shopgraph.resources import ServiceResources
+from shopgraph.settings import Settings
+from subgraphs.reviews.models import outbox
+from subgraphs.reviews.schema import SERVICE_KEY, build_schema
+from subgraphs.reviews.service import ReviewService
+
+SERVICE = "reviews"
+
+
+def create_app(settings: Settings, *, resources: ServiceResources | None = None) -> Starlette:
+    res = resources or ServiceResources.from_settings(settings, SERVICE, outbox=outbox)
+    service = ReviewService(res.db, on_commit=res.wake_relay)
+
+    def build_context(ctx: RequestContext) -> RequestContext:
+        ctx.extra[SERVICE_KEY] = service
+        return ctx
+
+    app = create_subgraph_app(
+        service=SERVICE,
+        settings=settings,
+        schema=build_schema(settings),
+        principals=res.principals,
+        build_context=build_context,
+        on_startup=[res.start],
+        on_shutdown=[res.stop],
+        readiness=[res.database],
+    )
+    app.state.resources = res
+    app.state.reviews = service
+    return app

@@ -1,0 +1,44 @@
+"""Event handlers of the reviews service: verified purchases from the ``orders`` topic.
+
+``OrderStatusChanged`` with status ``PAID`` (payload ``orderId``, ``userId``, ``status``,
+``items: [{productId, quantity}]``) records that the user bought those products, and marks
+their existing reviews of them ``verifiedPurchase``; a review added later is verified at
+once. The inbox claim and the effect commit together, so a redelivered event counts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from shopgraph.db import Database
+from shopgraph.events.envelope import Event
+from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.settings import Settings
+from subgraphs.reviews.service import ReviewService
+from workers.runtime import WorkerGroup
+
+GROUP = "reviews"
+ORDERS_TOPIC = "orders"
+
+
+def registry_for(service: ReviewService, orders_topic: str = ORDERS_TOPIC) -> HandlerRegistry:
+    registry = HandlerRegistry()
+
+    @registry.on(orders_topic, "OrderStatusChanged")
+    async def order_status_changed(event: Event) -> None:
+        await service.record_purchase(event)
+
+    return registry
+
+
+@asynccontextmanager
+async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
+    db = Database(settings.database_url_for("reviews"), pool_size=5)
+    try:
+        yield registry_for(ReviewService(db))
+    finally:
+        await db.dispose()
+
+
+WORKER_GROUPS: tuple[WorkerGroup, ...] = (WorkerGroup(GROUP, (ORDERS_TOPIC,), handlers),)

@@ -1,0 +1,216 @@
+"""Read queries of the reviews service, each batched for a DataLoader.
+
+Lists use keyset pagination: a cursor is the encoded sort key of the last row seen
+(:func:`shopgraph.pagination.encode_cursor`), and the next page starts strictly after it,
+so pages stay stable while reviews are added. Lists of many parents (the reviews of 100
+products in one ``_entities`` call) are one query: ``ROW_NUMBER() OVER (PARTITION BY …)``
+keeps the first ``size + 1`` rows of each parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph.errors import BadUserInput
+from shopgraph.pagination import decode_cursor, encode_cursor
+from subgraphs.reviews.models import reviews
+from subgraphs.reviews.records import RatingSummary, ReviewPage, ReviewRecord, ReviewSort, Status
+
+# (column name, descending?) per sort; ``id`` last makes every key unique.
+SORT_KEYS: dict[ReviewSort, tuple[tuple[str, bool], ...]] = {
+    ReviewSort.NEWEST: (("created_at", True), ("id", True)),
+    ReviewSort.OLDEST: (("created_at", False), ("id", False)),
+    ReviewSort.HIGHEST: (("rating", True), ("created_at", True), ("id", True)),
+    ReviewSort.LOWEST: (("rating", False), ("created_at", True), ("id", True)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ListKey:
+    """One list request: the parent (product or author) plus how it is paged and filtered.
+
+    ``statuses`` empty means every status (the author's own view, staff)."""
+
+    parent_id: str
+    size: int
+    after: str | None
+    sort: ReviewSort
+    statuses: tuple[Status, ...]
+
+    @property
+    def batch(self) -> tuple[int, str | None, ReviewSort, tuple[Status, ...]]:
+        return (self.size, self.after, self.sort, self.statuses)
+
+
+def _sort_values(record: ReviewRecord, sort: ReviewSort) -> list[Any]:
+    values: list[Any] = []
+    for name, _desc in SORT_KEYS[sort]:
+        value = getattr(record, name)
+        values.append(value.isoformat() if isinstance(value, datetime) else value)
+    return values
+
+
+def cursor_for(record: ReviewRecord, sort: ReviewSort) -> str:
+    return encode_cursor(sort.value, *_sort_values(record, sort))
+
+
+def _after_predicate(after: str, sort: ReviewSort) -> ColumnElement[bool]:
+    """Rows strictly after the cursor's sort key (a lexicographic keyset comparison)."""
+    keys = SORT_KEYS[sort]
+    values = decode_cursor(after, arity=len(keys) + 1)
+    if values[0] != sort.value:
+        raise BadUserInput("this cursor belongs to a different sort order")
+    parsed: list[Any] = []
+    try:
+        for (name, _desc), raw in zip(keys, values[1:], strict=True):
+            if name == "created_at":
+                parsed.append(datetime.fromisoformat(str(raw)))
+            elif name == "rating":
+                if not isinstance(raw, int) or isinstance(raw, bool):
+                    raise ValueError(name)
+                parsed.append(raw)
+            else:
+                parsed.append(str(raw))
+    except (ValueError, TypeError):
+        raise BadUserInput("invalid cursor") from None
+    clauses: list[ColumnElement[bool]] = []
+    for index, (name, desc) in enumerate(keys):
+        column = reviews.c[name]
+        equal = [reviews.c[keys[i][0]] == parsed[i] for i in range(index)]
+        beyond = column < parsed[index] if desc else column > parsed[index]
+        clauses.append(and_(*equal, beyond))
+    return or_(*clauses)
+
+
+def _order_by(sort: ReviewSort) -> list[Any]:
+    return [
+        reviews.c[name].desc() if desc else reviews.c[name].asc() for name, desc in SORT_KEYS[sort]
+    ]
+
+
+async def list_by(
+    session: AsyncSession, parent_column: str, keys: Sequence[ListKey]
+) -> list[ReviewPage | BadUserInput]:
+    """The pages of ``keys`` (one page per key, in order), with one query per distinct
+    (size, after, sort, statuses) among them — in practice one query per batch. A bad cursor
+    fails only the keys that carry it (DataLoaders raise a returned exception per key)."""
+    groups: dict[tuple[int, str | None, ReviewSort, tuple[Status, ...]], list[str]] = {}
+    for key in keys:
+        groups.setdefault(key.batch, []).append(key.parent_id)
+    found: dict[tuple[Any, ...], list[ReviewRecord]] = {}
+    failed: dict[tuple[Any, ...], BadUserInput] = {}
+    for batch, parent_ids in groups.items():
+        size, after, sort, statuses = batch
+        try:
+            rows = await _window(
+                session, parent_column, sorted(set(parent_ids)), size, after, sort, statuses
+            )
+        except BadUserInput as exc:
+            failed[batch] = exc
+            continue
+        for row in rows:
+            record = ReviewRecord.from_row(row)
+            parent = getattr(record, parent_column)
+            found.setdefault((parent, *batch), []).append(record)
+    pages: list[ReviewPage | BadUserInput] = []
+    for key in keys:
+        if key.batch in failed:
+            pages.append(failed[key.batch])
+            continue
+        records = found.get((key.parent_id, *key.batch), [])
+        shown = records[: key.size]
+        pages.append(
+            ReviewPage(
+                items=shown,
+                cursors=[cursor_for(record, key.sort) for record in shown],
+                has_next=len(records) > key.size,
+                has_previous=key.after is not None,
+            )
+        )
+    return pages
+
+
+async def _window(
+    session: AsyncSession,
+    parent_column: str,
+    parent_ids: list[str],
+    size: int,
+    after: str | None,
+    sort: ReviewSort,
+    statuses: tuple[Status, ...],
+) -> Sequence[Any]:
+    parent = reviews.c[parent_column]
+    where: list[ColumnElement[bool]] = [parent.in_(parent_ids)]
+    if statuses:
+        where.append(reviews.c.status.in_([s.value for s in statuses]))
+    if after is not None:
+        where.append(_after_predicate(after, sort))
+    rank = func.row_number().over(partition_by=parent, order_by=_order_by(sort)).label("rank")
+    ranked = select(*reviews.c, rank).where(*where).subquery()
+    query = (
+        select(*[ranked.c[c.name] for c in reviews.c])
+        .where(ranked.c.rank <= size + 1)
+        .order_by(ranked.c[parent_column], ranked.c.rank)
+    )
+    return (await session.execute(query)).all()
+
+
+async def queue(session: AsyncSession, size: int, after: str | None) -> ReviewPage:
+    """PENDING reviews, oldest first (first come, first moderated)."""
+    sort = ReviewSort.OLDEST
+    where: list[ColumnElement[bool]] = [reviews.c.status == Status.PENDING.value]
+    if after is not None:
+        where.append(_after_predicate(after, sort))
+    rows = (
+        await session.execute(
+            select(reviews).where(*where).order_by(*_order_by(sort)).limit(size + 1)
+        )
+    ).all()
+    records = [ReviewRecord.from_row(row) for row in rows]
+    shown = records[:size]
+    return ReviewPage(
+        items=shown,
+        cursors=[cursor_for(r, sort) for r in shown],
+        has_next=len(records) > size,
+        has_previous=after is not None,
+    )
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[str]) -> list[ReviewRecord | None]:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = (await session.execute(select(reviews).where(reviews.c.id.in_(wanted)))).all()
+    found = {row.id: ReviewRecord.from_row(row) for row in rows}
+    return [found.get(review_id) for review_id in ids]
+
+
+async def ratings(session: AsyncSession, product_ids: Sequence[str]) -> list[RatingSummary]:
+    """Approved-review aggregates of each product, in order: one grouped query."""
+    wanted = sorted(set(product_ids))
+    counts: dict[str, dict[int, int]] = {}
+    if wanted:
+        query = (
+            select(reviews.c.product_id, reviews.c.rating, func.count())
+            .where(reviews.c.product_id.in_(wanted), reviews.c.status == Status.APPROVED.value)
+            .group_by(reviews.c.product_id, reviews.c.rating)
+        )
+        for product_id, stars, count in (await session.execute(query)).all():
+            counts.setdefault(product_id, {})[int(stars)] = int(count)
+    summaries = []
+    for product_id in product_ids:
+        histogram = {stars: counts.get(product_id, {}).get(stars, 0) for stars in range(1, 6)}
+        summaries.append(
+            RatingSummary(
+                count=sum(histogram.values()),
+                histogram=histogram,
+                total=sum(stars * n for stars, n in histogram.items()),
+            )
+        )
+    return summaries

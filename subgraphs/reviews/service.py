@@ -1,0 +1,384 @@
+"""The reviews domain: adding, editing, deleting and moderating reviews, verified purchases.
+
+Every write is one transaction; the events it causes (``reviews`` topic, docs/events.md)
+are written to the outbox in that same transaction. No GraphQL here: callers pass the
+acting user's id and whether they moderate.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph.db import Database
+from shopgraph.errors import BadUserInput, DomainError
+from shopgraph.events.envelope import Event
+from shopgraph.events.inbox import claim
+from shopgraph.events.outbox import add_to_outbox
+from shopgraph.logging import get_logger
+from subgraphs.reviews import moderation, queries, validation
+from subgraphs.reviews.models import inbox, outbox, purchases, reviews
+from subgraphs.reviews.records import RatingSummary, ReviewPage, ReviewRecord, Status
+
+log = get_logger(__name__)
+
+TOPIC: Final = "reviews"
+REVIEW_EXISTS: Final = "REVIEW_EXISTS"
+NOT_FOUND: Final = "NOT_FOUND"
+FORBIDDEN: Final = "FORBIDDEN"
+PURCHASES_CONSUMER: Final = "reviews.purchases"
+
+Clock = Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Fields to change; ``None`` keeps the current value."""
+
+    rating: int | None = None
+    title: str | None = None
+    body: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking: a user id (or None) and whether they moderate reviews."""
+
+    user_id: str | None = None
+    moderator: bool = False
+
+    def sees_everything_of(self, author_id: str) -> bool:
+        return self.moderator or (self.user_id is not None and self.user_id == author_id)
+
+    def may_see(self, record: ReviewRecord) -> bool:
+        return record.status is Status.APPROVED or self.sees_everything_of(record.author_id)
+
+
+class ReviewService:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        on_commit: Callable[[], None] | None = None,
+        clock: Clock = _now,
+    ) -> None:
+        self.db = db
+        self._on_commit = on_commit or (lambda: None)
+        self._clock = clock
+
+    # -- writes ------------------------------------------------------------------------
+
+    async def add_review(
+        self, *, author_id: str, product_id: str, rating: int, title: str, body: str
+    ) -> ReviewRecord:
+        product = validation.product_id(product_id)
+        stars = validation.rating(rating)
+        clean_title = validation.title(title)
+        clean_body = validation.body(body)
+        hold = moderation.hold_reason(clean_title, clean_body)
+        status = Status.PENDING if hold else Status.APPROVED
+        now = self._clock()
+        review_id = str(uuid.uuid4())
+        try:
+            async with self.db.transaction() as session:
+                await self._lock_user(session, author_id)
+                existing = await session.scalar(
+                    select(reviews.c.id).where(
+                        reviews.c.product_id == product, reviews.c.author_id == author_id
+                    )
+                )
+                if existing is not None:
+                    raise _exists()
+                bought = await session.scalar(
+                    select(func.count())
+                    .select_from(purchases)
+                    .where(purchases.c.user_id == author_id, purchases.c.product_id == product)
+                )
+                await session.execute(
+                    reviews.insert().values(
+                        id=review_id,
+                        product_id=product,
+                        author_id=author_id,
+                        rating=stars,
+                        title=clean_title,
+                        body=clean_body,
+                        status=status.value,
+                        hold_reason=hold,
+                        rejection_reason=None,
+                        verified_purchase=bool(bought),
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                record = await self._get(session, review_id)
+                if status is Status.APPROVED:
+                    await self._emit(session, "ReviewApproved", record)
+        except IntegrityError:
+            # uq_reviews_product_author: a concurrent add by the same author won the race.
+            raise _exists() from None
+        self._on_commit()
+        log.info("review_added", review_id=review_id, status=status.value)
+        return record
+
+    async def edit_review(self, *, actor_id: str, review_id: str, edit: Edit) -> ReviewRecord:
+        """The author changes their review; moderation runs again on the new text.
+
+        A review edited after staff rejected it goes back to the queue (PENDING) even when
+        the rules pass, so an edit cannot undo a moderator's decision on its own. An
+        approved review whose title and body are unchanged (a rating-only edit) stays
+        approved: its text passed moderation, possibly a moderator's."""
+        stars = validation.rating(edit.rating) if edit.rating is not None else None
+        new_title = validation.title(edit.title) if edit.title is not None else None
+        new_body = validation.body(edit.body) if edit.body is not None else None
+        async with self.db.transaction() as session:
+            current = await self._owned(session, actor_id, review_id, for_update=True)
+            title = new_title if new_title is not None else current.title
+            body = new_body if new_body is not None else current.body
+            text_changed = (title, body) != (current.title, current.body)
+            if current.status is Status.APPROVED and not text_changed:
+                hold = None  # only the rating changed: approved text stays approved
+            else:
+                hold = moderation.hold_reason(title, body)
+            if hold is None and current.status is Status.REJECTED:
+                hold = moderation.HOLD_RESUBMITTED
+            status = Status.PENDING if hold else Status.APPROVED
+            await session.execute(
+                update(reviews)
+                .where(reviews.c.id == current.id)
+                .values(
+                    rating=stars if stars is not None else current.rating,
+                    title=title,
+                    body=body,
+                    status=status.value,
+                    hold_reason=hold,
+                    rejection_reason=None,
+                    updated_at=self._clock(),
+                )
+            )
+            record = await self._get(session, current.id)
+            if status is Status.APPROVED:
+                await self._emit(session, "ReviewApproved", record)
+        self._on_commit()
+        return record
+
+    async def delete_review(self, *, actor_id: str, review_id: str) -> ReviewRecord:
+        async with self.db.transaction() as session:
+            current = await self._owned(session, actor_id, review_id, for_update=True)
+            await session.execute(delete(reviews).where(reviews.c.id == current.id))
+            await self._emit(session, "ReviewDeleted", current)
+        self._on_commit()
+        return current
+
+    async def approve(self, *, review_id: str) -> ReviewRecord:
+        """Staff approve a held (or previously rejected) review; approving twice is a no-op."""
+        async with self.db.transaction() as session:
+            current = await self._existing(session, review_id, for_update=True)
+            if current.status is Status.APPROVED:
+                return current
+            await session.execute(
+                update(reviews)
+                .where(reviews.c.id == current.id)
+                .values(
+                    status=Status.APPROVED.value,
+                    hold_reason=None,
+                    rejection_reason=None,
+                    updated_at=self._clock(),
+                )
+            )
+            record = await self._get(session, current.id)
+            await self._emit(session, "ReviewApproved", record)
+        self._on_commit()
+        return record
+
+    async def reject(self, *, review_id: str, reason: str) -> ReviewRecord:
+        """Staff reject a review (held or already published) with a reason for its author."""
+        clean_reason = validation.reason(reason)
+        async with self.db.transaction() as session:
+            current = await self._existing(session, review_id, for_update=True)
+            await session.execute(
+                update(reviews)
+                .where(reviews.c.id == current.id)
+                .values(
+                    status=Status.REJECTED.value,
+                    hold_reason=None,
+                    rejection_reason=clean_reason,
+                    updated_at=self._clock(),
+                )
+            )
+            record = await self._get(session, current.id)
+            await self._emit(session, "ReviewRejected", record, reason=clean_reason)
+        self._on_commit()
+        return record
+
+    # -- verified purchases ----------------------------------------------------------------
+
+    async def record_purchase(self, event: Event) -> bool:
+        """Apply an ``OrderStatusChanged`` event: a PAID order makes its buyer a verified
+        purchaser of its products (and their existing reviews verified). False when the
+        event was already applied (a redelivery) or is not a payment."""
+        payload = event.payload
+        if payload.get("status") != "PAID":
+            return False
+        user_id = str(payload["userId"])
+        order_id = str(payload["orderId"])
+        quantities: dict[str, int] = {}
+        for item in payload.get("items") or []:
+            product = str(item["productId"])
+            quantities[product] = quantities.get(product, 0) + int(item.get("quantity", 1))
+        now = self._clock()
+        async with self.db.transaction() as session:
+            if not await claim(session, inbox, PURCHASES_CONSUMER, event.id):
+                return False
+            await self._lock_user(session, user_id)
+            for product, quantity in sorted(quantities.items()):
+                await self._add_purchase(session, user_id, product, quantity, order_id, now)
+            if quantities:
+                await session.execute(
+                    update(reviews)
+                    .where(
+                        reviews.c.author_id == user_id,
+                        reviews.c.product_id.in_(list(quantities)),
+                        reviews.c.verified_purchase.is_(False),
+                    )
+                    .values(verified_purchase=True)
+                )
+        log.info("purchase_recorded", order_id=order_id, products=len(quantities))
+        return True
+
+    async def _add_purchase(
+        self,
+        session: AsyncSession,
+        user_id: str,
+        product_id: str,
+        quantity: int,
+        order_id: str,
+        now: datetime,
+    ) -> None:
+        values = {
+            "user_id": user_id,
+            "product_id": product_id,
+            "quantity": quantity,
+            "last_order_id": order_id,
+            "first_purchased_at": now,
+            "last_purchased_at": now,
+        }
+        insert: Any = (
+            postgresql.insert(purchases) if self.db.is_postgres else sqlite.insert(purchases)
+        )
+        stmt = insert.values(values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[purchases.c.user_id, purchases.c.product_id],
+            set_={
+                "quantity": purchases.c.quantity + stmt.excluded.quantity,
+                "last_order_id": stmt.excluded.last_order_id,
+                "last_purchased_at": stmt.excluded.last_purchased_at,
+            },
+        )
+        await session.execute(stmt)
+
+    async def purchased_quantity(self, user_id: str, product_id: str) -> int:
+        async with self.db.session() as session:
+            found = await session.scalar(
+                select(purchases.c.quantity).where(
+                    purchases.c.user_id == user_id, purchases.c.product_id == product_id
+                )
+            )
+        return int(found or 0)
+
+    # -- reads -------------------------------------------------------------------------
+
+    async def get_many(self, ids: Sequence[str]) -> list[ReviewRecord | None]:
+        valid = [i if validation.is_uuid(i) else "" for i in ids]
+        async with self.db.session() as session:
+            return await queries.by_ids(session, valid)
+
+    async def ratings(self, product_ids: Sequence[str]) -> list[RatingSummary]:
+        async with self.db.session() as session:
+            return await queries.ratings(session, product_ids)
+
+    async def by_product(self, keys: Sequence[queries.ListKey]) -> list[ReviewPage | BadUserInput]:
+        async with self.db.session() as session:
+            return await queries.list_by(session, "product_id", keys)
+
+    async def by_author(self, keys: Sequence[queries.ListKey]) -> list[ReviewPage | BadUserInput]:
+        async with self.db.session() as session:
+            return await queries.list_by(session, "author_id", keys)
+
+    async def moderation_queue(self, *, size: int, after: str | None) -> ReviewPage:
+        async with self.db.session() as session:
+            return await queries.queue(session, size, after)
+
+    # -- helpers -----------------------------------------------------------------------
+
+    async def _lock_user(self, session: AsyncSession, user_id: str) -> None:
+        """Serialise a user's review adds with their purchases (PostgreSQL; SQLite writers
+        are serialised already), so a purchase committed while the review is being added
+        still marks it verified."""
+        if self.db.is_postgres:
+            await session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"reviews.user:{user_id}"},
+            )
+
+    async def _get(self, session: AsyncSession, review_id: str) -> ReviewRecord:
+        row = (await session.execute(select(reviews).where(reviews.c.id == review_id))).first()
+        assert row is not None
+        return ReviewRecord.from_row(row)
+
+    async def _existing(
+        self, session: AsyncSession, review_id: str, *, for_update: bool = False
+    ) -> ReviewRecord:
+        if not validation.is_uuid(review_id):
+            raise _not_found()
+        query = select(reviews).where(reviews.c.id == review_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await session.execute(query)).first()
+        if row is None:
+            raise _not_found()
+        return ReviewRecord.from_row(row)
+
+    async def _owned(
+        self, session: AsyncSession, actor_id: str, review_id: str, *, for_update: bool
+    ) -> ReviewRecord:
+        """The actor's own review. Someone else's review is FORBIDDEN when it is public,
+        NOT_FOUND when it is not (a held review's existence is not revealed)."""
+        record = await self._existing(session, review_id, for_update=for_update)
+        if record.author_id != actor_id:
+            if record.status is Status.APPROVED:
+                raise DomainError(FORBIDDEN, "Only the author may change this review", "id")
+            raise _not_found()
+        return record
+
+    async def _emit(
+        self, session: AsyncSession, type_: str, record: ReviewRecord, reason: str | None = None
+    ) -> None:
+        payload: dict[str, Any] = {
+            "reviewId": record.id,
+            "productId": record.product_id,
+            "userId": record.author_id,
+            "rating": record.rating,
+        }
+        if reason is not None:
+            payload["reason"] = reason
+        await add_to_outbox(session, outbox, TOPIC, Event.new(type_, record.id, payload))
+
+
+def _exists() -> DomainError:
+    return DomainError(REVIEW_EXISTS, "You have already reviewed this product", "productId")
+
+
+def _not_found() -> DomainError:
+    return DomainError(NOT_FOUND, "No such review", "id")
