@@ -39,9 +39,7 @@ def test_create_admin_refuses_a_weak_password(
     assert "SHOPGRAPH_ADMIN_PASSWORD" in result.output
 
 
-def test_create_admin_is_idempotent(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_create_admin_is_idempotent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SHOPGRAPH_DATA_DIR", str(tmp_path))
     args = ["create-admin", "--email", "boss@shop.test", "--password", "a-long-admin-pass"]
     first = runner.invoke(app, args)
