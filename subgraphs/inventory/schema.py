@@ -107,7 +107,11 @@ def _price_minor(price: Any) -> tuple[int, str] | None:
 class Product:
     id: strawberry.ID
     weight_grams: int | None = strawberry.federation.field(external=True, default=None)
-    price: Money | None = strawberry.federation.field(external=True, default=None)
+    # Non-null as in products (composition requires the same type); None here only when
+    # the router did not send it, i.e. shippingEstimate was not asked for.
+    price: Money | None = strawberry.federation.field(
+        external=True, default=None, graphql_type=Money
+    )
 
     @strawberry.field(description="Stock summed over warehouses (zeros when never stocked).")
     async def stock(self, info: GqlInfo) -> Stock:
