@@ -156,7 +156,9 @@ def pid_alive(pid: int) -> bool:
 
 def pid_cmdline(pid: int) -> str:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        return (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
     except OSError:
         return ""
 
@@ -186,8 +188,17 @@ def ensure_system_user(name: str, home: str) -> None:
     except KeyError:
         say(f"  creating system user {name}")
         run_checked(
-            ["useradd", "--system", "--user-group", "--home-dir", home, "--no-create-home",
-             "--shell", "/usr/sbin/nologin", name],
+            [
+                "useradd",
+                "--system",
+                "--user-group",
+                "--home-dir",
+                home,
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                name,
+            ],
             f"useradd {name}",
         )
 
@@ -237,7 +248,9 @@ def apt_install(packages: Sequence[str]) -> None:
         say(f"  apt-get install -y {' '.join(packages)}")
         run_checked(
             ["apt-get", "install", "-y", "--no-install-recommends", *packages],
-            "apt-get install", env=env, timeout=1800,
+            "apt-get install",
+            env=env,
+            timeout=1800,
         )
     finally:
         if created_policy:
@@ -385,7 +398,9 @@ class ElasticsearchSpec:
             url=parts.geturl(),
             host=parts.hostname or "127.0.0.1",
             port=port,
-            transport_port=int(os.environ.get("SHOPGRAPH_ELASTICSEARCH_TRANSPORT_PORT", port + 100)),
+            transport_port=int(
+                os.environ.get("SHOPGRAPH_ELASTICSEARCH_TRANSPORT_PORT", port + 100)
+            ),
             version=os.environ.get("SHOPGRAPH_ELASTICSEARCH_VERSION", "8.17.0"),
             heap=os.environ.get("SHOPGRAPH_ELASTICSEARCH_HEAP", "-Xms512m -Xmx512m"),
         )
@@ -452,9 +467,13 @@ class Service(ABC):
     def wait_ready(self) -> None:
         """Block until the freshly launched server is ready."""
         if not wait_for(self.is_ready, timeout=self.start_timeout, alive=self.is_running):
-            state = "exited" if not self.is_running() else f"not ready after {self.start_timeout:.0f}s"
-            raise InfraError(f"{self.name}: server {state}; last lines of {rel(self.log_file)}:\n"
-                             f"{tail(self.log_file)}")
+            state = (
+                "exited" if not self.is_running() else f"not ready after {self.start_timeout:.0f}s"
+            )
+            raise InfraError(
+                f"{self.name}: server {state}; last lines of {rel(self.log_file)}:\n"
+                f"{tail(self.log_file)}"
+            )
 
     def after_ready(self) -> None:
         """Post-start setup (roles, databases...); nothing by default."""
@@ -488,28 +507,39 @@ class Service(ABC):
             say(f"{self.name}: already reachable at {self.address}")
             return
         if self.host not in LOOPBACK_HOSTS:
-            raise InfraError(f"{self.name}: {self.address} ({self.env_var}) is not reachable and is not "
-                             "a loopback address, so it cannot be started here")
+            raise InfraError(
+                f"{self.name}: {self.address} ({self.env_var}) is not reachable and is not "
+                "a loopback address, so it cannot be started here"
+            )
         started = time.monotonic()
         if self.is_running():
             running_at = self.recorded_address()
             if running_at != self.address:
-                raise InfraError(f"{self.name}: services.py already runs a {self.name} at {running_at} "
-                                 f"(pid {self.our_pid()}); run `services.py down --only {self.name}` first")
-            say(f"{self.name}: our server (pid {self.our_pid()}) is running but not ready yet; waiting")
+                raise InfraError(
+                    f"{self.name}: services.py already runs a {self.name} at {running_at} "
+                    f"(pid {self.our_pid()}); run `services.py down --only {self.name}` first"
+                )
+            say(
+                f"{self.name}: our server (pid {self.our_pid()}) is running but not ready yet;"
+                " waiting"
+            )
         else:
             self.install()
             if tcp_open(self.host, self.port):
-                raise InfraError(f"{self.name}: port {self.address} is taken by something that is not a "
-                                 f"working {self.name}; free it or set {self.env_var}")
+                raise InfraError(
+                    f"{self.name}: port {self.address} is taken by something that is not a "
+                    f"working {self.name}; free it or set {self.env_var}"
+                )
             self.discard_run_dir()
             self.run_dir.mkdir(parents=True, exist_ok=True)
             (self.run_dir / "address").write_text(self.address + "\n")
             self.launch()
         self.wait_ready()
         self.after_ready()
-        say(f"{self.name}: started at {self.address} in {time.monotonic() - started:.1f}s "
-            f"(pid {self.our_pid()}, log {rel(self.log_file)})")
+        say(
+            f"{self.name}: started at {self.address} in {time.monotonic() - started:.1f}s "
+            f"(pid {self.our_pid()}, log {rel(self.log_file)})"
+        )
 
     def recorded_address(self) -> str:
         try:
@@ -577,7 +607,8 @@ class Postgres(Service):
     @staticmethod
     def bin_dir() -> Path | None:
         candidates = [
-            p for p in Path("/usr/lib/postgresql").glob("*/bin")
+            p
+            for p in Path("/usr/lib/postgresql").glob("*/bin")
             if (p / "postgres").exists() and (p / "initdb").exists()
         ]
         candidates.sort(key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
@@ -607,7 +638,9 @@ class Postgres(Service):
         if self.bin_dir() is None:
             apt_install(["postgresql"])
             if self.bin_dir() is None:
-                raise InfraError("postgres: no /usr/lib/postgresql/*/bin/postgres after apt-get install")
+                raise InfraError(
+                    "postgres: no /usr/lib/postgresql/*/bin/postgres after apt-get install"
+                )
         if is_root():
             ensure_system_user(self.os_user, "/var/lib/postgresql")
 
@@ -620,19 +653,43 @@ class Postgres(Service):
         self.superuser_pw_file.chmod(0o600)
         chown_tree(self.run_dir, self.os_user)
         if is_root() and not user_can_read(self.os_user, self.run_dir):
-            raise InfraError(f"postgres: OS user {self.os_user} cannot reach {self.run_dir}; "
-                             "make the checkout's parent directories world-traversable (chmod o+x)")
+            raise InfraError(
+                f"postgres: OS user {self.os_user} cannot reach {self.run_dir}; "
+                "make the checkout's parent directories world-traversable (chmod o+x)"
+            )
         self.run_as_owner(
-            [self.tool("initdb"), "-D", str(self.data_dir), "-U", "postgres", "--pwfile",
-             str(self.superuser_pw_file), "--auth=scram-sha-256", "-E", "UTF8", "--no-locale",
-             "--no-sync"],
-            "initdb", timeout=300,
+            [
+                self.tool("initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
+                "--pwfile",
+                str(self.superuser_pw_file),
+                "--auth=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
+            "initdb",
+            timeout=300,
         )
         self.write_config()
         self.run_as_owner(
-            [self.tool("pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file), "-w", "-t",
-             str(int(self.start_timeout)), "start"],
-            "pg_ctl start", timeout=self.start_timeout + 30,
+            [
+                self.tool("pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-w",
+                "-t",
+                str(int(self.start_timeout)),
+                "start",
+            ],
+            "pg_ctl start",
+            timeout=self.start_timeout + 30,
         )
         postmaster_pid = read_pid(self.data_dir / "postmaster.pid")
         if postmaster_pid is None:
@@ -657,8 +714,25 @@ class Postgres(Service):
 
     def psql(self, sql: str) -> str:
         password = self.superuser_pw_file.read_text().strip()
-        cmd = [self.tool("psql"), "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", self.host,
-               "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-c", sql]
+        cmd = [
+            self.tool("psql"),
+            "-X",
+            "-q",
+            "-t",
+            "-A",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            self.host,
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-c",
+            sql,
+        ]
         return run_checked(cmd, "psql", env={**os.environ, "PGPASSWORD": password}, timeout=60)
 
     def after_ready(self) -> None:
@@ -666,7 +740,8 @@ class Postgres(Service):
         self.psql(
             "DO $$ BEGIN "
             f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {sql_literal(user)}) THEN "
-            f"CREATE ROLE {sql_ident(user)} LOGIN CREATEDB PASSWORD {sql_literal(self.spec.password)}; "
+            f"CREATE ROLE {sql_ident(user)} LOGIN CREATEDB "
+            f"PASSWORD {sql_literal(self.spec.password)}; "
             "END IF; END $$;"
         )
         exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = {sql_literal(db)}").strip()
@@ -674,8 +749,11 @@ class Postgres(Service):
             self.psql(f"CREATE DATABASE {sql_ident(db)} OWNER {sql_ident(user)}")
 
     def stop_process(self, pid: int) -> None:
-        result = run([self.tool("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "60",
-                      "stop"], user=self.os_user, timeout=90)
+        result = run(
+            [self.tool("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "60", "stop"],
+            user=self.os_user,
+            timeout=90,
+        )
         if result.returncode != 0 or pid_alive(pid):
             terminate(pid, group=False, timeout=30)
 
@@ -713,10 +791,25 @@ class Redis(Service):
 
     def launch(self) -> None:
         redis_server = ensure_command("redis-server", ["redis-server"])
-        cmd = [redis_server, "--bind", "127.0.0.1" if self.host == "localhost" else self.host,
-               "--port", str(self.port), "--save", "", "--appendonly", "no", "--daemonize", "yes",
-               "--pidfile", str(self.pid_file), "--logfile", str(self.log_file),
-               "--dir", str(self.run_dir)]
+        cmd = [
+            redis_server,
+            "--bind",
+            "127.0.0.1" if self.host == "localhost" else self.host,
+            "--port",
+            str(self.port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(self.pid_file),
+            "--logfile",
+            str(self.log_file),
+            "--dir",
+            str(self.run_dir),
+        ]
         run_checked(cmd, "redis-server", timeout=30)
         wait_for(lambda: self.pid_file.exists(), timeout=10, interval=0.1)
 
@@ -794,22 +887,37 @@ class Kafka(Service):
         if marker.exists():
             return
         remove_tree(self.libs)
-        pom = throwaway_pom(f"kafka-{self.spec.version}", [
-            ("org.apache.kafka", "kafka_2.13", self.spec.version),
-            ("org.slf4j", "slf4j-api", self.SLF4J_VERSION),
-            ("org.apache.logging.log4j", "log4j-slf4j2-impl", self.LOG4J_VERSION),
-            ("org.apache.logging.log4j", "log4j-core", self.LOG4J_VERSION),
-        ])
-        maven_fetch(self.home, pom, ["dependency:copy-dependencies", "-DoutputDirectory=libs",
-                                     "-DincludeScope=runtime"], f"Apache Kafka {self.spec.version}")
+        pom = throwaway_pom(
+            f"kafka-{self.spec.version}",
+            [
+                ("org.apache.kafka", "kafka_2.13", self.spec.version),
+                ("org.slf4j", "slf4j-api", self.SLF4J_VERSION),
+                ("org.apache.logging.log4j", "log4j-slf4j2-impl", self.LOG4J_VERSION),
+                ("org.apache.logging.log4j", "log4j-core", self.LOG4J_VERSION),
+            ],
+        )
+        maven_fetch(
+            self.home,
+            pom,
+            ["dependency:copy-dependencies", "-DoutputDirectory=libs", "-DincludeScope=runtime"],
+            f"Apache Kafka {self.spec.version}",
+        )
         if not (self.libs / f"kafka_2.13-{self.spec.version}.jar").exists():
             raise InfraError(f"kafka: mvn finished but {self.libs} has no kafka_2.13 jar")
         marker.write_text("ok\n")
 
     def java(self, main_class: str, *args: str, heap: Sequence[str] = ()) -> list[str]:
-        return [str(Path(java_home()) / "bin" / "java"), *heap, "-XX:+UseG1GC",
-                "-Djava.awt.headless=true", f"-Dlog4j2.configurationFile={self.log4j}",
-                "-cp", f"{self.libs}/*", main_class, *args]
+        return [
+            str(Path(java_home()) / "bin" / "java"),
+            *heap,
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={self.log4j}",
+            "-cp",
+            f"{self.libs}/*",
+            main_class,
+            *args,
+        ]
 
     def write_config(self) -> None:
         host = "127.0.0.1" if self.host == "localhost" else self.host
@@ -844,17 +952,33 @@ class Kafka(Service):
     def launch(self) -> None:
         self.write_config()
         with self.log_file.open("ab") as log:
-            format_cmd = self.java("kafka.tools.StorageTool", "format", "-t", kafka_cluster_id(),
-                                   "-c", str(self.properties), "--standalone")
-            result = subprocess.run(format_cmd, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, timeout=120, check=False)
+            format_cmd = self.java(
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                kafka_cluster_id(),
+                "-c",
+                str(self.properties),
+                "--standalone",
+            )
+            result = subprocess.run(
+                format_cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=120,
+                check=False,
+            )
         if result.returncode != 0:
             raise InfraError(f"kafka: storage format failed:\n{tail(self.log_file)}")
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
                 self.java("kafka.Kafka", str(self.properties), heap=self.spec.heap.split()),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                cwd=self.run_dir, start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.run_dir,
+                start_new_session=True,
             )
         self.pid_file.write_text(f"{process.pid}\n")
 
@@ -867,8 +991,10 @@ class Kafka(Service):
     def wait_ready(self) -> None:
         super().wait_ready()
         if not wait_for(self.broker_started, timeout=30, alive=self.is_running):
-            raise InfraError(f"kafka: answers ApiVersions but never logged 'Kafka Server started':\n"
-                             f"{tail(self.log_file)}")
+            raise InfraError(
+                f"kafka: answers ApiVersions but never logged 'Kafka Server started':\n"
+                f"{tail(self.log_file)}"
+            )
 
     def stop_process(self, pid: int) -> None:
         terminate(pid, group=True, timeout=45)
@@ -953,10 +1079,16 @@ class Elasticsearch(Service):
         marker = home / ".complete"
         if not marker.exists():
             download_dir = cache_root() / f"elasticsearch-{self.spec.version}-download"
-            maven_fetch(download_dir, throwaway_pom("es-download", []), [
-                "dependency:copy", f"-Dartifact={self.ARTIFACT}:{self.spec.version}:zip",
-                "-DoutputDirectory=dist",
-            ], f"Elasticsearch {self.spec.version} distribution")
+            maven_fetch(
+                download_dir,
+                throwaway_pom("es-download", []),
+                [
+                    "dependency:copy",
+                    f"-Dartifact={self.ARTIFACT}:{self.spec.version}:zip",
+                    "-DoutputDirectory=dist",
+                ],
+                f"Elasticsearch {self.spec.version} distribution",
+            )
             archive = download_dir / "dist" / f"elasticsearch-{self.spec.version}.zip"
             say(f"  unpacking {archive.name} into {home}")
             staging = home.with_name(home.name + ".tmp")
@@ -986,9 +1118,14 @@ class Elasticsearch(Service):
             "cluster.routing.allocation.disk.threshold_enabled": "false",
         }
         (self.config_dir / "elasticsearch.yml").write_text(
-            "".join(f"{k}: {json.dumps(v)}\n" for k, v in settings.items()))
-        jvm = ["-XX:+UseG1GC", "-Djava.io.tmpdir=${ES_TMPDIR}", "-XX:+ExitOnOutOfMemoryError",
-               *self.spec.heap.split()]
+            "".join(f"{k}: {json.dumps(v)}\n" for k, v in settings.items())
+        )
+        jvm = [
+            "-XX:+UseG1GC",
+            "-Djava.io.tmpdir=${ES_TMPDIR}",
+            "-XX:+ExitOnOutOfMemoryError",
+            *self.spec.heap.split(),
+        ]
         (self.config_dir / "jvm.options").write_text("\n".join(jvm) + "\n")
         (self.config_dir / "log4j2.properties").write_text(ES_LOG4J2)
         for name in ("data", "logs", "tmp"):
@@ -1009,8 +1146,12 @@ class Elasticsearch(Service):
             process = subprocess.Popen(
                 [str(self.home / "bin" / "elasticsearch")],
                 user=self.os_user if is_root() else None,
-                env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                cwd=self.run_dir, start_new_session=True,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.run_dir,
+                start_new_session=True,
             )
         self.pid_file.write_text(f"{process.pid}\n")
 
@@ -1044,7 +1185,9 @@ def parse_only(value: str | None) -> list[str]:
     wanted = [part.strip() for part in value.split(",") if part.strip()]
     unknown = sorted(set(wanted) - set(SERVICE_ORDER))
     if unknown:
-        raise SystemExit(f"unknown service(s): {', '.join(unknown)}; choose from {', '.join(SERVICE_ORDER)}")
+        raise SystemExit(
+            f"unknown service(s): {', '.join(unknown)}; choose from {', '.join(SERVICE_ORDER)}"
+        )
     return [name for name in SERVICE_ORDER if name in wanted]
 
 
@@ -1100,14 +1243,18 @@ def cmd_status(services: Sequence[Service]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=("up", "down", "env", "status"))
     parser.add_argument("--only", help="comma-separated subset of: " + ",".join(SERVICE_ORDER))
     args = parser.parse_args(argv)
     registry = build_services()
     selected = [registry[name] for name in parse_only(args.only)]
     handlers: dict[str, Callable[[Sequence[Service]], int]] = {
-        "up": cmd_up, "down": cmd_down, "env": cmd_env, "status": cmd_status,
+        "up": cmd_up,
+        "down": cmd_down,
+        "env": cmd_env,
+        "status": cmd_status,
     }
     return handlers[args.command](selected)
 
