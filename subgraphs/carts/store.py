@@ -1,0 +1,97 @@
+"""Atomic read-modify-write of cart documents on the key-value port.
+
+:meth:`CartStore.update` is an optimistic-concurrency loop: read the document, compute the
+new one (a pure function that may raise ``DomainError`` to refuse: then nothing is
+written), and ``compare_and_set`` it against the bytes read. If another writer got there
+first the whole step is redone on the fresh document, so twenty concurrent "add 1" calls end
+with exactly twenty more, and limits checked inside the step can never be overrun.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+
+from shopgraph.errors import ShopGraphError
+from shopgraph.kv import KeyValueStore
+from subgraphs.carts.models import Cart, Tombstone, decode, encode
+
+CART_TTL_SECONDS = 30 * 24 * 3600  # idle carts expire after 30 days; every write refreshes
+TOMBSTONE_TTL_SECONDS = 24 * 3600  # a merged guest cart's claim, kept while a merge finishes
+MAX_ATTEMPTS = 200
+
+
+class CartBusy(ShopGraphError):
+    """Too many concurrent writers on one cart for the retry budget (practically never)."""
+
+    code = "CART_BUSY"
+
+
+class CartGone(Exception):
+    """The key holds a merged guest cart's tombstone: that token has no cart any more."""
+
+
+Mutation = Callable[[Cart | None], Cart | None]
+
+
+class CartStore:
+    def __init__(self, kv: KeyValueStore, *, ttl_seconds: float = CART_TTL_SECONDS) -> None:
+        self.kv = kv
+        self.ttl_seconds = ttl_seconds
+
+    async def read(self, key: str) -> Cart | Tombstone | None:
+        raw = await self.kv.get(key)
+        return None if raw is None else decode(raw)
+
+    async def cart(self, key: str) -> Cart | None:
+        """The live cart under ``key`` (a merged guest cart's tombstone counts as none)."""
+        found = await self.read(key)
+        return found if isinstance(found, Cart) else None
+
+    async def update(
+        self, key: str, mutate: Mutation, *, keep_tombstone: bool = False
+    ) -> Cart | None:
+        """Apply ``mutate`` atomically; it gets the current cart (None: absent or a
+        tombstone) and returns the new one, or None to leave the key untouched.
+
+        With ``keep_tombstone`` a tombstone is never overwritten: :class:`CartGone`.
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            raw = await self.kv.get(key)
+            current = None if raw is None else decode(raw)
+            if keep_tombstone and isinstance(current, Tombstone):
+                raise CartGone(key)
+            new = mutate(current if isinstance(current, Cart) else None)
+            if new is None:
+                return current if isinstance(current, Cart) else None
+            if await self.kv.compare_and_set(key, raw, encode(new), self.ttl_seconds):
+                return new
+            await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
+        raise CartBusy("The cart is being changed by many requests at once; try again")
+
+    async def claim_for_merge(self, key: str, user_id: str) -> Cart | None:
+        """Atomically turn the guest cart under ``key`` into a tombstone for ``user_id``.
+
+        Returns the guest cart to merge: the live cart just claimed, or, when an earlier
+        merge into the same user was interrupted, the cart its tombstone holds. None when
+        there is nothing (left) to merge for this user.
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            raw = await self.kv.get(key)
+            if raw is None:
+                return None
+            found = decode(raw)
+            if isinstance(found, Tombstone):
+                return found.cart if found.merged_into == user_id else None
+            tombstone = encode(Tombstone(merged_into=user_id, cart=found))
+            if await self.kv.compare_and_set(key, raw, tombstone, TOMBSTONE_TTL_SECONDS):
+                return found
+            await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
+        raise CartBusy("The guest cart is being changed by many requests at once; try again")
+
+    async def delete(self, key: str) -> None:
+        await self.kv.delete(key)
+
+    async def ttl(self, key: str) -> float | None:
+        return await self.kv.ttl(key)
