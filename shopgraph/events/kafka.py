@@ -41,8 +41,12 @@ class KafkaBus:
         replication_factor: int = 1,
         client_id: str = "shopgraph",
         consumer_options: dict[str, Any] | None = None,
+        namespace: str = "",
     ) -> None:
         self.bootstrap_servers = bootstrap_servers
+        # Prefixes every topic and group id on the broker (``kafka://h:p?namespace=x``), so
+        # several platforms (parallel test runs, staging beside dev) can share one cluster.
+        self.namespace = namespace
         self.partitions = partitions
         self.replication_factor = replication_factor
         self.client_id = client_id
@@ -58,15 +62,25 @@ class KafkaBus:
         if parts.scheme != "kafka" or not parts.netloc:
             raise ValueError(f"invalid Kafka URL {url!r}: expected kafka://host:port")
         options = dict(parse_qsl(parts.query))
-        unknown = set(options) - _CONSUMER_OPTIONS - {"partitions", "replication_factor"}
+        unknown = (
+            set(options) - _CONSUMER_OPTIONS - {"partitions", "replication_factor", "namespace"}
+        )
         if unknown:
             raise ValueError(f"unknown Kafka URL options: {', '.join(sorted(unknown))}")
         return cls(
             parts.netloc,
             partitions=int(options.pop("partitions", DEFAULT_PARTITIONS)),
             replication_factor=int(options.pop("replication_factor", 1)),
+            namespace=options.pop("namespace", ""),
             consumer_options={k: int(v) for k, v in options.items()},
         )
+
+    def physical(self, name: str) -> str:
+        """The broker-side name of a topic or group."""
+        return f"{self.namespace}.{name}" if self.namespace else name
+
+    def logical(self, topic: str) -> str:
+        return topic.removeprefix(f"{self.namespace}.") if self.namespace else topic
 
     async def start(self) -> None:
         async with self._lock:
@@ -106,7 +120,9 @@ class KafkaBus:
             return
         await self.start()
         assert self._admin is not None
-        new = [NewTopic(t, self.partitions, self.replication_factor) for t in missing]
+        new = [
+            NewTopic(self.physical(t), self.partitions, self.replication_factor) for t in missing
+        ]
         response = await self._admin.create_topics(new)
         for topic, code, *rest in response.topic_errors:
             if code not in (0, _TOPIC_ALREADY_EXISTS):
@@ -123,7 +139,7 @@ class KafkaBus:
         producer = await self._ready_producer([topic for topic, _ in messages])
         # Sends are queued in order (per-partition order holds with idempotence), then awaited.
         acks = [
-            await producer.send(topic, value=event.to_bytes(), key=event.key)
+            await producer.send(self.physical(topic), value=event.to_bytes(), key=event.key)
             for topic, event in messages
         ]
         await asyncio.gather(*acks)
@@ -131,7 +147,7 @@ class KafkaBus:
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes) -> None:
         """Publish bytes as they are (no envelope): tooling and tests of malformed input."""
         producer = await self._ready_producer([topic])
-        await producer.send_and_wait(topic, value=value, key=key)
+        await producer.send_and_wait(self.physical(topic), value=value, key=key)
 
     def consumer(self, topics: Sequence[str], group: str) -> KafkaConsumer:
         return KafkaConsumer(self, tuple(topics), group)
@@ -157,10 +173,10 @@ class KafkaConsumer:
             return
         await self.bus.ensure_topics(self.topics)
         consumer = AIOKafkaConsumer(
-            *self.topics,
+            *(self.bus.physical(topic) for topic in self.topics),
             bootstrap_servers=self.bus.bootstrap_servers,
             client_id=f"{self.bus.client_id}-{self.group}",
-            group_id=self.group,
+            group_id=self.bus.physical(self.group),
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             **self.bus.consumer_options,
@@ -180,7 +196,9 @@ class KafkaConsumer:
             timeout_ms=int(timeout * 1000), max_records=max_records
         )
         return [
-            Delivery.parse(tp.topic, tp.partition, r.offset, r.key, r.value or b"")
+            Delivery.parse(
+                self.bus.logical(tp.topic), tp.partition, r.offset, r.key, r.value or b""
+            )
             for tp, records in batches.items()
             for r in records
         ]
@@ -190,7 +208,7 @@ class KafkaConsumer:
             return
         offsets: dict[TopicPartition, int] = {}
         for d in deliveries:
-            tp = TopicPartition(d.topic, d.partition)
+            tp = TopicPartition(self.bus.physical(d.topic), d.partition)
             offsets[tp] = max(offsets.get(tp, 0), d.offset + 1)
         try:
             await self._consumer.commit(offsets)

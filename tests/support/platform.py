@@ -101,7 +101,8 @@ def column_settings(column: str, tmp_path: Path, **overrides: Any) -> Settings:
         prefix = f"sgp_{uuid.uuid4().hex[:8]}"
         urls = {
             "database_url": admin.rsplit("/", 1)[0] + f"/{prefix}_{{service}}",
-            "bus_url": real_service_url("kafka"),
+            # Own topics and consumer groups: earlier platforms' events never leak in.
+            "bus_url": real_service_url("kafka") + f"?namespace={prefix}",
             "kv_url": real_service_url("redis"),
         }
     return load_settings(
