@@ -23,12 +23,14 @@ _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]*$")
 class ReservationStatus(StrEnum):
     """``RESERVED`` → ``COMMITTED`` (paid: units leave on-hand) | ``RELEASED`` (payment
     failed / order cancelled: units return) | ``EXPIRED`` (the sweeper returned them after
-    ``expires_at``). The last three are final."""
+    ``expires_at``); ``COMMITTED`` → ``RESTOCKED`` (a paid order was cancelled before
+    fulfilment: its units go back on hand). RELEASED, EXPIRED and RESTOCKED are final."""
 
     RESERVED = "RESERVED"
     COMMITTED = "COMMITTED"
     RELEASED = "RELEASED"
     EXPIRED = "EXPIRED"
+    RESTOCKED = "RESTOCKED"
 
 
 class MovementKind(StrEnum):
@@ -41,6 +43,7 @@ class MovementKind(StrEnum):
     COMMIT = "COMMIT"
     RELEASE = "RELEASE"
     EXPIRE = "EXPIRE"
+    RESTOCK = "RESTOCK"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """Event handlers of the inventory service (worker group ``inventory``).
 
 * ``payments`` / ``PaymentSucceeded`` → commit the order's reservation;
-* ``payments`` / ``PaymentFailed`` and ``orders`` / ``OrderCancelled`` → release it.
+* ``payments`` / ``PaymentFailed`` → release it;
+* ``orders`` / ``OrderCancelled`` → release it, or restock it when the order was paid.
 
 Each handler claims the event id in the inbox in the same transaction as the effect
 (:meth:`ReservationService.commit` / ``release`` with ``event_id``), so a redelivered event
@@ -60,7 +61,7 @@ def register_handlers(registry: HandlerRegistry, reservations: ReservationServic
 
     registry.register("payments", "PaymentSucceeded", handler(reservations.commit, "commit"))
     registry.register("payments", "PaymentFailed", handler(reservations.release, "release"))
-    registry.register("orders", "OrderCancelled", handler(reservations.release, "release"))
+    registry.register("orders", "OrderCancelled", handler(reservations.cancel, "cancel"))
 
 
 @asynccontextmanager

@@ -2,7 +2,8 @@
 
 State machine, one reservation per order id (the idempotency key)::
 
-    RESERVED ──commit──▶ COMMITTED   units leave on-hand and reserved (the order is paid)
+    RESERVED ──commit──▶ COMMITTED ──restock──▶ RESTOCKED   (paid, then cancelled: the
+        │                                                    units go back on hand)
         │ ────release──▶ RELEASED    units go back to available (payment failed, cancelled)
         └─────sweeper──▶ EXPIRED     as RELEASED, once ``expires_at`` has passed
 
@@ -17,6 +18,8 @@ State machine, one reservation per order id (the idempotency key)::
   are still held).
 * ``release``: again on a released or expired reservation returns it unchanged (its units
   were returned once); on a committed one ``RESERVATION_COMMITTED``.
+* ``cancel`` (an ``OrderCancelled`` event): releases a RESERVED reservation, restocks a
+  COMMITTED one, and leaves a released, expired or restocked one as it is.
 * ``sweep_expired(now)`` expires each ``RESERVED`` reservation with ``expires_at <= now``
   in its own transaction, re-checking the state under the row lock, so concurrent
   sweepers (or a sweeper racing a commit) return the units exactly once; each expiry
@@ -69,7 +72,12 @@ log = get_logger(__name__)
 CONSUMER: Final = "inventory.reservations"
 SWEEP_BATCH: Final = 500
 
-Finish = tuple[ReservationStatus, MovementKind, int]  # new status, ledger kind, on-hand sign
+# new status, ledger kind, on-hand sign, reserved sign (per unit of each line)
+Finish = tuple[ReservationStatus, MovementKind, int, int]
+COMMIT: Final[Finish] = (ReservationStatus.COMMITTED, MovementKind.COMMIT, -1, -1)
+RELEASE: Final[Finish] = (ReservationStatus.RELEASED, MovementKind.RELEASE, 0, -1)
+EXPIRE: Final[Finish] = (ReservationStatus.EXPIRED, MovementKind.EXPIRE, 0, -1)
+RESTOCK: Final[Finish] = (ReservationStatus.RESTOCKED, MovementKind.RESTOCK, 1, 0)
 
 
 class ReservationService:
@@ -149,15 +157,15 @@ class ReservationService:
 
     async def commit(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
         """Commit; None only when ``event_id`` was already processed (a redelivery)."""
-        return await self._finish(
-            order_id, (ReservationStatus.COMMITTED, MovementKind.COMMIT, -1), event_id
-        )
+        return await self._finish(order_id, COMMIT, event_id)
 
     async def release(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
         """Release; None only when ``event_id`` was already processed (a redelivery)."""
-        return await self._finish(
-            order_id, (ReservationStatus.RELEASED, MovementKind.RELEASE, 0), event_id
-        )
+        return await self._finish(order_id, RELEASE, event_id)
+
+    async def cancel(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
+        """The order was cancelled: release held units, or restock committed ones."""
+        return await self._finish(order_id, RELEASE, event_id, restock_committed=True)
 
     async def sweep_expired(self, now: datetime | None = None) -> list[str]:
         """Expire the reservations past ``expires_at`` (default: now); the order ids this
@@ -184,7 +192,12 @@ class ReservationService:
         return expired
 
     async def _finish(
-        self, order_id: str, finish: Finish, event_id: str | None
+        self,
+        order_id: str,
+        finish: Finish,
+        event_id: str | None,
+        *,
+        restock_committed: bool = False,
     ) -> Reservation | None:
         oid = order_id_of(order_id)
         target = finish[0]
@@ -197,8 +210,11 @@ class ReservationService:
                 raise DomainError(
                     "RESERVATION_NOT_FOUND", f"no reservation for order {oid}", "orderId"
                 )
+            if restock_committed and current.status is ReservationStatus.COMMITTED:
+                return await self._apply(session, current, RESTOCK)
             if current.status is target or (
-                target is ReservationStatus.RELEASED and current.status is ReservationStatus.EXPIRED
+                target is ReservationStatus.RELEASED
+                and current.status in (ReservationStatus.EXPIRED, ReservationStatus.RESTOCKED)
             ):
                 return current
             if current.status is not ReservationStatus.RESERVED:
@@ -220,7 +236,7 @@ class ReservationService:
                 or current.expires_at > cutoff
             ):
                 return False  # committed, released or expired meanwhile
-            await self._apply(session, current, (ReservationStatus.EXPIRED, MovementKind.EXPIRE, 0))
+            await self._apply(session, current, EXPIRE)
             payload = {
                 "orderId": order_id,
                 "lines": [
@@ -238,8 +254,8 @@ class ReservationService:
     async def _apply(
         self, session: AsyncSession, current: Reservation, finish: Finish
     ) -> Reservation:
-        """Move a locked RESERVED reservation to ``finish``: return or consume its units."""
-        target, kind, sign = finish
+        """Move a locked reservation to ``finish``: return, consume or restock its units."""
+        target, kind, on_hand_sign, reserved_sign = finish
         now = self.clock()
         held = (
             await session.execute(
@@ -254,8 +270,8 @@ class ReservationService:
                 session,
                 product_id=row.product_id,
                 warehouse_id=row.warehouse_id,
-                on_hand_delta=sign * row.quantity,
-                reserved_delta=-row.quantity,
+                on_hand_delta=on_hand_sign * row.quantity,
+                reserved_delta=reserved_sign * row.quantity,
                 kind=kind,
                 now=now,
                 order_id=current.order_id,

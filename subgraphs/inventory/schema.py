@@ -48,7 +48,7 @@ ReservationStatusEnum = strawberry.federation.enum(
     ReservationStatus,
     name="ReservationStatus",
     inaccessible=True,
-    description="RESERVED → COMMITTED | RELEASED | EXPIRED.",
+    description="RESERVED → COMMITTED | RELEASED | EXPIRED; COMMITTED → RESTOCKED.",
 )
 
 

@@ -172,3 +172,32 @@ async def test_redelivered_payment_succeeded_commits_once(inventory: Inventory) 
     applied = [r for r in results if r is not None]
     assert len(applied) == 1 and applied[0].status is ReservationStatus.COMMITTED
     assert (await inventory.level(product)).on_hand == 8
+
+
+async def test_cancelled_orders_return_their_units_once(inventory: Inventory) -> None:
+    """OrderCancelled releases an unpaid order's units and restocks a paid one's, once each,
+    however often (and concurrently) the event is delivered."""
+    product = new_id()
+    await set_stock(inventory, product, 10)
+    unpaid, paid = new_id(), new_id()
+    await inventory.reservations.reserve(unpaid, [LineRequest(product, 2)])
+    await inventory.reservations.reserve(paid, [LineRequest(product, 3)])
+    await inventory.reservations.commit(paid)
+    assert (await inventory.level(product)).on_hand == 7
+
+    registry = HandlerRegistry()
+    register_handlers(registry, inventory.reservations)
+    cancelled = registry.lookup("orders", "OrderCancelled")
+    assert cancelled is not None
+    for order, was_paid in ((unpaid, False), (paid, True)):
+        event = Event.new("OrderCancelled", order, {"orderId": order, "wasPaid": was_paid})
+        await asyncio.gather(cancelled(event), cancelled(event), cancelled(event))
+        # A second, distinct OrderCancelled for the same order changes nothing either.
+        await cancelled(Event.new("OrderCancelled", order, {"orderId": order}))
+
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (10, 0, 10)
+    kinds = [(m.kind, m.order_id) for m in await inventory.ledger(product)]
+    assert kinds.count(("RELEASE", unpaid)) == 1
+    assert kinds.count(("RESTOCK", paid)) == 1
+    assert (await inventory.reservations.get(paid)).status is ReservationStatus.RESTOCKED  # type: ignore[union-attr]
