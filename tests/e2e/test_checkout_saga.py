@@ -5,6 +5,7 @@ server receiving the mail. Each test is something a shop owner would check."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -37,7 +38,7 @@ async def shop(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
 
 async def test_happy_path(shop: Shop) -> None:
     product = await shop.create_product(price="25.00", stock=5)
-    email = "happy-path@example.com"
+    email = f"happy-{uuid.uuid4().hex[:8]}@example.com"
     token = await shop.register(email)
     await shop.add_to_cart(token, product, 2)
 
@@ -68,7 +69,7 @@ async def test_happy_path(shop: Shop) -> None:
 
 async def test_declined_card_releases_stock_once(shop: Shop) -> None:
     product = await shop.create_product(stock=4)
-    email = "declined@example.com"
+    email = f"declined-{uuid.uuid4().hex[:8]}@example.com"
     token = await shop.register(email)
     await shop.add_to_cart(token, product, 3)
 

@@ -1,0 +1,65 @@
+"""``create_app(settings)``: the orders subgraph as an ASGI app.
+
+While the app is up it runs the outbox relay (``orders`` topic, via
+:class:`~shopgraph.resources.ServiceResources`) and the sweeper that cancels orders left
+``PENDING`` too long. Subscriptions (``/graphql`` over graphql-transport-ws) listen on the
+key-value pub/sub fed by the ``order-status`` worker group.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from shopgraph.app import RequestContext, create_subgraph_app
+from shopgraph.internal import InternalClient
+from shopgraph.resources import ServiceResources
+from shopgraph.settings import Settings
+from subgraphs.orders.checkout import CheckoutService
+from subgraphs.orders.models import outbox
+from subgraphs.orders.schema import CHECKOUT_KEY, KV_KEY, SERVICE_KEY, build_schema
+from subgraphs.orders.service import OrderService
+from subgraphs.orders.sweeper import DEFAULT_INTERVAL_SECONDS, Sweeper
+from subgraphs.orders.upstream import Checkout, GraphQLCheckout
+
+SERVICE = "orders"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    resources: ServiceResources | None = None,
+    checkout: Checkout | None = None,
+    sweep_interval: float = DEFAULT_INTERVAL_SECONDS,
+) -> Starlette:
+    res = resources or ServiceResources.from_settings(settings, SERVICE, outbox=outbox)
+    upstream = checkout or GraphQLCheckout(InternalClient(settings, SERVICE))
+    orders = OrderService(res.db, on_commit=res.wake_relay)
+    placing = CheckoutService(res.db, upstream, on_commit=res.wake_relay)
+    sweeper = Sweeper(orders, sweep_interval)
+
+    def build_context(ctx: RequestContext) -> RequestContext:
+        ctx.extra[SERVICE_KEY] = orders
+        ctx.extra[CHECKOUT_KEY] = placing
+        ctx.extra[KV_KEY] = res.kv
+        return ctx
+
+    async def stop() -> None:
+        await sweeper.stop()
+        await upstream.close()
+        await res.stop()
+
+    app = create_subgraph_app(
+        service=SERVICE,
+        settings=settings,
+        schema=build_schema(settings),
+        principals=res.principals,
+        build_context=build_context,
+        on_startup=[res.start, sweeper.start],
+        on_shutdown=[stop],
+        readiness=[res.database, res.key_value],
+    )
+    app.state.resources = res
+    app.state.orders = orders
+    app.state.checkout = placing
+    app.state.sweeper = sweeper
+    return app

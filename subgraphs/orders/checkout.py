@@ -1,0 +1,238 @@
+"""``placeOrder``: the synchronous part of the checkout saga (DESIGN.md §6, step 1).
+
+1. Validate the address (``INVALID_ADDRESS`` + field), the payment method
+   (``INVALID_PAYMENT_METHOD``: a ``pm_…`` token) and the idempotency key (1..100 chars).
+2. The order id is ``uuid5(ORDER_NAMESPACE, "<userId>:<idempotencyKey>")``: an order that
+   already exists for it is returned as is when the request (address + payment method)
+   hashes the same, refused with ``IDEMPOTENCY_KEY_REUSED`` otherwise.
+3. Load the cart from carts (``CART_EMPTY``), confirm current prices with products in one
+   call (``PRODUCT_UNAVAILABLE`` with the product id in ``field``), look up the buyer's
+   email with users.
+4. Reserve stock with inventory, all-or-nothing (``INSUFFICIENT_STOCK`` with the product
+   id in ``field``). Inventory is idempotent by order id, so concurrent duplicates reserve
+   once.
+5. In ONE transaction insert the order ``PENDING`` (line snapshots, totals, first history
+   row) and its ``OrderCreated`` outbox row; wake the relay. A concurrent duplicate hits
+   the primary key and returns the order the first one wrote. If the write fails for any
+   other reason the reservation is released (its TTL is the backstop).
+
+Any refusal after step 2 checks once more whether the order exists by now (a concurrent
+duplicate may have finished meanwhile and the cart been emptied): then it is returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy.exc import IntegrityError
+
+from shopgraph.db import Database
+from shopgraph.errors import DomainError
+from shopgraph.events.outbox import add_to_outbox
+from shopgraph.internal import UpstreamError
+from shopgraph.logging import get_logger
+from subgraphs.orders import events, repository
+from subgraphs.orders.domain import (
+    Address,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PricedLine,
+    order_id_for,
+    request_hash,
+    totals_of,
+    validate_address,
+    validate_idempotency_key,
+    validate_payment_method,
+)
+from subgraphs.orders.models import outbox
+from subgraphs.orders.service import PENDING_TIMEOUT, Clock, utc_now
+from subgraphs.orders.upstream import CartLine, Checkout
+
+log = get_logger(__name__)
+
+# Stock stays held a little longer than an order may stay PENDING: the sweeper cancels
+# the order first, and its OrderCancelled releases the stock.
+RESERVATION_TTL_SECONDS: Final = int(PENDING_TIMEOUT.total_seconds()) + 5 * 60
+_LINE_FIELD = re.compile(r"lines\[(\d+)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrder:
+    """What the client sent (raw; :meth:`CheckoutService.place_order` validates)."""
+
+    user_id: str
+    name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+    payment_method: str
+    idempotency_key: str
+    line2: str | None = None
+    phone: str | None = None
+
+
+class CheckoutService:
+    def __init__(
+        self,
+        db: Database,
+        checkout: Checkout,
+        *,
+        clock: Clock = utc_now,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.checkout = checkout
+        self.clock = clock
+        self.on_commit = on_commit
+
+    async def place_order(self, request: PlaceOrder) -> Order:
+        address = validate_address(
+            name=request.name,
+            line1=request.line1,
+            line2=request.line2,
+            city=request.city,
+            postal_code=request.postal_code,
+            country=request.country,
+            phone=request.phone,
+        )
+        method = validate_payment_method(request.payment_method)
+        key = validate_idempotency_key(request.idempotency_key)
+        order_id = order_id_for(request.user_id, key)
+        fingerprint = request_hash(address, method)
+
+        existing = await self._existing(order_id)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        try:
+            return await self._create(request.user_id, order_id, key, address, method, fingerprint)
+        except (DomainError, UpstreamError) as exc:
+            existing = await self._existing(order_id)
+            if existing is not None:
+                return _replay(existing, fingerprint)
+            if isinstance(exc, UpstreamError):
+                log.warning("place_order_upstream_failed", service=exc.service, error=str(exc))
+                raise DomainError(
+                    "SERVICE_UNAVAILABLE",
+                    f"the {exc.service} service could not answer; try again",
+                    None,
+                ) from exc
+            raise
+
+    async def _existing(self, order_id: str) -> Order | None:
+        async with self.db.session() as session:
+            return await repository.load_order(session, order_id)
+
+    async def _create(
+        self,
+        user_id: str,
+        order_id: str,
+        key: str,
+        address: Address,
+        method: str,
+        fingerprint: str,
+    ) -> Order:
+        cart = await self.checkout.cart_lines(user_id)
+        if not cart:
+            raise DomainError("CART_EMPTY", "the cart is empty", None)
+        quotes, email = await asyncio.gather(
+            self.checkout.quotes([line.product_id for line in cart]),
+            self.checkout.email_of(user_id),
+        )
+        priced: list[PricedLine] = []
+        for line in cart:
+            quote = quotes.get(line.product_id)
+            if quote is None or not quote.available:
+                raise DomainError(
+                    "PRODUCT_UNAVAILABLE",
+                    "a product in the cart is no longer sold; remove it and try again",
+                    line.product_id,
+                )
+            priced.append(
+                PricedLine(
+                    product_id=line.product_id,
+                    sku=quote.sku,
+                    name=quote.name,
+                    unit_price_minor=quote.price_minor,
+                    currency=quote.currency,
+                    quantity=line.quantity,
+                    weight_grams=quote.weight_grams,
+                )
+            )
+        totals = totals_of(priced)
+        if email is None:
+            raise DomainError("ACCOUNT_NOT_FOUND", "the signed-in account no longer exists", None)
+
+        await self._reserve(order_id, cart)
+        now = self.clock()
+        order = Order(
+            id=order_id,
+            user_id=user_id,
+            status=OrderStatus.PENDING,
+            currency=totals.currency,
+            subtotal_minor=totals.subtotal_minor,
+            shipping_minor=totals.shipping_minor,
+            total_minor=totals.total_minor,
+            payment_method=method,
+            email=email,
+            address=address,
+            cancel_reason=None,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            lines=tuple(
+                OrderLine(x.product_id, x.sku, x.name, x.unit_price_minor, x.quantity)
+                for x in priced
+            ),
+            request_hash=fingerprint,
+        )
+        try:
+            async with self.db.transaction() as session:
+                await repository.insert_order(session, order, actor=user_id, idempotency_key=key)
+                await add_to_outbox(session, outbox, events.TOPIC, events.order_created(order))
+        except IntegrityError:
+            existing = await self._existing(order_id)
+            if existing is not None:
+                return _replay(existing, fingerprint)  # a concurrent duplicate won
+            await self._release(order_id)
+            raise
+        except BaseException:
+            if await self._existing(order_id) is None:
+                await self._release(order_id)
+            raise
+        if self.on_commit is not None:
+            self.on_commit()
+        log.info("order_placed", order_id=order_id, total_minor=order.total_minor)
+        return order
+
+    async def _reserve(self, order_id: str, cart: list[CartLine]) -> None:
+        try:
+            await self.checkout.reserve(order_id, cart, RESERVATION_TTL_SECONDS)
+        except DomainError as exc:
+            match = _LINE_FIELD.match(exc.field or "")
+            if match and int(match.group(1)) < len(cart):
+                raise DomainError(
+                    exc.code, exc.message, cart[int(match.group(1))].product_id
+                ) from exc
+            raise
+
+    async def _release(self, order_id: str) -> None:
+        try:
+            await self.checkout.release(order_id)
+        except Exception:  # the reservation's TTL releases it anyway
+            log.exception("release_after_failed_write_failed", order_id=order_id)
+
+
+def _replay(existing: Order, fingerprint: str) -> Order:
+    if existing.request_hash != fingerprint:
+        raise DomainError(
+            "IDEMPOTENCY_KEY_REUSED",
+            "this idempotency key was already used for a different order request",
+            "idempotencyKey",
+        )
+    return existing

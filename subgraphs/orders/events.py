@@ -1,0 +1,85 @@
+"""The ``orders`` topic's events (docs/events.md), built from domain objects.
+
+Payload keys are camelCase, money is integer minor units plus a currency. Fields beyond
+the documented contract are additions (consumers ignore what they do not know):
+
+* ``OrderCreated``: + ``subtotalMinor``, ``shippingMinor``, ``createdAt``;
+* ``OrderStatusChanged``: + ``version`` (grows with every change of the order, so a
+  subscriber can drop duplicates and stale messages), ``actor``, ``at``;
+* ``OrderCancelled``: + ``wasPaid`` (the order had been paid: payments refunds it),
+  ``totalMinor``, ``currency``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Final
+
+from shopgraph.events.envelope import Event
+from subgraphs.orders.domain import Order, OrderStatus
+
+TOPIC: Final = "orders"
+ORDER_CREATED: Final = "OrderCreated"
+ORDER_STATUS_CHANGED: Final = "OrderStatusChanged"
+ORDER_CANCELLED: Final = "OrderCancelled"
+
+
+def order_created(order: Order) -> Event:
+    return Event.new(
+        ORDER_CREATED,
+        order.id,
+        {
+            "orderId": order.id,
+            "userId": order.user_id,
+            "email": order.email,
+            "items": [
+                {
+                    "productId": line.product_id,
+                    "sku": line.sku,
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "unitPriceMinor": line.unit_price_minor,
+                }
+                for line in order.lines
+            ],
+            "subtotalMinor": order.subtotal_minor,
+            "shippingMinor": order.shipping_minor,
+            "totalMinor": order.total_minor,
+            "currency": order.currency,
+            "paymentMethod": order.payment_method,
+            "createdAt": order.created_at.isoformat(),
+        },
+    )
+
+
+def status_changed(
+    order: Order, status: OrderStatus, version: int, actor: str, at: datetime
+) -> Event:
+    return Event.new(
+        ORDER_STATUS_CHANGED,
+        order.id,
+        {
+            "orderId": order.id,
+            "userId": order.user_id,
+            "status": status.value,
+            "previousStatus": order.status.value,
+            "items": [
+                {"productId": line.product_id, "quantity": line.quantity} for line in order.lines
+            ],
+            "version": version,
+            "actor": actor,
+            "at": at.isoformat(),
+        },
+    )
+
+
+def order_cancelled(order: Order, reason: str | None) -> Event:
+    payload: dict[str, Any] = {
+        "orderId": order.id,
+        "userId": order.user_id,
+        "reason": reason or "",
+        "wasPaid": order.status is OrderStatus.PAID,
+        "totalMinor": order.total_minor,
+        "currency": order.currency,
+    }
+    return Event.new(ORDER_CANCELLED, order.id, payload)

@@ -1,0 +1,132 @@
+"""Event handlers of the orders service: two worker groups.
+
+``orders`` (topic ``payments``):
+
+* ``PaymentSucceeded`` → ``PAID``; ``PaymentFailed`` → ``PAYMENT_FAILED`` (actor
+  ``payments``). The event id is claimed in the inbox in the same transaction as the
+  status change, its history row and the ``OrderStatusChanged`` outbox row, so a
+  redelivery changes nothing. A transition the machine refuses (the order was already
+  paid, cancelled meanwhile…) is logged and the event is done: retrying cannot change it.
+
+``order-status`` (topic ``orders``):
+
+* ``OrderStatusChanged`` → publish it on the key-value channel ``order-status:<orderId>``,
+  where the ``orderStatusChanged`` subscriptions of every replica listen. Publishing twice
+  is harmless (subscribers drop versions they already sent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Final
+
+from shopgraph.db import Database
+from shopgraph.events.bus import bus_from_url
+from shopgraph.events.envelope import Event
+from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.events.outbox import OutboxRelay
+from shopgraph.kv import KeyValueStore, kv_from_url
+from shopgraph.logging import get_logger
+from shopgraph.settings import Settings
+from subgraphs.orders import events
+from subgraphs.orders.domain import PAYMENTS, OrderStatus
+from subgraphs.orders.models import outbox
+from subgraphs.orders.service import OrderService
+from subgraphs.orders.status_feed import StatusUpdate, publish
+from workers.runtime import WorkerGroup
+
+log = get_logger(__name__)
+
+GROUP: Final = "orders"
+STATUS_GROUP: Final = "order-status"
+CONSUMER: Final = "orders.payments"
+
+
+def register_payment_handlers(registry: HandlerRegistry, orders: OrderService) -> None:
+    async def apply(event: Event, target: OrderStatus) -> None:
+        order_id = str(event.payload.get("orderId") or event.aggregate_id)
+        reason = event.payload.get("reason") if target is OrderStatus.PAYMENT_FAILED else None
+        done = await orders.transition(
+            order_id,
+            target,
+            actor=PAYMENTS,
+            reason=str(reason) if reason else None,
+            event_id=event.id,
+            consumer=CONSUMER,
+        )
+        if done.applied:
+            log.info("order_status_changed", order_id=order_id, status=target.value)
+        elif done.reason == "duplicate":
+            log.info("event_already_applied", event_id=event.id, event_type=event.type)
+        else:
+            log.warning(
+                "payment_event_ignored",
+                order_id=order_id,
+                event_type=event.type,
+                why=done.reason,
+                current=done.order.status.value if done.order else None,
+            )
+
+    async def succeeded(event: Event) -> None:
+        await apply(event, OrderStatus.PAID)
+
+    async def failed(event: Event) -> None:
+        await apply(event, OrderStatus.PAYMENT_FAILED)
+
+    registry.register("payments", "PaymentSucceeded", succeeded)
+    registry.register("payments", "PaymentFailed", failed)
+
+
+def register_status_handlers(registry: HandlerRegistry, kv: KeyValueStore) -> None:
+    async def fan_out(event: Event) -> None:
+        try:
+            update = StatusUpdate.from_payload(event.payload)
+        except (KeyError, ValueError, TypeError):
+            log.warning("status_event_malformed", event_id=event.id)
+            return
+        await publish(kv, update)
+
+    registry.register(events.TOPIC, events.ORDER_STATUS_CHANGED, fan_out)
+
+
+@asynccontextmanager
+async def order_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
+    """The ``orders`` group's handlers, with an outbox relay so a worker process running
+    alone publishes the ``OrderStatusChanged`` events its handlers write (several relays
+    on one outbox are safe, see :mod:`shopgraph.events.outbox`)."""
+    db = Database(settings.database_url_for("orders"))
+    bus = bus_from_url(settings.bus_url)
+    await bus.start()
+    relay = OutboxRelay(db, bus, outbox, poll_seconds=settings.outbox_poll_seconds)
+    relay_task = asyncio.create_task(relay.run(), name="outbox-relay:orders-worker")
+    registry = HandlerRegistry()
+    register_payment_handlers(registry, OrderService(db, on_commit=relay.wake))
+    try:
+        yield registry
+    finally:
+        await relay.stop()
+        relay_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay_task
+        await bus.stop()
+        await db.dispose()
+
+
+@asynccontextmanager
+async def status_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
+    kv = kv_from_url(settings.kv_url)
+    registry = HandlerRegistry()
+    register_status_handlers(registry, kv)
+    try:
+        yield registry
+    finally:
+        await kv.close()
+
+
+WORKER_GROUPS: tuple[WorkerGroup, ...] = (
+    WorkerGroup(GROUP, ("payments",), order_handlers),
+    WorkerGroup(STATUS_GROUP, (events.TOPIC,), status_handlers),
+)

@@ -1,0 +1,261 @@
+"""SQL for orders: rows in and out of the order tables, nothing else.
+
+Reads batch: :func:`load_orders` fetches any number of orders with their lines in two
+statements, :func:`load_history` any number of histories in one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from subgraphs.orders.domain import (
+    Address,
+    HistoryEntry,
+    Order,
+    OrderLine,
+    OrderStatus,
+)
+from subgraphs.orders.models import order_lines, order_status_history, orders
+
+
+def _address(row: Row[Any]) -> Address:
+    return Address(
+        name=row.ship_name,
+        line1=row.ship_line1,
+        line2=row.ship_line2,
+        city=row.ship_city,
+        postal_code=row.ship_postal_code,
+        country=row.ship_country,
+        phone=row.ship_phone,
+    )
+
+
+def _order(row: Row[Any], lines: Sequence[OrderLine]) -> Order:
+    return Order(
+        id=row.id,
+        user_id=row.user_id,
+        status=OrderStatus(row.status),
+        currency=row.currency,
+        subtotal_minor=row.subtotal_minor,
+        shipping_minor=row.shipping_minor,
+        total_minor=row.total_minor,
+        payment_method=row.payment_method,
+        email=row.email,
+        address=_address(row),
+        cancel_reason=row.cancel_reason,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        lines=tuple(lines),
+        request_hash=row.request_hash,
+    )
+
+
+async def _lines_of(session: AsyncSession, ids: Sequence[str]) -> dict[str, list[OrderLine]]:
+    found: dict[str, list[OrderLine]] = defaultdict(list)
+    if not ids:
+        return found
+    rows = await session.execute(
+        select(order_lines)
+        .where(order_lines.c.order_id.in_(ids))
+        .order_by(order_lines.c.order_id, order_lines.c.position)
+    )
+    for row in rows:
+        found[row.order_id].append(
+            OrderLine(
+                product_id=row.product_id,
+                sku=row.sku,
+                name=row.name,
+                unit_price_minor=row.unit_price_minor,
+                quantity=row.quantity,
+            )
+        )
+    return found
+
+
+async def _with_lines(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[Order]:
+    lines = await _lines_of(session, [row.id for row in rows])
+    return [_order(row, lines.get(row.id, ())) for row in rows]
+
+
+async def load_orders(session: AsyncSession, ids: Sequence[str]) -> dict[str, Order]:
+    if not ids:
+        return {}
+    rows = (await session.execute(select(orders).where(orders.c.id.in_(list(ids))))).all()
+    return {order.id: order for order in await _with_lines(session, rows)}
+
+
+async def load_order(session: AsyncSession, order_id: str, *, lock: bool = False) -> Order | None:
+    query = select(orders).where(orders.c.id == order_id)
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    return (await _with_lines(session, [row]))[0]
+
+
+async def load_history(session: AsyncSession, ids: Sequence[str]) -> dict[str, list[HistoryEntry]]:
+    found: dict[str, list[HistoryEntry]] = defaultdict(list)
+    if not ids:
+        return found
+    rows = await session.execute(
+        select(order_status_history)
+        .where(order_status_history.c.order_id.in_(list(ids)))
+        .order_by(order_status_history.c.seq)
+    )
+    for row in rows:
+        found[row.order_id].append(
+            HistoryEntry(
+                status=OrderStatus(row.status),
+                previous_status=OrderStatus(row.previous_status) if row.previous_status else None,
+                actor=row.actor,
+                reason=row.reason,
+                at=row.at,
+            )
+        )
+    return found
+
+
+async def insert_order(
+    session: AsyncSession, order: Order, *, actor: str, idempotency_key: str
+) -> None:
+    a = order.address
+    await session.execute(
+        orders.insert().values(
+            id=order.id,
+            user_id=order.user_id,
+            status=order.status.value,
+            currency=order.currency,
+            subtotal_minor=order.subtotal_minor,
+            shipping_minor=order.shipping_minor,
+            total_minor=order.total_minor,
+            payment_method=order.payment_method,
+            idempotency_key=idempotency_key,
+            request_hash=order.request_hash,
+            email=order.email,
+            ship_name=a.name,
+            ship_line1=a.line1,
+            ship_line2=a.line2,
+            ship_city=a.city,
+            ship_postal_code=a.postal_code,
+            ship_country=a.country,
+            ship_phone=a.phone,
+            cancel_reason=None,
+            version=order.version,
+            created_at=order.created_at,
+            updated_at=order.updated_at,
+        )
+    )
+    await session.execute(
+        order_lines.insert(),
+        [
+            {
+                "order_id": order.id,
+                "position": position,
+                "product_id": line.product_id,
+                "sku": line.sku,
+                "name": line.name,
+                "unit_price_minor": line.unit_price_minor,
+                "quantity": line.quantity,
+            }
+            for position, line in enumerate(order.lines)
+        ],
+    )
+    await add_history(session, order.id, order.status, None, actor, None, order.created_at)
+
+
+async def add_history(
+    session: AsyncSession,
+    order_id: str,
+    status: OrderStatus,
+    previous: OrderStatus | None,
+    actor: str,
+    reason: str | None,
+    at: datetime,
+) -> None:
+    await session.execute(
+        order_status_history.insert().values(
+            order_id=order_id,
+            status=status.value,
+            previous_status=previous.value if previous else None,
+            actor=actor,
+            reason=reason,
+            at=at,
+        )
+    )
+
+
+async def change_status(
+    session: AsyncSession,
+    order: Order,
+    target: OrderStatus,
+    at: datetime,
+    cancel_reason: str | None = None,
+) -> bool:
+    """Compare-and-set on ``version``: False when someone changed the order meanwhile."""
+    values: dict[str, Any] = {
+        "status": target.value,
+        "version": order.version + 1,
+        "updated_at": at,
+    }
+    if target is OrderStatus.CANCELLED:
+        values["cancel_reason"] = cancel_reason
+    result = await session.execute(
+        update(orders)
+        .where(orders.c.id == order.id, orders.c.version == order.version)
+        .values(**values)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def stale_pending_ids(session: AsyncSession, cutoff: datetime, limit: int) -> list[str]:
+    rows = await session.scalars(
+        select(orders.c.id)
+        .where(orders.c.status == OrderStatus.PENDING.value, orders.c.created_at <= cutoff)
+        .order_by(orders.c.created_at, orders.c.id)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def page_orders(
+    session: AsyncSession,
+    *,
+    size: int,
+    after: tuple[datetime, str] | None,
+    user_id: str | None = None,
+    status: OrderStatus | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+) -> list[Order]:
+    """Newest first, keyset on (created_at, id); fetches ``size + 1`` to know if more follow."""
+    conditions: list[Any] = []
+    if user_id is not None:
+        conditions.append(orders.c.user_id == user_id)
+    if status is not None:
+        conditions.append(orders.c.status == status.value)
+    if created_from is not None:
+        conditions.append(orders.c.created_at >= created_from)
+    if created_to is not None:
+        conditions.append(orders.c.created_at < created_to)
+    if after is not None:
+        at, last_id = after
+        conditions.append(
+            or_(orders.c.created_at < at, and_(orders.c.created_at == at, orders.c.id < last_id))
+        )
+    rows = (
+        await session.execute(
+            select(orders)
+            .where(*conditions)
+            .order_by(orders.c.created_at.desc(), orders.c.id.desc())
+            .limit(size + 1)
+        )
+    ).all()
+    return await _with_lines(session, rows)

@@ -1,0 +1,209 @@
+"""What ``placeOrder`` asks the other services (DESIGN.md §6), behind one port.
+
+:class:`Checkout` is the port; :class:`GraphQLCheckout` talks to the owning subgraphs
+directly with internal service tokens (:class:`~shopgraph.internal.InternalClient`):
+
+* carts ``internalCart(userId)`` — the buyer's cart lines;
+* products ``_entities`` — name, sku, status, price and weight of every product of the
+  cart in ONE call (an unknown id answers null);
+* users ``_entities`` — the buyer's email (for the ``OrderCreated`` event and the mails);
+* inventory ``reserveStock`` / ``releaseReservation`` — all-or-nothing, idempotent by
+  order id.
+
+Business refusals come back as :class:`~shopgraph.errors.DomainError` (e.g.
+``INSUFFICIENT_STOCK``); an unreachable or failing service as
+:class:`~shopgraph.internal.UpstreamError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+from shopgraph.errors import DomainError
+from shopgraph.internal import InternalClient, UpstreamError
+from shopgraph.money import to_minor
+
+CART_QUERY = """
+query OrdersCart($u: ID!) {
+  internalCart(userId: $u) { lines { productId quantity } }
+}
+"""
+
+PRODUCTS_QUERY = """
+query OrdersProducts($r: [_Any!]!) {
+  _entities(representations: $r) {
+    ... on Product { id name sku status price { amount currency } weightGrams }
+  }
+}
+"""
+
+USER_QUERY = """
+query OrdersBuyer($r: [_Any!]!) {
+  _entities(representations: $r) { ... on User { id email } }
+}
+"""
+
+RESERVE = """
+mutation OrdersReserve($i: ReserveStockInput!) {
+  reserveStock(input: $i) { reservation { orderId status } errors { code field message } }
+}
+"""
+
+RELEASE = """
+mutation OrdersRelease($id: ID!) {
+  releaseReservation(orderId: $id) { reservation { orderId status } errors { code message } }
+}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    product_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductQuote:
+    id: str
+    name: str
+    sku: str
+    status: str
+    price_minor: int
+    currency: str
+    weight_grams: int
+
+    @property
+    def available(self) -> bool:
+        return self.status == "ACTIVE"
+
+
+class Checkout(Protocol):
+    async def cart_lines(self, user_id: str) -> list[CartLine]: ...
+
+    async def quotes(self, product_ids: Sequence[str]) -> Mapping[str, ProductQuote | None]:
+        """Every id in one round trip; None for products that do not exist (any more)."""
+        ...
+
+    async def email_of(self, user_id: str) -> str | None: ...
+
+    async def reserve(self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int) -> None:
+        """Raises ``DomainError`` (INSUFFICIENT_STOCK, …) when inventory refuses."""
+        ...
+
+    async def release(self, order_id: str) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def _quote(entity: Any) -> ProductQuote | None:
+    if not isinstance(entity, dict) or "id" not in entity:
+        return None
+    price = entity.get("price") or {}
+    currency = str(price.get("currency", "")).upper()
+    try:
+        minor = to_minor(Decimal(str(price.get("amount"))), currency)
+    except (DomainError, ArithmeticError, ValueError):
+        return None  # a product orders cannot price cannot be bought
+    weight = entity.get("weightGrams")
+    return ProductQuote(
+        id=str(entity["id"]),
+        name=str(entity.get("name", "")),
+        sku=str(entity.get("sku", "")),
+        status=str(entity.get("status", "")),
+        price_minor=minor,
+        currency=currency,
+        weight_grams=weight if isinstance(weight, int) and weight > 0 else 0,
+    )
+
+
+def _payload_errors(service: str, payload: Any) -> list[dict[str, Any]]:
+    if not isinstance(payload, dict):
+        raise UpstreamError(service, "answered without a payload")
+    errors = payload.get("errors") or []
+    return [e for e in errors if isinstance(e, dict)]
+
+
+class GraphQLCheckout:
+    """The real services over :class:`InternalClient` (one pooled HTTP client)."""
+
+    def __init__(self, client: InternalClient) -> None:
+        self.client = client
+
+    async def cart_lines(self, user_id: str) -> list[CartLine]:
+        data = await self.client.query("carts", CART_QUERY, {"u": user_id})
+        cart = data.get("internalCart")
+        if not isinstance(cart, dict):
+            return []
+        lines: list[CartLine] = []
+        for line in cart.get("lines") or []:
+            quantity = line.get("quantity") if isinstance(line, dict) else None
+            if isinstance(quantity, int) and quantity > 0 and line.get("productId"):
+                lines.append(CartLine(str(line["productId"]), quantity))
+        return lines
+
+    async def quotes(self, product_ids: Sequence[str]) -> Mapping[str, ProductQuote | None]:
+        ids = list(dict.fromkeys(product_ids))
+        if not ids:
+            return {}
+        data = await self.client.query(
+            "products",
+            PRODUCTS_QUERY,
+            {"r": [{"__typename": "Product", "id": pid} for pid in ids]},
+        )
+        entities = data.get("_entities")
+        if not isinstance(entities, list) or len(entities) != len(ids):
+            raise UpstreamError("products", "_entities answered with the wrong number of items")
+        return {pid: _quote(entity) for pid, entity in zip(ids, entities, strict=True)}
+
+    async def email_of(self, user_id: str) -> str | None:
+        data = await self.client.query(
+            "users", USER_QUERY, {"r": [{"__typename": "User", "id": user_id}]}
+        )
+        entities = data.get("_entities") or [None]
+        user = entities[0]
+        email = user.get("email") if isinstance(user, dict) else None
+        return email if isinstance(email, str) and email else None
+
+    async def reserve(self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int) -> None:
+        data = await self.client.query(
+            "inventory",
+            RESERVE,
+            {
+                "i": {
+                    "orderId": order_id,
+                    "lines": [{"productId": x.product_id, "quantity": x.quantity} for x in lines],
+                    "ttlSeconds": ttl_seconds,
+                }
+            },
+        )
+        payload = data.get("reserveStock")
+        errors = _payload_errors("inventory", payload)
+        if errors:
+            first = errors[0]
+            raise DomainError(
+                str(first.get("code") or "RESERVATION_FAILED"),
+                str(first.get("message") or "stock could not be reserved"),
+                first.get("field"),
+            )
+        status = ((payload or {}).get("reservation") or {}).get("status")
+        if status in ("RELEASED", "EXPIRED"):
+            # An order id is single-use: the stock held for it went back (a failed attempt).
+            raise DomainError(
+                "IDEMPOTENCY_KEY_EXPIRED",
+                "the stock held for this idempotency key was released; use a new key",
+                "idempotencyKey",
+            )
+
+    async def release(self, order_id: str) -> None:
+        data = await self.client.query("inventory", RELEASE, {"id": order_id})
+        errors = _payload_errors("inventory", data.get("releaseReservation"))
+        if errors and errors[0].get("code") not in ("RESERVATION_NOT_FOUND",):
+            raise UpstreamError(
+                "inventory", str(errors[0].get("message")), code=str(errors[0].get("code"))
+            )
+
+    async def close(self) -> None:
+        await self.client.close()

@@ -1,0 +1,1 @@
+"""payments subgraph: charges orders through a provider port, records payments and refunds."""

@@ -1,0 +1,86 @@
+"""Event handlers of the payments service (worker group ``payments``).
+
+* ``orders`` / ``OrderCreated`` → charge the order (authorize + capture) and emit
+  ``PaymentSucceeded`` or ``PaymentFailed`` in the same transaction as the payment row
+  (:meth:`PaymentService.charge`); idempotent on the order id.
+* ``orders`` / ``OrderCancelled`` → refund whatever is still captured (a full refund for a
+  paid order, ``wasPaid: true``). The payment row decides rather than the flag alone: the
+  orders topic is keyed by order id, so this group always settles the charge before it sees
+  the cancellation, and a capture that raced the cancellation is refunded too. The refund
+  key is derived from the order id, so redeliveries refund once.
+
+A transient provider failure (``ProviderUnavailable``) propagates: nothing was committed,
+and the runtime retries with backoff using the same idempotency keys. A payload that breaks
+the event contract raises ``ValueError`` and ends in ``orders.dlq`` after the retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from shopgraph.db import Database
+from shopgraph.events.bus import bus_from_url
+from shopgraph.events.envelope import Event
+from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.events.outbox import OutboxRelay
+from shopgraph.logging import get_logger
+from shopgraph.settings import Settings
+from subgraphs.payments.models import outbox
+from subgraphs.payments.provider import PaymentProvider, provider_for
+from subgraphs.payments.records import OrderCharge
+from subgraphs.payments.service import PaymentService
+from workers.runtime import WorkerGroup
+
+log = get_logger(__name__)
+
+GROUP = "payments"
+
+
+def register_handlers(registry: HandlerRegistry, payments: PaymentService) -> None:
+    async def order_created(event: Event) -> None:
+        order = OrderCharge.from_payload(event.aggregate_id, event.payload)
+        await payments.charge(order, event_id=event.id)
+
+    async def order_cancelled(event: Event) -> None:
+        order_id = str(event.payload.get("orderId") or event.aggregate_id)
+        reason = event.payload.get("reason")
+        record = await payments.refund_cancelled_order(
+            order_id, reason=reason if isinstance(reason, str) else None, event_id=event.id
+        )
+        if record is not None and event.payload.get("wasPaid") is False and record.refunded_minor:
+            log.warning("refunded_order_cancelled_as_unpaid", order_id=order_id)
+
+    registry.register("orders", "OrderCreated", order_created)
+    registry.register("orders", "OrderCancelled", order_cancelled)
+
+
+@asynccontextmanager
+async def payment_handlers(
+    settings: Settings, *, provider: PaymentProvider | None = None
+) -> AsyncIterator[HandlerRegistry]:
+    """The group's handlers, plus an outbox relay so that a worker process running alone
+    (``shopgraph worker payments``) publishes the events its handlers write."""
+    db = Database(settings.database_url_for("payments"))
+    bus = bus_from_url(settings.bus_url)
+    await bus.start()
+    relay = OutboxRelay(db, bus, outbox, poll_seconds=settings.outbox_poll_seconds)
+    relay_task = asyncio.create_task(relay.run(), name="outbox-relay:payments-worker")
+    registry = HandlerRegistry()
+    register_handlers(
+        registry, PaymentService(db, provider or provider_for(settings), on_commit=relay.wake)
+    )
+    try:
+        yield registry
+    finally:
+        await relay.stop()
+        relay_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay_task
+        await bus.stop()
+        await db.dispose()
+
+
+WORKER_GROUPS: tuple[WorkerGroup, ...] = (WorkerGroup(GROUP, ("orders",), payment_handlers),)

@@ -1,0 +1,428 @@
+"""Payments domain logic: charge an order once, refund within what was captured.
+
+**Charging** (``OrderCreated``) happens in one transaction per order: the inbox claim, a
+row that claims ``order_id`` (unique; ``INSERT … ON CONFLICT DO NOTHING`` then ``SELECT …
+FOR UPDATE``), the provider's authorize + capture with keys derived from the order id
+(``order:<id>:authorize`` / ``:capture``), the final status and the ``PaymentSucceeded`` /
+``PaymentFailed`` outbox row. A concurrent or redelivered ``OrderCreated`` waits for that
+row's lock and then finds the order settled, so it neither calls the provider again nor
+emits a second event. If the process dies after the provider charged but before the commit,
+the retry calls the provider with the same keys and gets the same answer: the money moves
+once (the provider's idempotency is part of the port's contract, see :mod:`.provider`).
+
+The trade-off is that the transaction stays open during the provider call (one row lock
+per order; on SQLite the in-process writer lock). For a remote processor with slow answers,
+split it into "claim row committed as PENDING" → call → "settle row" with the same keys.
+
+**Refunds** lock the payment row, check the idempotency key, the status (only ``CAPTURED``
+and ``PARTIALLY_REFUNDED`` are refundable) and the remaining amount, call the provider and
+record the refund with a ``PaymentRefunded`` event, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph.db import Database
+from shopgraph.errors import DomainError
+from shopgraph.events.envelope import Event
+from shopgraph.events.inbox import claim
+from shopgraph.events.outbox import add_to_outbox
+from shopgraph.logging import get_logger
+from subgraphs.payments.models import REASON_MAX, inbox, outbox, payments, refunds
+from subgraphs.payments.provider import PaymentProvider, ProviderUnavailable
+from subgraphs.payments.records import (
+    PENDING,
+    REFUNDABLE,
+    OrderCharge,
+    PaymentRecord,
+    PaymentStatus,
+    RefundRecord,
+)
+
+log = get_logger(__name__)
+
+TOPIC = "payments"
+CHARGE_CONSUMER = "payments.charge"
+CANCEL_CONSUMER = "payments.cancel-refund"
+KEY_MAX = 120
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def charge_keys(order_id: str) -> tuple[str, str]:
+    """The provider idempotency keys of an order's charge: (authorize, capture)."""
+    return f"order:{order_id}:authorize", f"order:{order_id}:capture"
+
+
+def cancel_refund_key(order_id: str) -> str:
+    return f"order:{order_id}:cancel-refund"
+
+
+async def _insert_ignoring_conflict(
+    session: AsyncSession, table: Table, values: dict[str, Any], unique: str
+) -> None:
+    dialect = session.bind.dialect.name if session.bind is not None else ""
+    if dialect == "postgresql":
+        await session.execute(
+            postgresql.insert(table).values(values).on_conflict_do_nothing(index_elements=[unique])
+        )
+    else:
+        await session.execute(sqlite.insert(table).values(values).on_conflict_do_nothing())
+
+
+class PaymentService:
+    def __init__(
+        self,
+        db: Database,
+        provider: PaymentProvider,
+        *,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.provider = provider
+        self._on_commit = on_commit or (lambda: None)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    async def get(self, payment_id: str) -> PaymentRecord | None:
+        found = await self.get_many([payment_id])
+        return found[0]
+
+    async def get_many(self, payment_ids: Sequence[str]) -> list[PaymentRecord | None]:
+        async with self.db.session() as session:
+            rows = (
+                await session.execute(select(payments).where(payments.c.id.in_(payment_ids)))
+            ).all()
+        by_id = {row.id: PaymentRecord.from_row(row) for row in rows}
+        return [by_id.get(pid) for pid in payment_ids]
+
+    async def by_orders(self, order_ids: Sequence[str]) -> list[PaymentRecord | None]:
+        """One query for many orders (the ``Order.payment`` DataLoader)."""
+        async with self.db.session() as session:
+            rows = (
+                await session.execute(
+                    select(payments).where(
+                        payments.c.order_id.in_(order_ids), payments.c.status != PENDING
+                    )
+                )
+            ).all()
+        by_order = {row.order_id: PaymentRecord.from_row(row) for row in rows}
+        return [by_order.get(oid) for oid in order_ids]
+
+    async def refunds_of(self, payment_ids: Sequence[str]) -> list[list[RefundRecord]]:
+        """Each payment's refunds, oldest first (one query for many payments)."""
+        async with self.db.session() as session:
+            rows = (
+                await session.execute(
+                    select(refunds)
+                    .where(refunds.c.payment_id.in_(payment_ids))
+                    .order_by(refunds.c.created_at, refunds.c.id)
+                )
+            ).all()
+        grouped: dict[str, list[RefundRecord]] = {pid: [] for pid in payment_ids}
+        for row in rows:
+            grouped[row.payment_id].append(RefundRecord.from_row(row))
+        return [grouped[pid] for pid in payment_ids]
+
+    # -- charging -------------------------------------------------------------------------
+
+    async def charge(self, order: OrderCharge, *, event_id: str | None = None) -> PaymentRecord:
+        """Charge ``order`` once; returns its payment (existing if already settled).
+
+        ``ProviderUnavailable`` propagates (nothing is committed): retry with the same order.
+        """
+        async with self.db.transaction() as session:
+            if event_id is not None:
+                await claim(session, inbox, CHARGE_CONSUMER, event_id)
+            now = _now()
+            await _insert_ignoring_conflict(
+                session,
+                payments,
+                {
+                    "id": str(uuid.uuid4()),
+                    "order_id": order.order_id,
+                    "user_id": order.user_id,
+                    "status": PENDING,
+                    "amount_minor": order.amount_minor,
+                    "refunded_minor": 0,
+                    "currency": order.currency,
+                    "method": order.method,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+                "order_id",
+            )
+            row = (
+                await session.execute(
+                    select(payments).where(payments.c.order_id == order.order_id).with_for_update()
+                )
+            ).one()
+            if row.status != PENDING:
+                log.info("order_already_charged", order_id=order.order_id, status=row.status)
+                return PaymentRecord.from_row(row)
+            values, event = await self._charge_with_provider(row.id, order)
+            await session.execute(update(payments).where(payments.c.id == row.id).values(values))
+            await add_to_outbox(session, outbox, TOPIC, event)
+            settled = (await session.execute(select(payments).where(payments.c.id == row.id))).one()
+        self._on_commit()
+        record = PaymentRecord.from_row(settled)
+        log.info(
+            "order_charged",
+            order_id=order.order_id,
+            payment_id=record.id,
+            status=record.status,
+            reason=record.failure_reason,
+        )
+        return record
+
+    async def _charge_with_provider(
+        self, payment_id: str, order: OrderCharge
+    ) -> tuple[dict[str, Any], Event]:
+        authorize_key, capture_key = charge_keys(order.order_id)
+        auth = await self.provider.authorize(
+            order.amount_minor, order.currency, order.method, authorize_key
+        )
+        values: dict[str, Any] = {"updated_at": _now()}
+        reason: str | None = auth.decline_reason
+        if auth.approved and auth.authorization_id:
+            values["authorization_id"] = auth.authorization_id
+            capture = await self.provider.capture(auth.authorization_id, capture_key)
+            if capture.captured and capture.capture_id:
+                values |= {"status": PaymentStatus.CAPTURED, "capture_id": capture.capture_id}
+                return values, Event.new(
+                    "PaymentSucceeded",
+                    order.order_id,
+                    {
+                        "orderId": order.order_id,
+                        "paymentId": payment_id,
+                        "amountMinor": order.amount_minor,
+                        "currency": order.currency,
+                        "userId": order.user_id,
+                    },
+                )
+            reason = capture.decline_reason
+        reason = (reason or "declined")[:REASON_MAX]
+        values |= {"status": PaymentStatus.FAILED, "failure_reason": reason}
+        return values, Event.new(
+            "PaymentFailed",
+            order.order_id,
+            {
+                "orderId": order.order_id,
+                "paymentId": payment_id,
+                "reason": reason,
+                "amountMinor": order.amount_minor,
+                "currency": order.currency,
+                "userId": order.user_id,
+            },
+        )
+
+    # -- refunds --------------------------------------------------------------------------
+
+    async def refund(
+        self,
+        *,
+        payment_id: str,
+        amount_minor: int | None,
+        currency: str | None,
+        reason: str | None,
+        idempotency_key: str | None,
+        requested_by: str | None,
+    ) -> PaymentRecord:
+        """A staff refund; ``amount_minor=None`` refunds the rest. A repeated
+        ``idempotency_key`` returns the payment without refunding again."""
+        reason = _clean_reason(reason)
+        key = _staff_key(idempotency_key)
+        try:
+            async with self.db.transaction() as session:
+                row = (
+                    await session.execute(
+                        select(payments)
+                        .where(payments.c.id == payment_id, payments.c.status != PENDING)
+                        .with_for_update()
+                    )
+                ).one_or_none()
+                if row is None:
+                    raise DomainError("PAYMENT_NOT_FOUND", "no such payment", "paymentId")
+                record = await self._refund_locked(
+                    session,
+                    PaymentRecord.from_row(row),
+                    amount_minor=amount_minor,
+                    currency=currency,
+                    reason=reason,
+                    key=key,
+                    requested_by=requested_by,
+                )
+        except ProviderUnavailable:
+            raise DomainError(
+                "PROVIDER_UNAVAILABLE",
+                "the payment provider did not answer; nothing was refunded, try again",
+            ) from None
+        self._on_commit()
+        return record
+
+    async def refund_cancelled_order(
+        self, order_id: str, *, reason: str | None, event_id: str | None = None
+    ) -> PaymentRecord | None:
+        """Refund the rest of a cancelled order's payment (once, whatever the redeliveries).
+
+        ``ProviderUnavailable`` propagates so the worker retries with the same key.
+        """
+        async with self.db.transaction() as session:
+            if event_id is not None and not await claim(session, inbox, CANCEL_CONSUMER, event_id):
+                return None
+            row = (
+                await session.execute(
+                    select(payments)
+                    .where(payments.c.order_id == order_id, payments.c.status != PENDING)
+                    .with_for_update()
+                )
+            ).one_or_none()
+            if row is None:
+                log.warning("cancelled_order_has_no_payment", order_id=order_id)
+                return None
+            payment = PaymentRecord.from_row(row)
+            if payment.refundable_minor == 0:
+                log.info(
+                    "cancelled_order_nothing_to_refund", order_id=order_id, status=payment.status
+                )
+                return payment
+            record = await self._refund_locked(
+                session,
+                payment,
+                amount_minor=None,
+                currency=None,
+                reason=_clean_reason(reason) or "order cancelled",
+                key=cancel_refund_key(order_id),
+                requested_by="orders:OrderCancelled",
+            )
+        self._on_commit()
+        return record
+
+    async def _refund_locked(
+        self,
+        session: AsyncSession,
+        payment: PaymentRecord,
+        *,
+        amount_minor: int | None,
+        currency: str | None,
+        reason: str | None,
+        key: str,
+        requested_by: str | None,
+    ) -> PaymentRecord:
+        previous = (
+            await session.execute(select(refunds).where(refunds.c.idempotency_key == key))
+        ).one_or_none()
+        if previous is not None:
+            if previous.payment_id != payment.id:
+                raise DomainError(
+                    "IDEMPOTENCY_KEY_REUSED",
+                    "this idempotency key was used for another payment",
+                    "idempotencyKey",
+                )
+            return payment
+        if payment.status not in REFUNDABLE:
+            message = (
+                "the payment is already fully refunded"
+                if payment.status is PaymentStatus.REFUNDED
+                else f"a {payment.status.value} payment cannot be refunded"
+            )
+            raise DomainError("NOT_REFUNDABLE", message, "paymentId")
+        if currency is not None and currency != payment.currency:
+            raise DomainError(
+                "CURRENCY_MISMATCH",
+                f"the payment is in {payment.currency}",
+                "amount.currency",
+            )
+        remaining = payment.amount_minor - payment.refunded_minor
+        amount = remaining if amount_minor is None else amount_minor
+        if amount <= 0:
+            raise DomainError("INVALID_AMOUNT", "a refund must be more than zero", "amount")
+        if amount > remaining:
+            raise DomainError(
+                "REFUND_EXCEEDS_CAPTURED",
+                "the refund is more than what is left of the captured amount",
+                "amount",
+            )
+        assert payment.capture_id is not None  # CAPTURED payments always carry it
+        result = await self.provider.refund(payment.capture_id, amount, key)
+        if not result.refunded or not result.refund_id:
+            raise DomainError(
+                "REFUND_DECLINED",
+                f"the provider declined the refund ({result.decline_reason or 'declined'})",
+            )
+        now = _now()
+        refunded = payment.refunded_minor + amount
+        status = (
+            PaymentStatus.REFUNDED
+            if refunded == payment.amount_minor
+            else PaymentStatus.PARTIALLY_REFUNDED
+        )
+        refund_id = str(uuid.uuid4())
+        await session.execute(
+            refunds.insert().values(
+                id=refund_id,
+                payment_id=payment.id,
+                amount_minor=amount,
+                currency=payment.currency,
+                reason=reason,
+                idempotency_key=key,
+                provider_refund_id=result.refund_id,
+                requested_by=requested_by,
+                created_at=now,
+            )
+        )
+        await session.execute(
+            update(payments)
+            .where(payments.c.id == payment.id)
+            .values(refunded_minor=refunded, status=status, updated_at=now)
+        )
+        await add_to_outbox(
+            session,
+            outbox,
+            TOPIC,
+            Event.new(
+                "PaymentRefunded",
+                payment.order_id,
+                {
+                    "orderId": payment.order_id,
+                    "paymentId": payment.id,
+                    "refundId": refund_id,
+                    "amountMinor": amount,
+                    "currency": payment.currency,
+                    "refundedTotalMinor": refunded,
+                    "fullyRefunded": status is PaymentStatus.REFUNDED,
+                    "reason": reason,
+                },
+            ),
+        )
+        row = (await session.execute(select(payments).where(payments.c.id == payment.id))).one()
+        log.info("payment_refunded", payment_id=payment.id, amount_minor=amount, status=status)
+        return PaymentRecord.from_row(row)
+
+
+def _clean_reason(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    cleaned = " ".join(reason.split())
+    if len(cleaned) > REASON_MAX:
+        raise DomainError("INVALID_REASON", f"at most {REASON_MAX} characters", "reason")
+    return cleaned or None
+
+
+def _staff_key(key: str | None) -> str:
+    if key is None:
+        return f"refund:{uuid.uuid4()}"
+    cleaned = key.strip()
+    if not cleaned or len(cleaned) > KEY_MAX:
+        raise DomainError("INVALID_IDEMPOTENCY_KEY", f"1 to {KEY_MAX} characters", "idempotencyKey")
+    return f"staff:{cleaned}"

@@ -1,0 +1,261 @@
+"""placeOrder's own rules (validation, totals, idempotency, the outbox row) on SQLite and
+PostgreSQL, with the upstream services stubbed (see stubs.py; test_platform.py runs the
+same flow against the real services)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from shopgraph.internal import UpstreamError
+from subgraphs.orders import checkout as checkout_module
+from subgraphs.orders.domain import order_id_for
+from tests.integration.orders.conftest import (
+    ADDRESS,
+    PLACE_ORDER,
+    Orders,
+    place,
+    place_input,
+)
+
+
+async def assert_nothing_changed(orders: Orders) -> None:
+    assert await orders.count_orders() == 0
+    assert await orders.events() == []
+    assert "reserve" not in orders.checkout.calls
+
+
+@pytest.mark.parametrize(
+    ("address", "field"),
+    [
+        ({**ADDRESS, "name": "  "}, "shippingAddress.name"),
+        ({**ADDRESS, "line1": ""}, "shippingAddress.line1"),
+        ({**ADDRESS, "city": ""}, "shippingAddress.city"),
+        ({**ADDRESS, "postalCode": ""}, "shippingAddress.postalCode"),
+        ({**ADDRESS, "country": "USA"}, "shippingAddress.country"),
+        ({**ADDRESS, "country": "XX"}, "shippingAddress.country"),
+        ({**ADDRESS, "phone": "call me"}, "shippingAddress.phone"),
+        ({**ADDRESS, "line1": "x" * 201}, "shippingAddress.line1"),
+    ],
+)
+async def test_bad_address_is_refused_and_changes_nothing(
+    orders_app: Orders, address: dict[str, Any], field: str
+) -> None:
+    shopper = orders_app.shopper()
+    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    payload = await place(orders_app, shopper, address=address)
+    assert payload["order"] is None
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [("INVALID_ADDRESS", field)]
+    await assert_nothing_changed(orders_app)
+
+
+@pytest.mark.parametrize(
+    "method", ["", "visa", "card_visa", "pm_", "pm_card visa", "pm_" + "x" * 99]
+)
+async def test_bad_payment_method_is_refused(orders_app: Orders, method: str) -> None:
+    shopper = orders_app.shopper()
+    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    payload = await place(orders_app, shopper, payment_method=method)
+    assert [e["code"] for e in payload["errors"]] == ["INVALID_PAYMENT_METHOD"]
+    await assert_nothing_changed(orders_app)
+
+
+@pytest.mark.parametrize("key", ["", "k" * 101])
+async def test_bad_idempotency_key_is_refused(orders_app: Orders, key: str) -> None:
+    shopper = orders_app.shopper()
+    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    payload = await place(orders_app, shopper, key=key)
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [
+        ("INVALID_IDEMPOTENCY_KEY", "idempotencyKey")
+    ]
+    await assert_nothing_changed(orders_app)
+
+
+async def test_empty_cart_is_refused(orders_app: Orders) -> None:
+    payload = await place(orders_app, orders_app.shopper())
+    assert [e["code"] for e in payload["errors"]] == ["CART_EMPTY"]
+    await assert_nothing_changed(orders_app)
+
+
+@pytest.mark.parametrize("status", ["DRAFT", "ARCHIVED", None])
+async def test_unavailable_product_is_refused(orders_app: Orders, status: str | None) -> None:
+    shopper = orders_app.shopper()
+    good = orders_app.product()
+    bad = orders_app.product(status=status or "ACTIVE")
+    if status is None:
+        del orders_app.checkout.products[bad]  # products no longer knows it
+    orders_app.fill_cart(shopper, (good, 1), (bad, 1))
+    payload = await place(orders_app, shopper)
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [("PRODUCT_UNAVAILABLE", bad)]
+    await assert_nothing_changed(orders_app)
+
+
+async def test_insufficient_stock_names_the_product(orders_app: Orders) -> None:
+    shopper = orders_app.shopper()
+    plenty, scarce = orders_app.product(stock=10), orders_app.product(stock=1)
+    orders_app.fill_cart(shopper, (plenty, 2), (scarce, 2))
+    payload = await place(orders_app, shopper)
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [("INSUFFICIENT_STOCK", scarce)]
+    assert await orders_app.count_orders() == 0
+    assert await orders_app.events() == []
+    assert orders_app.checkout.stock == {plenty: 10, scarce: 1}  # all or nothing
+
+
+async def test_signed_out_and_service_callers_cannot_place_orders(orders_app: Orders) -> None:
+    anonymous = await orders_app.gql(PLACE_ORDER, place_input())
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    service = await orders_app.gql(PLACE_ORDER, place_input(), token=orders_app.service_token)
+    assert service["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert await orders_app.count_orders() == 0
+
+
+async def test_order_is_pending_with_snapshots_totals_and_order_created(
+    orders_app: Orders,
+) -> None:
+    shopper = orders_app.shopper("buyer@example.com")
+    a, b = orders_app.product(price_minor=1250), orders_app.product(price_minor=999)
+    orders_app.fill_cart(shopper, (a, 2), (b, 1))
+    payload = await place(orders_app, shopper, key="checkout-1")
+    assert payload["errors"] == []
+    order = payload["order"]
+    assert order["id"] == order_id_for(shopper.id, "checkout-1")
+    assert order["status"] == "PENDING"
+    assert [(i["productId"], i["quantity"], i["unitPrice"]["amount"]) for i in order["items"]] == [
+        (a, 2, "12.50"),
+        (b, 1, "9.99"),
+    ]
+    # 34.99 < 50.00: 4.99 + 1.50 for the first (started) kilogram of a 0.9 kg parcel.
+    assert order["subtotal"] == {"amount": "34.99", "currency": "USD"}
+    assert order["shipping"] == {"amount": "6.49"}
+    assert order["total"] == {"amount": "41.48", "currency": "USD"}
+    assert order["shippingAddress"]["country"] == "US"
+    assert [(h["status"], h["actor"]) for h in order["history"]] == [("PENDING", shopper.id)]
+
+    [created] = await orders_app.events("OrderCreated")
+    assert created.aggregate_id == order["id"]
+    assert created.payload == {
+        "orderId": order["id"],
+        "userId": shopper.id,
+        "email": "buyer@example.com",
+        "items": [
+            {
+                "productId": a,
+                "sku": orders_app.checkout.products[a].sku,
+                "name": orders_app.checkout.products[a].name,
+                "quantity": 2,
+                "unitPriceMinor": 1250,
+            },
+            {
+                "productId": b,
+                "sku": orders_app.checkout.products[b].sku,
+                "name": orders_app.checkout.products[b].name,
+                "quantity": 1,
+                "unitPriceMinor": 999,
+            },
+        ],
+        "subtotalMinor": 3499,
+        "shippingMinor": 649,
+        "totalMinor": 4148,
+        "currency": "USD",
+        "paymentMethod": "pm_card_visa",
+        "createdAt": created.payload["createdAt"],
+    }
+    assert orders_app.checkout.reservations[order["id"]] == tuple(sorted([(a, 2), (b, 1)]))
+
+
+async def test_shipping_is_free_from_fifty(orders_app: Orders) -> None:
+    shopper = orders_app.shopper()
+    orders_app.fill_cart(shopper, (orders_app.product(price_minor=5000), 1))
+    order = (await place(orders_app, shopper))["order"]
+    assert order["shipping"] == {"amount": "0.00"}
+    assert order["total"]["amount"] == "50.00"
+
+
+async def test_same_key_same_request_returns_the_same_order(orders_app: Orders) -> None:
+    shopper = orders_app.shopper()
+    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    first = await place(orders_app, shopper, key="k1")
+    orders_app.checkout.carts[shopper.id] = []  # the cart is emptied once the order exists
+    again = await place(orders_app, shopper, key="k1")
+    assert again["errors"] == []
+    assert again["order"]["id"] == first["order"]["id"]
+    assert await orders_app.count_orders() == 1
+    assert len(await orders_app.events("OrderCreated")) == 1
+
+
+async def test_same_key_other_request_is_refused(orders_app: Orders) -> None:
+    shopper = orders_app.shopper()
+    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    first = await place(orders_app, shopper, key="k1")
+    other = await place(orders_app, shopper, key="k1", payment_method="pm_card_mastercard")
+    assert other["order"] is None
+    assert [(e["code"], e["field"]) for e in other["errors"]] == [
+        ("IDEMPOTENCY_KEY_REUSED", "idempotencyKey")
+    ]
+    moved = await place(orders_app, shopper, key="k1", address={**ADDRESS, "city": "Shelbyville"})
+    assert [e["code"] for e in moved["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
+    assert await orders_app.count_orders() == 1
+    found = await orders_app.service.get(first["order"]["id"])
+    assert found is not None and found.payment_method == "pm_card_visa"
+
+
+async def test_same_key_for_another_user_is_another_order(orders_app: Orders) -> None:
+    product = orders_app.product()
+    alice, bob = orders_app.shopper(), orders_app.shopper()
+    orders_app.fill_cart(alice, (product, 1))
+    orders_app.fill_cart(bob, (product, 1))
+    a = await place(orders_app, alice, key="same")
+    b = await place(orders_app, bob, key="same")
+    assert a["order"]["id"] != b["order"]["id"]
+    assert await orders_app.count_orders() == 2
+
+
+async def test_twenty_concurrent_identical_requests_make_one_order(orders_app: Orders) -> None:
+    shopper = orders_app.shopper()
+    product = orders_app.product(stock=5)
+    orders_app.fill_cart(shopper, (product, 2))
+    orders_app.checkout.delay = 0.01  # let the requests overlap in the upstream calls
+    results = await asyncio.gather(*(place(orders_app, shopper, key="dup") for _ in range(20)))
+    assert all(r["errors"] == [] for r in results), results
+    assert len({r["order"]["id"] for r in results}) == 1
+    assert await orders_app.count_orders() == 1
+    assert len(await orders_app.events("OrderCreated")) == 1
+    assert orders_app.checkout.stock[product] == 3  # reserved once
+    assert orders_app.checkout.released == []
+
+
+async def test_a_failed_write_releases_the_reservation(
+    orders_app: Orders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shopper = orders_app.shopper()
+    product = orders_app.product(stock=3)
+    orders_app.fill_cart(shopper, (product, 2))
+
+    async def broken_insert(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(checkout_module.repository, "insert_order", broken_insert)
+    body = await orders_app.gql(PLACE_ORDER, place_input("k"), token=shopper.token)
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert orders_app.checkout.released == [order_id_for(shopper.id, "k")]
+    assert orders_app.checkout.stock[product] == 3
+    assert await orders_app.count_orders() == 0
+    assert await orders_app.events() == []
+
+
+async def test_an_unreachable_service_is_reported_and_changes_nothing(
+    orders_app: Orders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shopper = orders_app.shopper()
+    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+
+    async def down(*_args: Any, **_kwargs: Any) -> None:
+        raise UpstreamError("products", "unreachable (ConnectError)")
+
+    monkeypatch.setattr(orders_app.checkout, "quotes", down)
+    payload = await place(orders_app, shopper, key="k")
+    assert [e["code"] for e in payload["errors"]] == ["SERVICE_UNAVAILABLE"]
+    assert "products" in payload["errors"][0]["message"]
+    await assert_nothing_changed(orders_app)

@@ -1,0 +1,64 @@
+"""The notifications worker: mail (and SMS) for the events customers care about.
+
+Group ``notifications`` consumes
+
+* ``users`` / ``PasswordResetRequested`` → the reset code;
+* ``orders`` / ``OrderCreated`` → the order confirmation (and remembers who to write to);
+* ``payments`` / ``PaymentSucceeded`` → "payment received" (+ an SMS if the order has a phone);
+* ``payments`` / ``PaymentFailed`` → "payment failed";
+* ``orders`` / ``OrderCancelled`` → "order cancelled" (with the refund when it was paid).
+
+It keeps its own small database (``settings.database_url_for("notifications")``, migrations
+under ``migrations/``; ``shopgraph migrate`` knows it through
+``shopgraph.migrations.WORKER_DATABASES``). Mail goes over SMTP (``settings.smtp_url``;
+``log://`` logs it). Delivery is at least once, one message per event; see
+:mod:`workers.notifications.notifier` for the trade-off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from shopgraph.db import Database
+from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.internal import InternalClient
+from shopgraph.settings import Settings
+from workers.notifications.directory import Directory, NoDirectory, UsersDirectory
+from workers.notifications.mail import LoggingSmsSender, Mailer, SmsSender, mailer_for
+from workers.notifications.notifier import Notifier
+from workers.runtime import WorkerGroup
+
+GROUP = "notifications"
+SERVICE = "notifications"
+
+
+@asynccontextmanager
+async def notification_handlers(
+    settings: Settings,
+    *,
+    mailer: Mailer | None = None,
+    sms: SmsSender | None = None,
+    directory: Directory | None = None,
+) -> AsyncIterator[HandlerRegistry]:
+    db = Database(settings.database_url_for(SERVICE))
+    users = UsersDirectory(InternalClient(settings, SERVICE)) if directory is None else None
+    notifier = Notifier(
+        db,
+        mailer or mailer_for(settings),
+        sms or LoggingSmsSender(),
+        directory or users or NoDirectory(),
+    )
+    registry = HandlerRegistry()
+    notifier.register(registry)
+    try:
+        yield registry
+    finally:
+        if users is not None:
+            await users.close()
+        await db.dispose()
+
+
+WORKER_GROUPS: tuple[WorkerGroup, ...] = (
+    WorkerGroup(GROUP, ("users", "orders", "payments"), notification_handlers),
+)
