@@ -11,18 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from shopgraph.services import is_available
 from tests.support.platform import column_settings, running_platform
 from tests.support.shop import TERMINAL, Shop
 
-CHECKOUT = ("users", "products", "inventory", "carts", "orders", "payments")
-pytestmark = [
-    pytest.mark.e2e,
-    # Until every checkout service is built (issue #4), there is no saga to run.
-    pytest.mark.skipif(
-        not all(is_available(s) for s in CHECKOUT), reason="checkout services not built yet"
-    ),
-]
+pytestmark = pytest.mark.e2e
 
 COLUMNS = ["embedded", "postgres+kafka+redis"]
 
