@@ -26,6 +26,7 @@ from shopgraph.runner import Served, run_together
 from shopgraph.services import app_factory, available_services
 from shopgraph.settings import Settings, load_settings
 from tests.support.postgres import drop_databases_with_prefix
+from workers import get_group
 
 
 def free_port() -> int:
@@ -61,6 +62,18 @@ class Platform:
     settings: Settings
     mailbox: Mailbox
     http: httpx.AsyncClient
+    late_groups: list[tuple[Any, asyncio.Task[None]]] = field(default_factory=list)
+
+    def start_group(self, name: str) -> None:
+        """Start a worker group left out by ``skip_groups`` (stopped with the platform)."""
+        runtime = get_group(name).build(self.settings)
+        self.late_groups.append((runtime, asyncio.create_task(runtime.run())))
+
+    async def stop_late_groups(self) -> None:
+        for runtime, task in self.late_groups:
+            await runtime.stop()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(task, 10)
 
     def url(self, service: str) -> str:
         return self.settings.url_for(service)
@@ -151,7 +164,11 @@ async def running_platform(
         raise RuntimeError("the platform stopped before it was ready")
     try:
         async with httpx.AsyncClient(timeout=30) as http:
-            yield Platform(settings=settings, mailbox=mailbox, http=http)
+            platform = Platform(settings=settings, mailbox=mailbox, http=http)
+            try:
+                yield platform
+            finally:
+                await platform.stop_late_groups()
     finally:
         stop.set()
         with contextlib.suppress(Exception):
