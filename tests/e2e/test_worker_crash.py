@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
+import uuid
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,18 @@ def payment_method(shopper: int, round_: int) -> str:
     if n % 5 == 0:
         return "pm_card_chargeDeclined"
     return "pm_card_flaky" if n % 7 == 0 else "pm_card_visa"
+
+
+async def place_with_retries(shop: Shop, token: str, method: str) -> dict[str, Any]:
+    """As a storefront does: on SERVICE_UNAVAILABLE try again with the same idempotency key
+    (a busy 2-core machine can make an upstream call time out)."""
+    key = uuid.uuid4().hex
+    for attempt in range(5):
+        result = await shop.place_order(token, payment_method=method, key=key)
+        if [e["code"] for e in result["errors"]] != ["SERVICE_UNAVAILABLE"]:
+            return result
+        await asyncio.sleep(0.5 * (attempt + 1))
+    return result
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -56,7 +70,7 @@ async def test_worker_killed_mid_flow(tmp_path: Path) -> None:
                 token = tokens[index]
                 await shop.add_to_cart(token, product, 1)
                 method = payment_method(index, round_)
-                result = await shop.place_order(token, payment_method=method)
+                result = await place_with_retries(shop, token, method)
                 assert result["errors"] == [], result
                 placed.append((token, result["order"]["id"], method))
                 if len(placed) >= 60:
