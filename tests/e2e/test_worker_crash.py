@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import uuid
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
