@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	@# GraphiQL's browser assets from the npm registry (served by the router, never a CDN).
+	$(BIN)/python -m router.assets.install || echo "GraphiQL assets not installed: run router/assets/install.sh"
 	@touch $(STAMP)
 
 dev: $(STAMP)
@@ -38,6 +40,7 @@ test: $(STAMP)
 	$(PYTHON) infra/services.py up || exit $$?; \
 	trap '$(PYTHON) infra/services.py down' EXIT; \
 	eval "$$($(PYTHON) infra/services.py env)"; \
+	$(BIN)/python -m router.composition.reference install || exit $$?; \
 	SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # Unit tests only: no services needed. Exit 5 (no tests selected) counts as success.
@@ -52,6 +55,11 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The router side by side with Hive Gateway and Apollo Gateway (installed from npm into
+# bench/.work); writes bench/results/<date>.md. BENCH_ARGS e.g. "--duration 30 --connections 64".
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from router.cli import compose_app
+from router.serve import router_app
 from shopgraph import dev as dev_platform
 from shopgraph.logging import configure_logging, get_logger
 from shopgraph.migrations import WORKER_DATABASES, databases, has_migrations, migrate
@@ -20,6 +22,8 @@ app = typer.Typer(
     help="ShopGraph: e-commerce backend as a GraphQL federation.", no_args_is_help=True
 )
 log = get_logger("shopgraph.cli")
+app.add_typer(compose_app, name="compose")
+app.add_typer(router_app, name="router")
 
 
 def _settings() -> Settings:

@@ -7,6 +7,7 @@ shared by all of them exactly as Kafka and Redis would be.
 
 from __future__ import annotations
 
+from router.serve import dev_router
 from shopgraph.db import Database
 from shopgraph.logging import get_logger
 from shopgraph.migrations import databases, migrate
@@ -61,6 +62,9 @@ async def run(settings: Settings) -> None:
         Served(service, app_factory(service)(settings), settings.host, settings.port_for(service))
         for service in services
     ]
+    # The router composes the supergraph from the subgraphs above once they answer.
+    router = dev_router(settings)
+    served.insert(0, Served("router", router.app, settings.host, router.port))
     log.info(
         "dev_platform",
         graphiql={s.name: f"http://{s.host}:{s.port}/graphql" for s in served},

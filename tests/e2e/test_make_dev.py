@@ -17,6 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 USERS = "http://127.0.0.1:4001"
+ROUTER = "http://127.0.0.1:4000"
 
 pytestmark = pytest.mark.e2e
 
@@ -29,8 +30,9 @@ def port_open(port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def make_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen[bytes]]:
-    if port_open(4001):
-        pytest.fail("port 4001 is busy: stop the running platform before the e2e tests")
+    busy = [port for port in (4000, 4001) if port_open(port)]
+    if busy:
+        pytest.fail(f"ports {busy} are busy: stop the running platform before the e2e tests")
     data_dir = tmp_path_factory.mktemp("make-dev")
     log_path = data_dir / "make-dev.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPGRAPH_")}
@@ -130,10 +132,34 @@ def test_seeded_admin_can_sign_in(make_dev: subprocess.Popen[bytes]) -> None:
     assert "ADMIN" in me["roles"]
 
 
+def test_router_serves_the_whole_graph(make_dev: subprocess.Popen[bytes]) -> None:
+    """One query through :4000 that needs products, inventory and reviews."""
+    deadline = time.monotonic() + 60
+    while True:
+        response = httpx.post(
+            f"{ROUTER}/graphql",
+            json={
+                "query": "{ products(first: 3) { edges { node {"
+                " name price { amount } stock { available } rating { count } } } } }"
+            },
+            timeout=10,
+        )
+        body = response.json()
+        if "errors" not in body or time.monotonic() > deadline:
+            break
+        time.sleep(1)  # the router composes once the subgraphs answer
+    assert "errors" not in body, body
+    nodes = [edge["node"] for edge in body["data"]["products"]["edges"]]
+    assert len(nodes) == 3
+    assert all(node["stock"]["available"] >= 0 for node in nodes)
+    assert all(node["rating"]["count"] >= 0 for node in nodes)
+
+
 def test_ctrl_c_stops_everything(make_dev: subprocess.Popen[bytes]) -> None:
     os.killpg(make_dev.pid, signal.SIGINT)
     make_dev.wait(timeout=30)
     deadline = time.monotonic() + 10
-    while port_open(4001) and time.monotonic() < deadline:
+    while (port_open(4000) or port_open(4001)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not port_open(4001)
+    assert not port_open(4000)

@@ -1,0 +1,46 @@
+"""The subgraphs every gateway of ``make bench`` sits in front of: the project's own users,
+products, inventory and reviews on the embedded stack (SQLite, in-process bus and store),
+migrated and seeded with the demo catalog, served until SIGTERM.
+
+    python bench/serve_subgraphs.py DATA_DIR users=4101 products=4102 ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from shopgraph.dev import seed_all
+from shopgraph.logging import configure_logging
+from shopgraph.migrations import migrate
+from shopgraph.runner import Served, run_together
+from shopgraph.services import app_factory
+from shopgraph.settings import load_settings
+
+
+async def main(data_dir: Path, ports: dict[str, int]) -> None:
+    settings = load_settings(
+        environment="test",
+        data_dir=data_dir,
+        database_url=f"sqlite+aiosqlite:///{data_dir}/{{service}}.db",
+        bus_url="memory://bench",
+        kv_url="memory://bench",
+        ports={**load_settings().ports, **ports},
+        log_level="WARNING",
+    )
+    configure_logging("WARNING")
+    for service in ports:
+        await migrate(service, settings.database_url_for(service))
+    await seed_all(settings)
+    served = [
+        Served(name, app_factory(name)(settings), "127.0.0.1", port) for name, port in ports.items()
+    ]
+    await run_together(served)
+
+
+if __name__ == "__main__":
+    directory = Path(sys.argv[1])
+    directory.mkdir(parents=True, exist_ok=True)
+    chosen = dict(arg.split("=", 1) for arg in sys.argv[2:])
+    asyncio.run(main(directory, {name: int(port) for name, port in chosen.items()}))

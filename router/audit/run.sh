@@ -1,0 +1,20 @@
+#!/bin/sh
+# Audit adapter: the audit runs `sh run.sh <suite id>` from this directory with Node >= 22 on
+# PATH and the audit's own server on :4200. We fetch the suite's supergraph through the
+# audit CLI (AUDIT_DIR, default /work/audit) and serve it with our router on :4000.
+# SHOPGRAPH_AUDIT_COMPOSER=ours composes the suite's subgraphs with router/compose.py instead.
+set -e
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+AUDIT_DIR="${AUDIT_DIR:-/work/audit}"
+WORK="${SHOPGRAPH_AUDIT_WORK:-$HERE/.work}"
+mkdir -p "$WORK"
+rm -f "$WORK/supergraph.graphql"
+if [ "${SHOPGRAPH_AUDIT_COMPOSER:-audit}" = "ours" ]; then
+  (cd "$AUDIT_DIR" && npm start --silent subgraphs -- --cwd "$WORK" --test "$1")
+  "$REPO/.venv/bin/python" -m router.audit.compose_suite "$WORK/subgraphs.json" "$WORK/supergraph.graphql"
+else
+  (cd "$AUDIT_DIR" && npm start --silent supergraph -- --cwd "$WORK" --test "$1")
+fi
+cd "$REPO"
+exec "$REPO/.venv/bin/python" -m router.audit.serve "$WORK/supergraph.graphql" --port 4000

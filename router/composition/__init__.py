@@ -1,0 +1,15 @@
+"""Federation v2 composition: subgraph SDLs in, one supergraph SDL (join v0.5) out.
+
+``router.compose`` is the entry point. One step per module:
+
+- ``sources``: where SDLs come from (files, a directory, a JSON list, ``_service { sdl }``);
+- ``links`` / ``subgraph``: read one subgraph (Federation 1 or 2, @link imports and renames,
+  ``extend type``/@extends, federation builtins stripped) into ``model``;
+- ``checks``: per-subgraph rules (@key/@requires/@provides field sets, unused @external,
+  unknown types);
+- ``merge`` (``merge_base``, ``merge_fields``, ``merge_leaf``): the merge rules into
+  ``supergraph_model``; ``inaccessible``: @inaccessible rules on the result;
+- ``printer``: the supergraph SDL;
+- ``normalize`` / ``reference`` (+ ``reference.cjs``): compare with the public composer
+  (npm @theguild/federation-composition) in tests only.
+"""

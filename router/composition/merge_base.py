@@ -1,0 +1,93 @@
+"""What every merge step shares: the subgraphs, graph names, errors, metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graphql.language import ValueNode, print_ast
+
+from router.composition.errors import CompositionError
+from router.composition.graphs import graph_enum_values
+from router.composition.model import Applied, Kind, Subgraph, TypeDef
+from router.composition.supergraph_model import (
+    JoinType,
+)
+
+Defs = list[tuple[Subgraph, TypeDef]]
+
+
+class MergeBase:
+    def __init__(self, subgraphs: Sequence[Subgraph]) -> None:
+        self.subgraphs = sorted(subgraphs, key=lambda s: s.name)
+        graphs = graph_enum_values([(s.name, s.url) for s in self.subgraphs])
+        self.graphs = graphs
+        self.graph_of = {g.name: g.enum_value for g in graphs}
+        self.errors: list[CompositionError] = []
+        self.supertypes: dict[str, set[str]] = {}  # type -> its interfaces and unions
+
+    def subtype(self, sub: str, sup: str) -> bool:
+        return sup in self.supertypes.get(sub, set())
+
+    def error(
+        self,
+        code: str,
+        message: str,
+        subgraphs: Sequence[str] = (),
+        type_name: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
+        self.errors.append(CompositionError(code, message, tuple(subgraphs), type_name, field_name))
+
+    def _meta(self, metas: Sequence[Applied]) -> Applied:
+        merged = Applied()
+        for meta in metas:
+            merged.description = merged.description or meta.description
+            merged.inaccessible = merged.inaccessible or meta.inaccessible
+            merged.tags.extend(t for t in meta.tags if t not in merged.tags)
+            if merged.deprecated is None:
+                merged.deprecated = meta.deprecated
+            printed = {print_ast(d) for d in merged.composed}
+            merged.composed.extend(d for d in meta.composed if print_ast(d) not in printed)
+        return merged
+
+    def _join_types(self, defs: Defs) -> list[JoinType]:
+        joins: list[JoinType] = []
+        for subgraph, type_def in defs:
+            graph = self.graph_of[subgraph.name]
+            if type_def.keys and type_def.kind in (Kind.OBJECT, Kind.INTERFACE):
+                for key in type_def.keys:
+                    joins.append(
+                        JoinType(
+                            graph,
+                            key.fields,
+                            type_def.extension,
+                            key.resolvable,
+                            type_def.interface_object,
+                        )
+                    )
+            else:
+                joins.append(
+                    JoinType(graph, None, type_def.extension, True, type_def.interface_object)
+                )
+        return joins
+
+    def _default(
+        self,
+        code: str,
+        what: str,
+        defaults: list[tuple[str, ValueNode | None]],
+        type_name: str,
+        field_name: str,
+    ) -> ValueNode | None:
+        """The common default value; an error when two subgraphs give different ones."""
+        given = [(name, value, print_ast(value)) for name, value in defaults if value is not None]
+        if len({printed for _, _, printed in given}) > 1:
+            self.error(
+                code,
+                f"The default value of {what} differs across subgraphs: "
+                + ", ".join(f'{printed} in "{name}"' for name, _, printed in given),
+                [name for name, _, _ in given],
+                type_name,
+                field_name,
+            )
+        return given[0][1] if given else None

@@ -1,0 +1,282 @@
+"""Executes a :class:`QueryPlan`: runs the fetches, merges every answer into one data tree and
+maps subgraph errors onto client paths (``extensions.serviceName``, ``extensions.code``).
+
+The merged tree keeps the client's response keys; :mod:`router.gateway` then completes it
+against the API schema (aliases, fragments, @include/@skip, null propagation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from router.executor_transport import SubgraphRequestError, Transport
+from router.planner_nodes import (
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    RequiredField,
+    RequiredFragment,
+    RequiredSelection,
+    Sequence,
+)
+from router.planner_selection import ALIAS_MARK
+
+Json = dict[str, Any]
+Path = list[str | int]
+
+
+@dataclass
+class ExecutionState:
+    variables: Mapping[str, Any]
+    headers: Mapping[str, str]
+    data: Json = field(default_factory=dict)
+    errors: list[Json] = field(default_factory=list)
+
+
+class Executor:
+    def __init__(
+        self,
+        transport: Transport,
+        urls: Mapping[str, str],
+        placeholders: frozenset[str] = frozenset(),
+        possible_types: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
+        self._possible = possible_types
+        self._transport = transport
+        self._urls = urls
+        self._placeholders = placeholders
+
+    async def execute(
+        self,
+        plan: QueryPlan,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+        initial: Json | None = None,
+    ) -> ExecutionState:
+        state = ExecutionState(variables, headers, dict(initial or {}))
+        if plan.node is not None:
+            await self._run(plan.node, state)
+        return state
+
+    async def _run(self, node: PlanNode, state: ExecutionState) -> None:
+        if isinstance(node, Sequence):
+            for child in node.nodes:
+                await self._run(child, state)
+        elif isinstance(node, Parallel):
+            await asyncio.gather(*(self._run(child, state) for child in node.nodes))
+        elif isinstance(node, Flatten):
+            assert isinstance(node.node, Fetch)
+            await self._entities(node.path, node.node, state)
+        else:
+            await self._root(node, state)
+
+    async def _root(self, fetch: Fetch, state: ExecutionState) -> None:
+        answer = await self._send(fetch, state, {})
+        if answer is None:
+            return
+        data = answer.get("data")
+        if isinstance(data, dict):
+            merge(state.data, data, self._placeholders)
+        for error in answer.get("errors") or ():
+            state.errors.append(_map_error(error, fetch.service_name, lambda p: p))
+
+    async def _entities(self, path: tuple[str, ...], fetch: Fetch, state: ExecutionState) -> None:
+        objects: list[tuple[Path, Json]] = []
+        _collect(state.data, list(path), [], objects)
+        representations: list[Json] = []
+        index_of: dict[bytes, int] = {}
+        targets: list[list[tuple[Path, Json]]] = []
+        for obj_path, obj in objects:
+            rep = _representation(obj, fetch.requires, self._possible)
+            if rep is None:
+                continue
+            key = orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
+            index = index_of.get(key)
+            if index is None:
+                index = len(representations)
+                index_of[key] = index
+                representations.append(rep)
+                targets.append([])
+            targets[index].append((obj_path, obj))
+        if not representations:
+            return
+        answer = await self._send(fetch, state, {"representations": representations})
+        if answer is None:
+            return
+        data = answer.get("data")
+        entities = data.get("_entities") if isinstance(data, dict) else None
+        if isinstance(entities, list):
+            for index, entity in enumerate(entities[: len(targets)]):
+                if isinstance(entity, dict):
+                    for _, obj in targets[index]:
+                        merge(obj, entity, self._placeholders)
+
+        def to_client(sub_path: Path) -> Path:
+            if (
+                len(sub_path) >= 2
+                and sub_path[0] == "_entities"
+                and isinstance(sub_path[1], int)
+                and 0 <= sub_path[1] < len(targets)
+            ):
+                return targets[sub_path[1]][0][0] + list(sub_path[2:])
+            return [p for p in path if p != "@"]
+
+        for error in answer.get("errors") or ():
+            state.errors.append(_map_error(error, fetch.service_name, to_client))
+
+    async def _send(self, fetch: Fetch, state: ExecutionState, extra: Json) -> Json | None:
+        variables = {k: state.variables[k] for k in fetch.variable_usages if k in state.variables}
+        variables.update(extra)
+        body: Json = {"query": fetch.operation}
+        if variables:
+            body["variables"] = variables
+        url = self._urls.get(fetch.service_name, "")
+        try:
+            answer = await self._transport.send(fetch.service_name, url, body, state.headers)
+            if ALIAS_MARK in fetch.operation and isinstance(answer.get("data"), dict):
+                answer = {**answer, "data": _unalias(answer["data"])}
+            return answer
+        except SubgraphRequestError as exc:
+            state.errors.append(
+                {
+                    "message": str(exc),
+                    "extensions": {"code": exc.code, "serviceName": fetch.service_name},
+                }
+            )
+            return None
+        except Exception:  # a transport bug must not lose the other subgraphs' data
+            state.errors.append(
+                {
+                    "message": f"request to {fetch.service_name} failed",
+                    "extensions": {
+                        "code": "SUBREQUEST_FAILED",
+                        "serviceName": fetch.service_name,
+                    },
+                }
+            )
+            return None
+
+
+def merge(target: Json, source: Json, placeholders: frozenset[str] = frozenset()) -> None:
+    """Deep-merge ``source`` into ``target``. A ``__typename`` in ``placeholders`` (interface
+    names an @interfaceObject subgraph answers with) never replaces a concrete one."""
+    for key, value in source.items():
+        current = target.get(key)
+        if key == "__typename" and current is not None and value in placeholders:
+            continue
+        if isinstance(current, dict) and isinstance(value, dict):
+            merge(current, value, placeholders)
+        elif isinstance(current, list) and isinstance(value, list) and len(current) == len(value):
+            for index, item in enumerate(value):
+                if isinstance(current[index], dict) and isinstance(item, dict):
+                    merge(current[index], item, placeholders)
+                else:
+                    current[index] = item
+        else:
+            target[key] = value
+
+
+def _unalias(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_unalias(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            (k[: k.index(ALIAS_MARK)] if ALIAS_MARK in k else k): _unalias(v)
+            for k, v in value.items()
+        }
+    return value
+
+
+def _collect(value: Any, path: list[str], here: Path, out: list[tuple[Path, Json]]) -> None:
+    if value is None:
+        return
+    if not path:
+        if isinstance(value, dict):
+            out.append((here, value))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                _collect(item, path, [*here, index], out)
+        return
+    head, rest = path[0], path[1:]
+    if head == "@":
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                _collect(item, rest, [*here, index], out)
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _collect(item, path, [*here, index], out)
+    elif isinstance(value, dict):
+        _collect(value.get(head), rest, [*here, head], out)
+
+
+def _representation(
+    obj: Json,
+    requires: tuple[RequiredFragment, ...],
+    possible: Mapping[str, frozenset[str]] | None = None,
+) -> Json | None:
+    typename = obj.get("__typename")
+    for fragment in requires:
+        if fragment.type_condition == typename:
+            if any(obj.get(k) is None for k in fragment.key_fields):
+                return None
+            rep = _project(obj, fragment.selections, possible)
+            if not isinstance(rep, dict):
+                return None
+            if fragment.rename_to:
+                rep["__typename"] = fragment.rename_to
+            return rep
+    return None
+
+
+_MISSING = object()
+
+
+def _project(
+    value: Any,
+    selections: tuple[RequiredSelection, ...],
+    possible: Mapping[str, frozenset[str]] | None = None,
+) -> Any:
+    if isinstance(value, list):
+        return [_project(item, selections, possible) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out: Json = {}
+    for selection in selections:
+        if isinstance(selection, RequiredField):
+            item = value.get(selection.response_key, _MISSING)
+            if item is _MISSING:
+                continue
+            out[selection.name] = (
+                _project(item, selection.selections, possible) if selection.selections else item
+            )
+        elif _matches(value.get("__typename"), selection.type_condition, possible):
+            out.update(_project(value, selection.selections, possible))
+    return out
+
+
+def _matches(typename: Any, condition: str, possible: Mapping[str, frozenset[str]] | None) -> bool:
+    if typename == condition:
+        return True
+    return possible is not None and typename in possible.get(condition, frozenset())
+
+
+def _map_error(error: Any, service: str, to_client: Any) -> Json:
+    if not isinstance(error, dict):
+        error = {"message": str(error)}
+    mapped: Json = {"message": error.get("message", "subgraph error")}
+    path = error.get("path")
+    if isinstance(path, list) and path:
+        mapped["path"] = to_client(path)
+    extensions = dict(error.get("extensions") or {})
+    extensions.setdefault("code", "DOWNSTREAM_SERVICE_ERROR")
+    extensions["serviceName"] = service
+    mapped["extensions"] = extensions
+    return mapped

@@ -1,0 +1,115 @@
+"""Query planner: turns a client operation into a :class:`QueryPlan` over the subgraphs.
+
+Plans are plain frozen dataclasses (:mod:`router.planner_nodes`). Fetches that need data from
+earlier fetches run after them: the plan is a ``Sequence`` of ``Parallel`` stages, root fetches
+first, each entity fetch wrapped in a ``Flatten`` with the path of the objects it completes.
+Plans are cached per (document, operation name) in an LRU of ``cache_size`` entries.
+
+Choices (see also :mod:`router.planner_choice`):
+
+* Plans do not depend on variables. ``@include``/``@skip`` are evaluated when the merged
+  data is completed (:mod:`router.gateway`), so subgraphs are asked for skipped fields too;
+  one plan serves every variable value.
+* A field stays in the subgraph of its parent when that subgraph can complete its subtree;
+  otherwise the selection is split, or the parent entity jumps (``_entities``) to a subgraph
+  that can. Entity fetches are shared by every jump to the same subgraph at the same path
+  with the same dependencies; a representation never carries one field with two argument
+  sets (such requirements get their own fetch).
+* For abstract types the planner only relies on members every subgraph that could have
+  resolved the field knows (partial unions / interfaces).
+* Interface objects: interface-level selections stay on the interface object; type-specific
+  ones first ask a subgraph with the real interface for ``__typename``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    OperationDefinitionNode,
+    parse,
+)
+
+from router.planner_build import FetchBuilder, PlanBuilder
+from router.planner_choice import PlanningError
+from router.planner_nodes import Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from router.supergraph import Supergraph
+
+__all__ = ["PlanningError", "QueryPlanner", "select_operation"]
+
+
+def select_operation(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name:
+        for op in operations:
+            if op.name is not None and op.name.value == operation_name:
+                return op
+        raise PlanningError(f'Unknown operation named "{operation_name}".')
+    if len(operations) != 1:
+        raise PlanningError("Must provide operation name if query contains multiple operations.")
+    return operations[0]
+
+
+class QueryPlanner:
+    def __init__(self, supergraph: Supergraph, *, cache_size: int = 1000) -> None:
+        self.supergraph = supergraph
+        self._cache: OrderedDict[tuple[str, str | None], QueryPlan] = OrderedDict()
+        self._cache_size = cache_size
+
+    def plan(
+        self, query: str, operation_name: str | None = None, document: DocumentNode | None = None
+    ) -> QueryPlan:
+        key = (query, operation_name)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        plan = self.build(document or parse(query), operation_name)
+        self._cache[key] = plan
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return plan
+
+    def build(self, document: DocumentNode, operation_name: str | None) -> QueryPlan:
+        operation = select_operation(document, operation_name)
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        builder = PlanBuilder(self.supergraph, operation, fragments)
+        fetches = builder.build()
+        kind = operation.operation.value
+        return QueryPlan(_assemble(builder, fetches), kind)
+
+
+def _assemble(builder: PlanBuilder, fetches: list[FetchBuilder]) -> PlanNode | None:
+    fetches = [f for f in fetches if not f.sel.is_empty()]
+    if not fetches:
+        return None
+    kept = {f.id for f in fetches}
+    level: dict[int, int] = {}
+    for fetch in fetches:  # fetches are created after the fetches they depend on
+        deps = [level[d] for d in fetch.deps if d in kept and d in level]
+        level[fetch.id] = 1 + max(deps) if deps else 0
+    stages: list[list[PlanNode]] = [[] for _ in range(max(level.values()) + 1)]
+    for fetch in fetches:
+        stages[level[fetch.id]].append(_node(builder, fetch))
+    seq = [s[0] if len(s) == 1 else Parallel(tuple(s)) for s in stages if s]
+    return seq[0] if len(seq) == 1 else Sequence(tuple(seq))
+
+
+def _node(builder: PlanBuilder, fetch: FetchBuilder) -> PlanNode:
+    operation, variables = builder.operation_text(fetch)
+    kind = builder.operation.operation.value if fetch.path is None else "query"
+    node = Fetch(
+        service_name=builder.sg.subgraphs[fetch.graph].label,
+        operation=operation,
+        operation_kind=kind,
+        requires=fetch.required(),
+        variable_usages=variables,
+        id=fetch.id,
+    )
+    if fetch.path is None:
+        return node
+    return Flatten(fetch.path, node)

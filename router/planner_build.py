@@ -1,0 +1,486 @@
+"""Builds the fetch graph of one operation: which subgraph resolves each field, where the
+plan jumps between subgraphs through ``_entities`` and which data each jump needs first."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLList,
+    GraphQLNonNull,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    is_abstract_type,
+    is_leaf_type,
+    print_ast,
+)
+
+from router.planner_choice import Fields, PlanningError, RouteChoice
+from router.planner_nodes import RequiredFragment
+from router.planner_selection import (
+    Collector,
+    Sel,
+    condition_variables,
+    conditions_of,
+    parse_selection,
+    print_sel,
+    sub_selections,
+    to_required,
+    variables_in,
+    with_selections,
+)
+from router.supergraph import Supergraph
+
+_MAX_DEPTH = 12
+
+
+@dataclass
+class FetchBuilder:
+    id: int
+    graph: str
+    path: tuple[str, ...] | None  # None for a root fetch
+    deps: set[int] = field(default_factory=set)
+    sel: Sel = field(default_factory=Sel)
+    requires: dict[str, Sel] = field(default_factory=dict)  # data __typename -> selection
+    rename: dict[str, str] = field(default_factory=dict)  # data __typename -> sent __typename
+    key_fields: dict[str, set[str]] = field(default_factory=dict)
+    variables: set[str] = field(default_factory=set)
+
+    def required(self) -> tuple[RequiredFragment, ...]:
+        out = []
+        for type_name, sel in self.requires.items():
+            keys = tuple(sorted(self.key_fields.get(type_name, ())))
+            out.append(
+                RequiredFragment(type_name, to_required(sel), self.rename.get(type_name), keys)
+            )
+        return tuple(out)
+
+
+class PlanBuilder(RouteChoice):
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+    ) -> None:
+        self.sg = supergraph
+        self.schema = supergraph.schema
+        self.operation = operation
+        self.collector = Collector(supergraph.schema, fragments)
+        self.fetches: list[FetchBuilder] = []
+        self._children: dict[tuple[str, tuple[str, ...], frozenset[int], int], FetchBuilder] = {}
+        self._depth = 0
+        self._feasible_cache: dict[tuple[object, ...], bool] = {}
+        self._alive: list[list[FieldNode]] = []
+        self._alts: frozenset[str] = frozenset(supergraph.subgraphs)
+
+    # -- entry ------------------------------------------------------------------------------
+    def build(self) -> list[FetchBuilder]:
+        kind = self.operation.operation.value
+        root = {
+            "query": self.sg.query_type,
+            "mutation": self.sg.mutation_type,
+            "subscription": self.sg.subscription_type,
+        }[kind]
+        if root is None:
+            raise PlanningError(f"the supergraph has no {kind} type")
+        fields = self.collector.collect(root, [self.operation.selection_set])
+        current: FetchBuilder | None = None
+        roots: dict[str, FetchBuilder] = {}
+        for key, nodes in fields.items():
+            name = nodes[0].name.value
+            if name.startswith("__"):
+                continue
+            graphs = self.sg.field_graphs(root, name)
+            if not graphs:
+                raise PlanningError(f"no subgraph resolves {root}.{name}")
+            preferred = [current.graph] if current is not None else list(roots)
+            graph = self._best_graph(graphs, root, name, nodes, preferred)
+            parts = [(graph, nodes)]
+            if kind != "mutation" and len(graphs) > 1:
+                parts = self._split_root(root, name, nodes, graph, graphs)
+            for graph, part in parts:
+                if kind == "mutation":
+                    if current is None or current.graph != graph:
+                        current = self._new_fetch(graph, None, {f.id for f in self.fetches})
+                    fetch = current
+                else:
+                    fetch = roots.get(graph) or self._new_fetch(graph, None, set())
+                    roots[graph] = fetch
+                self._plan_local(fetch, fetch.sel, root, graph, key, part, (), None)
+        return self.fetches
+
+    def _split_root(
+        self, root: str, name: str, nodes: list[FieldNode], graph: str, graphs: list[str]
+    ) -> list[tuple[str, list[FieldNode]]]:
+        """A shared root field no single subgraph completes: ask each for its part."""
+        if self._subtree_feasible(root, name, graph, nodes, None, 0):
+            return [(graph, nodes)]
+        named = get_named_type(self._schema_field(root, name).type)
+        subs = sub_selections(nodes)
+        if not subs or is_abstract_type(named):
+            return [(graph, nodes)]
+        groups: dict[str, list[FieldNode]] = {}
+        for sub_nodes in self.collector.collect(named.name, subs).values():
+            chosen = graph
+            for candidate in [graph] + [g for g in graphs if g != graph]:
+                if self._feasible(named.name, candidate, {"k": sub_nodes}, None, 1):
+                    chosen = candidate
+                    break
+            groups.setdefault(chosen, []).extend(sub_nodes)
+        return [(g, [with_selections(nodes[0], part)]) for g, part in groups.items()]
+
+    # -- fetches ----------------------------------------------------------------------------
+    def _new_fetch(self, graph: str, path: tuple[str, ...] | None, deps: set[int]) -> FetchBuilder:
+        fetch = FetchBuilder(len(self.fetches), graph, path, set(deps))
+        self.fetches.append(fetch)
+        return fetch
+
+    def _child(
+        self,
+        graph: str,
+        path: tuple[str, ...],
+        deps: set[int],
+        type_name: str | None = None,
+        req: Fields | None = None,
+    ) -> FetchBuilder:
+        """The entity fetch for (graph, path, deps); a new one when the representation
+        would need the same field with other arguments."""
+        slot = 0
+        while True:
+            key = (graph, path, frozenset(deps), slot)
+            child = self._children.get(key)
+            if child is None:
+                child = self._new_fetch(graph, path, deps)
+                self._children[key] = child
+                return child
+            existing = child.requires.get(type_name or "")
+            if existing is None or req is None or _compatible(existing, req):
+                return child
+            slot += 1
+
+    # -- fields -----------------------------------------------------------------------------
+    def _plan_fields(
+        self,
+        fetch: FetchBuilder,
+        sel: Sel,
+        type_name: str,
+        graph: str,
+        fields: Fields,
+        path: tuple[str, ...],
+        provided: Fields | None,
+    ) -> set[int]:
+        touched = {fetch.id}
+        for key, nodes in fields.items():
+            touched |= self._plan_field(fetch, sel, type_name, graph, key, nodes, path, provided)
+        return touched
+
+    def _plan_field(
+        self,
+        fetch: FetchBuilder,
+        sel: Sel,
+        type_name: str,
+        graph: str,
+        key: str,
+        nodes: list[FieldNode],
+        path: tuple[str, ...],
+        provided: Fields | None,
+    ) -> set[int]:
+        name = nodes[0].name.value
+        if name == "__typename":
+            sel.add("__typename")
+            return {fetch.id}
+        if self._stays(type_name, name, graph, nodes, provided):
+            return self._plan_local(fetch, sel, type_name, graph, key, nodes, path, provided)
+        split = self._split(type_name, name, graph, nodes, provided)
+        if split is not None:
+            here, rest = split
+            touched = self._plan_local(fetch, sel, type_name, graph, key, here, path, provided)
+            return touched | self._jump(fetch, sel, type_name, graph, key, rest, path, provided)
+        return self._jump(fetch, sel, type_name, graph, key, nodes, path, provided)
+
+    def _plan_local(
+        self,
+        fetch: FetchBuilder,
+        sel: Sel,
+        type_name: str,
+        graph: str,
+        key: str,
+        nodes: list[FieldNode],
+        path: tuple[str, ...],
+        provided: Fields | None,
+    ) -> set[int]:
+        first = nodes[0]
+        name = first.name.value
+        conditions = conditions_of(nodes)
+        fsel = sel.add(name, key, first.arguments or (), conditions)
+        fetch.variables |= variables_in(first.arguments or ())
+        gfield = self._schema_field(type_name, name)
+        join = self.sg.field_join(type_name, name, graph)
+        fsel.type = join.type if join is not None and join.type else str(gfield.type)
+        named = get_named_type(gfield.type)
+        if is_leaf_type(named):
+            return {fetch.id}
+        provide_sets: list[SelectionSetNode] = []
+        if provided is not None and name in provided:
+            provide_sets += sub_selections(provided[name])
+        if join is not None and join.provides:
+            provide_sets.append(parse_selection(join.provides))
+        new_path = path + (key,) + ("@",) * _list_depth(gfield.type)
+        if fsel.sub is None:
+            fsel.sub = Sel()
+        target_type = named.name
+        if join is not None and join.type:
+            local_name = join.type.replace("[", "").replace("]", "").replace("!", "").strip()
+            if local_name in self.schema.type_map:
+                target_type = local_name
+        outer = self._alts
+        self._alts = self._alternatives(type_name, name, graph)
+        try:
+            return self._descend(
+                fetch, fsel.sub, target_type, graph, sub_selections(nodes), new_path, provide_sets
+            )
+        finally:
+            self._alts = outer
+
+    def _descend(
+        self,
+        fetch: FetchBuilder,
+        sel: Sel,
+        type_name: str,
+        graph: str,
+        selection_sets: Sequence[SelectionSetNode],
+        path: tuple[str, ...],
+        provide_sets: list[SelectionSetNode],
+    ) -> set[int]:
+        gtype = self.schema.type_map[type_name]
+        if not is_abstract_type(gtype):
+            fields = self.collector.collect(type_name, selection_sets)
+            provided = self.collector.collect(type_name, provide_sets) if provide_sets else None
+            return self._plan_fields(fetch, sel, type_name, graph, fields, path, provided)
+        sel.add("__typename")
+        if self.sg.is_interface_object(type_name, graph):
+            return self._via_interface_object(fetch, sel, type_name, graph, selection_sets, path)
+        touched = {fetch.id}
+        concretes = self.sg.possible_types_in(type_name, graph)
+        for other in self._alts - {graph}:
+            if self.sg.type_join(type_name, other) is not None and not self.sg.is_interface_object(
+                type_name, other
+            ):
+                known = set(self.sg.possible_types_in(type_name, other))
+                concretes = [t for t in concretes if t in known]
+        if not concretes:
+            for nodes in self.collector.collect(type_name, selection_sets).values():
+                name = nodes[0].name.value
+                if name != "__typename" and not self.sg.resolvable(type_name, name, graph):
+                    raise PlanningError(f"no subgraph can resolve {type_name}.{name} from {graph}")
+        for concrete in concretes:
+            fields = self.collector.collect(concrete, selection_sets)
+            if not fields:
+                continue
+            provided = self.collector.collect(concrete, provide_sets) if provide_sets else None
+            frag = sel.frag(concrete)
+            touched |= self._plan_fields(fetch, frag, concrete, graph, fields, path, provided)
+        return touched
+
+    def _via_interface_object(
+        self,
+        fetch: FetchBuilder,
+        sel: Sel,
+        iface: str,
+        graph: str,
+        selection_sets: Sequence[SelectionSetNode],
+        path: tuple[str, ...],
+    ) -> set[int]:
+        """The subgraph only knows the interface as an object. Interface-level selections
+        are planned on the interface itself; otherwise ask a subgraph that has the real
+        interface for the concrete __typename, and plan the rest from there."""
+        generic = self.collector.collect(iface, selection_sets)
+        concrete_types = self.sg.possible_types(iface)
+        if "__typename" not in {n[0].name.value for n in generic.values()} and all(
+            self.collector.collect(t, selection_sets).keys() == generic.keys()
+            for t in concrete_types
+        ):
+            return self._plan_fields(fetch, sel, iface, graph, generic, path, None)
+        for target in self.sg.subgraphs:
+            if target == graph or self.sg.is_interface_object(iface, target):
+                continue
+            if self.sg.type_join(iface, target) is None:
+                continue
+            for key_text in self.sg.keys(iface, target):
+                req = self.collector.collect(iface, [parse_selection(key_text)])
+                if not all(self._local(iface, k, graph, None) for k in req):
+                    continue
+                deps = self._plan_fields(fetch, sel, iface, graph, req, path, None)
+                child = self._child(target, path, deps)
+                child.requires.setdefault(iface, Sel()).merge(_sel_from(req))
+                child.requires[iface].add("__typename")
+                frag = child.sel.frag(iface)
+                frag.add("__typename")
+                touched = {fetch.id, child.id}
+                for concrete in self.sg.possible_types_in(iface, target):
+                    fields = self.collector.collect(concrete, selection_sets)
+                    if fields:
+                        touched |= self._plan_fields(
+                            child, frag.frag(concrete), concrete, target, fields, path, None
+                        )
+                return touched
+        raise PlanningError(f"cannot resolve the concrete type of interface object {iface}")
+
+    # -- entity jumps -----------------------------------------------------------------------
+    def _jump(
+        self,
+        fetch: FetchBuilder,
+        sel: Sel,
+        type_name: str,
+        graph: str,
+        key: str,
+        nodes: list[FieldNode],
+        path: tuple[str, ...],
+        provided: Fields | None,
+    ) -> set[int]:
+        name = nodes[0].name.value
+        if self._depth > _MAX_DEPTH:
+            raise PlanningError(f"cannot plan {type_name}.{name}: requirements are circular")
+        option = self._jump_target(type_name, name, graph, nodes, provided)
+        if option is None:
+            raise PlanningError(f"no subgraph can resolve {type_name}.{name} from {graph}")
+        if not self._subtree_feasible(option[1], name, option[0], nodes, None, 0):
+            groups = self._split_jump(type_name, name, graph, nodes, provided)
+            if groups is not None:
+                touched: set[int] = set()
+                for group_option, part in groups:
+                    touched |= self._jump_with(
+                        group_option, fetch, sel, type_name, graph, key, part, path, provided
+                    )
+                return touched
+        return self._jump_with(option, fetch, sel, type_name, graph, key, nodes, path, provided)
+
+    def _jump_with(
+        self,
+        option: tuple[str, str, str],
+        fetch: FetchBuilder,
+        sel: Sel,
+        type_name: str,
+        graph: str,
+        key: str,
+        nodes: list[FieldNode],
+        path: tuple[str, ...],
+        provided: Fields | None,
+    ) -> set[int]:
+        name = nodes[0].name.value
+        target, entity_type, key_text = option
+        join = self.sg.field_join(entity_type, name, target)
+        requires_text = join.requires if join is not None else None
+        self._depth += 1
+        try:
+            sel.add("__typename")
+            req_sets = [parse_selection(key_text)]
+            if requires_text:
+                req_sets.append(parse_selection(requires_text))
+            req = _alias_arguments(self.collector.collect(type_name, req_sets))
+            deps = self._plan_fields(fetch, sel, type_name, graph, req, path, provided)
+        finally:
+            self._depth -= 1
+        child = self._child(target, path, deps, type_name, req)
+        rsel = child.requires.setdefault(type_name, Sel())
+        rsel.add("__typename")
+        rsel.merge(_sel_from(req))
+        child.key_fields.setdefault(type_name, set()).update(_top_fields(key_text))
+        if entity_type != type_name:
+            child.rename[type_name] = entity_type
+        frag = child.sel.frag(entity_type)
+        touched = {child.id}
+        touched |= self._plan_local(child, frag, entity_type, target, key, nodes, path, None)
+        return touched
+
+    # -- output -----------------------------------------------------------------------------
+    def operation_text(self, fetch: FetchBuilder) -> tuple[str, tuple[str, ...]]:
+        definitions = {d.variable.name.value: d for d in self.operation.variable_definitions or ()}
+        variables = fetch.variables | condition_variables(fetch.sel)
+        used = tuple(sorted(v for v in variables if v in definitions))
+        var_defs = []
+        for name in used:
+            d = definitions[name]
+            text = f"${name}:{print_ast(d.type)}"
+            if d.default_value is not None:
+                text += f"={print_ast(d.default_value)}"
+            var_defs.append(text)
+        if fetch.path is None:
+            kind = self.operation.operation.value
+            head = kind + (f"({','.join(var_defs)})" if var_defs else "")
+            return head + print_sel(fetch.sel), used
+        var_defs.insert(0, "$representations:[_Any!]!")
+        body = "{_entities(representations:$representations)" + print_sel(fetch.sel) + "}"
+        return f"query({','.join(var_defs)})" + body, used
+
+
+def _compatible(existing: Sel, req: Fields) -> bool:
+    by_name = {f.name: f.key for f in existing.fields.values()}
+    for key, nodes in req.items():
+        name = nodes[0].name.value
+        if by_name.get(name, key) != key:
+            return False
+    return True
+
+
+def _alias_arguments(fields: Fields) -> Fields:
+    """Required fields with arguments get their own response key, so they never collide
+    with the client's selection of the same field with other arguments."""
+    out: Fields = {}
+    for key, nodes in fields.items():
+        if nodes[0].arguments:
+            digest = zlib.crc32("".join(print_ast(a) for a in nodes[0].arguments).encode())
+            key = f"{key}__req_{digest:08x}"
+        out[key] = nodes
+    return out
+
+
+def _sel_from(fields: Fields) -> Sel:
+    sel = Sel()
+    for key, nodes in fields.items():
+        fsel = sel.add(nodes[0].name.value, key)
+        subs = sub_selections(nodes)
+        if subs:
+            sub = Sel()
+            for s in subs:
+                sub.merge(_sel_from_set(s))
+            fsel.sub = sub
+    return sel
+
+
+def _sel_from_set(selection_set: SelectionSetNode) -> Sel:
+    from graphql import InlineFragmentNode
+
+    sel = Sel()
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            fsel = sel.add(selection.name.value)
+            if selection.selection_set is not None:
+                if fsel.sub is None:
+                    fsel.sub = Sel()
+                fsel.sub.merge(_sel_from_set(selection.selection_set))
+        elif isinstance(selection, InlineFragmentNode):
+            cond = selection.type_condition.name.value if selection.type_condition else None
+            target = sel.frag(cond) if cond else sel
+            target.merge(_sel_from_set(selection.selection_set))
+            sel.add("__typename")
+    return sel
+
+
+def _top_fields(key_text: str) -> set[str]:
+    return {s.name.value for s in parse_selection(key_text).selections if isinstance(s, FieldNode)}
+
+
+def _list_depth(gtype: object) -> int:
+    depth = 0
+    while isinstance(gtype, GraphQLNonNull | GraphQLList):
+        if isinstance(gtype, GraphQLList):
+            depth += 1
+        gtype = gtype.of_type
+    return depth

@@ -1,0 +1,71 @@
+"""Query plan nodes: plain frozen dataclasses, shaped like Apollo's query plans.
+
+``QueryPlan(node)`` where a node is ``Sequence``, ``Parallel``, ``Fetch`` or ``Flatten``.
+A ``Fetch`` under a ``Flatten`` is an entity fetch: the executor collects the objects at the
+flatten path, projects each through ``requires`` into a representation and sends them all in
+one ``_entities`` call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+
+@dataclass(frozen=True)
+class RequiredField:
+    """A field copied into a representation (``response_key`` is where it sits in the data)."""
+
+    name: str
+    response_key: str
+    selections: tuple[RequiredSelection, ...] = ()
+
+
+@dataclass(frozen=True)
+class RequiredFragment:
+    """``... on type_condition { selections }``; objects of other types are skipped."""
+
+    type_condition: str
+    selections: tuple[RequiredSelection, ...]
+    # the __typename sent to the subgraph (an @interfaceObject name) when it differs
+    rename_to: str | None = None
+    # key fields: an object whose key field is null is not sent
+    key_fields: tuple[str, ...] = ()
+
+
+RequiredSelection = Union[RequiredField, RequiredFragment]  # noqa: UP007
+
+
+@dataclass(frozen=True)
+class Fetch:
+    service_name: str
+    operation: str
+    operation_kind: str = "query"
+    requires: tuple[RequiredFragment, ...] = ()
+    variable_usages: tuple[str, ...] = ()
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Flatten:
+    path: tuple[str, ...]
+    node: PlanNode
+
+
+@dataclass(frozen=True)
+class Sequence:
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True)
+class Parallel:
+    nodes: tuple[PlanNode, ...]
+
+
+PlanNode = Union[Fetch, Flatten, Sequence, Parallel]  # noqa: UP007
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    node: PlanNode | None
+    operation_kind: str = "query"

@@ -1,0 +1,375 @@
+"""The router's ASGI app: ``/graphql`` over HTTP and WebSocket, GraphiQL, ``/health``.
+
+Every HTTP operation goes through the same gates before the gateway plans it: request id,
+body size (413), CSRF (Apollo's rules), edge authentication (optional), rate limit (429 with
+``Retry-After``), token/depth/alias limits, introspection (refused in production). Errors the
+router raises itself carry a stable ``extensions.code``; anything unexpected is masked as
+``INTERNAL_SERVER_ERROR`` and logged with the request id.
+
+Nothing here is global: the gateway holder, the rate limiter, the token verifier and the
+GraphiQL assets are passed in (see :mod:`router.serve` for how the CLI builds them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route, WebSocketRoute
+
+from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
+from router.plugins.csrf import CsrfPolicy, media_type
+from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
+from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
+from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
+from router.plugins.responses import error_response, json_response, response_media_type
+from router.subscriptions import SubscriptionServer
+from shopgraph.app import PrincipalSource
+from shopgraph.errors import Unauthenticated
+from shopgraph.logging import bind_context, clear_context, get_logger
+
+log = get_logger(__name__)
+
+Hook = Callable[[], Awaitable[None]]
+PlanFormatter = Callable[[Any], Any]
+PLAN_HEADER = "x-shopgraph-plan"
+REQUEST_ID_HEADER = "x-request-id"
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    production: bool = False
+    limits: OperationLimits = field(default_factory=OperationLimits)
+    csrf: CsrfPolicy = field(default_factory=CsrfPolicy)
+    max_body_bytes: int = 2 * 1024 * 1024
+    # Headers copied from the client's request to every subgraph request.
+    forwarded_headers: tuple[str, ...] = ("authorization", "traceparent", "tracestate")
+    ws_init_timeout_seconds: float = 10.0
+    # Browser origins allowed to call the router cross-origin (CORS); empty: same-origin only.
+    cors_origins: tuple[str, ...] = ()
+
+    @property
+    def exposes_plans(self) -> bool:
+        return not self.production
+
+
+class RequestRefused(Exception):
+    """A request the router answers itself, before the gateway sees it."""
+
+    def __init__(
+        self, status: int, message: str, code: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+        self.headers = dict(headers or {})
+
+
+@dataclass(frozen=True)
+class GraphQLRequest:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+def default_plan_formatter(plan: Any) -> Any:
+    """The plan as JSON: dataclasses become objects with a ``kind`` (their class name)."""
+
+    def convert(value: Any) -> Any:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out = {"kind": type(value).__name__}
+            out.update({f.name: convert(getattr(value, f.name)) for f in dataclasses.fields(value)})
+            return out
+        if isinstance(value, list | tuple | frozenset | set):
+            return [convert(v) for v in value]
+        if isinstance(value, Mapping):
+            return {str(k): convert(v) for k, v in value.items()}
+        if value is None or isinstance(value, str | int | float | bool):
+            return value
+        return str(value)
+
+    return convert(plan)
+
+
+def _parse_request(raw: Mapping[str, Any]) -> GraphQLRequest:
+    query = raw.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise RequestRefused(400, "Must provide a query string", "BAD_REQUEST")
+    variables = raw.get("variables")
+    if isinstance(variables, str) and variables:  # GET sends JSON text
+        try:
+            variables = orjson.loads(variables)
+        except orjson.JSONDecodeError:
+            raise RequestRefused(400, "Variables are invalid JSON", "BAD_REQUEST") from None
+    if variables in ("", None):
+        variables = None
+    elif not isinstance(variables, dict):
+        raise RequestRefused(400, "Variables must be an object", "BAD_REQUEST")
+    operation_name = raw.get("operationName") or None
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestRefused(400, "operationName must be a string", "BAD_REQUEST")
+    return GraphQLRequest(query, variables, operation_name)
+
+
+class GraphQLHttp:
+    """``GET`` / ``POST /graphql``."""
+
+    def __init__(
+        self,
+        holder: GatewayHolder,
+        config: ServerConfig,
+        *,
+        rate_limiter: FixedWindowRateLimiter | None,
+        principals: PrincipalSource | None,
+        graphiql: GraphiQL | None,
+        plan_formatter: PlanFormatter,
+    ) -> None:
+        self.holder = holder
+        self.config = config
+        self.rate_limiter = rate_limiter
+        self.principals = principals
+        self.graphiql = graphiql
+        self.plan_formatter = plan_formatter
+
+    async def endpoint(self, request: Request) -> Response:
+        request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        clear_context()
+        bind_context(service="router", request_id=request_id)
+        try:
+            response = await self._handle(request, request_id)
+        except RequestRefused as refused:
+            response = error_response(
+                refused.status, refused.message, refused.code, headers=refused.headers
+            )
+        except Exception as exc:  # masked: the client gets a code, the log gets the cause
+            log.error("router_request_failed", error=repr(exc), exc_info=exc)
+            response = error_response(500, "Internal server error", "INTERNAL_SERVER_ERROR")
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+
+    async def _handle(self, request: Request, request_id: str) -> Response:
+        if request.method == "GET" and wants_html(request):
+            if self.graphiql is None or self.config.production:
+                raise RequestRefused(404, "GraphiQL is disabled", "NOT_FOUND")
+            return self.graphiql.page()
+        if self.config.csrf.is_simple(request.method, request.headers):
+            raise RequestRefused(400, self.config.csrf.message(), "CSRF_BLOCKED")
+        if request.method == "POST":
+            raw = await self._json_body(request)
+        else:
+            raw = dict(request.query_params)
+        gql = _parse_request(raw)
+        await self._authenticate_and_limit(request)
+        try:
+            document = self.config.limits.check(gql.query)
+        except LimitExceeded as exc:
+            raise RequestRefused(400, exc.message, exc.code) from None
+        kind = operation_type(document, gql.operation_name)
+        if kind == "mutation" and request.method == "GET":
+            raise RequestRefused(
+                405,
+                "Mutations cannot be sent with GET; use POST",
+                "METHOD_NOT_ALLOWED",
+                {"allow": "POST"},
+            )
+        if kind == "subscription":
+            raise RequestRefused(
+                400,
+                "Subscriptions are served over WebSocket (graphql-transport-ws) at this URL",
+                "SUBSCRIPTION_OVER_HTTP_UNSUPPORTED",
+            )
+        gateway = self.holder.current
+        headers = self._forwarded(request, request_id)
+        result = await gateway.execute(gql.query, gql.variables, gql.operation_name, headers)
+        if self.config.exposes_plans and request.headers.get(PLAN_HEADER, "").lower() == "true":
+            result = dict(result)
+            extensions = dict(result.get("extensions") or {})
+            try:
+                extensions["queryPlan"] = self.plan_formatter(
+                    gateway.plan(gql.query, gql.operation_name)
+                )
+            except Exception as exc:  # the plan is a debugging aid: never fail the request
+                extensions["queryPlan"] = None
+                extensions["queryPlanError"] = str(exc)
+            result["extensions"] = extensions
+        accept = request.headers.get("accept", "")
+        status = 200 if "data" in result else 400
+        if status == 400 and "application/graphql-response+json" not in accept:
+            status = 200  # application/json clients get 200 for GraphQL errors (legacy)
+        return json_response(result, status, media_type=response_media_type(accept))
+
+    async def _json_body(self, request: Request) -> dict[str, Any]:
+        kind = media_type(request.headers.get("content-type"))
+        if kind not in ("application/json", "application/graphql-response+json"):
+            raise RequestRefused(
+                415,
+                "POST bodies must be JSON ('Content-Type: application/json')",
+                "UNSUPPORTED_MEDIA_TYPE",
+            )
+        limit = self.config.max_body_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise RequestRefused(413, f"Request body exceeds {limit} bytes", "PAYLOAD_TOO_LARGE")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestRefused(
+                    413, f"Request body exceeds {limit} bytes", "PAYLOAD_TOO_LARGE"
+                )
+            chunks.append(chunk)
+        try:
+            body = orjson.loads(b"".join(chunks))
+        except orjson.JSONDecodeError:
+            raise RequestRefused(400, "Request body is not valid JSON", "BAD_REQUEST") from None
+        if isinstance(body, list):
+            raise RequestRefused(400, "Batched operations are not supported", "BAD_REQUEST")
+        if not isinstance(body, dict):
+            raise RequestRefused(400, "Request body must be a JSON object", "BAD_REQUEST")
+        return body
+
+    async def _authenticate_and_limit(self, request: Request) -> None:
+        authorization = request.headers.get("authorization")
+        subject: str | None = None
+        if self.principals is not None:
+            try:
+                principal = await self.principals.principal_from_header(authorization)
+            except Unauthenticated as exc:
+                raise RequestRefused(401, exc.message, exc.code) from None
+            subject = principal.subject or None
+        if self.rate_limiter is None:
+            return
+        key = (
+            f"sub:{subject}"
+            if subject
+            else client_key(authorization, request.client.host if request.client else None)
+        )
+        decision = await self.rate_limiter.hit(key)
+        if not decision.allowed:
+            raise RequestRefused(
+                429,
+                f"Rate limit of {decision.limit} requests exceeded; retry in "
+                f"{decision.retry_after_seconds}s",
+                "RATE_LIMITED",
+                {"retry-after": str(decision.retry_after_seconds)},
+            )
+
+    def _forwarded(self, request: Request, request_id: str) -> dict[str, str]:
+        headers = {
+            name: value
+            for name in self.config.forwarded_headers
+            if (value := request.headers.get(name)) is not None
+        }
+        headers[REQUEST_ID_HEADER] = request_id
+        return headers
+
+
+def _cors(config: ServerConfig) -> list[Middleware]:
+    if not config.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(config.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=[
+                "authorization",
+                "content-type",
+                REQUEST_ID_HEADER,
+                PLAN_HEADER,
+                *config.csrf.required_headers,
+            ],
+            expose_headers=[REQUEST_ID_HEADER, "retry-after"],
+            max_age=600,
+        )
+    ]
+
+
+def create_router_app(
+    holder: GatewayHolder,
+    config: ServerConfig | None = None,
+    *,
+    rate_limiter: FixedWindowRateLimiter | None = None,
+    principals: PrincipalSource | None = None,
+    graphiql: GraphiQL | None = None,
+    watcher: SupergraphWatcher | None = None,
+    plan_formatter: PlanFormatter = default_plan_formatter,
+    on_startup: Sequence[Hook] = (),
+    on_shutdown: Sequence[Hook] = (),
+) -> Starlette:
+    """The router as an ASGI app. ``watcher`` (if any) reloads the supergraph while the app
+    runs; the current gateway is closed on shutdown."""
+    config = config or ServerConfig()
+    http = GraphQLHttp(
+        holder,
+        config,
+        rate_limiter=rate_limiter,
+        principals=principals,
+        graphiql=graphiql,
+        plan_formatter=plan_formatter,
+    )
+    subscriptions = SubscriptionServer(
+        holder,
+        limits=config.limits,
+        init_timeout_seconds=config.ws_init_timeout_seconds,
+        principals=principals,
+        rate_limiter=rate_limiter,
+    )
+
+    async def health(_request: Request) -> Response:
+        body: dict[str, Any] = {"status": "ok", "service": "router", "supergraph": holder.version}
+        if watcher is not None and watcher.last_error:
+            body["reloadError"] = watcher.last_error
+        return json_response(body)
+
+    async def not_found_asset(request: Request) -> Response:
+        return error_response(404, "GraphiQL is disabled", "NOT_FOUND")
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        for hook in on_startup:
+            await hook()
+        watching = asyncio.create_task(watcher.run()) if watcher is not None else None
+        log.info("router_started", supergraph=holder.version)
+        try:
+            yield
+        finally:
+            if watching is not None:
+                watching.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watching
+                assert watcher is not None
+                await watcher.aclose()
+            await subscriptions.aclose()
+            await holder.current.close()
+            for hook in on_shutdown:
+                await hook()
+
+    asset_endpoint = (
+        graphiql.asset if graphiql is not None and not config.production else not_found_asset
+    )
+    app = Starlette(
+        routes=[
+            Route("/graphql", http.endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", subscriptions.endpoint),
+            Route("/health", health),
+            Route("/healthz", health),
+            Route(ASSET_PREFIX + "{name}", asset_endpoint),
+        ],
+        middleware=_cors(config),
+        lifespan=lifespan,
+    )
+    app.state.holder = holder
+    return app

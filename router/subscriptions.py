@@ -1,0 +1,407 @@
+"""graphql-transport-ws at ``/graphql``: subscriptions passed through to the owning subgraph.
+
+For each client ``subscribe`` the relay asks the gateway which subgraph owns the root field
+(:meth:`subscription_root`), opens a graphql-transport-ws connection to it with the client's
+``connection_init`` payload (its auth), subscribes with the upstream operation and, for every
+upstream event, lets the gateway resolve the fields other subgraphs own
+(:meth:`resolve_event`) before sending ``next``. Upstream ``error`` and ``complete`` are
+relayed. A client that completes or disconnects closes the upstream connection; an upstream
+that fails (refused, closed, bad message) ends the client's operation with ``error`` and then
+``complete``: never silently. Queries and mutations sent over the socket are executed once
+(``next`` + ``complete``).
+
+Close codes follow the protocol: 4400 bad message, 4401 subscribe before ack, 4403 bad
+credentials, 4406 wrong subprotocol, 4408 no ``connection_init`` in time, 4409 duplicate id,
+4429 repeated ``connection_init``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, WebSocketException
+
+from router.plugins.hot_reload import GatewayHolder
+from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
+from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
+from shopgraph.app import PrincipalSource
+from shopgraph.errors import Unauthenticated
+from shopgraph.logging import get_logger
+
+log = get_logger(__name__)
+
+PROTOCOL = "graphql-transport-ws"
+UPSTREAM_FAILED = "SUBSCRIPTION_UPSTREAM_FAILED"
+
+
+class UpstreamFailure(Exception):
+    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+
+@dataclass(eq=False)
+class _Connection:
+    websocket: WebSocket
+    init_payload: dict[str, Any]
+    request_id: str
+    send_lock: asyncio.Lock
+    operations: dict[str, asyncio.Task[None]]
+
+    async def send(self, message: Mapping[str, Any]) -> None:
+        async with self.send_lock:
+            await self.websocket.send_text(orjson.dumps(message).decode())
+
+    def forget(self, task: asyncio.Task[None]) -> None:
+        for op_id, running in list(self.operations.items()):
+            if running is task:
+                del self.operations[op_id]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """What the gateway forwards to subgraphs for this connection's operations."""
+        headers = {"x-request-id": self.request_id}
+        auth = self.init_payload.get("Authorization") or self.init_payload.get("authorization")
+        if isinstance(auth, str):
+            headers["authorization"] = auth
+        return headers
+
+
+def _ws_url(url: str) -> str:
+    if url.startswith("https://"):
+        return "wss://" + url.removeprefix("https://")
+    if url.startswith("http://"):
+        return "ws://" + url.removeprefix("http://")
+    return url
+
+
+class SubscriptionServer:
+    def __init__(
+        self,
+        holder: GatewayHolder,
+        *,
+        limits: OperationLimits,
+        init_timeout_seconds: float = 10.0,
+        upstream_timeout_seconds: float = 10.0,
+        principals: PrincipalSource | None = None,
+        rate_limiter: FixedWindowRateLimiter | None = None,
+    ) -> None:
+        self.holder = holder
+        self.rate_limiter = rate_limiter
+        self.limits = limits
+        self.init_timeout_seconds = init_timeout_seconds
+        self.upstream_timeout_seconds = upstream_timeout_seconds
+        self.principals = principals
+        self._connections: set[_Connection] = set()
+
+    async def aclose(self) -> None:
+        for connection in list(self._connections):
+            for task in connection.operations.values():
+                task.cancel()
+
+    async def endpoint(self, websocket: WebSocket) -> None:
+        offered = websocket.scope.get("subprotocols") or []
+        if PROTOCOL not in offered:
+            await websocket.accept()
+            await websocket.close(4406, "Subprotocol not acceptable")
+            return
+        await websocket.accept(subprotocol=PROTOCOL)
+        request_id = websocket.headers.get("x-request-id") or uuid.uuid4().hex
+        try:
+            init = await asyncio.wait_for(self._receive(websocket), self.init_timeout_seconds)
+        except TimeoutError:
+            await websocket.close(4408, "Connection initialisation timeout")
+            return
+        except (WebSocketDisconnect, _BadMessage) as exc:
+            if isinstance(exc, _BadMessage):
+                await websocket.close(4400, exc.reason)
+            return
+        if init.get("type") != "connection_init":
+            await websocket.close(4401, "Unauthorized")
+            return
+        payload = init.get("payload") or {}
+        if not isinstance(payload, dict):
+            await websocket.close(4400, "connection_init payload must be an object")
+            return
+        if not await self._authorized(payload):
+            await websocket.close(4403, "Forbidden")
+            return
+        connection = _Connection(websocket, payload, request_id, asyncio.Lock(), {})
+        self._connections.add(connection)
+        await connection.send({"type": "connection_ack"})
+        try:
+            await self._serve(connection)
+        finally:
+            self._connections.discard(connection)
+            tasks = list(connection.operations.values())
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _authorized(self, payload: Mapping[str, Any]) -> bool:
+        if self.principals is None:
+            return True
+        header = payload.get("Authorization") or payload.get("authorization")
+        try:
+            await self.principals.principal_from_header(header if isinstance(header, str) else None)
+        except Unauthenticated:
+            return False
+        return True
+
+    async def _receive(self, websocket: WebSocket) -> dict[str, Any]:
+        frame = await websocket.receive()
+        if frame["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(frame.get("code", 1000), frame.get("reason"))
+        text = frame.get("text")
+        if text is None:  # binary frames are not part of graphql-transport-ws
+            raise _BadMessage("Invalid message received")
+        try:
+            message = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            raise _BadMessage("Invalid message received") from None
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            raise _BadMessage("Invalid message received")
+        return message
+
+    async def _serve(self, connection: _Connection) -> None:
+        websocket = connection.websocket
+        while True:
+            try:
+                message = await self._receive(websocket)
+            except WebSocketDisconnect:
+                return
+            except _BadMessage as exc:
+                await websocket.close(4400, exc.reason)
+                return
+            kind = message["type"]
+            if kind == "ping":
+                await connection.send({"type": "pong", "payload": message.get("payload")})
+            elif kind == "pong":
+                continue
+            elif kind == "connection_init":
+                await websocket.close(4429, "Too many initialisation requests")
+                return
+            elif kind == "subscribe":
+                op_id = message.get("id")
+                payload = message.get("payload")
+                if not isinstance(op_id, str) or not op_id or not isinstance(payload, dict):
+                    await websocket.close(4400, "Invalid subscribe message")
+                    return
+                if op_id in connection.operations:
+                    await websocket.close(4409, f"Subscriber for {op_id} already exists")
+                    return
+                task = asyncio.create_task(self._operation(connection, op_id, payload))
+                connection.operations[op_id] = task
+                task.add_done_callback(connection.forget)
+            elif kind == "complete":
+                ended = connection.operations.pop(str(message.get("id")), None)
+                if ended is not None:
+                    ended.cancel()
+            else:
+                await websocket.close(4400, f"Unexpected message type {kind!r}")
+                return
+
+    async def _operation(
+        self, connection: _Connection, op_id: str, payload: Mapping[str, Any]
+    ) -> None:
+        query = payload.get("query")
+        variables = payload.get("variables") or None
+        operation_name = payload.get("operationName") or None
+        if not isinstance(query, str) or (
+            variables is not None and not isinstance(variables, dict)
+        ):
+            await self.send_error(connection, op_id, "Invalid subscribe payload", "BAD_REQUEST")
+            return
+        if self.rate_limiter is not None:  # every operation counts, as over HTTP
+            client = connection.websocket.client
+            key = client_key(
+                connection.headers.get("authorization"), client.host if client else None
+            )
+            decision = await self.rate_limiter.hit(key)
+            if not decision.allowed:
+                message = f"Rate limit exceeded; retry in {decision.retry_after_seconds}s"
+                await self.send_error(connection, op_id, message, "RATE_LIMITED")
+                return
+        try:
+            document = self.limits.check(query)
+        except LimitExceeded as exc:
+            await self.send_error(connection, op_id, exc.message, exc.code)
+            return
+        gateway = self.holder.current
+        try:
+            if operation_type(document, operation_name) != "subscription":
+                result = await gateway.execute(query, variables, operation_name, connection.headers)
+                await connection.send({"id": op_id, "type": "next", "payload": result})
+                await connection.send({"id": op_id, "type": "complete"})
+                return
+            subgraph, url, upstream_query = gateway.subscription_root(query, operation_name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            errors = getattr(exc, "errors", None)  # the gateway's own GraphQL errors
+            if isinstance(errors, list) and errors:
+                await self.send_error(connection, op_id, "", "", errors)
+                return
+            log.error("subscription_setup_failed", error=repr(exc), exc_info=exc)
+            await self.send_error(
+                connection, op_id, "Internal server error", "INTERNAL_SERVER_ERROR"
+            )
+            return
+        relay = _Relay(
+            self, connection, op_id, subgraph, url, upstream_query, query, variables, operation_name
+        )
+        await relay.run()
+
+    async def send_error(
+        self,
+        connection: _Connection,
+        op_id: str,
+        message: str,
+        code: str,
+        errors: list[dict[str, Any]] | None = None,
+        *,
+        then_complete: bool = False,
+    ) -> None:
+        payload = errors or [{"message": message, "extensions": {"code": code}}]
+        with contextlib.suppress(Exception):  # the client may be gone already
+            await connection.send({"id": op_id, "type": "error", "payload": payload})
+            if then_complete:
+                await connection.send({"id": op_id, "type": "complete"})
+
+
+class _BadMessage(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class _Relay:
+    server: SubscriptionServer
+    connection: _Connection
+    op_id: str
+    subgraph: str
+    url: str
+    upstream_query: str
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+    async def run(self) -> None:
+        try:
+            async with connect(
+                _ws_url(self.url),
+                subprotocols=[PROTOCOL],  # type: ignore[list-item]
+                additional_headers={"x-request-id": self.connection.request_id},
+                open_timeout=self.server.upstream_timeout_seconds,
+            ) as upstream:
+                await self._handshake(upstream)
+                await self._relay(upstream)
+        except asyncio.CancelledError:  # client completed or disconnected: upstream closed
+            raise
+        except UpstreamFailure as exc:
+            await self._fail(exc.message, exc.errors)
+        except (OSError, TimeoutError, WebSocketException) as exc:
+            await self._fail(f"Subscription to subgraph '{self.subgraph}' failed: {exc}")
+        except Exception as exc:
+            log.error("subscription_relay_failed", subgraph=self.subgraph, exc_info=exc)
+            await self._fail(f"Subscription to subgraph '{self.subgraph}' failed")
+
+    async def _fail(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
+        if errors:
+            errors = [self._annotate(e) for e in errors]
+        log.warning("subscription_upstream_failed", subgraph=self.subgraph, reason=message)
+        await self.server.send_error(
+            self.connection,
+            self.op_id,
+            message,
+            UPSTREAM_FAILED,
+            errors
+            or [self._annotate({"message": message, "extensions": {"code": UPSTREAM_FAILED}})],
+            then_complete=True,
+        )
+
+    def _annotate(self, error: Mapping[str, Any]) -> dict[str, Any]:
+        extensions = dict(error.get("extensions") or {})
+        extensions.setdefault("serviceName", self.subgraph)
+        extensions.setdefault("code", UPSTREAM_FAILED)
+        return {**error, "extensions": extensions}
+
+    async def _handshake(self, upstream: ClientConnection) -> None:
+        await upstream.send(
+            orjson.dumps(
+                {"type": "connection_init", "payload": self.connection.init_payload}
+            ).decode()
+        )
+        async with asyncio.timeout(self.server.upstream_timeout_seconds):
+            while True:
+                message = await self._next(upstream)
+                if message.get("type") == "connection_ack":
+                    break
+                if message.get("type") == "ping":
+                    await upstream.send(orjson.dumps({"type": "pong"}).decode())
+        subscribe = {"query": self.upstream_query, "variables": self.variables or {}}
+        await upstream.send(
+            orjson.dumps({"id": "1", "type": "subscribe", "payload": subscribe}).decode()
+        )
+
+    async def _next(self, upstream: ClientConnection) -> dict[str, Any]:
+        try:
+            raw = await upstream.recv()
+        except ConnectionClosed as exc:
+            reason = f"code {exc.rcvd.code}: {exc.rcvd.reason}" if exc.rcvd else "no close frame"
+            raise UpstreamFailure(
+                f"Subgraph '{self.subgraph}' closed the subscription ({reason})"
+            ) from None
+        try:
+            message = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise UpstreamFailure(f"Subgraph '{self.subgraph}' sent an invalid message") from None
+        if not isinstance(message, dict):
+            raise UpstreamFailure(f"Subgraph '{self.subgraph}' sent an invalid message")
+        return message
+
+    async def _relay(self, upstream: ClientConnection) -> None:
+        gateway = self.server.holder.current
+        plan = gateway.plan(self.query, self.operation_name)
+        while True:
+            message = await self._next(upstream)
+            kind = message.get("type")
+            if kind == "ping":
+                await upstream.send(orjson.dumps({"type": "pong"}).decode())
+            elif kind == "next" and message.get("id") == "1":
+                event = message.get("payload") or {}
+                upstream_errors = [self._annotate(e) for e in event.get("errors") or []]
+                data = event.get("data")
+                if isinstance(data, dict):
+                    result = await gateway.resolve_event(
+                        plan,
+                        data,
+                        self.variables,
+                        self.connection.headers,
+                        query=self.query,
+                        operation_name=self.operation_name,
+                    )
+                else:
+                    result = {"data": None}
+                if upstream_errors:
+                    result = {**result, "errors": upstream_errors + list(result.get("errors", []))}
+                await self.connection.send({"id": self.op_id, "type": "next", "payload": result})
+            elif kind == "error":
+                payload = message.get("payload")
+                errors = payload if isinstance(payload, list) else None
+                raise UpstreamFailure(
+                    f"Subgraph '{self.subgraph}' refused the subscription", errors
+                )
+            elif kind == "complete":
+                await self.connection.send({"id": self.op_id, "type": "complete"})
+                return
