@@ -39,6 +39,7 @@ from graphql import (
     print_type,
     validate,
 )
+from graphql.execution.values import get_variable_values
 
 from router.executor import ExecutionState, Executor
 from router.executor_transport import HttpTransport, Transport
@@ -152,9 +153,18 @@ class Gateway:
     ) -> Json:
         try:
             document = self._document(query)
-            plan = self.planner.plan(query, operation_name, document)
+            operation = select_operation(document, operation_name)
         except GatewayError as exc:
             return {"errors": exc.errors}
+        except PlanningError as exc:
+            return {"errors": [{"message": str(exc), "extensions": {"code": "BAD_REQUEST"}}]}
+        coerced = get_variable_values(
+            self.supergraph.api_schema, operation.variable_definitions or (), dict(variables or {})
+        )
+        if isinstance(coerced, list):  # invalid variables never reach a subgraph
+            return {"errors": [_error(e, "BAD_USER_INPUT") for e in coerced]}
+        try:
+            plan = self.planner.plan(query, operation_name, document)
         except PlanningError as exc:
             return {"errors": [{"message": str(exc), "extensions": {"code": "QUERY_PLAN_FAILED"}}]}
         forwarded = _forwarded(headers or {})

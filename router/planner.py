@@ -7,9 +7,11 @@ Plans are cached per (document, operation name) in an LRU of ``cache_size`` entr
 
 Choices (see also :mod:`router.planner_choice`):
 
-* Plans do not depend on variables. ``@include``/``@skip`` are evaluated when the merged
-  data is completed (:mod:`router.gateway`), so subgraphs are asked for skipped fields too;
-  one plan serves every variable value.
+* Plans do not depend on variables. Field-level ``@include``/``@skip`` are forwarded to the
+  subgraph fetch (a skipped object yields no representations, so its entity fetches send
+  nothing); conditions on fragments, or differing ones on merged fields, are evaluated when
+  the merged data is completed (:mod:`router.gateway`) instead. One plan serves every
+  variable value.
 * A field stays in the subgraph of its parent when that subgraph can complete its subtree;
   otherwise the selection is split, or the parent entity jumps (``_entities``) to a subgraph
   that can. Entity fetches are shared by every jump to the same subgraph at the same path

@@ -124,3 +124,15 @@ def test_subscription_root_is_the_owning_subgraph() -> None:
     assert operation.startswith("subscription($id:ID!){orderStatusChanged(orderId: $id)")
     plan = gateway.plan(query)
     assert not isinstance(plan.node, Sequence | Flatten)
+
+
+async def test_invalid_variables_are_rejected_before_any_subgraph_call() -> None:
+    gateway, transport = _gateway()
+    query = "query($f: SearchFilter!) { search(filter: $f) { id } }"
+    result = await gateway.execute(query, {"f": {"format": "NOPE"}}, None, {})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    result = await gateway.execute(query, {}, None, {})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert transport.sent == []
+    result = await gateway.execute("query A { books { id } }", None, "B", {})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
