@@ -17,4 +17,6 @@ else
   (cd "$AUDIT_DIR" && npm start --silent supergraph -- --cwd "$WORK" --test "$1")
 fi
 cd "$REPO"
-exec "$REPO/.venv/bin/python" -m router.audit.serve "$WORK/supergraph.graphql" --port 4000
+# The real server, as users run it (token checks off: the audit sends no tokens).
+exec "$REPO/.venv/bin/shopgraph" router serve --supergraph "$WORK/supergraph.graphql" \
+  --port 4000 --no-verify-tokens
