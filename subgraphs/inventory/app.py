@@ -15,7 +15,7 @@ from subgraphs.inventory.models import outbox
 from subgraphs.inventory.reservations import ReservationService
 from subgraphs.inventory.schema import RESERVATIONS_KEY, SERVICE_KEY, build_schema
 from subgraphs.inventory.service import InventoryService
-from subgraphs.inventory.sweeper import DEFAULT_INTERVAL_SECONDS, Sweeper
+from subgraphs.inventory.sweeper import DEFAULT_INTERVAL_SECONDS, reservation_sweeper
 
 SERVICE = "inventory"
 
@@ -29,7 +29,7 @@ def create_app(
     res = resources or ServiceResources.from_settings(settings, SERVICE, outbox=outbox)
     inventory = InventoryService(res.db, on_commit=res.wake_relay)
     reservations = ReservationService(res.db, on_commit=res.wake_relay)
-    sweeper = Sweeper(reservations, sweep_interval)
+    sweeper = reservation_sweeper(reservations, sweep_interval)
 
     def build_context(ctx: RequestContext) -> RequestContext:
         ctx.extra[SERVICE_KEY] = inventory

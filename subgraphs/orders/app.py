@@ -18,7 +18,7 @@ from subgraphs.orders.checkout import CheckoutService
 from subgraphs.orders.models import outbox
 from subgraphs.orders.schema import CHECKOUT_KEY, KV_KEY, SERVICE_KEY, build_schema
 from subgraphs.orders.service import OrderService
-from subgraphs.orders.sweeper import DEFAULT_INTERVAL_SECONDS, Sweeper
+from subgraphs.orders.sweeper import DEFAULT_INTERVAL_SECONDS, pending_sweeper
 from subgraphs.orders.upstream import Checkout, GraphQLCheckout
 
 SERVICE = "orders"
@@ -35,7 +35,7 @@ def create_app(
     upstream = checkout or GraphQLCheckout(InternalClient(settings, SERVICE))
     orders = OrderService(res.db, on_commit=res.wake_relay)
     placing = CheckoutService(res.db, upstream, on_commit=res.wake_relay)
-    sweeper = Sweeper(orders, sweep_interval)
+    sweeper = pending_sweeper(orders, sweep_interval)
 
     def build_context(ctx: RequestContext) -> RequestContext:
         ctx.extra[SERVICE_KEY] = orders
