@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from shopgraph.auth.keys import SigningKey
+
 REAL_URL_VARS = {
     "postgres": "SHOPGRAPH_TEST_POSTGRES_URL",
     "kafka": "SHOPGRAPH_TEST_KAFKA_URL",
@@ -99,6 +101,12 @@ def kv_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield f"memory://{unique_name('kv')}"
     else:
         yield real_service_url("redis")
+
+
+@pytest.fixture(scope="session")
+def signing_key() -> SigningKey:
+    """The users service's RSA key for a test session: sign test users' tokens with it."""
+    return SigningKey.generate()
 
 
 @pytest.fixture

@@ -38,11 +38,6 @@ from tests.conftest import (
 )
 
 
-@pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey.generate()
-
-
 class CountingTransport(httpx.AsyncBaseTransport):
     """Counts the requests carts sends to products; ``down`` makes products unreachable."""
 

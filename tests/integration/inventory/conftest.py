@@ -13,23 +13,16 @@ from starlette.applications import Starlette
 
 from shopgraph.auth.keys import SigningKey
 from shopgraph.auth.tokens import ServiceTokenIssuer, TokenIssuer
-from shopgraph.auth.verify import TokenVerifier
 from shopgraph.db import Database
 from shopgraph.events.envelope import Event
-from shopgraph.migrations import migrate
 from shopgraph.resources import ServiceResources
-from shopgraph.settings import Settings, load_settings
+from shopgraph.settings import Settings
 from subgraphs.inventory.app import create_app
 from subgraphs.inventory.domain import StockLevel
 from subgraphs.inventory.models import outbox, stock_movements
 from subgraphs.inventory.reservations import ReservationService
 from subgraphs.inventory.service import InventoryService
-from tests.conftest import unique_name
-
-
-@pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey.generate()
+from tests.support.subgraph import migrated_subgraph
 
 
 @dataclass
@@ -96,19 +89,8 @@ class Inventory:
 async def inventory(
     database_url: str, tmp_path: Path, signing_key: SigningKey
 ) -> AsyncIterator[Inventory]:
-    await migrate("inventory", database_url)
-    settings = load_settings(
-        environment="test",
-        database_url=database_url,
-        data_dir=tmp_path,
-        bus_url=f"memory://{unique_name('bus')}",
-        kv_url=f"memory://{unique_name('kv')}",
-    )
-    resources = ServiceResources.from_settings(
-        settings,
-        "inventory",
-        outbox=outbox,
-        principals=TokenVerifier.from_settings(settings, [signing_key]),
+    settings, resources = await migrated_subgraph(
+        "inventory", database_url, tmp_path, signing_key, outbox=outbox
     )
     app = create_app(settings, resources=resources)
     issuer = TokenIssuer.from_settings(settings, signing_key)

@@ -27,11 +27,6 @@ from tests.conftest import unique_name
 from tests.integration.orders.stubs import StubCheckout
 
 
-@pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey.generate()
-
-
 @dataclass
 class Shopper:
     id: str

@@ -13,23 +13,16 @@ from starlette.applications import Starlette
 
 from shopgraph.auth.keys import SigningKey
 from shopgraph.auth.tokens import ServiceTokenIssuer, TokenIssuer
-from shopgraph.auth.verify import TokenVerifier
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import HandlerRegistry
-from shopgraph.migrations import migrate
 from shopgraph.resources import ServiceResources
-from shopgraph.settings import Settings, load_settings
+from shopgraph.settings import Settings
 from subgraphs.payments.app import create_app
 from subgraphs.payments.handlers import register_handlers
 from subgraphs.payments.models import outbox, payments, refunds
 from subgraphs.payments.provider import SandboxProvider
 from subgraphs.payments.service import PaymentService
-from tests.conftest import unique_name
-
-
-@pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey.generate()
+from tests.support.subgraph import migrated_subgraph
 
 
 @dataclass
@@ -124,19 +117,8 @@ class Payments:
 async def pay(
     database_url: str, tmp_path: Path, signing_key: SigningKey
 ) -> AsyncIterator[Payments]:
-    await migrate("payments", database_url)
-    settings = load_settings(
-        environment="test",
-        database_url=database_url,
-        data_dir=tmp_path,
-        bus_url=f"memory://{unique_name('bus')}",
-        kv_url=f"memory://{unique_name('kv')}",
-    )
-    resources = ServiceResources.from_settings(
-        settings,
-        "payments",
-        outbox=outbox,
-        principals=TokenVerifier.from_settings(settings, [signing_key]),
+    settings, resources = await migrated_subgraph(
+        "payments", database_url, tmp_path, signing_key, outbox=outbox
     )
     sandbox = SandboxProvider()
     app = create_app(settings, resources=resources, provider=sandbox)

@@ -16,18 +16,12 @@ from starlette.applications import Starlette
 
 from shopgraph.auth.keys import SigningKey
 from shopgraph.auth.tokens import ServiceTokenIssuer, TokenIssuer
-from shopgraph.auth.verify import TokenVerifier
 from shopgraph.events.envelope import Event
-from shopgraph.migrations import migrate
 from shopgraph.resources import ServiceResources
-from shopgraph.settings import Settings, load_settings
+from shopgraph.settings import Settings
 from subgraphs.products.app import create_app
 from subgraphs.products.models import outbox
-
-
-@pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey.generate()
+from tests.support.subgraph import migrated_subgraph
 
 
 @dataclass
@@ -99,19 +93,8 @@ def product_input(**fields: Any) -> dict[str, Any]:
 async def catalog(
     database_url: str, tmp_path: Path, signing_key: SigningKey
 ) -> AsyncIterator[Catalog]:
-    await migrate("products", database_url)
-    settings = load_settings(
-        environment="test",
-        database_url=database_url,
-        bus_url=f"memory://products-{uuid.uuid4().hex[:8]}",
-        data_dir=tmp_path,
-        outbox_poll_seconds=0.05,
-    )
-    resources = ServiceResources.from_settings(
-        settings,
-        "products",
-        outbox=outbox,
-        principals=TokenVerifier.from_settings(settings, [signing_key]),
+    settings, resources = await migrated_subgraph(
+        "products", database_url, tmp_path, signing_key, outbox=outbox, outbox_poll_seconds=0.05
     )
     app = create_app(settings, resources=resources)
     issuer = TokenIssuer.from_settings(settings, signing_key, service="users")

@@ -15,20 +15,13 @@ from starlette.applications import Starlette
 
 from shopgraph.auth.keys import SigningKey
 from shopgraph.auth.tokens import TokenIssuer
-from shopgraph.auth.verify import TokenVerifier
 from shopgraph.events.envelope import Event
-from shopgraph.migrations import migrate
 from shopgraph.resources import ServiceResources
-from shopgraph.settings import Settings, load_settings
+from shopgraph.settings import Settings
 from subgraphs.reviews.app import create_app
 from subgraphs.reviews.models import outbox
 from subgraphs.reviews.service import ReviewService
-from tests.conftest import unique_name
-
-
-@pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey.generate()
+from tests.support.subgraph import migrated_subgraph
 
 
 @dataclass
@@ -105,19 +98,8 @@ class Reviews:
 async def reviews(
     database_url: str, tmp_path: Path, signing_key: SigningKey
 ) -> AsyncIterator[Reviews]:
-    await migrate("reviews", database_url)
-    settings = load_settings(
-        environment="test",
-        database_url=database_url,
-        data_dir=tmp_path,
-        bus_url=f"memory://{unique_name('bus')}",
-        kv_url=f"memory://{unique_name('kv')}",
-    )
-    resources = ServiceResources.from_settings(
-        settings,
-        "reviews",
-        outbox=outbox,
-        principals=TokenVerifier.from_settings(settings, [signing_key]),
+    settings, resources = await migrated_subgraph(
+        "reviews", database_url, tmp_path, signing_key, outbox=outbox
     )
     app = create_app(settings, resources=resources)
     issuer = TokenIssuer.from_settings(settings, signing_key)
