@@ -14,16 +14,10 @@ from sqlalchemy import select
 
 from shopgraph.db import Database
 from shopgraph.events.envelope import Event
-from shopgraph.services import is_available
 from subgraphs.orders.domain import order_id_for
 from subgraphs.orders.models import outbox
 from tests.support.platform import column_settings, running_platform
 from tests.support.shop import TERMINAL, Shop
-
-CHECKOUT = ("users", "products", "inventory", "carts", "orders")
-pytestmark = pytest.mark.skipif(
-    not all(is_available(s) for s in CHECKOUT), reason="checkout services not built yet"
-)
 
 PLACE = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
   order { id status items { productId sku name quantity unitPrice { amount currency } }
