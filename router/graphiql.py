@@ -41,8 +41,13 @@ _PAGE = """<!doctype html>
     headers: {{ "x-shopgraph-csrf": "1" }},
     wsClient: graphqlWs.createClient({{ url: ws, lazy: true }}),
   }});
+  // A shared link (/graphql?query=…&variables=…) opens with that operation in the editor.
+  const shared = {{
+    query: here.searchParams.get("query") || undefined,
+    variables: here.searchParams.get("variables") || undefined,
+  }};
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
-    React.createElement(GraphiQL, {{ fetcher, defaultEditorToolsVisibility: true }}),
+    React.createElement(GraphiQL, {{ fetcher, defaultEditorToolsVisibility: true, ...shared }}),
   );
 </script>
 </body>
@@ -88,6 +93,7 @@ class GraphiQL:
 
 
 def wants_html(request: Request) -> bool:
-    """A browser navigating to the endpoint (not a GraphQL client doing GET)."""
+    """A browser navigating to the endpoint (not a GraphQL client doing GET): browsers ask
+    for HTML first; a link with ``?query=`` opens GraphiQL with it rather than running it."""
     accept = request.headers.get("accept", "")
-    return "text/html" in accept and "query" not in request.query_params
+    return "text/html" in accept

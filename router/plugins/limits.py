@@ -100,6 +100,11 @@ class _Walk:
         deepest = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
+                if selection.name.value in INTROSPECTION_ROOTS:
+                    # The introspection schema is fixed and bounded (GraphiQL's query is 15
+                    # deep); it is turned off in production instead of depth-limited.
+                    deepest = max(deepest, 1)
+                    continue
                 below = self.depth(selection.selection_set, seen)
                 deepest = max(deepest, 1 + below if selection.selection_set else 1)
             elif isinstance(selection, InlineFragmentNode):
@@ -110,6 +115,9 @@ class _Walk:
                 if fragment is not None and name not in seen:
                     deepest = max(deepest, self.depth(fragment.selection_set, seen | {name}))
         return deepest
+
+
+INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 
 
 def operation_type(document: DocumentNode, operation_name: str | None) -> str | None:

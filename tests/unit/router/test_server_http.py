@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import get_introspection_query
 from starlette.testclient import TestClient
 
 from router.assets import ASSET_FILES
@@ -164,6 +165,18 @@ def test_operation_limits(query: str, fragment: str) -> None:
     assert gateway.calls == []
 
 
+def test_graphiql_introspection_passes_the_default_limits() -> None:
+    """GraphiQL's own introspection query is 15 deep: it must not hit the depth limit."""
+    query = get_introspection_query(descriptions=True)
+    gateway = FakeGateway()
+    with client_for(gateway) as client:
+        response = client.post("/graphql", json={"query": query})
+        deep = client.post("/graphql", json={"query": "{ a" + " { a" * 12 + " }" * 13})
+    assert response.status_code == 200, response.text
+    assert len(gateway.calls) == 1
+    assert deep.status_code == 400
+
+
 def test_syntax_errors_have_their_code() -> None:
     with client_for(FakeGateway()) as client:
         response = client.post("/graphql", json={"query": "{ hello"})
@@ -292,6 +305,22 @@ def test_graphiql_page_uses_local_assets_only(tmp_path: Path) -> None:
     assert asset.headers["content-type"].startswith("text/javascript")
     assert css.headers["content-type"].startswith("text/css")
     assert other.status_code == 404
+
+
+def test_a_shared_graphiql_link_opens_graphiql_without_running_it(tmp_path: Path) -> None:
+    graphiql = GraphiQL(installed_assets(tmp_path))
+    gateway = FakeGateway()
+    html_accept = {"accept": "text/html,application/xhtml+xml"}
+    with client_for(gateway, graphiql=graphiql) as client:
+        page = client.get("/graphql", params={"query": "{ hello }"}, headers=html_accept)
+        api = client.get(
+            "/graphql", params={"query": "{ hello }"}, headers={"x-shopgraph-csrf": "1"}
+        )
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    assert 'searchParams.get("query")' in page.text
+    assert api.status_code == 200
+    assert len(gateway.calls) == 1  # only the API request ran
 
 
 def test_graphiql_explains_missing_assets(tmp_path: Path) -> None:
