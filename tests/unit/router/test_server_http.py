@@ -53,10 +53,10 @@ class FakeGateway:
         return FetchNode("products", "{ hello }")
 
     def subscription_root(self, query: str, operation_name: str | None) -> tuple[str, str, str]:
-        raise NotImplementedError
+        raise AssertionError("the HTTP tests never subscribe")
 
     async def resolve_event(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        raise AssertionError("the HTTP tests never subscribe")
 
     async def close(self) -> None:
         self.closed = True
