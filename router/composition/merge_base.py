@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphql.language import ValueNode, print_ast
+from graphql.language import TypeNode, ValueNode, print_ast
 
+from router.composition import types as typeref
 from router.composition.errors import CompositionError
 from router.composition.graphs import graph_enum_values
 from router.composition.model import Applied, Kind, Subgraph, TypeDef
@@ -70,6 +71,33 @@ class MergeBase:
                     JoinType(graph, None, type_def.extension, True, type_def.interface_object)
                 )
         return joins
+
+    def _input_type(
+        self,
+        code: str,
+        what: str,
+        typed: list[tuple[str, TypeNode]],
+        type_name: str,
+        field_name: str,
+    ) -> TypeNode:
+        """The type an input position (argument, input field) gets in the supergraph: the
+        intersection over the subgraphs; an error names the first two that disagree."""
+        first_graph, merged = typed[0]
+        for graph, type_node in typed[1:]:
+            combined = typeref.merge(merged, type_node, output=False)
+            if combined is None:
+                self.error(
+                    code,
+                    f"Type of {what} is incompatible across subgraphs: "
+                    f'"{typeref.text(typed[0][1])}" in "{first_graph}" but '
+                    f'"{typeref.text(type_node)}" in "{graph}".',
+                    [first_graph, graph],
+                    type_name,
+                    field_name,
+                )
+                break
+            merged = combined
+        return merged
 
     def _default(
         self,

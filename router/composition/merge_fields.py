@@ -239,22 +239,13 @@ class FieldMerger(MergeBase):
                         field_name,
                     )
                 continue
-            arg_type = present[0][1].type
-            for subgraph, argument in present[1:]:
-                combined = typeref.merge(arg_type, argument.type, output=False)
-                if combined is None:
-                    self.error(
-                        "FIELD_ARGUMENT_TYPE_MISMATCH",
-                        f'Type of argument "{where}({arg_name}:)" is incompatible across '
-                        f'subgraphs: "{typeref.text(present[0][1].type)}" in '
-                        f'"{present[0][0].name}" but "{typeref.text(argument.type)}" in '
-                        f'"{subgraph.name}".',
-                        [present[0][0].name, subgraph.name],
-                        type_name,
-                        field_name,
-                    )
-                    break
-                arg_type = combined
+            arg_type = self._input_type(
+                "FIELD_ARGUMENT_TYPE_MISMATCH",
+                f'argument "{where}({arg_name}:)"',
+                [(s.name, a.type) for s, a in present],
+                type_name,
+                field_name,
+            )
             default = self._default(
                 "FIELD_ARGUMENT_DEFAULT_MISMATCH",
                 f'argument "{where}({arg_name}:)"',

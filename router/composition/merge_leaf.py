@@ -103,22 +103,13 @@ class LeafMerger(MergeBase):
                         field_name,
                     )
                 continue
-            field_type = present[0][1].type
-            for subgraph, field in present[1:]:
-                combined = typeref.merge(field_type, field.type, output=False)
-                if combined is None:
-                    self.error(
-                        "FIELD_TYPE_MISMATCH",
-                        f'Type of input field "{name}.{field_name}" is incompatible across '
-                        f'subgraphs: "{typeref.text(present[0][1].type)}" in '
-                        f'"{present[0][0].name}" but "{typeref.text(field.type)}" in '
-                        f'"{subgraph.name}".',
-                        [present[0][0].name, subgraph.name],
-                        name,
-                        field_name,
-                    )
-                    break
-                field_type = combined
+            field_type = self._input_type(
+                "FIELD_TYPE_MISMATCH",
+                f'input field "{name}.{field_name}"',
+                [(s.name, f.type) for s, f in present],
+                name,
+                field_name,
+            )
             default = self._default(
                 "INPUT_FIELD_DEFAULT_MISMATCH",
                 f'input field "{name}.{field_name}"',
