@@ -209,15 +209,19 @@ class Metrics:
 
 
 class MetricsMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    """Counts requests per route. Paths that match no route share the label ``other``, so
+    requests for random URLs cannot grow the number of metric series without bound."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, paths: frozenset[str]) -> None:
         self.app = app
         self.metrics = metrics
+        self.paths = paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope["path"]
+        path = scope["path"] if scope["path"] in self.paths else "other"
         status = 500
 
         async def capture(message: Message) -> None:
@@ -281,18 +285,20 @@ def create_subgraph_app(
                 await hook()
             log.info("service_stopped", service=service)
 
+    all_routes: list[BaseRoute] = [
+        Route("/graphql", authenticated, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics.endpoint),
+        *routes,
+    ]
+    known_paths = frozenset(str(getattr(route, "path", "")) for route in all_routes)
     app = Starlette(
-        routes=[
-            Route("/graphql", authenticated, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql_app),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/metrics", metrics.endpoint),
-            *routes,
-        ],
+        routes=all_routes,
         middleware=[
             Middleware(RequestIdMiddleware, service=service),
-            Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(MetricsMiddleware, metrics=metrics, paths=known_paths),
         ],
         lifespan=lifespan,
     )

@@ -116,6 +116,14 @@ async def test_metrics_count_requests(client: httpx.AsyncClient) -> None:
     assert 'shopgraph_http_requests_total{path="/graphql",service="test",status="200"}' in text
 
 
+async def test_unknown_paths_share_one_metrics_label(client: httpx.AsyncClient) -> None:
+    for n in range(5):
+        assert (await client.get(f"/no-such-page-{n}")).status_code == 404
+    text = (await client.get("/metrics")).text
+    assert 'path="other",service="test",status="404"} 5.0' in text
+    assert "no-such-page" not in text
+
+
 async def test_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
     given = await gql(client, "{ whoami }", **{"X-Request-ID": "abc123"})
     assert given.headers["x-request-id"] == "abc123"
