@@ -50,7 +50,7 @@ test-unit: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shopgraph subgraphs workers router
+	$(BIN)/mypy shopgraph subgraphs workers router bootstrap
 
 format: $(STAMP)
 	$(BIN)/ruff format .

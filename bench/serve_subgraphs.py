@@ -11,11 +11,11 @@ import asyncio
 import sys
 from pathlib import Path
 
-from shopgraph.dev import seed_all
+from bootstrap.dev import seed_all
+from bootstrap.migrate import migrate
+from bootstrap.registry import service
 from shopgraph.logging import configure_logging
-from shopgraph.migrations import migrate
 from shopgraph.runner import Served, run_together
-from shopgraph.services import app_factory
 from shopgraph.settings import load_settings
 
 
@@ -30,11 +30,12 @@ async def main(data_dir: Path, ports: dict[str, int]) -> None:
         log_level="WARNING",
     )
     configure_logging("WARNING")
-    for service in ports:
-        await migrate(service, settings.database_url_for(service))
+    for name in ports:
+        await migrate(name, settings.database_url_for(name))
     await seed_all(settings)
     served = [
-        Served(name, app_factory(name)(settings), "127.0.0.1", port) for name, port in ports.items()
+        Served(name, service(name).create_app(settings), "127.0.0.1", port)
+        for name, port in ports.items()
     ]
     await run_together(served)
 

@@ -30,7 +30,6 @@ from router.server import ServerConfig, create_router_app, default_plan_formatte
 from shopgraph.auth.verify import TokenVerifier
 from shopgraph.kv import kv_from_url
 from shopgraph.logging import configure_logging, get_logger
-from shopgraph.services import available_services
 from shopgraph.settings import Settings, SettingsError, load_settings
 
 log = get_logger(__name__)
@@ -187,13 +186,17 @@ DEV_OPTIONS = RouterOptions(cors_origins=("http://localhost:3000", "http://127.0
 
 
 def dev_router(
-    settings: Settings, options: RouterOptions = DEV_OPTIONS, *, write_to: Path | None = None
+    settings: Settings,
+    services: Sequence[str],
+    options: RouterOptions = DEV_OPTIONS,
+    *,
+    write_to: Path | None = None,
 ) -> DevRouter:
     """The router of ``make dev``: its start-up composes the supergraph from the subgraphs
     running on ``settings`` (waiting for them) and swaps the gateway in; until then, and if
     composition fails, operations get ``ROUTER_NOT_READY`` with the reason."""
     holder = GatewayHolder(NotReadyGateway("The router is starting: composing the supergraph"))
-    endpoints = [(service, settings.url_for(service)) for service in available_services()]
+    endpoints = [(service, settings.url_for(service)) for service in services]
 
     async def startup() -> None:
         try:

@@ -1,4 +1,5 @@
-"""Alembic migrations, one history per service (``subgraphs/<service>/migrations``).
+"""Alembic migrations, one history per database (each service's ``migrations/`` directory,
+which the composition root passes in: the kernel knows no service).
 
 ``migrate()`` runs inside the caller's event loop: it opens the connection itself and hands
 it to Alembic (the cookbook's "sharing a connection" recipe), so ``env.py`` never starts a
@@ -8,7 +9,6 @@ second loop.
 from __future__ import annotations
 
 import asyncio
-import importlib
 from pathlib import Path
 
 from alembic import command, context
@@ -18,44 +18,20 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from shopgraph.db import create_engine, ensure_database
 
-# Packages that own a database but are no subgraph (worker-only services).
-WORKER_DATABASES: tuple[str, ...] = ("notifications",)
 
-
-def migrations_dir(service: str) -> Path:
-    """``subgraphs/<service>/migrations``, or ``workers/<service>/migrations`` for a worker
-    package that keeps its own database."""
-    owner = f"workers.{service}" if service in WORKER_DATABASES else f"subgraphs.{service}"
-    package = importlib.import_module(owner)
-    assert package.__file__ is not None
-    return Path(package.__file__).parent / "migrations"
-
-
-def has_migrations(service: str) -> bool:
-    try:
-        return (migrations_dir(service) / "env.py").is_file()
-    except ModuleNotFoundError:
-        return False
-
-
-def databases() -> list[str]:
-    """Every service and worker package with migrations, in migration order."""
-    from shopgraph.services import available_services
-
-    return [name for name in (*available_services(), *WORKER_DATABASES) if has_migrations(name)]
-
-
-def alembic_config(service: str, url: str) -> Config:
+def alembic_config(directory: Path, url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(migrations_dir(service)))
+    config.set_main_option("script_location", str(directory))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-async def migrate(service: str, url: str, revision: str = "head") -> None:
-    """Upgrade ``service``'s database at ``url`` to ``revision``."""
+async def migrate(directory: Path, url: str, revision: str = "head") -> None:
+    """Upgrade the database at ``url`` to ``revision`` with the migrations in ``directory``."""
+    if not (directory / "env.py").is_file():
+        raise FileNotFoundError(f"no Alembic migrations in {directory}")
     await ensure_database(url)
-    config = alembic_config(service, url)
+    config = alembic_config(directory, url)
     engine = create_engine(url, pool_size=1)
     try:
         async with engine.begin() as connection:

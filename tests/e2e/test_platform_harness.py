@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shopgraph.services import available_services
+from bootstrap.registry import service_names
 from tests.support.platform import column_settings, running_platform
 
 
@@ -14,7 +14,7 @@ from tests.support.platform import column_settings, running_platform
 async def test_every_subgraph_serves_its_sdl(column: str, tmp_path: Path) -> None:
     settings = column_settings(column, tmp_path)
     async with running_platform(settings) as platform:
-        for service in available_services():
+        for service in service_names():
             body = await platform.gql(service, "{ _service { sdl } }")
             assert "@link" in body["data"]["_service"]["sdl"], service
         admin = await platform.gql(

@@ -45,7 +45,7 @@ async def place_with_retries(shop: Shop, token: str, method: str) -> dict[str, A
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "shopgraph.cli", "worker", "payments"],
+            [sys.executable, "-m", "bootstrap.cli", "worker", "payments"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

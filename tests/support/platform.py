@@ -20,13 +20,12 @@ from typing import Any
 import httpx
 from aiosmtpd.controller import Controller
 
-from shopgraph.dev import all_worker_backgrounds, seed_all
-from shopgraph.migrations import databases, migrate
+from bootstrap.dev import all_worker_backgrounds, seed_all
+from bootstrap.migrate import migrate_all
+from bootstrap.registry import SERVICES, service_names, worker_group
 from shopgraph.runner import Served, run_together
-from shopgraph.services import app_factory, available_services
 from shopgraph.settings import Settings, load_settings
 from tests.support.postgres import drop_databases_with_prefix
-from workers import get_group
 
 
 def free_port() -> int:
@@ -66,7 +65,7 @@ class Platform:
 
     def start_group(self, name: str) -> None:
         """Start a worker group left out by ``skip_groups`` (stopped with the platform)."""
-        runtime = get_group(name).build(self.settings)
+        runtime = worker_group(name).build(self.settings)
         self.late_groups.append((runtime, asyncio.create_task(runtime.run())))
 
     async def stop_late_groups(self) -> None:
@@ -102,7 +101,7 @@ def column_settings(column: str, tmp_path: Path, **overrides: Any) -> Settings:
     """Settings for one adapter column; real URLs come from ``make test``'s environment."""
     from tests.conftest import real_service_url
 
-    ports = {service: free_port() for service in available_services()}
+    ports = {service: free_port() for service in service_names()}
     if column == "embedded":
         urls: dict[str, Any] = {
             "database_url": f"sqlite+aiosqlite:///{tmp_path}/{{service}}.db",
@@ -138,13 +137,11 @@ async def running_platform(
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings = settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{controller.port}"})
-    services = available_services()
-    for name in databases():
-        await migrate(name, settings.database_url_for(name))
+    await migrate_all(settings)
     await seed_all(settings)
     served = [
-        Served(service, app_factory(service)(settings), "127.0.0.1", settings.port_for(service))
-        for service in services
+        Served(spec.name, spec.create_app(settings), "127.0.0.1", settings.port_for(spec.name))
+        for spec in SERVICES
     ]
     background = [
         loop

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from bootstrap.migrate import migrate
 from shopgraph.auth.keys import SigningKey
 from shopgraph.auth.verify import TokenVerifier
-from shopgraph.migrations import migrate
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings, load_settings
 from tests.conftest import unique_name

@@ -2,12 +2,12 @@
 
 import pytest
 
-from shopgraph.sdl import sdl_path, service_sdl
-from shopgraph.services import available_services
+from bootstrap.registry import service_names
+from bootstrap.sdl import sdl_path, service_sdl
 from shopgraph.settings import load_settings
 
 
-@pytest.mark.parametrize("service", available_services())
+@pytest.mark.parametrize("service", service_names())
 def test_committed_sdl_is_current(service: str) -> None:
     committed = sdl_path(service)
     assert committed.exists(), f"{committed} missing: run `shopgraph sdl`"

@@ -18,11 +18,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bootstrap.migrate import migrate
 from shopgraph.auth.keys import SigningKey
 from shopgraph.auth.tokens import ServiceTokenIssuer, TokenIssuer
 from shopgraph.auth.verify import TokenVerifier
 from shopgraph.internal import InternalClient
-from shopgraph.migrations import migrate
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings, load_settings
 from subgraphs.carts.app import create_app as create_carts

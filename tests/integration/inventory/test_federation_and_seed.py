@@ -10,10 +10,11 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from bootstrap.migrate import migrate
+from bootstrap.registry import worker_groups
 from shopgraph.demo_catalog import PRODUCTS
 from shopgraph.events.bus import bus_from_url
 from shopgraph.events.envelope import Event
-from shopgraph.migrations import migrate
 from shopgraph.settings import load_settings
 from subgraphs.inventory.app import create_app
 from subgraphs.inventory.domain import LineRequest, ReservationStatus
@@ -23,7 +24,6 @@ from subgraphs.inventory.seed import seed, seed_stock
 from tests.conftest import unique_name
 from tests.integration.inventory.conftest import Inventory, new_id, set_stock
 from tests.support.sql import count_statements
-from workers.groups import declared_groups
 
 ENTITIES = """
 query($r: [_Any!]!) {
@@ -227,4 +227,4 @@ async def test_app_from_settings_starts_serves_and_stops(database_url: str, tmp_
                 break
             await asyncio.sleep(0.05)
         assert pending == 0
-    assert "inventory" in declared_groups()
+    assert "inventory" in worker_groups()

@@ -11,9 +11,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from bootstrap.migrate import migrate
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import HandlerRegistry
-from shopgraph.migrations import migrate
 from shopgraph.settings import Settings, load_settings
 from tests.conftest import unique_name
 from tests.support.platform import Mailbox, free_port

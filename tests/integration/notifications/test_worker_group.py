@@ -6,8 +6,8 @@ import asyncio
 import uuid
 from pathlib import Path
 
+from bootstrap.migrate import migrate
 from shopgraph.events.bus import bus_from_url
-from shopgraph.migrations import migrate
 from tests.integration.notifications.conftest import (
     StaticDirectory,
     notification_settings,

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
+from bootstrap.migrate import migrate
 from shopgraph.auth.keys import SigningKey
 from shopgraph.auth.tokens import ServiceTokenIssuer, TokenIssuer
 from shopgraph.auth.verify import TokenVerifier
 from shopgraph.db import Database
 from shopgraph.events.envelope import Event
-from shopgraph.migrations import migrate
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings, load_settings
 from subgraphs.orders.app import create_app

@@ -19,10 +19,10 @@ import httpx
 import pytest
 import websockets
 
+from bootstrap.migrate import migrate
 from shopgraph.auth.keys import SigningKey
 from shopgraph.events.bus import bus_from_url
 from shopgraph.events.envelope import Event
-from shopgraph.migrations import migrate
 from shopgraph.runner import Background, Served, run_together
 from subgraphs.orders import handlers
 from tests.conftest import (

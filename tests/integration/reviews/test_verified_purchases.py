@@ -7,11 +7,11 @@ import time
 import uuid
 from collections.abc import Callable
 
+from bootstrap.registry import worker_groups
 from shopgraph.events.bus import bus_from_url
 from shopgraph.events.envelope import Event
 from subgraphs.reviews.handlers import WORKER_GROUPS, registry_for
 from tests.integration.reviews.conftest import REVIEW, Reviews, new_id
-from workers.groups import declared_groups
 from workers.runtime import ConsumerRuntime
 
 
@@ -140,4 +140,4 @@ def test_reviews_worker_group_is_declared() -> None:
     (group,) = WORKER_GROUPS
     assert group.name == "reviews"
     assert group.topics == ("orders",)
-    assert declared_groups()["reviews"] is group
+    assert worker_groups()["reviews"] is group

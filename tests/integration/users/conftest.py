@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from starlette.applications import Starlette
 
+from bootstrap.migrate import migrate
 from shopgraph.events.envelope import Event
-from shopgraph.migrations import migrate
 from shopgraph.settings import Settings, load_settings
 from subgraphs.users.app import create_app
 from subgraphs.users.models import outbox

@@ -7,14 +7,14 @@ shared by all of them exactly as Kafka and Redis would be.
 
 from __future__ import annotations
 
+from bootstrap.migrate import migrate_all
+from bootstrap.registry import SERVICES, service_names, worker_group, worker_groups
 from router.serve import dev_router
 from shopgraph.db import Database
 from shopgraph.logging import get_logger
-from shopgraph.migrations import databases, migrate
 from shopgraph.runner import Background, Served, run_together
-from shopgraph.services import app_factory, available_services, seeder
 from shopgraph.settings import Settings
-from workers import all_groups, get_group
+from subgraphs.users.seed import seed_admin
 
 log = get_logger(__name__)
 
@@ -24,8 +24,6 @@ class SeedError(RuntimeError):
 
 
 async def create_admin(settings: Settings) -> None:
-    from subgraphs.users.seed import seed_admin
-
     db = Database(settings.database_url_for("users"), pool_size=2)
     try:
         await seed_admin(settings, db)
@@ -36,34 +34,31 @@ async def create_admin(settings: Settings) -> None:
 
 
 async def seed_all(settings: Settings) -> None:
-    for service in available_services():
-        seed = seeder(service)
-        if seed is not None:
-            await seed(settings)
-            log.info("seeded", service=service)
+    for spec in SERVICES:
+        if spec.seed is not None:
+            await spec.seed(settings)
+            log.info("seeded", service=spec.name)
 
 
 def worker_background(settings: Settings, group: str) -> Background:
     """Raises ``KeyError`` naming the known groups when ``group`` is unknown."""
-    runtime = get_group(group).build(settings)
+    runtime = worker_group(group).build(settings)
     return Background(name=f"worker:{group}", run=runtime.run, stop=runtime.stop)
 
 
 def all_worker_backgrounds(settings: Settings) -> list[Background]:
-    return [worker_background(settings, name) for name in sorted(all_groups())]
+    return [worker_background(settings, name) for name in sorted(worker_groups())]
 
 
 async def run(settings: Settings) -> None:
-    services = available_services()
-    for name in databases():
-        await migrate(name, settings.database_url_for(name))
+    await migrate_all(settings)
     await seed_all(settings)
     served = [
-        Served(service, app_factory(service)(settings), settings.host, settings.port_for(service))
-        for service in services
+        Served(spec.name, spec.create_app(settings), settings.host, settings.port_for(spec.name))
+        for spec in SERVICES
     ]
     # The router composes the supergraph from the subgraphs above once they answer.
-    router = dev_router(settings)
+    router = dev_router(settings, service_names())
     served.insert(0, Served("router", router.app, settings.host, router.port))
     log.info(
         "dev_platform",

@@ -8,14 +8,14 @@ from typing import Annotated
 
 import typer
 
+from bootstrap import dev as dev_platform
+from bootstrap.migrate import databases, migrate_all
+from bootstrap.registry import service
+from bootstrap.sdl import stale_services, write_all
 from router.cli import compose_app
 from router.serve import router_app
-from shopgraph import dev as dev_platform
 from shopgraph.logging import configure_logging, get_logger
-from shopgraph.migrations import WORKER_DATABASES, databases, has_migrations, migrate
 from shopgraph.runner import Served, run_together
-from shopgraph.sdl import sdl_path, service_sdl, write_all
-from shopgraph.services import app_factory, available_services, require_service
 from shopgraph.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -36,33 +36,35 @@ def _settings() -> Settings:
     return settings
 
 
-async def _migrate(settings: Settings, services: list[str]) -> None:
-    for service in services:
-        if has_migrations(service):
-            await migrate(service, settings.database_url_for(service))
-            log.info("migrated", service=service)
+async def _migrate(settings: Settings, names: list[str]) -> None:
+    for name in await migrate_all(settings, names):
+        log.info("migrated", database=name)
+
+
+def _refuse(message: str) -> typer.Exit:
+    typer.echo(f"shopgraph: {message}", err=True)
+    return typer.Exit(2)
 
 
 @app.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="users, products, … (one subgraph)")],
+    name: Annotated[str, typer.Argument(help="users, products, … (one subgraph)")],
     port: Annotated[int | None, typer.Option(help="defaults to the service's port")] = None,
     no_migrate: Annotated[bool, typer.Option("--no-migrate")] = False,
 ) -> None:
     """Serve one subgraph in this process (the scale-out column)."""
     settings = _settings()
     try:
-        require_service(service)
-    except ValueError as exc:
-        typer.echo(f"shopgraph: {exc}", err=True)
-        raise typer.Exit(2) from None
+        spec = service(name)
+    except KeyError as exc:
+        raise _refuse(exc.args[0]) from None
 
     async def main() -> None:
-        if not no_migrate:
-            await _migrate(settings, [service])
-        application = app_factory(service)(settings)
+        if not no_migrate and spec.migrations is not None:
+            await _migrate(settings, [name])
+        application = spec.create_app(settings)
         await run_together(
-            [Served(service, application, settings.host, port or settings.port_for(service))]
+            [Served(name, application, settings.host, port or settings.port_for(name))]
         )
 
     asyncio.run(main())
@@ -74,16 +76,11 @@ def migrate_command(
 ) -> None:
     """Apply each service's Alembic migrations to its database."""
     settings = _settings()
-    chosen = services or databases()
-    for service in chosen:
-        if service in WORKER_DATABASES:
-            continue
-        try:
-            require_service(service)
-        except ValueError as exc:
-            typer.echo(f"shopgraph: {exc}", err=True)
-            raise typer.Exit(2) from None
-    asyncio.run(_migrate(settings, chosen))
+    known = databases()
+    unknown = [name for name in services or [] if name not in known]
+    if unknown:
+        raise _refuse(f"unknown database {unknown[0]!r}; choose from: {', '.join(known)}")
+    asyncio.run(_migrate(settings, services or known))
 
 
 @app.command()
@@ -114,8 +111,7 @@ def create_admin(
     try:
         asyncio.run(main())
     except dev_platform.SeedError as exc:
-        typer.echo(f"shopgraph: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise _refuse(str(exc)) from None
     typer.echo(f"admin ready: {settings.admin_email}")
 
 
@@ -126,8 +122,7 @@ def worker(group: Annotated[str, typer.Argument(help="worker group name")]) -> N
     try:
         runtime = dev_platform.worker_background(settings, group)
     except KeyError as exc:
-        typer.echo(f"shopgraph: {exc.args[0]}", err=True)
-        raise typer.Exit(2) from None
+        raise _refuse(exc.args[0]) from None
     asyncio.run(run_together([], [runtime]))
 
 
@@ -137,12 +132,8 @@ def sdl(
 ) -> None:
     """Write each subgraph's SDL to schema/<service>.graphql (or --check it)."""
     settings = _settings()
-    stale = [
-        service
-        for service in available_services()
-        if check and sdl_path(service).read_text() != service_sdl(service, settings)
-    ]
     if check:
+        stale = stale_services(settings)
         if stale:
             typer.echo(f"out of date: {', '.join(stale)} (run `shopgraph sdl`)", err=True)
             raise typer.Exit(1)
