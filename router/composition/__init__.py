@@ -9,7 +9,7 @@
   unknown types);
 - ``merge`` (``merge_base``, ``merge_fields``, ``merge_leaf``): the merge rules into
   ``supergraph_model``; ``inaccessible``: @inaccessible rules on the result;
-- ``printer``: the supergraph SDL;
-- ``normalize`` / ``reference`` (+ ``reference.cjs``): compare with the public composer
-  (npm @theguild/federation-composition) in tests only.
+- ``printer``: the supergraph SDL.
+
+Tests compare the output with the public composer through ``conformance/composition``.
 """

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from router.cli import compose_app
 from router.compose import CompositionFailed, SubgraphSource, compose
-from router.composition.normalize import normalize
+from conformance.composition.normalize import normalize
 
 FED2 = (
     'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
