@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from router.cli import compose_app
-from router.serve import router_app
+from router.compose_cli import compose_app
+from router.serve_cli import router_app
 from shopgraph import dev as dev_platform
 from shopgraph.logging import configure_logging, get_logger
 from shopgraph.migrations import WORKER_DATABASES, databases, has_migrations, migrate

@@ -9,10 +9,10 @@ from graphql.language import TypeNode, ValueNode, print_ast
 from router.composition import types as typeref
 from router.composition.errors import CompositionError
 from router.composition.graphs import graph_enum_values
-from router.composition.model import Applied, Kind, Subgraph, TypeDef
-from router.composition.supergraph_model import (
+from router.composition.merged import (
     JoinType,
 )
+from router.composition.model import Applied, Kind, Subgraph, TypeDef
 
 Defs = list[tuple[Subgraph, TypeDef]]
 

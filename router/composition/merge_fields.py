@@ -6,13 +6,13 @@ from router.composition import types as typeref
 from router.composition.errors import coordinate, quoted
 from router.composition.fieldset import top_level_names
 from router.composition.merge_base import Defs, MergeBase
-from router.composition.model import Field, Kind, Subgraph, TypeDef
-from router.composition.supergraph_model import (
+from router.composition.merged import (
     JoinField,
     MergedArgument,
     MergedField,
     MergedType,
 )
+from router.composition.model import Field, Kind, Subgraph, TypeDef
 
 
 class FieldMerger(MergeBase):

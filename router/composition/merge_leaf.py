@@ -5,12 +5,12 @@ from __future__ import annotations
 from router.composition import types as typeref
 from router.composition.errors import quoted
 from router.composition.merge_base import Defs, MergeBase
-from router.composition.model import Kind
-from router.composition.supergraph_model import (
+from router.composition.merged import (
     MergedEnumValue,
     MergedField,
     MergedType,
 )
+from router.composition.model import Kind
 
 
 class LeafMerger(MergeBase):

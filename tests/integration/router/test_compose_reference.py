@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from graphql import build_ast_schema, parse
 
-from router.compose import SubgraphSource, compose
 from conformance.composition.normalize import normalize
 from conformance.composition.reference import reference_compose
+from router.compose import SubgraphSource, compose
 from router.composition.sources import from_directory, from_json
 
 ROOT = Path(__file__).resolve().parents[3]
