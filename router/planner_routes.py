@@ -72,18 +72,18 @@ class RouteChooser:
         join = self.sg.field_join(type_name, name, graph)
         if not self.local(type_name, name, graph, provided) or (join and join.requires):
             return None
-        named = get_named_type(self.schema_field(type_name, name).type)
-        subs = sub_selections(nodes)
-        if not subs or is_abstract_type(named):
+        selected = self._object_selection(type_name, name, nodes)
+        if selected is None:
             return None
-        fields = self.collector.collect(named.name, subs)
+        object_type, subs = selected
+        fields = self.collector.collect(object_type, subs)
         sub_provided = None
         if provided is not None and name in provided:
-            sub_provided = self.collector.collect(named.name, sub_selections(provided[name]))
+            sub_provided = self.collector.collect(object_type, sub_selections(provided[name]))
         here: list[FieldNode] = []
         rest: list[FieldNode] = []
         for sub_nodes in fields.values():
-            ok = self._feasible(named.name, graph, {"k": sub_nodes}, sub_provided, 1)
+            ok = self._feasible(object_type, graph, {"k": sub_nodes}, sub_provided, 1)
             (here if ok else rest).extend(sub_nodes)
         if not here or not rest:
             return None
@@ -109,15 +109,15 @@ class RouteChooser:
         """A shared root field no single subgraph completes: ask each for its part."""
         if self.subtree_feasible(root, name, graph, nodes, None, 0):
             return [(graph, nodes)]
-        named = get_named_type(self.schema_field(root, name).type)
-        subs = sub_selections(nodes)
-        if not subs or is_abstract_type(named):
+        selected = self._object_selection(root, name, nodes)
+        if selected is None:
             return [(graph, nodes)]
+        object_type, subs = selected
         groups: dict[str, list[FieldNode]] = {}
-        for sub_nodes in self.collector.collect(named.name, subs).values():
+        for sub_nodes in self.collector.collect(object_type, subs).values():
             chosen = graph
             for candidate in [graph] + [g for g in graphs if g != graph]:
-                if self._feasible(named.name, candidate, {"k": sub_nodes}, None, 1):
+                if self._feasible(object_type, candidate, {"k": sub_nodes}, None, 1):
                     chosen = candidate
                     break
             groups.setdefault(chosen, []).extend(sub_nodes)
@@ -203,13 +203,8 @@ class RouteChooser:
         depth: int,
     ) -> tuple[str, str, str] | None:
         for target in self.sg.subgraphs:
-            entity_type = type_name
-            if self.sg.type_join(type_name, target) is None:
-                objects = self.sg.interface_objects_for(type_name, target)
-                if not objects:
-                    continue
-                entity_type = objects[0]
-            if not self.sg.resolvable(entity_type, name, target):
+            entity_type = self._entity_type_in(target, type_name, name)
+            if entity_type is None:
                 continue
             if target != graph and not self.subtree_feasible(
                 entity_type, name, target, nodes, None, depth
@@ -254,12 +249,12 @@ class RouteChooser:
         nodes: list[FieldNode],
         provided: Fields | None,
     ) -> list[tuple[tuple[str, str, str], list[FieldNode]]] | None:
-        named = get_named_type(self.schema_field(type_name, name).type)
-        subs = sub_selections(nodes)
-        if not subs or is_abstract_type(named):
+        selected = self._object_selection(type_name, name, nodes)
+        if selected is None:
             return None
+        object_type, subs = selected
         groups: dict[tuple[str, str, str], list[FieldNode]] = {}
-        for sub_nodes in self.collector.collect(named.name, subs).values():
+        for sub_nodes in self.collector.collect(object_type, subs).values():
             part = [with_selections(nodes[0], sub_nodes)]
             found = self._find_target(type_name, name, graph, part, provided, 1)
             if found is None:
@@ -282,13 +277,8 @@ class RouteChooser:
         best: tuple[int, str, str, str] | None = None
         order = [graph] + [g for g in self.sg.subgraphs if g != graph]
         for target in order:
-            entity_type = type_name
-            if self.sg.type_join(type_name, target) is None:
-                objects = self.sg.interface_objects_for(type_name, target)
-                if not objects:
-                    continue
-                entity_type = objects[0]
-            if not self.sg.resolvable(entity_type, name, target):
+            entity_type = self._entity_type_in(target, type_name, name)
+            if entity_type is None:
                 continue
             for key_text in self.sg.keys(entity_type, target):
                 req = self.collector.collect(type_name, [parse_selection(key_text)])
@@ -359,6 +349,30 @@ class RouteChooser:
                 score += 5
             scored.append((-score, index, graph))
         return min(scored)[2]
+
+    def _object_selection(
+        self, type_name: str, name: str, nodes: list[FieldNode]
+    ) -> tuple[str, list[SelectionSetNode]] | None:
+        """The object type a field returns and the client's selections on it; None for
+        leaves and abstract types (their selections are never split between subgraphs)."""
+        named = get_named_type(self.schema_field(type_name, name).type)
+        subs = sub_selections(nodes)
+        if not subs or is_abstract_type(named):
+            return None
+        return named.name, subs
+
+    def _entity_type_in(self, target: str, type_name: str, name: str) -> str | None:
+        """The type through which ``target`` resolves ``type_name.name``: the type itself or
+        an @interfaceObject standing for it; None when ``target`` cannot resolve the field."""
+        entity_type = type_name
+        if self.sg.type_join(type_name, target) is None:
+            objects = self.sg.interface_objects_for(type_name, target)
+            if not objects:
+                return None
+            entity_type = objects[0]
+        if not self.sg.resolvable(entity_type, name, target):
+            return None
+        return entity_type
 
     def schema_field(self, type_name: str, name: str) -> GraphQLField:
         gtype = self.sg.schema.type_map[type_name]
