@@ -31,6 +31,7 @@ from router.planner_selection import (
     conditions_of,
     parse_selection,
     print_sel,
+    provided_below,
     sel_from_fields,
     sub_selections,
     to_required,
@@ -206,11 +207,7 @@ class PlanBuilder:
         named = get_named_type(gfield.type)
         if is_leaf_type(named):
             return {fetch.id}
-        provide_sets: list[SelectionSetNode] = []
-        if provided is not None and name in provided:
-            provide_sets += sub_selections(provided[name])
-        if join is not None and join.provides:
-            provide_sets.append(parse_selection(join.provides))
+        provide_sets = provided_below(provided, name, join.provides if join is not None else None)
         new_path = path + (key,) + ("@",) * _list_depth(gfield.type)
         if fsel.sub is None:
             fsel.sub = Sel()

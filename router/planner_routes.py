@@ -23,6 +23,7 @@ from router.planner_selection import (
     Collector,
     Fields,
     parse_selection,
+    provided_below,
     sub_selections,
     with_selections,
 )
@@ -170,12 +171,8 @@ class RouteChooser:
         self._alive.append(nodes)  # ids in cache keys must not be reused
         gfield = self.schema_field(type_name, name)
         named = get_named_type(gfield.type).name
-        provide_sets: list[SelectionSetNode] = []
-        if provided is not None and name in provided:
-            provide_sets += sub_selections(provided[name])
         join = self.sg.field_join(type_name, name, graph)
-        if join is not None and join.provides:
-            provide_sets.append(parse_selection(join.provides))
+        provide_sets = provided_below(provided, name, join.provides if join is not None else None)
         result = True
         if self.sg.is_interface_object(named, graph) and is_abstract_type(
             self.sg.schema.type_map[named]

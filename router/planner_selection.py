@@ -235,6 +235,19 @@ class Collector:
                     visited.discard(name)
 
 
+def provided_below(
+    provided: Fields | None, name: str, provides: str | None
+) -> list[SelectionSetNode]:
+    """What is already provided under field ``name``: the part of the parent's provided
+    fields below it, and the field's own ``@provides`` selection."""
+    provide_sets: list[SelectionSetNode] = []
+    if provided is not None and name in provided:
+        provide_sets += sub_selections(provided[name])
+    if provides:
+        provide_sets.append(parse_selection(provides))
+    return provide_sets
+
+
 def sub_selections(nodes: Sequence[FieldNode]) -> list[SelectionSetNode]:
     return [n.selection_set for n in nodes if n.selection_set is not None]
 
