@@ -1,7 +1,8 @@
 #!/bin/sh
 # Audit adapter: the audit runs `sh run.sh <suite id>` from this directory with Node >= 22 on
 # PATH and the audit's own server on :4200. We fetch the suite's supergraph through the
-# audit CLI (AUDIT_DIR, default /work/audit) and serve it with our router on :4000.
+# audit CLI (AUDIT_DIR, default /work/audit) and serve it with our router on
+# SHOPGRAPH_AUDIT_PORT (default 4000; it must match the port of the audit's --graphql URL).
 # SHOPGRAPH_AUDIT_COMPOSER=ours composes the suite's subgraphs with router/compose.py instead
 # (conformance/ is not an installed package: its modules run from the repository root).
 set -e
@@ -9,6 +10,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 AUDIT_DIR="${AUDIT_DIR:-/work/audit}"
 WORK="${SHOPGRAPH_AUDIT_WORK:-$HERE/.work}"
+PORT="${SHOPGRAPH_AUDIT_PORT:-4000}"
 mkdir -p "$WORK"
 rm -f "$WORK/supergraph.graphql"
 if [ "${SHOPGRAPH_AUDIT_COMPOSER:-audit}" = "ours" ]; then
@@ -21,4 +23,4 @@ fi
 cd "$REPO"
 # The real server, as users run it (token checks off: the audit sends no tokens).
 exec "$REPO/.venv/bin/shopgraph" router serve --supergraph "$WORK/supergraph.graphql" \
-  --port 4000 --no-verify-tokens
+  --port "$PORT" --no-verify-tokens
