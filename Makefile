@@ -40,7 +40,7 @@ test: $(STAMP)
 	$(PYTHON) infra/services.py up || exit $$?; \
 	trap '$(PYTHON) infra/services.py down' EXIT; \
 	eval "$$($(PYTHON) infra/services.py env)"; \
-	$(BIN)/python -m router.composition.reference install || exit $$?; \
+	$(BIN)/python -m conformance.composition.reference install || exit $$?; \
 	SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # Unit tests only: no services needed. Exit 5 (no tests selected) counts as success.
@@ -50,7 +50,7 @@ test-unit: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shopgraph subgraphs workers router bootstrap
+	$(BIN)/mypy shopgraph subgraphs workers router bootstrap conformance
 
 format: $(STAMP)
 	$(BIN)/ruff format .

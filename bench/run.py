@@ -294,7 +294,7 @@ def main() -> int:
                 [
                     sys.executable,
                     "-c",
-                    "from router.serve import router_app; router_app()",
+                    "from router.serve_cli import router_app; router_app()",
                     "serve",
                     "--supergraph",
                     str(supergraph),

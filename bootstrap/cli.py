@@ -12,11 +12,12 @@ from bootstrap import dev as dev_platform
 from bootstrap.migrate import databases, migrate_all
 from bootstrap.registry import service
 from bootstrap.sdl import stale_services, write_all
-from router.cli import compose_app
-from router.serve import router_app
-from shopgraph.logging import configure_logging, get_logger
+from router.compose_cli import compose_app
+from router.serve_cli import router_app
+from shopgraph.cli_settings import cli_settings
+from shopgraph.logging import get_logger
 from shopgraph.runner import Served, run_together
-from shopgraph.settings import Settings, SettingsError, load_settings
+from shopgraph.settings import Settings
 
 app = typer.Typer(
     help="ShopGraph: e-commerce backend as a GraphQL federation.", no_args_is_help=True
@@ -24,16 +25,6 @@ app = typer.Typer(
 log = get_logger("shopgraph.cli")
 app.add_typer(compose_app, name="compose")
 app.add_typer(router_app, name="router")
-
-
-def _settings() -> Settings:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        typer.echo(f"shopgraph: {exc}", err=True)
-        raise typer.Exit(2) from None
-    configure_logging(settings.log_level, json=settings.log_json)
-    return settings
 
 
 async def _migrate(settings: Settings, names: list[str]) -> None:
@@ -53,7 +44,7 @@ def serve(
     no_migrate: Annotated[bool, typer.Option("--no-migrate")] = False,
 ) -> None:
     """Serve one subgraph in this process (the scale-out column)."""
-    settings = _settings()
+    settings = cli_settings()
     try:
         spec = service(name)
     except KeyError as exc:
@@ -75,7 +66,7 @@ def migrate_command(
     services: Annotated[list[str] | None, typer.Argument(help="default: every service")] = None,
 ) -> None:
     """Apply each service's Alembic migrations to its database."""
-    settings = _settings()
+    settings = cli_settings()
     known = databases()
     unknown = [name for name in services or [] if name not in known]
     if unknown:
@@ -86,7 +77,7 @@ def migrate_command(
 @app.command()
 def seed() -> None:
     """Seed the staff admin and the demo data of every service (idempotent)."""
-    settings = _settings()
+    settings = cli_settings()
 
     async def main() -> None:
         await _migrate(settings, databases())
@@ -102,7 +93,7 @@ def create_admin(
 ) -> None:
     """Create (or reset the password of) a staff admin."""
     overrides = {k: v for k, v in {"admin_email": email, "admin_password": password}.items() if v}
-    settings = _settings().model_copy(update=overrides)
+    settings = cli_settings().model_copy(update=overrides)
 
     async def main() -> None:
         await _migrate(settings, ["users"])
@@ -118,7 +109,7 @@ def create_admin(
 @app.command()
 def worker(group: Annotated[str, typer.Argument(help="worker group name")]) -> None:
     """Run one worker group (consumes its topics until SIGTERM)."""
-    settings = _settings()
+    settings = cli_settings()
     try:
         runtime = dev_platform.worker_background(settings, group)
     except KeyError as exc:
@@ -131,7 +122,7 @@ def sdl(
     check: Annotated[bool, typer.Option(help="fail if schema/ is out of date")] = False,
 ) -> None:
     """Write each subgraph's SDL to schema/<service>.graphql (or --check it)."""
-    settings = _settings()
+    settings = cli_settings()
     if check:
         stale = stale_services(settings)
         if stale:
@@ -145,7 +136,7 @@ def sdl(
 @app.command()
 def dev() -> None:
     """Everything in one process on embedded defaults: migrate, seed, serve, work."""
-    settings = _settings()
+    settings = cli_settings()
     asyncio.run(dev_platform.run(settings))
 
 

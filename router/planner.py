@@ -5,7 +5,13 @@ earlier fetches run after them: the plan is a ``Sequence`` of ``Parallel`` stage
 first, each entity fetch wrapped in a ``Flatten`` with the path of the objects it completes.
 Plans are cached per (document, operation name) in an LRU of ``cache_size`` entries.
 
-Choices (see also :mod:`router.planner_choice`):
+One concept per module: this one turns an operation into staged fetches;
+:mod:`router.planner_build` builds the fetch graph, asking :mod:`router.planner_routes`
+which subgraph resolves what; :mod:`router.planner_selection` holds the selection trees and
+field collection, :mod:`router.planner_nodes` the plan nodes, :mod:`router.planner_errors`
+:class:`PlanningError`.
+
+Choices (route choice itself is :mod:`router.planner_routes`):
 
 * Plans do not depend on variables. Field-level ``@include``/``@skip`` are forwarded to the
   subgraph fetch (a skipped object yields no representations, so its entity fetches send
@@ -35,7 +41,7 @@ from graphql import (
 )
 
 from router.planner_build import FetchBuilder, PlanBuilder
-from router.planner_choice import PlanningError
+from router.planner_errors import PlanningError
 from router.planner_nodes import Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
 from router.supergraph import Supergraph
 

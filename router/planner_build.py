@@ -20,19 +20,22 @@ from graphql import (
     print_ast,
 )
 
-from router.planner_choice import Fields, PlanningError, RouteChoice
+from router.planner_errors import PlanningError
 from router.planner_nodes import RequiredFragment
+from router.planner_routes import RouteChooser
 from router.planner_selection import (
     Collector,
+    Fields,
     Sel,
     condition_variables,
     conditions_of,
     parse_selection,
     print_sel,
+    provided_below,
+    sel_from_fields,
     sub_selections,
     to_required,
     variables_in,
-    with_selections,
 )
 from router.supergraph import Supergraph
 
@@ -61,7 +64,7 @@ class FetchBuilder:
         return tuple(out)
 
 
-class PlanBuilder(RouteChoice):
+class PlanBuilder:
     def __init__(
         self,
         supergraph: Supergraph,
@@ -75,9 +78,7 @@ class PlanBuilder(RouteChoice):
         self.fetches: list[FetchBuilder] = []
         self._children: dict[tuple[str, tuple[str, ...], frozenset[int], int], FetchBuilder] = {}
         self._depth = 0
-        self._feasible_cache: dict[tuple[object, ...], bool] = {}
-        self._alive: list[list[FieldNode]] = []
-        self._alts: frozenset[str] = frozenset(supergraph.subgraphs)
+        self.routes = RouteChooser(supergraph, self.collector)
 
     # -- entry ------------------------------------------------------------------------------
     def build(self) -> list[FetchBuilder]:
@@ -100,10 +101,10 @@ class PlanBuilder(RouteChoice):
             if not graphs:
                 raise PlanningError(f"no subgraph resolves {root}.{name}")
             preferred = [current.graph] if current is not None else list(roots)
-            graph = self._best_graph(graphs, root, name, nodes, preferred)
+            graph = self.routes.best_graph(graphs, root, name, nodes, preferred)
             parts = [(graph, nodes)]
             if kind != "mutation" and len(graphs) > 1:
-                parts = self._split_root(root, name, nodes, graph, graphs)
+                parts = self.routes.split_root(root, name, nodes, graph, graphs)
             for graph, part in parts:
                 if kind == "mutation":
                     if current is None or current.graph != graph:
@@ -114,26 +115,6 @@ class PlanBuilder(RouteChoice):
                     roots[graph] = fetch
                 self._plan_local(fetch, fetch.sel, root, graph, key, part, (), None)
         return self.fetches
-
-    def _split_root(
-        self, root: str, name: str, nodes: list[FieldNode], graph: str, graphs: list[str]
-    ) -> list[tuple[str, list[FieldNode]]]:
-        """A shared root field no single subgraph completes: ask each for its part."""
-        if self._subtree_feasible(root, name, graph, nodes, None, 0):
-            return [(graph, nodes)]
-        named = get_named_type(self._schema_field(root, name).type)
-        subs = sub_selections(nodes)
-        if not subs or is_abstract_type(named):
-            return [(graph, nodes)]
-        groups: dict[str, list[FieldNode]] = {}
-        for sub_nodes in self.collector.collect(named.name, subs).values():
-            chosen = graph
-            for candidate in [graph] + [g for g in graphs if g != graph]:
-                if self._feasible(named.name, candidate, {"k": sub_nodes}, None, 1):
-                    chosen = candidate
-                    break
-            groups.setdefault(chosen, []).extend(sub_nodes)
-        return [(g, [with_selections(nodes[0], part)]) for g, part in groups.items()]
 
     # -- fetches ----------------------------------------------------------------------------
     def _new_fetch(self, graph: str, path: tuple[str, ...] | None, deps: set[int]) -> FetchBuilder:
@@ -195,9 +176,9 @@ class PlanBuilder(RouteChoice):
         if name == "__typename":
             sel.add("__typename")
             return {fetch.id}
-        if self._stays(type_name, name, graph, nodes, provided):
+        if self.routes.stays(type_name, name, graph, nodes, provided):
             return self._plan_local(fetch, sel, type_name, graph, key, nodes, path, provided)
-        split = self._split(type_name, name, graph, nodes, provided)
+        split = self.routes.split(type_name, name, graph, nodes, provided)
         if split is not None:
             here, rest = split
             touched = self._plan_local(fetch, sel, type_name, graph, key, here, path, provided)
@@ -220,17 +201,13 @@ class PlanBuilder(RouteChoice):
         conditions = conditions_of(nodes)
         fsel = sel.add(name, key, first.arguments or (), conditions)
         fetch.variables |= variables_in(first.arguments or ())
-        gfield = self._schema_field(type_name, name)
+        gfield = self.routes.schema_field(type_name, name)
         join = self.sg.field_join(type_name, name, graph)
         fsel.type = join.type if join is not None and join.type else str(gfield.type)
         named = get_named_type(gfield.type)
         if is_leaf_type(named):
             return {fetch.id}
-        provide_sets: list[SelectionSetNode] = []
-        if provided is not None and name in provided:
-            provide_sets += sub_selections(provided[name])
-        if join is not None and join.provides:
-            provide_sets.append(parse_selection(join.provides))
+        provide_sets = provided_below(provided, name, join.provides if join is not None else None)
         new_path = path + (key,) + ("@",) * _list_depth(gfield.type)
         if fsel.sub is None:
             fsel.sub = Sel()
@@ -239,14 +216,10 @@ class PlanBuilder(RouteChoice):
             local_name = join.type.replace("[", "").replace("]", "").replace("!", "").strip()
             if local_name in self.schema.type_map:
                 target_type = local_name
-        outer = self._alts
-        self._alts = self._alternatives(type_name, name, graph)
-        try:
+        with self.routes.below(type_name, name, graph):
             return self._descend(
                 fetch, fsel.sub, target_type, graph, sub_selections(nodes), new_path, provide_sets
             )
-        finally:
-            self._alts = outer
 
     def _descend(
         self,
@@ -267,13 +240,7 @@ class PlanBuilder(RouteChoice):
         if self.sg.is_interface_object(type_name, graph):
             return self._via_interface_object(fetch, sel, type_name, graph, selection_sets, path)
         touched = {fetch.id}
-        concretes = self.sg.possible_types_in(type_name, graph)
-        for other in self._alts - {graph}:
-            if self.sg.type_join(type_name, other) is not None and not self.sg.is_interface_object(
-                type_name, other
-            ):
-                known = set(self.sg.possible_types_in(type_name, other))
-                concretes = [t for t in concretes if t in known]
+        concretes = self.routes.possible_types_in_scope(type_name, graph)
         if not concretes:
             for nodes in self.collector.collect(type_name, selection_sets).values():
                 name = nodes[0].name.value
@@ -314,11 +281,11 @@ class PlanBuilder(RouteChoice):
                 continue
             for key_text in self.sg.keys(iface, target):
                 req = self.collector.collect(iface, [parse_selection(key_text)])
-                if not all(self._local(iface, k, graph, None) for k in req):
+                if not all(self.routes.local(iface, k, graph, None) for k in req):
                     continue
                 deps = self._plan_fields(fetch, sel, iface, graph, req, path, None)
                 child = self._child(target, path, deps)
-                child.requires.setdefault(iface, Sel()).merge(_sel_from(req))
+                child.requires.setdefault(iface, Sel()).merge(sel_from_fields(req))
                 child.requires[iface].add("__typename")
                 frag = child.sel.frag(iface)
                 frag.add("__typename")
@@ -347,11 +314,11 @@ class PlanBuilder(RouteChoice):
         name = nodes[0].name.value
         if self._depth > _MAX_DEPTH:
             raise PlanningError(f"cannot plan {type_name}.{name}: requirements are circular")
-        option = self._jump_target(type_name, name, graph, nodes, provided)
+        option = self.routes.jump_target(type_name, name, graph, nodes, provided)
         if option is None:
             raise PlanningError(f"no subgraph can resolve {type_name}.{name} from {graph}")
-        if not self._subtree_feasible(option[1], name, option[0], nodes, None, 0):
-            groups = self._split_jump(type_name, name, graph, nodes, provided)
+        if not self.routes.subtree_feasible(option[1], name, option[0], nodes, None, 0):
+            groups = self.routes.split_jump(type_name, name, graph, nodes, provided)
             if groups is not None:
                 touched: set[int] = set()
                 for group_option, part in groups:
@@ -390,7 +357,7 @@ class PlanBuilder(RouteChoice):
         child = self._child(target, path, deps, type_name, req)
         rsel = child.requires.setdefault(type_name, Sel())
         rsel.add("__typename")
-        rsel.merge(_sel_from(req))
+        rsel.merge(sel_from_fields(req))
         child.key_fields.setdefault(type_name, set()).update(_top_fields(key_text))
         if entity_type != type_name:
             child.rename[type_name] = entity_type
@@ -439,38 +406,6 @@ def _alias_arguments(fields: Fields) -> Fields:
             key = f"{key}__req_{digest:08x}"
         out[key] = nodes
     return out
-
-
-def _sel_from(fields: Fields) -> Sel:
-    sel = Sel()
-    for key, nodes in fields.items():
-        fsel = sel.add(nodes[0].name.value, key)
-        subs = sub_selections(nodes)
-        if subs:
-            sub = Sel()
-            for s in subs:
-                sub.merge(_sel_from_set(s))
-            fsel.sub = sub
-    return sel
-
-
-def _sel_from_set(selection_set: SelectionSetNode) -> Sel:
-    from graphql import InlineFragmentNode
-
-    sel = Sel()
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            fsel = sel.add(selection.name.value)
-            if selection.selection_set is not None:
-                if fsel.sub is None:
-                    fsel.sub = Sel()
-                fsel.sub.merge(_sel_from_set(selection.selection_set))
-        elif isinstance(selection, InlineFragmentNode):
-            cond = selection.type_condition.name.value if selection.type_condition else None
-            target = sel.frag(cond) if cond else sel
-            target.merge(_sel_from_set(selection.selection_set))
-            sel.add("__typename")
-    return sel
 
 
 def _top_fields(key_text: str) -> set[str]:

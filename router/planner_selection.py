@@ -24,6 +24,8 @@ from graphql.language import Visitor
 
 from router.planner_nodes import RequiredField, RequiredFragment, RequiredSelection
 
+Fields = dict[str, list[FieldNode]]
+
 
 @dataclass
 class FieldSel:
@@ -233,6 +235,19 @@ class Collector:
                     visited.discard(name)
 
 
+def provided_below(
+    provided: Fields | None, name: str, provides: str | None
+) -> list[SelectionSetNode]:
+    """What is already provided under field ``name``: the part of the parent's provided
+    fields below it, and the field's own ``@provides`` selection."""
+    provide_sets: list[SelectionSetNode] = []
+    if provided is not None and name in provided:
+        provide_sets += sub_selections(provided[name])
+    if provides:
+        provide_sets.append(parse_selection(provides))
+    return provide_sets
+
+
 def sub_selections(nodes: Sequence[FieldNode]) -> list[SelectionSetNode]:
     return [n.selection_set for n in nodes if n.selection_set is not None]
 
@@ -245,3 +260,34 @@ def with_selections(node: FieldNode, selections: list[FieldNode]) -> FieldNode:
         directives=node.directives,
         selection_set=SelectionSetNode(selections=tuple(selections)),
     )
+
+
+def sel_from_fields(fields: Fields) -> Sel:
+    """The selection tree of collected fields (a representation's required fields)."""
+    sel = Sel()
+    for key, nodes in fields.items():
+        fsel = sel.add(nodes[0].name.value, key)
+        subs = sub_selections(nodes)
+        if subs:
+            sub = Sel()
+            for s in subs:
+                sub.merge(sel_from_selection_set(s))
+            fsel.sub = sub
+    return sel
+
+
+def sel_from_selection_set(selection_set: SelectionSetNode) -> Sel:
+    sel = Sel()
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            fsel = sel.add(selection.name.value)
+            if selection.selection_set is not None:
+                if fsel.sub is None:
+                    fsel.sub = Sel()
+                fsel.sub.merge(sel_from_selection_set(selection.selection_set))
+        elif isinstance(selection, InlineFragmentNode):
+            cond = selection.type_condition.name.value if selection.type_condition else None
+            target = sel.frag(cond) if cond else sel
+            target.merge(sel_from_selection_set(selection.selection_set))
+            sel.add("__typename")
+    return sel

@@ -1,23 +1,21 @@
-"""``shopgraph router serve`` / ``shopgraph router plan`` and the router of ``make dev``.
+"""The router as it is served: settings and a supergraph in, the ASGI app out.
 
-``router_app`` is a Typer app the main CLI mounts (``app.add_typer(router_app, name="router")``).
-:func:`build_router` turns settings and a supergraph into the ASGI app with every plugin wired
+:func:`build_router` turns settings and a gateway into the ASGI app with every plugin wired
 in; :func:`dev_router` is what ``shopgraph dev`` serves on :4000, composing the supergraph from
-the running subgraphs at start-up.
+the running subgraphs at start-up. The ``shopgraph router`` commands are in
+:mod:`router.serve_cli`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Any, cast
 
 import httpx
-import typer
 from starlette.applications import Starlette
 
 from router.assets import default_assets_dir
@@ -29,15 +27,13 @@ from router.plugins.rate_limit import FixedWindowRateLimiter
 from router.server import ServerConfig, create_router_app, default_plan_formatter
 from shopgraph.auth.verify import TokenVerifier
 from shopgraph.kv import kv_from_url
-from shopgraph.logging import configure_logging, get_logger
-from shopgraph.settings import Settings, SettingsError, load_settings
+from shopgraph.logging import get_logger
+from shopgraph.settings import Settings
 
 log = get_logger(__name__)
 
 DEFAULT_ROUTER_PORT = 4000
 NOT_READY = "ROUTER_NOT_READY"
-
-router_app = typer.Typer(help="The federation router: serve it, or print a plan.")
 
 
 @dataclass(frozen=True)
@@ -211,109 +207,3 @@ def dev_router(
 
     app = build_router(settings, holder, options, on_startup=[startup])
     return DevRouter(app, holder, startup, settings.ports.get("router", DEFAULT_ROUTER_PORT))
-
-
-# -- CLI ------------------------------------------------------------------------------------
-
-
-def _settings() -> Settings:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        typer.echo(f"shopgraph: {exc}", err=True)
-        raise typer.Exit(2) from None
-    configure_logging(settings.log_level, json=settings.log_json)
-    return settings
-
-
-def _parse_subgraphs(specs: Sequence[str]) -> list[tuple[str, str]]:
-    endpoints = []
-    for spec in specs:
-        name, sep, url = spec.partition("=")
-        if not sep or not name or not url.startswith(("http://", "https://")):
-            raise typer.BadParameter(f"expected name=http://host:port/graphql, got {spec!r}")
-        endpoints.append((name, url))
-    return endpoints
-
-
-@router_app.command("serve")
-def serve_command(
-    supergraph: Annotated[
-        Path | None, typer.Option(help="supergraph SDL file (reloaded when it changes)")
-    ] = None,
-    subgraph: Annotated[
-        list[str] | None,
-        typer.Option(help="name=url of a running subgraph; composes from them (repeatable)"),
-    ] = None,
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = DEFAULT_ROUTER_PORT,
-    rate_limit: Annotated[int, typer.Option(help="requests per client per window; 0: off")] = 1200,
-    rate_window: Annotated[float, typer.Option(help="rate-limit window, seconds")] = 60.0,
-    verify_tokens: Annotated[bool, typer.Option(help="verify bearer tokens at the edge")] = True,
-    timeout: Annotated[float, typer.Option(help="per-subgraph request timeout, seconds")] = 30.0,
-    cors_origin: Annotated[
-        list[str] | None, typer.Option(help="browser origin allowed cross-origin (repeatable)")
-    ] = None,
-) -> None:
-    """Serve the router: POST/GET /graphql, WebSocket subscriptions, GraphiQL, /health."""
-    if (supergraph is None) == (not subgraph):
-        typer.echo(
-            "shopgraph: give exactly one of --supergraph FILE or --subgraph name=url", err=True
-        )
-        raise typer.Exit(2)
-    settings = _settings()
-    options = RouterOptions(
-        rate_limit=rate_limit,
-        rate_window_seconds=rate_window,
-        verify_tokens=verify_tokens,
-        timeout_seconds=timeout,
-        cors_origins=tuple(cors_origin or ()),
-    )
-    from shopgraph.runner import Served, run_together
-
-    async def main() -> None:
-        watcher = None
-        if supergraph is not None:
-            try:
-                gateway = load_gateway(supergraph.read_text(), timeout_seconds=timeout)
-            except OSError as exc:
-                typer.echo(f"shopgraph: cannot read {supergraph}: {exc.strerror}", err=True)
-                raise typer.Exit(2) from None
-            holder = GatewayHolder(gateway, version=str(supergraph))
-
-            def rebuild(sdl: str) -> GatewayPort:
-                return load_gateway(sdl, timeout_seconds=timeout)
-
-            watcher = SupergraphWatcher(
-                supergraph, holder, rebuild, interval_seconds=options.reload_interval_seconds
-            )
-        else:
-            sdl = await compose_from_running(_parse_subgraphs(subgraph or []))
-            holder = GatewayHolder(load_gateway(sdl, timeout_seconds=timeout), version="composed")
-        app = build_router(settings, holder, options, watcher=watcher)
-        await run_together([Served("router", app, host, port)])
-
-    asyncio.run(main())
-
-
-@router_app.command("plan")
-def plan_command(
-    query: Annotated[str, typer.Argument(help="the operation (or @file to read it)")],
-    supergraph: Annotated[Path, typer.Option(help="supergraph SDL file")] = Path(
-        "schema/supergraph.graphql"
-    ),
-    operation_name: Annotated[str | None, typer.Option("--operation-name")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the plan as JSON")] = False,
-) -> None:
-    """Print the query plan of an operation over a supergraph."""
-    text = Path(query[1:]).read_text() if query.startswith("@") else query
-    gateway = load_gateway(supergraph.read_text())
-    try:
-        plan = gateway.plan(text, operation_name)
-    finally:
-        asyncio.run(gateway.close())
-    if as_json:
-        typer.echo(json.dumps(default_plan_formatter(plan), indent=2))
-        return
-    printed = plan_formatter()(plan)
-    typer.echo(printed if isinstance(printed, str) else json.dumps(printed, indent=2))

@@ -1,4 +1,5 @@
-"""Immutable model of a Federation v2 supergraph.
+"""The router's run-time model of a Federation v2 supergraph (immutable). Composition's
+output, before it is printed, is :mod:`router.composition.merged`.
 
 :func:`parse_supergraph` reads a standard supergraph SDL (``@link``, ``join__*`` directives, as
 written by our composer, Apollo's or The Guild's) and returns a :class:`Supergraph`:

@@ -8,8 +8,9 @@
 - ``checks``: per-subgraph rules (@key/@requires/@provides field sets, unused @external,
   unknown types);
 - ``merge`` (``merge_base``, ``merge_fields``, ``merge_leaf``): the merge rules into
-  ``supergraph_model``; ``inaccessible``: @inaccessible rules on the result;
-- ``printer``: the supergraph SDL;
-- ``normalize`` / ``reference`` (+ ``reference.cjs``): compare with the public composer
-  (npm @theguild/federation-composition) in tests only.
+  ``merged`` (the merged supergraph, ready to print); ``inaccessible``: @inaccessible rules
+  on the result;
+- ``printer``: the supergraph SDL.
+
+Tests compare the output with the public composer through ``conformance/composition``.
 """

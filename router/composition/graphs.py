@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from router.composition.supergraph_model import Graph
+from router.composition.merged import Graph
 
 
 def graph_enum_values(subgraphs: Sequence[tuple[str, str]]) -> list[Graph]:

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 from router.composition import types as typeref
 from router.composition.errors import CompositionError, coordinate
+from router.composition.merged import MergedSupergraph
 from router.composition.model import Kind
-from router.composition.supergraph_model import Supergraph
 
 ROOTS = ("Query", "Mutation", "Subscription")
 
 
-def check_inaccessible(supergraph: Supergraph) -> list[CompositionError]:
+def check_inaccessible(supergraph: MergedSupergraph) -> list[CompositionError]:
     """Every broken @inaccessible rule, naming the subgraphs that define the type."""
     names = {g.enum_value: g.name for g in supergraph.graphs}
     found = []
@@ -23,7 +23,7 @@ def check_inaccessible(supergraph: Supergraph) -> list[CompositionError]:
     return found
 
 
-def _check(supergraph: Supergraph) -> list[CompositionError]:
+def _check(supergraph: MergedSupergraph) -> list[CompositionError]:
     errors: list[CompositionError] = []
     hidden = {name for name, t in supergraph.types.items() if t.meta.inaccessible}
     for merged in supergraph.types.values():

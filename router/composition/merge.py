@@ -7,13 +7,13 @@ from graphql.language import DirectiveDefinitionNode
 from router.composition.merge_base import Defs
 from router.composition.merge_fields import FieldMerger
 from router.composition.merge_leaf import LeafMerger
-from router.composition.model import Applied, Kind
-from router.composition.supergraph_model import (
+from router.composition.merged import (
     JoinField,
     MergedField,
+    MergedSupergraph,
     MergedType,
-    Supergraph,
 )
+from router.composition.model import Applied, Kind
 
 ROOT_NAMES = ("Query", "Mutation", "Subscription")
 
@@ -21,7 +21,7 @@ ROOT_NAMES = ("Query", "Mutation", "Subscription")
 class Merger(FieldMerger, LeafMerger):
     """``Merger(subgraphs).merge()``; the broken rules are in ``errors`` afterwards."""
 
-    def merge(self) -> Supergraph:
+    def merge(self) -> MergedSupergraph:
         by_name: dict[str, Defs] = {}
         for subgraph in self.subgraphs:
             for type_def in subgraph.types.values():
@@ -59,7 +59,7 @@ class Merger(FieldMerger, LeafMerger):
         for subgraph in self.subgraphs:
             for name, definition in subgraph.composed.items():
                 composed.setdefault(name, definition)
-        return Supergraph(self.graphs, merged, roots, composed)
+        return MergedSupergraph(self.graphs, merged, roots, composed)
 
     # -- kinds -------------------------------------------------------------------------------
 

@@ -3,18 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from graphql.language import TypeNode, ValueNode, print_ast
 
 from router.composition import types as typeref
-from router.composition.errors import CompositionError
+from router.composition.errors import CompositionError, quoted
 from router.composition.graphs import graph_enum_values
-from router.composition.model import Applied, Kind, Subgraph, TypeDef
-from router.composition.supergraph_model import (
+from router.composition.merged import (
     JoinType,
 )
+from router.composition.model import Applied, Kind, Subgraph, TypeDef
 
 Defs = list[tuple[Subgraph, TypeDef]]
+
+
+class InputValue(Protocol):
+    """An argument or an input object field, as one subgraph defines it."""
+
+    type: TypeNode
+    default: ValueNode | None
+    meta: Applied
+
+
+@dataclass(frozen=True)
+class InputPosition:
+    """How errors name one kind of input value (arguments, input object fields)."""
+
+    noun: str  # starts the sentence of a missing-but-required error
+    label: str
+    missing_code: str
+    type_code: str
+    default_code: str
+
+
+ARGUMENT = InputPosition(
+    "Argument",
+    "argument",
+    "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+    "FIELD_ARGUMENT_TYPE_MISMATCH",
+    "FIELD_ARGUMENT_DEFAULT_MISMATCH",
+)
+INPUT_FIELD = InputPosition(
+    "Input object field",
+    "input field",
+    "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
+    "FIELD_TYPE_MISMATCH",
+    "INPUT_FIELD_DEFAULT_MISMATCH",
+)
 
 
 class MergeBase:
@@ -71,6 +108,52 @@ class MergeBase:
                     JoinType(graph, None, type_def.extension, True, type_def.interface_object)
                 )
         return joins
+
+    def _input_value(
+        self,
+        position: InputPosition,
+        coordinate: str,
+        definitions: Sequence[tuple[str, InputValue | None]],
+        type_name: str,
+        field_name: str,
+    ) -> tuple[TypeNode, ValueNode | None, Applied] | None:
+        """An argument or input field merged over the subgraphs: its type, default and
+        metadata. None when some subgraph lacks it (an error if another one requires it)."""
+        present = [(graph, value) for graph, value in definitions if value is not None]
+        missing = [graph for graph, value in definitions if value is None]
+        if missing:
+            required = [
+                graph
+                for graph, value in present
+                if typeref.is_required(value.type, value.default is not None)
+            ]
+            if required:
+                self.error(
+                    position.missing_code,
+                    f'{position.noun} "{coordinate}" is required in some subgraphs '
+                    f"({quoted(required)}) but does not appear in all subgraphs: it is "
+                    f"not defined in {quoted(missing)}.",
+                    required + missing,
+                    type_name,
+                    field_name,
+                )
+            return None
+        what = f'{position.label} "{coordinate}"'
+        value_type = self._input_type(
+            position.type_code,
+            what,
+            [(graph, value.type) for graph, value in present],
+            type_name,
+            field_name,
+        )
+        default = self._default(
+            position.default_code,
+            what,
+            [(graph, value.default) for graph, value in present],
+            type_name,
+            field_name,
+        )
+        return value_type, default, self._meta([value.meta for _, value in present])
 
     def _input_type(
         self,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from router.composition import types as typeref
 from router.composition.errors import coordinate, quoted
 from router.composition.fieldset import top_level_names
-from router.composition.merge_base import Defs, MergeBase
-from router.composition.model import Field, Kind, Subgraph, TypeDef
-from router.composition.supergraph_model import (
+from router.composition.merge_base import ARGUMENT, Defs, MergeBase
+from router.composition.merged import (
     JoinField,
     MergedArgument,
     MergedField,
     MergedType,
 )
+from router.composition.model import Field, Kind, Subgraph, TypeDef
 
 
 class FieldMerger(MergeBase):
@@ -222,40 +222,13 @@ class FieldMerger(MergeBase):
             arg_names.extend(a for a in field.args if a not in arg_names)
         merged: list[MergedArgument] = []
         for arg_name in arg_names:
-            present = [(s, f.args[arg_name]) for s, f in defs if arg_name in f.args]
-            missing = [s.name for s, f in defs if arg_name not in f.args]
-            if missing:
-                required = [
-                    s.name for s, a in present if typeref.is_required(a.type, a.default is not None)
-                ]
-                if required:
-                    self.error(
-                        "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
-                        f'Argument "{where}({arg_name}:)" is required in some subgraphs '
-                        f"({quoted(required)}) but does not appear in all subgraphs: it is "
-                        f"not defined in {quoted(missing)}.",
-                        required + missing,
-                        type_name,
-                        field_name,
-                    )
-                continue
-            arg_type = self._input_type(
-                "FIELD_ARGUMENT_TYPE_MISMATCH",
-                f'argument "{where}({arg_name}:)"',
-                [(s.name, a.type) for s, a in present],
+            value = self._input_value(
+                ARGUMENT,
+                f"{where}({arg_name}:)",
+                [(s.name, f.args.get(arg_name)) for s, f in defs],
                 type_name,
                 field_name,
             )
-            default = self._default(
-                "FIELD_ARGUMENT_DEFAULT_MISMATCH",
-                f'argument "{where}({arg_name}:)"',
-                [(s.name, a.default) for s, a in present],
-                type_name,
-                field_name,
-            )
-            merged.append(
-                MergedArgument(
-                    arg_name, arg_type, default, self._meta([a.meta for _, a in present])
-                )
-            )
+            if value is not None:
+                merged.append(MergedArgument(arg_name, *value))
         return merged

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from router.composition import types as typeref
 from router.composition.errors import quoted
-from router.composition.merge_base import Defs, MergeBase
-from router.composition.model import Kind
-from router.composition.supergraph_model import (
+from router.composition.merge_base import INPUT_FIELD, Defs, MergeBase
+from router.composition.merged import (
     MergedEnumValue,
     MergedField,
     MergedType,
 )
+from router.composition.model import Kind
 
 
 class LeafMerger(MergeBase):
@@ -86,43 +86,18 @@ class LeafMerger(MergeBase):
         for _, type_def in defs:
             field_names.extend(f for f in type_def.fields if f not in field_names)
         for field_name in field_names:
-            present = [(s, d.fields[field_name]) for s, d in defs if field_name in d.fields]
-            missing = [s.name for s, d in defs if field_name not in d.fields]
-            if missing:
-                required = [
-                    s.name for s, f in present if typeref.is_required(f.type, f.default is not None)
-                ]
-                if required:
-                    self.error(
-                        "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
-                        f'Input object field "{name}.{field_name}" is required in some '
-                        f"subgraphs ({quoted(required)}) but does not appear in all subgraphs: "
-                        f"it is not defined in {quoted(missing)}.",
-                        required + missing,
-                        name,
-                        field_name,
-                    )
-                continue
-            field_type = self._input_type(
-                "FIELD_TYPE_MISMATCH",
-                f'input field "{name}.{field_name}"',
-                [(s.name, f.type) for s, f in present],
+            value = self._input_value(
+                INPUT_FIELD,
+                f"{name}.{field_name}",
+                [(s.name, d.fields.get(field_name)) for s, d in defs],
                 name,
                 field_name,
             )
-            default = self._default(
-                "INPUT_FIELD_DEFAULT_MISMATCH",
-                f'input field "{name}.{field_name}"',
-                [(s.name, f.default) for s, f in present],
-                name,
-                field_name,
-            )
-            merged.fields[field_name] = MergedField(
-                field_name,
-                field_type,
-                self._meta([f.meta for _, f in present]),
-                default=default,
-            )
+            if value is not None:
+                field_type, default, meta = value
+                merged.fields[field_name] = MergedField(
+                    field_name, field_type, meta, default=default
+                )
         if not merged.fields and not self.errors:
             self.error(
                 "EMPTY_MERGED_INPUT_TYPE",

@@ -8,15 +8,15 @@ from graphql.language import print_ast
 from graphql.language.block_string import print_block_string
 
 from router.composition import types as typeref
-from router.composition.model import Applied, Kind
-from router.composition.supergraph_model import (
+from router.composition.merged import (
     JoinField,
     JoinType,
     MergedArgument,
     MergedField,
+    MergedSupergraph,
     MergedType,
-    Supergraph,
 )
+from router.composition.model import Applied, Kind
 
 JOIN_DEFINITIONS = """directive @join__directive(graphs: [join__Graph!], name: String!, args: join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION
 
@@ -190,7 +190,7 @@ def _type(merged: MergedType) -> str:
     return text + " {\n" + body + "\n}"
 
 
-def print_supergraph(supergraph: Supergraph) -> str:
+def print_supergraph(supergraph: MergedSupergraph) -> str:
     """The supergraph SDL text, ending in a newline."""
     links = [
         '@link(url: "https://specs.apollo.dev/link/v1.0")',

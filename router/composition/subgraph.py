@@ -20,10 +20,6 @@ from graphql.language import (
     InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
-    ListTypeNode,
-    NamedTypeNode,
-    NameNode,
-    NonNullTypeNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     ScalarTypeDefinitionNode,
@@ -37,6 +33,7 @@ from graphql.language import (
     parse,
 )
 
+from router.composition import types as typeref
 from router.composition.errors import CompositionError
 from router.composition.links import Links, read_links
 from router.composition.model import (
@@ -104,14 +101,7 @@ def _args(directive: ConstDirectiveNode) -> dict[str, Any]:
 
 def rename_type(node: TypeNode, rename: Callable[[str], str]) -> TypeNode:
     """The same type reference with its named type renamed."""
-    if isinstance(node, NonNullTypeNode):
-        inner = rename_type(node.type, rename)
-        assert isinstance(inner, NamedTypeNode | ListTypeNode)
-        return NonNullTypeNode(type=inner)
-    if isinstance(node, ListTypeNode):
-        return ListTypeNode(type=rename_type(node.type, rename))
-    assert isinstance(node, NamedTypeNode)
-    return NamedTypeNode(name=NameNode(value=rename(node.name.value)))
+    return typeref.with_named(node, rename(typeref.named(node)))
 
 
 class _Reader:

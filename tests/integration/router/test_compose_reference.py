@@ -3,9 +3,9 @@
 For the ShopGraph subgraphs (schema/*.graphql) and for every suite of
 graphql-hive/federation-gateway-audit (subgraph SDLs stored under
 tests/fixtures/composition/<suite>.json), both supergraphs are normalised
-(router.composition.normalize) and must be equal, except for the documented differences
+(conformance.composition.normalize) and must be equal, except for the documented differences
 below. Needs node and npm (the reference is installed into a cache by
-``python -m router.composition.reference install``); without them these tests fail.
+``python -m conformance.composition.reference install``); without them these tests fail.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from graphql import build_ast_schema, parse
 
+from conformance.composition.normalize import normalize
+from conformance.composition.reference import reference_compose
 from router.compose import SubgraphSource, compose
-from router.composition.normalize import normalize
-from router.composition.reference import reference_compose
 from router.composition.sources import from_directory, from_json
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -8,9 +8,9 @@ import pytest
 from graphql import build_ast_schema, parse
 from typer.testing import CliRunner
 
-from router.cli import compose_app
+from conformance.composition.normalize import normalize
 from router.compose import CompositionFailed, SubgraphSource, compose
-from router.composition.normalize import normalize
+from router.compose_cli import compose_app
 
 FED2 = (
     'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '

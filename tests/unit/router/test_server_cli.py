@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from router.assets.install import InstallError, _check_integrity
-from router.serve import NotReadyGateway, router_app
+from router.serve import NotReadyGateway
+from router.serve_cli import router_app
 
 SUPERGRAPH = Path(__file__).resolve().parents[3] / "schema" / "supergraph.graphql"
 QUERY = "{ products(first: 2) { edges { node { name stock { available } } } } }"

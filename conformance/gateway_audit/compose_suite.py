@@ -1,5 +1,6 @@
 """Composes an audit suite's subgraphs (``subgraphs.json``: [{name, url, sdl}]) with our
-composer, :mod:`router.compose`: ``python -m router.audit.compose_suite IN.json OUT.graphql``.
+composer, :mod:`router.compose`:
+``python -m conformance.gateway_audit.compose_suite IN.json OUT.graphql``.
 On a composition error nothing is written and the errors go to stderr (exit 1)."""
 
 from __future__ import annotations

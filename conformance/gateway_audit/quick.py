@@ -1,8 +1,9 @@
 """Fast in-process audit loop for development: for each suite served by the audit
 (``npm start -- serve`` on :4200) load its supergraph and tests, run every test through
 :class:`Gateway` and compare as the audit does (data deep-equal, errors as a boolean).
-``python -m router.audit.quick [suite ...] [-v] [--ours]`` (``--ours``: supergraphs composed
-by router/compose.py from the suites' subgraph SDLs). The real run is ``run.sh`` (see README)."""
+``python -m conformance.gateway_audit.quick [suite ...] [-v] [--ours]`` (``--ours``: supergraphs
+composed by router/compose.py from the suites' subgraph SDLs). The real run is ``run.sh``
+(see README)."""
 
 from __future__ import annotations
 

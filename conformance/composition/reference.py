@@ -1,6 +1,6 @@
 """The public reference composer (npm @theguild/federation-composition), for tests only.
 
-Never used at run time. ``python -m router.composition.reference install`` installs the
+Never used at run time. ``python -m conformance.composition.reference install`` installs the
 pinned package into the cache directory (``$SHOPGRAPH_COMPOSITION_REFERENCE_DIR`` or
 ``var/cache/composition-reference``); ``reference_compose`` runs ``reference.cjs`` there.
 """
@@ -91,7 +91,7 @@ def reference_compose(
 
 def main(argv: Sequence[str]) -> int:
     if list(argv) != ["install"]:
-        print("usage: python -m router.composition.reference install", file=sys.stderr)
+        print("usage: python -m conformance.composition.reference install", file=sys.stderr)
         return 2
     try:
         print(install())

@@ -1,4 +1,6 @@
-"""The merged supergraph, ready to print: types with their join__* metadata."""
+"""Composition's output: the merged supergraph, ready to print, types with their join__*
+metadata. (The router reads a printed supergraph into its run-time model,
+:mod:`router.supergraph`.)"""
 
 from __future__ import annotations
 
@@ -76,7 +78,7 @@ class Graph:
 
 
 @dataclass
-class Supergraph:
+class MergedSupergraph:
     graphs: list[Graph]
     types: dict[str, MergedType]
     roots: list[str]  # Query, Mutation, Subscription present
