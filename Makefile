@@ -24,22 +24,22 @@ dev: $(STAMP)
 	$(BIN)/shopgraph dev
 
 services-up:
-	$(PYTHON) infra/services.py up
+	$(PYTHON) -m infra up
 
 services-down:
-	$(PYTHON) infra/services.py down
+	$(PYTHON) -m infra down
 
 services-status:
-	$(PYTHON) infra/services.py status
+	$(PYTHON) -m infra status
 
 # Starts what is not already reachable, runs unit + integration + e2e tests against it,
 # then stops only what it started. pytest's exit code 5 (nothing collected) is a failure
 # here: `make test` must always run tests.
 test: $(STAMP)
 	@set -o pipefail; \
-	$(PYTHON) infra/services.py up || exit $$?; \
-	trap '$(PYTHON) infra/services.py down' EXIT; \
-	eval "$$($(PYTHON) infra/services.py env)"; \
+	$(PYTHON) -m infra up || exit $$?; \
+	trap '$(PYTHON) -m infra down' EXIT; \
+	eval "$$($(PYTHON) -m infra env)"; \
 	$(BIN)/python -m router.composition.reference install || exit $$?; \
 	SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -50,7 +50,7 @@ test-unit: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shopgraph subgraphs workers router
+	$(BIN)/mypy shopgraph subgraphs workers router infra bench
 
 format: $(STAMP)
 	$(BIN)/ruff format .
