@@ -5,41 +5,55 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 
-.PHONY: dev test test-unit services-up services-down services-status lint format bench clean
+.PHONY: dev lock test test-unit services-up services-down services-status lint format bench clean
 
-$(STAMP): pyproject.toml
+# Installs the pinned, hash-checked dependencies of requirements.lock, then ShopGraph itself
+# without resolving anything. `pip check` fails when pyproject.toml asks for a package the
+# lock does not have: run `make lock` then.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
 		echo "installing python3-venv"; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
+	@$(BIN)/pip check || { echo "$(LOCK) does not satisfy pyproject.toml: run make lock"; exit 1; }
 	@# GraphiQL's browser assets from the npm registry (served by the router, never a CDN).
 	$(BIN)/python -m router.assets.install || echo "GraphiQL assets not installed: run router/assets/install.sh"
 	@touch $(STAMP)
+
+# Re-resolves pyproject.toml's ranges to the newest versions into requirements.lock (Python
+# 3.11, hashes for every platform). One package only: make lock LOCK_ARGS="--upgrade-package httpx".
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/pip install -q uv
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --generate-hashes --universal \
+		--python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCK)
 
 dev: $(STAMP)
 	$(BIN)/shopgraph dev
 
 services-up:
-	$(PYTHON) infra/services.py up
+	$(PYTHON) -m infra up
 
 services-down:
-	$(PYTHON) infra/services.py down
+	$(PYTHON) -m infra down
 
 services-status:
-	$(PYTHON) infra/services.py status
+	$(PYTHON) -m infra status
 
 # Starts what is not already reachable, runs unit + integration + e2e tests against it,
 # then stops only what it started. pytest's exit code 5 (nothing collected) is a failure
 # here: `make test` must always run tests.
 test: $(STAMP)
 	@set -o pipefail; \
-	$(PYTHON) infra/services.py up || exit $$?; \
-	trap '$(PYTHON) infra/services.py down' EXIT; \
-	eval "$$($(PYTHON) infra/services.py env)"; \
+	$(PYTHON) -m infra up || exit $$?; \
+	trap '$(PYTHON) -m infra down' EXIT; \
+	eval "$$($(PYTHON) -m infra env)"; \
 	$(BIN)/python -m conformance.composition.reference install || exit $$?; \
 	SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -50,7 +64,7 @@ test-unit: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shopgraph subgraphs workers router bootstrap conformance
+	$(BIN)/mypy shopgraph subgraphs workers router bootstrap conformance infra bench
 
 format: $(STAMP)
 	$(BIN)/ruff format .
