@@ -24,6 +24,8 @@ app = typer.Typer(
 log = get_logger("shopgraph.cli")
 app.add_typer(compose_app, name="compose")
 app.add_typer(router_app, name="router")
+analytics_app = typer.Typer(help="The analytics service's tools.", no_args_is_help=True)
+app.add_typer(analytics_app, name="analytics")
 
 
 def _settings() -> Settings:
@@ -156,6 +158,24 @@ def dev() -> None:
     """Everything in one process on embedded defaults: migrate, seed, serve, work."""
     settings = _settings()
     asyncio.run(dev_platform.run(settings))
+
+
+@analytics_app.command(name="rebuild")
+def analytics_rebuild() -> None:
+    """Empty the reporting tables and replay the consumed topics from their beginning."""
+    from subgraphs.analytics.rebuild import rebuild
+
+    settings = _settings()
+
+    async def main() -> None:
+        await _migrate(settings, ["analytics"])
+        result = await rebuild(settings)
+        typer.echo(
+            f"analytics rebuilt: {result.events_read} events read, "
+            f"{result.events_applied} applied, {result.events_rejected} rejected"
+        )
+
+    asyncio.run(main())
 
 
 def main() -> None:

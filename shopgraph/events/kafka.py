@@ -152,6 +152,24 @@ class KafkaBus:
     def consumer(self, topics: Sequence[str], group: str) -> KafkaConsumer:
         return KafkaConsumer(self, tuple(topics), group)
 
+    async def end_offsets(self, topic: str) -> dict[int, int]:
+        """The high watermark of each partition, read by a short-lived group-less client."""
+        await self.ensure_topics([topic])
+        physical = self.physical(topic)
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=f"{self.client_id}-offsets",
+            enable_auto_commit=False,
+        )
+        await reader.start()
+        try:
+            await reader.topics()  # fetches the cluster metadata, partitions included
+            partitions = reader.partitions_for_topic(physical) or set()
+            ends = await reader.end_offsets([TopicPartition(physical, p) for p in partitions])
+        finally:
+            await reader.stop()
+        return {tp.partition: int(offset) for tp, offset in ends.items()}
+
     async def _ready_producer(self, topics: Sequence[str]) -> AIOKafkaProducer:
         await self.start()
         await self.ensure_topics(topics)
