@@ -155,7 +155,15 @@ class KafkaBus:
     async def end_offsets(self, topic: str) -> dict[int, int]:
         """The high watermark of each partition, read by a short-lived group-less client."""
         await self.ensure_topics([topic])
+        assert self._admin is not None
         physical = self.physical(topic)
+        described = await self._admin.describe_topics([physical])
+        partitions = [
+            TopicPartition(physical, int(p["partition"]))
+            for found in described
+            if found["topic"] == physical
+            for p in found["partitions"]
+        ]
         reader = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap_servers,
             client_id=f"{self.client_id}-offsets",
@@ -163,9 +171,7 @@ class KafkaBus:
         )
         await reader.start()
         try:
-            await reader.topics()  # fetches the cluster metadata, partitions included
-            partitions = reader.partitions_for_topic(physical) or set()
-            ends = await reader.end_offsets([TopicPartition(physical, p) for p in partitions])
+            ends = await reader.end_offsets(partitions)
         finally:
             await reader.stop()
         return {tp.partition: int(offset) for tp, offset in ends.items()}

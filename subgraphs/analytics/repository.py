@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, distinct, func, select
+from sqlalchemy import Table, delete, distinct, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -148,7 +148,16 @@ async def record_product(
 
 
 async def reset(session: AsyncSession) -> None:
-    """Empty every reporting table and the inbox (before a rebuild replays the topics)."""
+    """Empty every reporting table and the inbox (before a rebuild replays the topics).
+
+    On PostgreSQL ``TRUNCATE`` waits for the live worker's open transaction, so none of
+    its inbox claims can outlive the facts they stand for; SQLite writers are serialised.
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else ""
+    if dialect == "postgresql":
+        names = ", ".join(table.name for table in REPORTING_TABLES)
+        await session.execute(text(f"TRUNCATE {names}"))
+        return
     for table in REPORTING_TABLES:
         await session.execute(delete(table))
 
