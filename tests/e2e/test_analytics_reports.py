@@ -120,7 +120,7 @@ async def place_known_orders(shop: Shop) -> Placed:
     )["cancelOrder"]
     assert cancelled["errors"] == [] and cancelled["order"]["status"] == "CANCELLED", cancelled
     async with asyncio.timeout(30):
-        while (await shop.payment_of(refunded["id"]) or {}).get("status") != "REFUNDED":
+        while (await shop.payment_of(refunded["id"]) or {}).get("status") != "REFUNDED":  # noqa: ASYNC110
             await asyncio.sleep(0.2)
     return Placed(
         usd_paid=[Decimal(paid["total"]["amount"]), Decimal(refunded["total"]["amount"])],
@@ -215,9 +215,7 @@ async def assert_reports(shop: Shop, placed: Placed, today: date) -> None:
     assert figures(month["totals"]) == totals
 
     span = {"from": today.isoformat(), "to": today.isoformat()}
-    top = (await shop.call("analytics", TOP, span | {"first": 10}, shop.admin_token))[
-        "topProducts"
-    ]
+    top = (await shop.call("analytics", TOP, span | {"first": 10}, shop.admin_token))["topProducts"]
     ids = placed.products
     assert [(t["product"]["id"], t["units"], t["orders"]) for t in top] == [
         (ids["B"], 4, 2),
@@ -286,9 +284,9 @@ async def test_reports_match_the_orders_placed_and_survive_redelivery_and_rebuil
 
     async def conversion_now() -> dict[str, Any]:
         span = {"from": today.isoformat(), "to": today.isoformat()}
-        found: dict[str, Any] = (
-            await shop.call("analytics", CONVERSION, span, shop.admin_token)
-        )["conversion"]
+        found: dict[str, Any] = (await shop.call("analytics", CONVERSION, span, shop.admin_token))[
+            "conversion"
+        ]
         return found
 
     assert await settled(day_totals, totals) == totals
