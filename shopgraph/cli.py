@@ -163,9 +163,14 @@ def dev() -> None:
 @analytics_app.command(name="rebuild")
 def analytics_rebuild() -> None:
     """Empty the reporting tables and replay the consumed topics from their beginning."""
-    from subgraphs.analytics.rebuild import rebuild
+    from subgraphs.analytics.rebuild import RebuildRefused, rebuild, require_shared_bus
 
     settings = _settings()
+    try:
+        require_shared_bus(settings)
+    except RebuildRefused as exc:
+        typer.echo(f"shopgraph: {exc}", err=True)
+        raise typer.Exit(2) from None
 
     async def main() -> None:
         await _migrate(settings, ["analytics"])

@@ -35,6 +35,20 @@ BATCH_SIZE = 500
 STALL_SECONDS = 60.0
 
 
+class RebuildRefused(RuntimeError):
+    """This process cannot see the events a rebuild would replay."""
+
+
+def require_shared_bus(settings: Settings) -> None:
+    """A separate process (the CLI) sees nothing on ``memory://``: every in-process bus is
+    private to its process, so a rebuild there would only empty the tables."""
+    if settings.bus_url.startswith("memory://"):
+        raise RebuildRefused(
+            "SHOPGRAPH_BUS_URL is memory://: the events live inside the `make dev` process; "
+            "rebuild against Kafka (kafka://host:port)"
+        )
+
+
 class RebuildStalled(RuntimeError):
     """The bus stopped delivering before the replay reached the noted end of the topics."""
 
