@@ -44,8 +44,8 @@ def _count(payload: dict[str, Any], name: str) -> int:
 async def order_created(session: AsyncSession, event: Event) -> None:
     payload = event.payload
     items = payload.get("items")
-    if not isinstance(items, list):
-        raise ValueError("payload field 'items' must be a list")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ValueError("payload field 'items' must be a list of objects")
     lines = tuple(
         PlacedLine(
             product_id=_text(item, "productId"),

@@ -20,6 +20,7 @@ import pytest
 
 from shopgraph.events.bus import Delivery, bus_from_url
 from subgraphs.analytics.rebuild import rebuild
+from tests.e2e.test_router_storefront import router_in_front
 from tests.support.platform import Platform, column_settings, running_platform
 from tests.support.shop import TERMINAL, Shop
 
@@ -307,3 +308,35 @@ async def test_reports_match_the_orders_placed_and_survive_redelivery_and_rebuil
     assert result.events_rejected == 0
     assert result.events_read > result.events_applied  # the duplicates were read, not applied
     await assert_reports(shop, placed, today)
+
+
+async def test_best_sellers_through_the_router_carry_the_products_own_fields(
+    shop: Shop,
+) -> None:
+    product = await shop.create_product(price="12.50", stock=5)
+    token = await shop.register()
+    order = await checkout(shop, token, [(product, 2)], "pm_card_visa")
+    assert await shop.wait_for_status(token, order["id"], TERMINAL) == "PAID"
+    today = datetime.now(UTC).date().isoformat()
+    query = """query($from: Date!, $to: Date!) { topProducts(from: $from, to: $to, first: 1) {
+                 units product { id name price { amount currency } } } }"""
+    async with router_in_front(shop.platform.settings) as url:
+
+        async def best_sellers() -> Any:
+            response = await shop.platform.http.post(
+                url,
+                json={"query": query, "variables": {"from": today, "to": today}},
+                headers={"authorization": f"Bearer {shop.admin_token}"},
+            )
+            return response.json()
+
+        async def units_of_best_seller() -> Any:
+            found = (await best_sellers()).get("data") or {}
+            return [(t["units"], t["product"]["id"]) for t in found.get("topProducts", [])]
+
+        assert await settled(units_of_best_seller, [(2, product)]) == [(2, product)]
+        body = await best_sellers()
+    assert "errors" not in body, body
+    found = body["data"]["topProducts"][0]["product"]
+    assert found["name"].startswith("Saga Widget")  # resolved by products, not analytics
+    assert found["price"] == {"amount": "12.50", "currency": "USD"}
