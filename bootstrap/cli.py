@@ -25,6 +25,8 @@ app = typer.Typer(
 log = get_logger("shopgraph.cli")
 app.add_typer(compose_app, name="compose")
 app.add_typer(router_app, name="router")
+analytics_app = typer.Typer(help="The analytics service's tools.", no_args_is_help=True)
+app.add_typer(analytics_app, name="analytics")
 
 
 async def _migrate(settings: Settings, names: list[str]) -> None:
@@ -138,6 +140,29 @@ def dev() -> None:
     """Everything in one process on embedded defaults: migrate, seed, serve, work."""
     settings = cli_settings()
     asyncio.run(dev_platform.run(settings))
+
+
+@analytics_app.command(name="rebuild")
+def analytics_rebuild() -> None:
+    """Empty the reporting tables and replay the consumed topics from their beginning."""
+    from subgraphs.analytics.rebuild import RebuildRefused, rebuild, require_shared_bus
+
+    settings = _settings()
+    try:
+        require_shared_bus(settings)
+    except RebuildRefused as exc:
+        typer.echo(f"shopgraph: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+    async def main() -> None:
+        await _migrate(settings, ["analytics"])
+        result = await rebuild(settings)
+        typer.echo(
+            f"analytics rebuilt: {result.events_read} events read, "
+            f"{result.events_applied} applied, {result.events_rejected} rejected"
+        )
+
+    asyncio.run(main())
 
 
 def main() -> None:

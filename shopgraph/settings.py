@@ -24,6 +24,7 @@ SERVICES: tuple[str, ...] = (
     "payments",
     "reviews",
     "search",
+    "analytics",
 )
 
 DEFAULT_PORTS: dict[str, int] = {name: 4001 + i for i, name in enumerate(SERVICES)}

@@ -36,12 +36,19 @@ class Scope(StrEnum):
     PAYMENTS_REFUND = "payments:refund"
     REVIEWS_MODERATE = "reviews:moderate"
     USERS_MANAGE = "users:manage"
+    REPORTS_READ = "reports:read"
     # Only service tokens (shopgraph-internal issuer) carry it; never granted to a role.
     INTERNAL = "internal"
 
 
 STAFF_SCOPES: Final = frozenset(
-    {Scope.CATALOG_WRITE, Scope.INVENTORY_WRITE, Scope.ORDERS_MANAGE, Scope.REVIEWS_MODERATE}
+    {
+        Scope.CATALOG_WRITE,
+        Scope.INVENTORY_WRITE,
+        Scope.ORDERS_MANAGE,
+        Scope.REPORTS_READ,
+        Scope.REVIEWS_MODERATE,
+    }
 )
 ROLE_SCOPES: Final[dict[Role, frozenset[Scope]]] = {
     Role.CUSTOMER: frozenset(),

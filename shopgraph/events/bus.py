@@ -8,6 +8,10 @@ Two adapters implement it: :mod:`shopgraph.events.memory` (in-process, ``memory:
 * Every consumer *group* sees every event; members of one group share the partitions.
 * Offsets are committed explicitly, after the effect; whatever a stopped or crashed member
   had not committed is delivered again to the group (at-least-once).
+* A group that has never committed starts at offset 0 of every partition, so a consumer
+  with a fresh group id replays a topic from its beginning; ``end_offsets`` says where the
+  topic ends now, so such a replay knows when it has caught up (``shopgraph analytics
+  rebuild``).
 """
 
 from __future__ import annotations
@@ -76,6 +80,9 @@ class EventBus(Protocol):
 
     def consumer(self, topics: Sequence[str], group: str) -> Consumer:
         """A new (not yet started) member of consumer group ``group``."""
+
+    async def end_offsets(self, topic: str) -> dict[int, int]:
+        """Partition -> the offset the next event published to it will get (0: empty)."""
 
 
 def bus_from_url(url: str) -> EventBus:

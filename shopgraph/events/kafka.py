@@ -152,6 +152,30 @@ class KafkaBus:
     def consumer(self, topics: Sequence[str], group: str) -> KafkaConsumer:
         return KafkaConsumer(self, tuple(topics), group)
 
+    async def end_offsets(self, topic: str) -> dict[int, int]:
+        """The high watermark of each partition, read by a short-lived group-less client."""
+        await self.ensure_topics([topic])
+        assert self._admin is not None
+        physical = self.physical(topic)
+        described = await self._admin.describe_topics([physical])
+        partitions = [
+            TopicPartition(physical, int(p["partition"]))
+            for found in described
+            if found["topic"] == physical
+            for p in found["partitions"]
+        ]
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=f"{self.client_id}-offsets",
+            enable_auto_commit=False,
+        )
+        await reader.start()
+        try:
+            ends = await reader.end_offsets(partitions)
+        finally:
+            await reader.stop()
+        return {tp.partition: int(offset) for tp, offset in ends.items()}
+
     async def _ready_producer(self, topics: Sequence[str]) -> AIOKafkaProducer:
         await self.start()
         await self.ensure_topics(topics)

@@ -88,7 +88,10 @@ class InMemoryBus:
         partitions[index].append((key, value))
         self._notify()
 
-    def end_offsets(self, topic: str) -> dict[int, int]:
+    async def end_offsets(self, topic: str) -> dict[int, int]:
+        return self._end_offsets(topic)
+
+    def _end_offsets(self, topic: str) -> dict[int, int]:
         return {p: len(records) for p, records in enumerate(self._topic(topic))}
 
     def committed(self, group: str, topic: str) -> dict[int, int]:
@@ -98,7 +101,7 @@ class InMemoryBus:
     def lag(self, group: str, topic: str) -> int:
         """Events of ``topic`` the group has not committed yet."""
         committed = self.committed(group, topic)
-        return sum(end - committed[p] for p, end in self.end_offsets(topic).items())
+        return sum(end - committed[p] for p, end in self._end_offsets(topic).items())
 
     # -- internals used by InMemoryConsumer -------------------------------------------------
 

@@ -14,6 +14,7 @@ from shopgraph.app import RequestContext, create_subgraph_app
 from shopgraph.internal import InternalClient
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings
+from subgraphs.carts.announcements import CartAnnouncer
 from subgraphs.carts.catalog import GraphQLProductCatalog, ProductCatalog
 from subgraphs.carts.schema import (
     CART_TOKEN_HEADER,
@@ -35,7 +36,7 @@ def create_app(
 ) -> Starlette:
     res = resources or ServiceResources.from_settings(settings, SERVICE)
     products = catalog or GraphQLProductCatalog(InternalClient(settings, SERVICE))
-    service = CartService(res.kv, products)
+    service = CartService(res.kv, products, on_cart_created=CartAnnouncer(res.bus))
 
     def build_context(ctx: RequestContext) -> RequestContext:
         ctx.extra[SERVICE_KEY] = service

@@ -43,6 +43,8 @@ INBOX_TTL_SECONDS = 30 * 24 * 3600  # longer than any redelivery (see handlers.p
 
 Lookup = Callable[[Sequence[str]], Awaitable[ProductLookupResult]]
 Clock = Callable[[], datetime]
+# Called once a new cart is stored: (cart, owning user id or None for a guest).
+CartCreatedHook = Callable[[Cart, str | None], Awaitable[None]]
 
 
 def _now() -> datetime:
@@ -130,11 +132,13 @@ class CartService:
         *,
         ttl_seconds: float = CART_TTL_SECONDS,
         clock: Clock = _now,
+        on_cart_created: CartCreatedHook | None = None,
     ) -> None:
         self.kv = kv
         self.catalog = catalog
         self.store = CartStore(kv, ttl_seconds=ttl_seconds)
         self.clock = clock
+        self.on_cart_created = on_cart_created
 
     def _new_cart(self) -> Cart:
         now = self.clock()
@@ -167,10 +171,15 @@ class CartService:
         info = known.get(pid)
         if info is None or not info.available:
             raise _unavailable(pid)
+        created: Cart | None = None
 
         def mutate(cart: Cart | None) -> Cart:
+            nonlocal created  # the last call is the one whose result was written
             now = self.clock()
-            cart = cart or self._new_cart()
+            if cart is None:
+                cart = created = self._new_cart()
+            else:
+                created = None
             had = cart.quantity_of(pid)
             if had + quantity > MAX_QUANTITY:
                 raise DomainError(
@@ -193,7 +202,10 @@ class CartService:
                 )
             return cart.with_lines(lines, now)
 
-        return await self._write(owner, mutate, create=True)
+        result = await self._write(owner, mutate, create=True)
+        if created is not None and self.on_cart_created is not None:
+            await self.on_cart_created(created, owner.user_id)
+        return result
 
     async def set_quantity(
         self, owner: Owner, product_id: str, quantity: int, lookup: Lookup | None = None

@@ -32,6 +32,7 @@ def test_role_scopes() -> None:
         "catalog:write",
         "inventory:write",
         "orders:manage",
+        "reports:read",
         "reviews:moderate",
     }
     admin = set(scopes_for_roles([Role.ADMIN]))

@@ -1,0 +1,50 @@
+"""Event handlers of the analytics service (worker group ``analytics``).
+
+Consumes ``orders`` (``OrderCreated``, ``OrderCancelled``), ``payments``
+(``PaymentSucceeded``, ``PaymentFailed``, ``PaymentRefunded``), ``catalog``
+(``ProductCreated``, ``ProductUpdated``, ``ProductArchived``) and ``carts``
+(``CartCreated``) into the reporting tables (:mod:`subgraphs.analytics.ingest`). The inbox
+claim (consumer ``analytics``) and the facts commit together, so a redelivered event
+counts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from shopgraph.db import Database
+from shopgraph.events.envelope import Event
+from shopgraph.events.handlers import Handler, HandlerRegistry
+from shopgraph.settings import Settings
+from subgraphs.analytics.ingest import TOPICS, WRITERS
+from subgraphs.analytics.service import AnalyticsService
+from workers.runtime import WorkerGroup
+
+GROUP = "analytics"
+
+
+def registry_for(service: AnalyticsService) -> HandlerRegistry:
+    registry = HandlerRegistry()
+    for topic, event_type in WRITERS:
+        registry.register(topic, event_type, _applier(service, topic))
+    return registry
+
+
+def _applier(service: AnalyticsService, topic: str) -> Handler:
+    async def apply(event: Event) -> None:
+        await service.apply(topic, event)
+
+    return apply
+
+
+@asynccontextmanager
+async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
+    db = Database(settings.database_url_for("analytics"), pool_size=5)
+    try:
+        yield registry_for(AnalyticsService(db))
+    finally:
+        await db.dispose()
+
+
+WORKER_GROUPS: tuple[WorkerGroup, ...] = (WorkerGroup(GROUP, TOPICS, handlers),)
