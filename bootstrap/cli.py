@@ -18,6 +18,7 @@ from shopgraph.cli_settings import cli_settings
 from shopgraph.logging import get_logger
 from shopgraph.runner import Served, run_together
 from shopgraph.settings import Settings
+from subgraphs.analytics.rebuild import RebuildRefused, rebuild, require_shared_bus
 
 app = typer.Typer(
     help="ShopGraph: e-commerce backend as a GraphQL federation.", no_args_is_help=True
@@ -145,14 +146,11 @@ def dev() -> None:
 @analytics_app.command(name="rebuild")
 def analytics_rebuild() -> None:
     """Empty the reporting tables and replay the consumed topics from their beginning."""
-    from subgraphs.analytics.rebuild import RebuildRefused, rebuild, require_shared_bus
-
-    settings = _settings()
+    settings = cli_settings()
     try:
         require_shared_bus(settings)
     except RebuildRefused as exc:
-        typer.echo(f"shopgraph: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise _refuse(str(exc)) from None
 
     async def main() -> None:
         await _migrate(settings, ["analytics"])

@@ -15,6 +15,9 @@ from typing import Any
 
 from starlette.applications import Starlette
 
+import subgraphs.analytics.app
+import subgraphs.analytics.handlers
+import subgraphs.analytics.schema
 import subgraphs.carts.app
 import subgraphs.carts.handlers
 import subgraphs.carts.schema
@@ -125,6 +128,13 @@ SERVICES: tuple[ServiceSpec, ...] = (
         _migrations_of(subgraphs.reviews),
         seed=subgraphs.reviews.seed.seed,
         worker_groups=subgraphs.reviews.handlers.WORKER_GROUPS,
+    ),
+    ServiceSpec(
+        "analytics",
+        subgraphs.analytics.app.create_app,
+        subgraphs.analytics.schema.build_schema,
+        _migrations_of(subgraphs.analytics),
+        worker_groups=subgraphs.analytics.handlers.WORKER_GROUPS,
     ),
 )
 

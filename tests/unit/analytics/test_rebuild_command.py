@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from shopgraph.cli import app
+from bootstrap.cli import app
 
 
 def test_rebuild_refuses_the_in_process_bus(
