@@ -34,7 +34,7 @@ from subgraphs.carts.models import (
     inbox_key,
     user_key,
 )
-from subgraphs.carts.store import CART_TTL_SECONDS, CartGone, CartStore
+from subgraphs.carts.repository import CART_TTL_SECONDS, CartGone, CartStore
 
 MIN_QUANTITY = 1
 MAX_QUANTITY = 99

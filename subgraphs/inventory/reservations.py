@@ -27,7 +27,7 @@ State machine, one reservation per order id (the idempotency key)::
 * Unknown order id: ``RESERVATION_NOT_FOUND``.
 
 Concurrency: each transition locks the reservation row (``FOR UPDATE``), then the stock
-rows in primary-key order (see :mod:`subgraphs.inventory.ledger`); the stock updates are
+rows in primary-key order (see :mod:`subgraphs.inventory.repository`); the stock updates are
 conditional and the CHECK constraints back them up. Handlers pass the event id to claim
 it in the inbox in the same transaction as the effect.
 """
@@ -57,7 +57,6 @@ from subgraphs.inventory.domain import (
     reservation_lines_of,
     ttl_of,
 )
-from subgraphs.inventory.ledger import TOPIC, announce_stock, change_stock, lock_stock, retrying
 from subgraphs.inventory.models import (
     inbox,
     outbox,
@@ -65,6 +64,7 @@ from subgraphs.inventory.models import (
     reservations,
     warehouses,
 )
+from subgraphs.inventory.repository import TOPIC, announce_stock, change_stock, lock_stock, retrying
 from subgraphs.inventory.service import Clock, utc_now
 
 log = get_logger(__name__)
@@ -113,7 +113,7 @@ class ReservationService:
             now = self.clock()
             expires_at = now + timedelta(seconds=ttl)
             # Inserted first: a concurrent duplicate waits on this key, then retries and
-            # finds the reservation (see ledger.retrying).
+            # finds the reservation (see repository.retrying).
             await session.execute(
                 reservations.insert().values(
                     order_id=oid,

@@ -38,9 +38,15 @@ from subgraphs.inventory.domain import (
     warehouse_code_of,
     warehouse_name_of,
 )
-from subgraphs.inventory.ledger import announce_stock, change_stock, lock_stock, record, retrying
-from subgraphs.inventory.ledger import totals as stock_totals
 from subgraphs.inventory.models import DEFAULT_WAREHOUSE_CODE, stock, stock_movements, warehouses
+from subgraphs.inventory.repository import (
+    announce_stock,
+    change_stock,
+    lock_stock,
+    record,
+    retrying,
+)
+from subgraphs.inventory.repository import totals as stock_totals
 
 Clock = Callable[[], datetime]
 

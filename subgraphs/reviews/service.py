@@ -24,7 +24,7 @@ from shopgraph.events.envelope import Event
 from shopgraph.events.inbox import claim
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
-from subgraphs.reviews import moderation, queries, validation
+from subgraphs.reviews import moderation, repository, validation
 from subgraphs.reviews.models import inbox, outbox, purchases, reviews
 from subgraphs.reviews.records import RatingSummary, ReviewPage, ReviewRecord, Status
 
@@ -302,23 +302,27 @@ class ReviewService:
     async def get_many(self, ids: Sequence[str]) -> list[ReviewRecord | None]:
         valid = [i if validation.is_uuid(i) else "" for i in ids]
         async with self.db.session() as session:
-            return await queries.by_ids(session, valid)
+            return await repository.by_ids(session, valid)
 
     async def ratings(self, product_ids: Sequence[str]) -> list[RatingSummary]:
         async with self.db.session() as session:
-            return await queries.ratings(session, product_ids)
+            return await repository.ratings(session, product_ids)
 
-    async def by_product(self, keys: Sequence[queries.ListKey]) -> list[ReviewPage | BadUserInput]:
+    async def by_product(
+        self, keys: Sequence[repository.ListKey]
+    ) -> list[ReviewPage | BadUserInput]:
         async with self.db.session() as session:
-            return await queries.list_by(session, "product_id", keys)
+            return await repository.list_by(session, "product_id", keys)
 
-    async def by_author(self, keys: Sequence[queries.ListKey]) -> list[ReviewPage | BadUserInput]:
+    async def by_author(
+        self, keys: Sequence[repository.ListKey]
+    ) -> list[ReviewPage | BadUserInput]:
         async with self.db.session() as session:
-            return await queries.list_by(session, "author_id", keys)
+            return await repository.list_by(session, "author_id", keys)
 
     async def moderation_queue(self, *, size: int, after: str | None) -> ReviewPage:
         async with self.db.session() as session:
-            return await queries.queue(session, size, after)
+            return await repository.queue(session, size, after)
 
     # -- helpers -----------------------------------------------------------------------
 
