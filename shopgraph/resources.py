@@ -1,5 +1,6 @@
 """What one service process holds: its database, the bus, the key-value store, the token
-verifier and its outbox relay, created from settings and started/stopped together.
+verifier and its outbox relay, created from settings and started/stopped together: by a
+subgraph app's lifespan, or by a worker group's handlers (``async with res.running()``).
 
 Adapters are passed in (tests swap them) or chosen by URL; nothing is a module global.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Table, text
@@ -74,6 +76,15 @@ class ServiceResources:
         await self.bus.stop()
         await self.kv.close()
         await self.db.dispose()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[ServiceResources]:
+        """Started on entry, stopped on exit (even when the body raises)."""
+        await self.start()
+        try:
+            yield self
+        finally:
+            await self.stop()
 
     def wake_relay(self) -> None:
         """Publish right after a commit instead of waiting for the next poll."""

@@ -21,10 +21,10 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from shopgraph.errors import DomainError
 from shopgraph.kv import KeyValueStore
-from subgraphs.carts.catalog import ProductCatalog, ProductLookupResult
 from subgraphs.carts.models import (
     EVENTS_MEMORY,
     MERGED_MEMORY,
@@ -35,14 +35,25 @@ from subgraphs.carts.models import (
     user_key,
 )
 from subgraphs.carts.repository import CART_TTL_SECONDS, CartGone, CartStore
+from subgraphs.products.client import ProductQuotes
 
 MIN_QUANTITY = 1
 MAX_QUANTITY = 99
 MAX_LINES = 50
 INBOX_TTL_SECONDS = 30 * 24 * 3600  # longer than any redelivery (see handlers.py)
 
-Lookup = Callable[[Sequence[str]], Awaitable[ProductLookupResult]]
+Lookup = Callable[[Sequence[str]], Awaitable[ProductQuotes]]
 Clock = Callable[[], datetime]
+
+
+class ProductCatalog(Protocol):
+    """Current product data: :class:`~subgraphs.products.client.ProductsClient`, or a fake."""
+
+    async def quotes(self, product_ids: Sequence[str]) -> ProductQuotes:
+        """Every requested id, in one round trip; raises ``UpstreamError`` when unreachable."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 def _now() -> datetime:
@@ -161,7 +172,7 @@ class CartService:
         pid = product_id_of(product_id)
         _check_quantity(quantity)
         current = await self.get(owner)
-        known = await (lookup or self.catalog.lookup)(
+        known = await (lookup or self.catalog.quotes)(
             [pid, *(current.product_ids if current else [])]
         )
         info = known.get(pid)
@@ -206,7 +217,7 @@ class CartService:
             if quantity == 0:
                 return CartResult(current, owner.guest_token if current else None)
             raise DomainError("NOT_IN_CART", "That product is not in the cart", "productId")
-        known = await (lookup or self.catalog.lookup)(current.product_ids)
+        known = await (lookup or self.catalog.quotes)(current.product_ids)
         info = known.get(pid)
         available = info is not None and info.available
 
