@@ -1,10 +1,9 @@
 """Workers: consumer groups that run domain handlers on the consumer runtime.
 
 A group is a :class:`WorkerGroup`; services declare theirs in
-``subgraphs/<service>/handlers.py`` as ``WORKER_GROUPS`` (found by :mod:`workers.groups`),
-and groups that belong to no service can call :func:`register_group` from a module that the
-CLI imports. ``all_groups()`` returns both kinds by name (``groups`` is the
-submodule :mod:`workers.groups`)::
+``subgraphs/<service>/handlers.py`` as ``WORKER_GROUPS``, and worker packages that belong
+to no service (:mod:`workers.notifications`) likewise; :mod:`workers.groups` finds them and
+``all_groups()`` returns them by name::
 
     from contextlib import asynccontextmanager
 
@@ -33,23 +32,12 @@ from workers.runtime import (
     WorkerRuntime,
 )
 
-_REGISTERED: dict[str, WorkerGroup] = {}
-
-
-def register_group(group: WorkerGroup) -> WorkerGroup:
-    """Register a group not declared by a service's ``WORKER_GROUPS``."""
-    existing = _REGISTERED.get(group.name)
-    if existing is not None and existing != group:
-        raise ValueError(f"worker group {group.name!r} is already registered")
-    _REGISTERED[group.name] = group
-    return group
-
 
 def all_groups() -> dict[str, WorkerGroup]:
-    """Every known group by name: services' ``WORKER_GROUPS`` and registered ones."""
+    """Every declared group by name."""
     from workers.groups import declared_groups
 
-    return {**declared_groups(), **_REGISTERED}
+    return declared_groups()
 
 
 def get_group(name: str) -> WorkerGroup:
@@ -68,5 +56,4 @@ __all__ = [
     "WorkerRuntime",
     "all_groups",
     "get_group",
-    "register_group",
 ]

@@ -205,8 +205,7 @@ class WorkerGroup:
     ``handlers(settings)`` is an async context manager yielding the group's
     :class:`HandlerRegistry`; it opens what the handlers need (databases, clients) and closes
     it when the worker stops. Services declare groups in ``subgraphs/<service>/handlers.py``
-    as ``WORKER_GROUPS`` (collected by :mod:`workers.groups`), or call
-    :func:`workers.register_group`.
+    as ``WORKER_GROUPS`` (collected by :mod:`workers.groups`).
     """
 
     name: str
