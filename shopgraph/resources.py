@@ -32,8 +32,8 @@ class ServiceResources:
     db: Database
     bus: EventBus
     kv: KeyValueStore
-    principals: TokenVerifier
     outbox: Table | None = None
+    verifier: TokenVerifier | None = None  # None: built from settings on first use
     relay: OutboxRelay | None = field(default=None, init=False)
     _relay_task: asyncio.Task[None] | None = field(default=None, init=False)
 
@@ -52,9 +52,17 @@ class ServiceResources:
             db=Database(settings.database_url_for(service)),
             bus=bus_from_url(settings.bus_url),
             kv=kv_from_url(settings.kv_url),
-            principals=principals or TokenVerifier.from_settings(settings),
             outbox=outbox,
+            verifier=principals,
         )
+
+    @property
+    def principals(self) -> TokenVerifier:
+        """The access-token verifier of a subgraph app. Built when first asked for, so a
+        worker, which verifies no tokens, needs no JWKS address in its settings."""
+        if self.verifier is None:
+            self.verifier = TokenVerifier.from_settings(self.settings)
+        return self.verifier
 
     async def start(self) -> None:
         await self.bus.start()
