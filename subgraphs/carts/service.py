@@ -31,7 +31,6 @@ from subgraphs.carts.models import (
     Cart,
     CartLine,
     guest_key,
-    inbox_key,
     user_key,
 )
 from subgraphs.carts.repository import CART_TTL_SECONDS, CartGone, CartStore
@@ -40,7 +39,6 @@ from subgraphs.products.client import ProductQuotes
 MIN_QUANTITY = 1
 MAX_QUANTITY = 99
 MAX_LINES = 50
-INBOX_TTL_SECONDS = 30 * 24 * 3600  # longer than any redelivery (see handlers.py)
 
 Lookup = Callable[[Sequence[str]], Awaitable[ProductQuotes]]
 Clock = Callable[[], datetime]
@@ -324,8 +322,7 @@ class CartService:
         ``carts:inbox:<event id>`` is set: see :mod:`subgraphs.carts.handlers` for why that
         is exactly-once.
         """
-        claim = inbox_key(event_id)
-        if await self.kv.get(claim) is not None:
+        if await self.store.event_applied(event_id):
             return False
 
         applied = False
@@ -339,5 +336,5 @@ class CartService:
             return replace(cart, lines=(), updated_at=self.clock(), events=events)
 
         await self.store.update(user_key(user_id), mutate)
-        await self.kv.set(claim, b"1", INBOX_TTL_SECONDS, only_if_absent=True)
+        await self.store.mark_event_applied(event_id)
         return applied
