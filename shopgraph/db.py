@@ -8,15 +8,16 @@ outbox rows alike, commits or rolls back together.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, text
+from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -123,6 +124,35 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def insert_if_absent(
+    session: AsyncSession, table: Table, values: Mapping[str, Any], *, unique: Sequence[str]
+) -> bool:
+    """Insert the row unless one with the same ``unique`` columns exists; True if inserted.
+
+    ``INSERT … ON CONFLICT DO NOTHING``: under concurrency the loser waits for the winner's
+    transaction (PostgreSQL) or for the writer lock (SQLite) and then inserts nothing.
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else ""
+    if dialect == "postgresql":
+        pg_stmt = (
+            postgresql.insert(table)
+            .values(dict(values))
+            .on_conflict_do_nothing(index_elements=list(unique))
+            .returning(*table.primary_key.columns)
+        )
+        return (await session.execute(pg_stmt)).first() is not None
+    if dialect == "sqlite":
+        lite_stmt = sqlite.insert(table).values(dict(values)).on_conflict_do_nothing()
+        lite_result = await session.execute(lite_stmt)
+        return bool(getattr(lite_result, "rowcount", 0) == 1)
+    try:  # any other dialect: rely on the unique constraint inside a savepoint
+        async with session.begin_nested():
+            await session.execute(table.insert().values(dict(values)))
+    except IntegrityError:
+        return False
+    return True
 
 
 def is_serialization_failure(exc: BaseException) -> bool:

@@ -2,15 +2,23 @@
 
 Two kinds, as in Saleor and Apollo:
 
-* Business errors are data: services raise :class:`DomainError`, resolvers return it as a
-  :class:`UserError` in the payload's ``errors`` list, and nothing is changed.
+* Business errors are data: services raise :class:`DomainError`, and a resolver decorated
+  with :func:`errors_as_data` returns it as a :class:`UserError` in its payload's
+  ``errors`` list; nothing is changed.
 * Request errors (:class:`ShopGraphError` subclasses) become GraphQL errors carrying
   ``extensions.code``. Anything else is masked as ``INTERNAL_SERVER_ERROR``.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+from typing import ParamSpec, TypeVar
+
 import strawberry
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class ShopGraphError(Exception):
@@ -62,3 +70,26 @@ class UserError:
     @classmethod
     def from_domain(cls, error: DomainError) -> UserError:
         return cls(code=error.code, field=error.field, message=error.message)
+
+
+def errors_as_data(
+    payload: Callable[..., R],
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Resolver decorator: a :class:`DomainError` raised by the resolver becomes
+    ``payload(errors=[UserError])``, the payload's other fields left at their defaults.
+
+    Put it under ``@strawberry.mutation``; the resolver's signature is kept, so Strawberry
+    still sees its arguments.
+    """
+
+    def decorate(resolve: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(resolve)
+        async def resolve_or_refuse(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return await resolve(*args, **kwargs)
+            except DomainError as error:
+                return payload(errors=[UserError.from_domain(error)])
+
+        return resolve_or_refuse
+
+    return decorate

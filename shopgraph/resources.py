@@ -1,5 +1,6 @@
 """What one service process holds: its database, the bus, the key-value store, the token
-verifier and its outbox relay, created from settings and started/stopped together.
+verifier and its outbox relay, created from settings and started/stopped together: by a
+subgraph app's lifespan, or by a worker group's handlers (``async with res.running()``).
 
 Adapters are passed in (tests swap them) or chosen by URL; nothing is a module global.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Table, text
@@ -30,8 +32,8 @@ class ServiceResources:
     db: Database
     bus: EventBus
     kv: KeyValueStore
-    principals: TokenVerifier
     outbox: Table | None = None
+    verifier: TokenVerifier | None = None  # None: built from settings on first use
     relay: OutboxRelay | None = field(default=None, init=False)
     _relay_task: asyncio.Task[None] | None = field(default=None, init=False)
 
@@ -50,9 +52,17 @@ class ServiceResources:
             db=Database(settings.database_url_for(service)),
             bus=bus_from_url(settings.bus_url),
             kv=kv_from_url(settings.kv_url),
-            principals=principals or TokenVerifier.from_settings(settings),
             outbox=outbox,
+            verifier=principals,
         )
+
+    @property
+    def principals(self) -> TokenVerifier:
+        """The access-token verifier of a subgraph app. Built when first asked for, so a
+        worker, which verifies no tokens, needs no JWKS address in its settings."""
+        if self.verifier is None:
+            self.verifier = TokenVerifier.from_settings(self.settings)
+        return self.verifier
 
     async def start(self) -> None:
         await self.bus.start()
@@ -74,6 +84,15 @@ class ServiceResources:
         await self.bus.stop()
         await self.kv.close()
         await self.db.dispose()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[ServiceResources]:
+        """Started on entry, stopped on exit (even when the body raises)."""
+        await self.start()
+        try:
+            yield self
+        finally:
+            await self.stop()
 
     def wake_relay(self) -> None:
         """Publish right after a commit instead of waiting for the next poll."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from shopgraph.app import RequestContext, create_subgraph_app
+from shopgraph.app import RequestContext
 from shopgraph.internal import InternalClient
 from shopgraph.resources import ServiceResources
+from shopgraph.service_app import create_service_app
 from shopgraph.settings import Settings
 from subgraphs.carts.announcements import CartAnnouncer
-from subgraphs.carts.catalog import GraphQLProductCatalog, ProductCatalog
 from subgraphs.carts.schema import (
     CART_TOKEN_HEADER,
     SERVICE_KEY,
@@ -23,7 +23,8 @@ from subgraphs.carts.schema import (
     build_schema,
     cart_token_from_header,
 )
-from subgraphs.carts.service import CartService
+from subgraphs.carts.service import CartService, ProductCatalog
+from subgraphs.products.client import ProductsClient
 
 SERVICE = "carts"
 
@@ -35,28 +36,20 @@ def create_app(
     catalog: ProductCatalog | None = None,
 ) -> Starlette:
     res = resources or ServiceResources.from_settings(settings, SERVICE)
-    products = catalog or GraphQLProductCatalog(InternalClient(settings, SERVICE))
+    products = catalog or ProductsClient(InternalClient(settings, SERVICE))
     service = CartService(res.kv, products, on_cart_created=CartAnnouncer(res.bus))
 
-    def build_context(ctx: RequestContext) -> RequestContext:
-        ctx.extra[SERVICE_KEY] = service
+    def cart_token(ctx: RequestContext) -> RequestContext:
         ctx.extra[TOKEN_KEY] = cart_token_from_header(ctx.request.headers.get(CART_TOKEN_HEADER))
         return ctx
 
-    async def stop() -> None:
-        await products.close()
-        await res.stop()
-
-    app = create_subgraph_app(
-        service=SERVICE,
-        settings=settings,
+    app = create_service_app(
+        res,
         schema=build_schema(settings),
-        principals=res.principals,
-        build_context=build_context,
-        on_startup=[res.start],
-        on_shutdown=[stop],
+        context={SERVICE_KEY: service},
+        build_context=cart_token,
+        on_shutdown=[products.close],
         readiness=[res.key_value],
     )
-    app.state.resources = res
     app.state.carts = service
     return app

@@ -28,8 +28,8 @@ from shopgraph.internal import InternalClient
 from shopgraph.kv import kv_from_url
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
-from subgraphs.carts.catalog import GraphQLProductCatalog
 from subgraphs.carts.service import CartService
+from subgraphs.products.client import ProductsClient
 from workers.runtime import WorkerGroup
 
 log = get_logger(__name__)
@@ -53,7 +53,7 @@ def register_handlers(registry: HandlerRegistry, carts: CartService) -> None:
 @asynccontextmanager
 async def carts_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
     kv = kv_from_url(settings.kv_url)
-    catalog = GraphQLProductCatalog(InternalClient(settings, GROUP))
+    catalog = ProductsClient(InternalClient(settings, GROUP))
     registry = HandlerRegistry()
     register_handlers(registry, CartService(kv, catalog))
     try:

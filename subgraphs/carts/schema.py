@@ -35,8 +35,8 @@ from shopgraph.internal import UpstreamError
 from shopgraph.money import Money
 from shopgraph.settings import Settings
 from subgraphs.carts import models
-from subgraphs.carts.catalog import ProductInfo, ProductLookupResult
 from subgraphs.carts.service import CartResult, CartService, Owner
+from subgraphs.products.client import ProductQuote, ProductQuotes
 
 SERVICE_KEY = "carts.service"
 TOKEN_KEY = "carts.guest_token"
@@ -67,13 +67,13 @@ def cart_token_from_header(value: str | None) -> str | None:
     return token if 0 < len(token) <= MAX_TOKEN_LENGTH else None
 
 
-async def lookup(info: GqlInfo, product_ids: list[str]) -> ProductLookupResult:
+async def lookup(info: GqlInfo, product_ids: list[str]) -> ProductQuotes:
     """Current product data, through the request's DataLoader: one products call for all
     the ids asked for in the same tick, and each id at most once per request."""
     service = service_of(info)
 
-    async def batch(ids: list[str]) -> list[ProductInfo | None]:
-        found = await service.catalog.lookup(ids)
+    async def batch(ids: list[str]) -> list[ProductQuote | None]:
+        found = await service.catalog.quotes(ids)
         return [found.get(pid) for pid in ids]
 
     loader = info.context.loader(PRODUCTS_LOADER, batch)
@@ -104,7 +104,7 @@ class CartLine:
     def product(self) -> Product:
         return Product(id=self.product_id)
 
-    async def _info(self, info: GqlInfo) -> ProductInfo | None:
+    async def _info(self, info: GqlInfo) -> ProductQuote | None:
         return (await lookup(info, self.cart.product_ids)).get(str(self.product_id))
 
     @strawberry.field(description="False when the product is gone or no longer sold.")

@@ -21,30 +21,39 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from shopgraph.errors import DomainError
 from shopgraph.kv import KeyValueStore
-from subgraphs.carts.catalog import ProductCatalog, ProductLookupResult
 from subgraphs.carts.models import (
     EVENTS_MEMORY,
     MERGED_MEMORY,
     Cart,
     CartLine,
     guest_key,
-    inbox_key,
     user_key,
 )
-from subgraphs.carts.store import CART_TTL_SECONDS, CartGone, CartStore
+from subgraphs.carts.repository import CART_TTL_SECONDS, CartGone, CartStore
+from subgraphs.products.client import ProductQuotes
 
 MIN_QUANTITY = 1
 MAX_QUANTITY = 99
 MAX_LINES = 50
-INBOX_TTL_SECONDS = 30 * 24 * 3600  # longer than any redelivery (see handlers.py)
 
-Lookup = Callable[[Sequence[str]], Awaitable[ProductLookupResult]]
+Lookup = Callable[[Sequence[str]], Awaitable[ProductQuotes]]
 Clock = Callable[[], datetime]
 # Called once a new cart is stored: (cart, owning user id or None for a guest).
 CartCreatedHook = Callable[[Cart, str | None], Awaitable[None]]
+
+
+class ProductCatalog(Protocol):
+    """Current product data: :class:`~subgraphs.products.client.ProductsClient`, or a fake."""
+
+    async def quotes(self, product_ids: Sequence[str]) -> ProductQuotes:
+        """Every requested id, in one round trip; raises ``UpstreamError`` when unreachable."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 def _now() -> datetime:
@@ -165,7 +174,7 @@ class CartService:
         pid = product_id_of(product_id)
         _check_quantity(quantity)
         current = await self.get(owner)
-        known = await (lookup or self.catalog.lookup)(
+        known = await (lookup or self.catalog.quotes)(
             [pid, *(current.product_ids if current else [])]
         )
         info = known.get(pid)
@@ -218,7 +227,7 @@ class CartService:
             if quantity == 0:
                 return CartResult(current, owner.guest_token if current else None)
             raise DomainError("NOT_IN_CART", "That product is not in the cart", "productId")
-        known = await (lookup or self.catalog.lookup)(current.product_ids)
+        known = await (lookup or self.catalog.quotes)(current.product_ids)
         info = known.get(pid)
         available = info is not None and info.available
 
@@ -325,8 +334,7 @@ class CartService:
         ``carts:inbox:<event id>`` is set: see :mod:`subgraphs.carts.handlers` for why that
         is exactly-once.
         """
-        claim = inbox_key(event_id)
-        if await self.kv.get(claim) is not None:
+        if await self.store.event_applied(event_id):
             return False
 
         applied = False
@@ -340,5 +348,5 @@ class CartService:
             return replace(cart, lines=(), updated_at=self.clock(), events=events)
 
         await self.store.update(user_key(user_id), mutate)
-        await self.kv.set(claim, b"1", INBOX_TTL_SECONDS, only_if_absent=True)
+        await self.store.mark_event_applied(event_id)
         return applied

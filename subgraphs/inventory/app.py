@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from shopgraph.app import RequestContext, create_subgraph_app
 from shopgraph.resources import ServiceResources
+from shopgraph.service_app import create_service_app
 from shopgraph.settings import Settings
 from subgraphs.inventory.models import outbox
 from subgraphs.inventory.reservations import ReservationService
@@ -30,27 +30,13 @@ def create_app(
     inventory = InventoryService(res.db, on_commit=res.wake_relay)
     reservations = ReservationService(res.db, on_commit=res.wake_relay)
     sweeper = reservation_sweeper(reservations, sweep_interval)
-
-    def build_context(ctx: RequestContext) -> RequestContext:
-        ctx.extra[SERVICE_KEY] = inventory
-        ctx.extra[RESERVATIONS_KEY] = reservations
-        return ctx
-
-    async def stop() -> None:
-        await sweeper.stop()
-        await res.stop()
-
-    app = create_subgraph_app(
-        service=SERVICE,
-        settings=settings,
+    app = create_service_app(
+        res,
         schema=build_schema(settings),
-        principals=res.principals,
-        build_context=build_context,
-        on_startup=[res.start, sweeper.start],
-        on_shutdown=[stop],
-        readiness=[res.database],
+        context={SERVICE_KEY: inventory, RESERVATIONS_KEY: reservations},
+        on_startup=[sweeper.start],
+        on_shutdown=[sweeper.stop],
     )
-    app.state.resources = res
     app.state.inventory = inventory
     app.state.reservations = reservations
     app.state.sweeper = sweeper

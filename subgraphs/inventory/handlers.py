@@ -13,18 +13,14 @@ cannot change the answer, and the orders/payments side owns the compensation.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from shopgraph.db import Database
 from shopgraph.errors import DomainError
-from shopgraph.events.bus import bus_from_url
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import HandlerRegistry
-from shopgraph.events.outbox import OutboxRelay
 from shopgraph.logging import get_logger
+from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings
 from subgraphs.inventory.domain import Reservation
 from subgraphs.inventory.models import outbox
@@ -69,22 +65,11 @@ async def inventory_handlers(settings: Settings) -> AsyncIterator[HandlerRegistr
     """The group's handlers, plus an outbox relay so that a worker process running alone
     (``shopgraph worker inventory``) publishes the ``StockChanged`` events its handlers
     write; several relays on one outbox are safe (see :mod:`shopgraph.events.outbox`)."""
-    db = Database(settings.database_url_for("inventory"))
-    bus = bus_from_url(settings.bus_url)
-    await bus.start()
-    relay = OutboxRelay(db, bus, outbox, poll_seconds=settings.outbox_poll_seconds)
-    relay_task = asyncio.create_task(relay.run(), name="outbox-relay:inventory-worker")
-    registry = HandlerRegistry()
-    register_handlers(registry, ReservationService(db, on_commit=relay.wake))
-    try:
+    resources = ServiceResources.from_settings(settings, "inventory", outbox=outbox)
+    async with resources.running() as res:
+        registry = HandlerRegistry()
+        register_handlers(registry, ReservationService(res.db, on_commit=res.wake_relay))
         yield registry
-    finally:
-        await relay.stop()
-        relay_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay_task
-        await bus.stop()
-        await db.dispose()
 
 
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (

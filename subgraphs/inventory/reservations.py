@@ -27,7 +27,7 @@ State machine, one reservation per order id (the idempotency key)::
 * Unknown order id: ``RESERVATION_NOT_FOUND``.
 
 Concurrency: each transition locks the reservation row (``FOR UPDATE``), then the stock
-rows in primary-key order (see :mod:`subgraphs.inventory.ledger`); the stock updates are
+rows in primary-key order (see :mod:`subgraphs.inventory.repository`); the stock updates are
 conditional and the CHECK constraints back them up. Handlers pass the event id to claim
 it in the inbox in the same transaction as the effect.
 """
@@ -39,7 +39,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db import Database
@@ -48,6 +47,7 @@ from shopgraph.events.envelope import Event
 from shopgraph.events.inbox import claim
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
+from subgraphs.inventory import repository
 from subgraphs.inventory.domain import (
     LineRequest,
     MovementKind,
@@ -57,14 +57,8 @@ from subgraphs.inventory.domain import (
     reservation_lines_of,
     ttl_of,
 )
-from subgraphs.inventory.ledger import TOPIC, announce_stock, change_stock, lock_stock, retrying
-from subgraphs.inventory.models import (
-    inbox,
-    outbox,
-    reservation_lines,
-    reservations,
-    warehouses,
-)
+from subgraphs.inventory.models import inbox, outbox
+from subgraphs.inventory.repository import TOPIC, announce_stock, change_stock, lock_stock, retrying
 from subgraphs.inventory.service import Clock, utc_now
 
 log = get_logger(__name__)
@@ -91,7 +85,7 @@ class ReservationService:
     async def get(self, order_id: str) -> Reservation | None:
         oid = order_id_of(order_id)
         async with self.db.session() as session:
-            return await _load(session, oid)
+            return await repository.reservation(session, oid)
 
     async def reserve(
         self, order_id: str, lines: Sequence[LineRequest], ttl_seconds: int | None = None
@@ -101,7 +95,7 @@ class ReservationService:
         ttl = ttl_of(ttl_seconds)
 
         async def work(session: AsyncSession) -> Reservation:
-            existing = await _load(session, oid)
+            existing = await repository.reservation(session, oid)
             if existing is not None:
                 if _quantities(existing.lines) != _quantities(wanted):
                     raise DomainError(
@@ -113,15 +107,8 @@ class ReservationService:
             now = self.clock()
             expires_at = now + timedelta(seconds=ttl)
             # Inserted first: a concurrent duplicate waits on this key, then retries and
-            # finds the reservation (see ledger.retrying).
-            await session.execute(
-                reservations.insert().values(
-                    order_id=oid,
-                    status=ReservationStatus.RESERVED.value,
-                    created_at=now,
-                    expires_at=expires_at,
-                )
-            )
+            # finds the reservation (see repository.retrying).
+            await repository.insert_reservation(session, oid, created_at=now, expires_at=expires_at)
             allocations = await _allocate(session, wanted)
             for product_id, warehouse_id, quantity in sorted(allocations):
                 await change_stock(
@@ -134,13 +121,7 @@ class ReservationService:
                     now=now,
                     order_id=oid,
                 )
-            await session.execute(
-                reservation_lines.insert(),
-                [
-                    {"order_id": oid, "product_id": p, "warehouse_id": w, "quantity": q}
-                    for p, w, q in sorted(allocations)
-                ],
-            )
+            await repository.insert_reservation_lines(session, oid, sorted(allocations))
             await announce_stock(
                 session, [line.product_id for line in wanted], MovementKind.RESERVE, order_id=oid
             )
@@ -172,17 +153,7 @@ class ReservationService:
         call expired (a reservation is expired by exactly one call)."""
         cutoff = now or self.clock()
         async with self.db.session() as session:
-            due = (
-                await session.scalars(
-                    select(reservations.c.order_id)
-                    .where(
-                        reservations.c.status == ReservationStatus.RESERVED.value,
-                        reservations.c.expires_at <= cutoff,
-                    )
-                    .order_by(reservations.c.expires_at, reservations.c.order_id)
-                    .limit(SWEEP_BATCH)
-                )
-            ).all()
+            due = await repository.expired_reservations(session, cutoff, SWEEP_BATCH)
         expired: list[str] = []
         for order_id in due:
             if await self._expire(order_id, cutoff):
@@ -205,7 +176,7 @@ class ReservationService:
         async def work(session: AsyncSession) -> Reservation | None:
             if event_id is not None and not await claim(session, inbox, CONSUMER, event_id):
                 return None
-            current = await _load(session, oid, lock=True)
+            current = await repository.reservation(session, oid, lock=True)
             if current is None:
                 raise DomainError(
                     "RESERVATION_NOT_FOUND", f"no reservation for order {oid}", "orderId"
@@ -229,7 +200,7 @@ class ReservationService:
 
     async def _expire(self, order_id: str, cutoff: datetime) -> bool:
         async def work(session: AsyncSession) -> bool:
-            current = await _load(session, order_id, lock=True)
+            current = await repository.reservation(session, order_id, lock=True)
             if (
                 current is None
                 or current.status is not ReservationStatus.RESERVED
@@ -257,13 +228,7 @@ class ReservationService:
         """Move a locked reservation to ``finish``: return, consume or restock its units."""
         target, kind, on_hand_sign, reserved_sign = finish
         now = self.clock()
-        held = (
-            await session.execute(
-                select(reservation_lines)
-                .where(reservation_lines.c.order_id == current.order_id)
-                .order_by(reservation_lines.c.product_id, reservation_lines.c.warehouse_id)
-            )
-        ).all()
+        held = await repository.held_lines(session, current.order_id)
         await lock_stock(session, [row.product_id for row in held])
         for row in held:
             await change_stock(
@@ -276,11 +241,7 @@ class ReservationService:
                 now=now,
                 order_id=current.order_id,
             )
-        await session.execute(
-            reservations.update()
-            .where(reservations.c.order_id == current.order_id)
-            .values(status=target.value, finished_at=now)
-        )
+        await repository.finish_reservation(session, current.order_id, target, now)
         await announce_stock(
             session, [row.product_id for row in held], kind, order_id=current.order_id
         )
@@ -304,8 +265,7 @@ async def _allocate(
     """(product, warehouse, units) to reserve, from warehouses in code order; the stock rows
     are locked here (primary-key order). ``INSUFFICIENT_STOCK`` names the first short line."""
     rows = await lock_stock(session, [line.product_id for line in wanted])
-    found = await session.execute(select(warehouses.c.id, warehouses.c.code))
-    codes = {row.id: row.code for row in found}
+    codes = await repository.warehouse_codes(session)
     by_product: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
         by_product[row.product_id].append(row)
@@ -328,30 +288,3 @@ async def _allocate(
             if need == 0:
                 break
     return allocations
-
-
-async def _load(session: AsyncSession, order_id: str, *, lock: bool = False) -> Reservation | None:
-    query = select(reservations).where(reservations.c.order_id == order_id)
-    if lock:
-        query = query.with_for_update()
-    row = (await session.execute(query)).first()
-    if row is None:
-        return None
-    lines = (
-        await session.execute(
-            select(reservation_lines.c.product_id, reservation_lines.c.quantity)
-            .where(reservation_lines.c.order_id == order_id)
-            .order_by(reservation_lines.c.product_id)
-        )
-    ).all()
-    per_product: dict[str, int] = defaultdict(int)
-    for line in lines:
-        per_product[line.product_id] += line.quantity
-    return Reservation(
-        order_id=row.order_id,
-        status=ReservationStatus(row.status),
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        finished_at=row.finished_at,
-        lines=tuple(LineRequest(pid, qty) for pid, qty in sorted(per_product.items())),
-    )

@@ -23,7 +23,7 @@ from strawberry.types import Info
 
 from shopgraph.app import RequestContext
 from shopgraph.auth.principal import HasScope, IsInternal, Scope, principal_of
-from shopgraph.errors import BadUserInput, DomainError, UserError
+from shopgraph.errors import BadUserInput, DomainError, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.money import Money, to_minor
 from shopgraph.pagination import Connection, connection, encode_cursor
@@ -271,10 +271,6 @@ class ReserveStockInput:
     ttl_seconds: int | None = strawberry.field(default=None, description="Default 900.")
 
 
-def _errors(error: DomainError) -> list[UserError]:
-    return [UserError.from_domain(error)]
-
-
 def _stock_payload(product_id: str, level: StockLevel) -> StockPayload:
     return StockPayload(stock=Stock.of(level), product=Product(id=strawberry.ID(product_id)))
 
@@ -317,68 +313,54 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(permission_classes=[StaffOnly])
+    @errors_as_data(WarehousePayload)
     async def create_warehouse(self, info: GqlInfo, code: str, name: str) -> WarehousePayload:
-        try:
-            created = await inventory_of(info).create_warehouse(code, name)
-        except DomainError as exc:
-            return WarehousePayload(errors=_errors(exc))
+        created = await inventory_of(info).create_warehouse(code, name)
         return WarehousePayload(warehouse=Warehouse.of(created))
 
     @strawberry.mutation(permission_classes=[StaffOnly], description="Staff: set on-hand.")
+    @errors_as_data(StockPayload)
     async def set_stock(self, info: GqlInfo, input: SetStockInput) -> StockPayload:
-        try:
-            level = await inventory_of(info).set_stock(
-                str(input.product_id),
-                input.quantity,
-                warehouse_code=input.warehouse_code,
-                actor=_actor(info),
-            )
-        except DomainError as exc:
-            return StockPayload(errors=_errors(exc))
+        level = await inventory_of(info).set_stock(
+            str(input.product_id),
+            input.quantity,
+            warehouse_code=input.warehouse_code,
+            actor=_actor(info),
+        )
         return _stock_payload(level.product_id, level)
 
     @strawberry.mutation(permission_classes=[StaffOnly], description="Staff: add or remove.")
+    @errors_as_data(StockPayload)
     async def adjust_stock(self, info: GqlInfo, input: AdjustStockInput) -> StockPayload:
-        try:
-            level = await inventory_of(info).adjust_stock(
-                str(input.product_id),
-                input.delta,
-                input.reason,
-                warehouse_code=input.warehouse_code,
-                actor=_actor(info),
-            )
-        except DomainError as exc:
-            return StockPayload(errors=_errors(exc))
+        level = await inventory_of(info).adjust_stock(
+            str(input.product_id),
+            input.delta,
+            input.reason,
+            warehouse_code=input.warehouse_code,
+            actor=_actor(info),
+        )
         return _stock_payload(level.product_id, level)
 
     @strawberry.federation.mutation(inaccessible=True, permission_classes=[IsInternal])
+    @errors_as_data(ReservationPayload)
     async def reserve_stock(self, info: GqlInfo, input: ReserveStockInput) -> ReservationPayload:
         lines = [LineRequest(str(line.product_id), line.quantity) for line in input.lines]
-        try:
-            found = await reservations_of(info).reserve(
-                str(input.order_id), lines, input.ttl_seconds
-            )
-        except DomainError as exc:
-            return ReservationPayload(errors=_errors(exc))
+        found = await reservations_of(info).reserve(str(input.order_id), lines, input.ttl_seconds)
         return _reservation_payload(found)
 
     @strawberry.federation.mutation(inaccessible=True, permission_classes=[IsInternal])
+    @errors_as_data(ReservationPayload)
     async def commit_reservation(
         self, info: GqlInfo, order_id: strawberry.ID
     ) -> ReservationPayload:
-        try:
-            return _reservation_payload(await reservations_of(info).commit(str(order_id)))
-        except DomainError as exc:
-            return ReservationPayload(errors=_errors(exc))
+        return _reservation_payload(await reservations_of(info).commit(str(order_id)))
 
     @strawberry.federation.mutation(inaccessible=True, permission_classes=[IsInternal])
+    @errors_as_data(ReservationPayload)
     async def release_reservation(
         self, info: GqlInfo, order_id: strawberry.ID
     ) -> ReservationPayload:
-        try:
-            return _reservation_payload(await reservations_of(info).release(str(order_id)))
-        except DomainError as exc:
-            return ReservationPayload(errors=_errors(exc))
+        return _reservation_payload(await reservations_of(info).release(str(order_id)))
 
 
 def build_schema(settings: Settings) -> strawberry.federation.Schema:

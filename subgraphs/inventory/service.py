@@ -18,14 +18,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db import Database
 from shopgraph.errors import BadUserInput, DomainError
 from shopgraph.pagination import Page, decode_cursor, page_size
+from subgraphs.inventory import repository
 from subgraphs.inventory.domain import (
     MAX_QUANTITY,
     Movement,
@@ -38,9 +37,15 @@ from subgraphs.inventory.domain import (
     warehouse_code_of,
     warehouse_name_of,
 )
-from subgraphs.inventory.ledger import announce_stock, change_stock, lock_stock, record, retrying
-from subgraphs.inventory.ledger import totals as stock_totals
-from subgraphs.inventory.models import DEFAULT_WAREHOUSE_CODE, stock, stock_movements, warehouses
+from subgraphs.inventory.models import DEFAULT_WAREHOUSE_CODE
+from subgraphs.inventory.repository import (
+    announce_stock,
+    change_stock,
+    lock_stock,
+    record,
+    retrying,
+)
+from subgraphs.inventory.repository import totals as stock_totals
 
 Clock = Callable[[], datetime]
 
@@ -49,15 +54,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _warehouse(row: Any) -> Warehouse:
-    return Warehouse(id=row.id, code=row.code, name=row.name, created_at=row.created_at)
-
-
 async def warehouse_by_code(session: AsyncSession, code: str, field: str) -> Warehouse:
-    row = (await session.execute(select(warehouses).where(warehouses.c.code == code))).first()
-    if row is None:
+    found = await repository.warehouse_with_code(session, code)
+    if found is None:
         raise DomainError("WAREHOUSE_NOT_FOUND", f"no warehouse with code {code!r}", field)
-    return _warehouse(row)
+    return found
 
 
 class InventoryService:
@@ -81,8 +82,7 @@ class InventoryService:
 
     async def list_warehouses(self) -> list[Warehouse]:
         async with self.db.session() as session:
-            rows = (await session.execute(select(warehouses).order_by(warehouses.c.code))).all()
-        return [_warehouse(row) for row in rows]
+            return await repository.all_warehouses(session)
 
     async def movements(
         self, product_id: str, *, first: int | None = None, after: str | None = None
@@ -90,21 +90,15 @@ class InventoryService:
         """A product's ledger, newest first (keyset on the ledger sequence)."""
         pid = product_id_of(product_id)
         size = page_size(first)
-        query = (
-            select(stock_movements, warehouses.c.code.label("warehouse_code"))
-            .join(warehouses, warehouses.c.id == stock_movements.c.warehouse_id)
-            .where(stock_movements.c.product_id == pid)
-            .order_by(stock_movements.c.seq.desc())
-            .limit(size + 1)
-        )
+        before_seq: int | None = None
         if after is not None:
             (seq,) = decode_cursor(after, arity=1)
             if not isinstance(seq, int) or isinstance(seq, bool):
                 raise BadUserInput("invalid cursor")
-            query = query.where(stock_movements.c.seq < seq)
+            before_seq = seq
         async with self.db.session() as session:
-            rows = (await session.execute(query)).all()
-        return Page.from_overfetch([_movement(row) for row in rows], size, after=after)
+            found = await repository.movements(session, pid, limit=size + 1, before_seq=before_seq)
+        return Page.from_overfetch(found, size, after=after)
 
     # -- staff writes ------------------------------------------------------------------
 
@@ -113,17 +107,12 @@ class InventoryService:
         name = warehouse_name_of(name)
 
         async def work(session: AsyncSession) -> Warehouse:
-            taken = await session.scalar(select(warehouses.c.id).where(warehouses.c.code == code))
-            if taken is not None:
+            if await repository.warehouse_with_code(session, code) is not None:
                 raise DomainError(
                     "WAREHOUSE_CODE_TAKEN", f"a warehouse {code!r} already exists", "code"
                 )
             created = Warehouse(str(uuid.uuid4()), code, name, self.clock())
-            await session.execute(
-                warehouses.insert().values(
-                    id=created.id, code=code, name=name, created_at=created.created_at
-                )
-            )
+            await repository.insert_warehouse(session, created)
             return created
 
         return await retrying(self.db, work)
@@ -192,14 +181,8 @@ class InventoryService:
                 )
             now = self.clock()
             if not rows:
-                await session.execute(
-                    stock.insert().values(
-                        product_id=pid,
-                        warehouse_id=warehouse.id,
-                        on_hand=target,
-                        reserved=0,
-                        updated_at=now,
-                    )
+                await repository.insert_stock(
+                    session, product_id=pid, warehouse_id=warehouse.id, on_hand=target, now=now
                 )
                 await record(
                     session,
@@ -232,21 +215,3 @@ class InventoryService:
             return levels[pid]
 
         return await retrying(self.db, work, after_commit=self.on_commit)
-
-
-def _movement(row: Any) -> Movement:
-    return Movement(
-        seq=int(row.seq),
-        id=row.id,
-        product_id=row.product_id,
-        warehouse_code=row.warehouse_code,
-        kind=MovementKind(row.kind),
-        on_hand_delta=row.on_hand_delta,
-        reserved_delta=row.reserved_delta,
-        on_hand_after=row.on_hand_after,
-        reserved_after=row.reserved_after,
-        reason=row.reason,
-        order_id=row.order_id,
-        actor=row.actor,
-        created_at=row.created_at,
-    )

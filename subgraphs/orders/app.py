@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from shopgraph.app import RequestContext, create_subgraph_app
 from shopgraph.internal import InternalClient
 from shopgraph.resources import ServiceResources
+from shopgraph.service_app import create_service_app
 from shopgraph.settings import Settings
 from subgraphs.orders.checkout import CheckoutService
 from subgraphs.orders.models import outbox
@@ -36,29 +36,14 @@ def create_app(
     orders = OrderService(res.db, on_commit=res.wake_relay)
     placing = CheckoutService(res.db, upstream, on_commit=res.wake_relay)
     sweeper = pending_sweeper(orders, sweep_interval)
-
-    def build_context(ctx: RequestContext) -> RequestContext:
-        ctx.extra[SERVICE_KEY] = orders
-        ctx.extra[CHECKOUT_KEY] = placing
-        ctx.extra[KV_KEY] = res.kv
-        return ctx
-
-    async def stop() -> None:
-        await sweeper.stop()
-        await upstream.close()
-        await res.stop()
-
-    app = create_subgraph_app(
-        service=SERVICE,
-        settings=settings,
+    app = create_service_app(
+        res,
         schema=build_schema(settings),
-        principals=res.principals,
-        build_context=build_context,
-        on_startup=[res.start, sweeper.start],
-        on_shutdown=[stop],
+        context={SERVICE_KEY: orders, CHECKOUT_KEY: placing, KV_KEY: res.kv},
+        on_startup=[sweeper.start],
+        on_shutdown=[sweeper.stop, upstream.close],
         readiness=[res.database, res.key_value],
     )
-    app.state.resources = res
     app.state.orders = orders
     app.state.checkout = placing
     app.state.sweeper = sweeper

@@ -17,19 +17,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Final
 
-from shopgraph.db import Database
-from shopgraph.events.bus import bus_from_url
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import HandlerRegistry
-from shopgraph.events.outbox import OutboxRelay
 from shopgraph.kv import KeyValueStore, kv_from_url
 from shopgraph.logging import get_logger
+from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings
 from subgraphs.orders import events
 from subgraphs.orders.domain import PAYMENTS, OrderStatus
@@ -97,22 +93,11 @@ async def order_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
     """The ``orders`` group's handlers, with an outbox relay so a worker process running
     alone publishes the ``OrderStatusChanged`` events its handlers write (several relays
     on one outbox are safe, see :mod:`shopgraph.events.outbox`)."""
-    db = Database(settings.database_url_for("orders"))
-    bus = bus_from_url(settings.bus_url)
-    await bus.start()
-    relay = OutboxRelay(db, bus, outbox, poll_seconds=settings.outbox_poll_seconds)
-    relay_task = asyncio.create_task(relay.run(), name="outbox-relay:orders-worker")
-    registry = HandlerRegistry()
-    register_payment_handlers(registry, OrderService(db, on_commit=relay.wake))
-    try:
+    resources = ServiceResources.from_settings(settings, "orders", outbox=outbox)
+    async with resources.running() as res:
+        registry = HandlerRegistry()
+        register_payment_handlers(registry, OrderService(res.db, on_commit=res.wake_relay))
         yield registry
-    finally:
-        await relay.stop()
-        relay_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay_task
-        await bus.stop()
-        await db.dispose()
 
 
 @asynccontextmanager

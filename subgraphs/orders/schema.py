@@ -30,7 +30,7 @@ from shopgraph.auth.principal import (
     require_authenticated,
     require_user,
 )
-from shopgraph.errors import DomainError, Forbidden, NotFound, UserError
+from shopgraph.errors import Forbidden, NotFound, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.kv import KeyValueStore
 from shopgraph.money import Money
@@ -283,10 +283,6 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _failed(error: DomainError) -> OrderPayload:
-    return OrderPayload(errors=[UserError.from_domain(error)])
-
-
 @strawberry.type
 class Query:
     @strawberry.field(description="An order, for its owner or staff; null for anyone else.")
@@ -315,45 +311,39 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Checkout: the signed-in user's cart becomes an order.")
+    @errors_as_data(OrderPayload)
     async def place_order(self, info: GqlInfo, input: PlaceOrderInput) -> OrderPayload:
         principal = require_user(info)
         a = input.shipping_address
-        try:
-            order = await checkout_of(info).place_order(
-                PlaceOrder(
-                    user_id=principal.subject,
-                    name=a.name,
-                    line1=a.line1,
-                    line2=a.line2,
-                    city=a.city,
-                    postal_code=a.postal_code,
-                    country=a.country,
-                    phone=a.phone,
-                    payment_method=input.payment_method,
-                    idempotency_key=input.idempotency_key,
-                )
+        order = await checkout_of(info).place_order(
+            PlaceOrder(
+                user_id=principal.subject,
+                name=a.name,
+                line1=a.line1,
+                line2=a.line2,
+                city=a.city,
+                postal_code=a.postal_code,
+                country=a.country,
+                phone=a.phone,
+                payment_method=input.payment_method,
+                idempotency_key=input.idempotency_key,
             )
-        except DomainError as error:
-            return _failed(error)
+        )
         return OrderPayload(order=Order.of(order))
 
     @strawberry.mutation(description="Owner or staff: cancel a PENDING or PAID order.")
+    @errors_as_data(OrderPayload)
     async def cancel_order(
         self, info: GqlInfo, id: strawberry.ID, reason: str | None = None
     ) -> OrderPayload:
         principal = require_authenticated(info)
-        try:
-            order = await orders_of(info).cancel(principal, str(id), reason)
-        except DomainError as error:
-            return _failed(error)
+        order = await orders_of(info).cancel(principal, str(id), reason)
         return OrderPayload(order=Order.of(order))
 
     @strawberry.mutation(permission_classes=[StaffOnly], description="Staff: PAID → FULFILLED.")
+    @errors_as_data(OrderPayload)
     async def fulfill_order(self, info: GqlInfo, id: strawberry.ID) -> OrderPayload:
-        try:
-            order = await orders_of(info).fulfill(principal_of(info), str(id))
-        except DomainError as error:
-            return _failed(error)
+        order = await orders_of(info).fulfill(principal_of(info), str(id))
         return OrderPayload(order=Order.of(order))
 
 

@@ -5,7 +5,8 @@ directly with internal service tokens (:class:`~shopgraph.internal.InternalClien
 
 * carts ``internalCart(userId)`` — the buyer's cart lines;
 * products ``_entities`` — name, sku, status, price and weight of every product of the
-  cart in ONE call (an unknown id answers null);
+  cart in ONE call (an unknown id answers null), through products' published client
+  (:class:`~subgraphs.products.client.ProductsClient`);
 * users ``_entities`` — the buyer's email (for the ``OrderCreated`` event and the mails);
 * inventory ``reserveStock`` / ``releaseReservation`` — all-or-nothing, idempotent by
   order id.
@@ -17,26 +18,17 @@ Business refusals come back as :class:`~shopgraph.errors.DomainError` (e.g.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Protocol
 
 from shopgraph.errors import DomainError
 from shopgraph.internal import InternalClient, UpstreamError
-from shopgraph.money import to_minor
+from subgraphs.products.client import ProductQuotes, ProductsClient
 
 CART_QUERY = """
 query OrdersCart($u: ID!) {
   internalCart(userId: $u) { lines { productId quantity } }
-}
-"""
-
-PRODUCTS_QUERY = """
-query OrdersProducts($r: [_Any!]!) {
-  _entities(representations: $r) {
-    ... on Product { id name sku status price { amount currency } weightGrams }
-  }
 }
 """
 
@@ -65,25 +57,10 @@ class CartLine:
     quantity: int
 
 
-@dataclass(frozen=True, slots=True)
-class ProductQuote:
-    id: str
-    name: str
-    sku: str
-    status: str
-    price_minor: int
-    currency: str
-    weight_grams: int
-
-    @property
-    def available(self) -> bool:
-        return self.status == "ACTIVE"
-
-
 class Checkout(Protocol):
     async def cart_lines(self, user_id: str) -> list[CartLine]: ...
 
-    async def quotes(self, product_ids: Sequence[str]) -> Mapping[str, ProductQuote | None]:
+    async def quotes(self, product_ids: Sequence[str]) -> ProductQuotes:
         """Every id in one round trip; None for products that do not exist (any more)."""
         ...
 
@@ -98,27 +75,6 @@ class Checkout(Protocol):
     async def close(self) -> None: ...
 
 
-def _quote(entity: Any) -> ProductQuote | None:
-    if not isinstance(entity, dict) or "id" not in entity:
-        return None
-    price = entity.get("price") or {}
-    currency = str(price.get("currency", "")).upper()
-    try:
-        minor = to_minor(Decimal(str(price.get("amount"))), currency)
-    except (DomainError, ArithmeticError, ValueError):
-        return None  # a product orders cannot price cannot be bought
-    weight = entity.get("weightGrams")
-    return ProductQuote(
-        id=str(entity["id"]),
-        name=str(entity.get("name", "")),
-        sku=str(entity.get("sku", "")),
-        status=str(entity.get("status", "")),
-        price_minor=minor,
-        currency=currency,
-        weight_grams=weight if isinstance(weight, int) and weight > 0 else 0,
-    )
-
-
 def _payload_errors(service: str, payload: Any) -> list[dict[str, Any]]:
     if not isinstance(payload, dict):
         raise UpstreamError(service, "answered without a payload")
@@ -131,6 +87,7 @@ class GraphQLCheckout:
 
     def __init__(self, client: InternalClient) -> None:
         self.client = client
+        self.products = ProductsClient(client)
 
     async def cart_lines(self, user_id: str) -> list[CartLine]:
         data = await self.client.query("carts", CART_QUERY, {"u": user_id})
@@ -144,19 +101,8 @@ class GraphQLCheckout:
                 lines.append(CartLine(str(line["productId"]), quantity))
         return lines
 
-    async def quotes(self, product_ids: Sequence[str]) -> Mapping[str, ProductQuote | None]:
-        ids = list(dict.fromkeys(product_ids))
-        if not ids:
-            return {}
-        data = await self.client.query(
-            "products",
-            PRODUCTS_QUERY,
-            {"r": [{"__typename": "Product", "id": pid} for pid in ids]},
-        )
-        entities = data.get("_entities")
-        if not isinstance(entities, list) or len(entities) != len(ids):
-            raise UpstreamError("products", "_entities answered with the wrong number of items")
-        return {pid: _quote(entity) for pid, entity in zip(ids, entities, strict=True)}
+    async def quotes(self, product_ids: Sequence[str]) -> ProductQuotes:
+        return await self.products.quotes(product_ids)
 
     async def email_of(self, user_id: str) -> str | None:
         data = await self.client.query(

@@ -16,17 +16,13 @@ the event contract raises ``ValueError`` and ends in ``orders.dlq`` after the re
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from shopgraph.db import Database
-from shopgraph.events.bus import bus_from_url
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import HandlerRegistry
-from shopgraph.events.outbox import OutboxRelay
 from shopgraph.logging import get_logger
+from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings
 from subgraphs.payments.models import outbox
 from subgraphs.payments.provider import PaymentProvider, provider_for
@@ -63,24 +59,12 @@ async def payment_handlers(
 ) -> AsyncIterator[HandlerRegistry]:
     """The group's handlers, plus an outbox relay so that a worker process running alone
     (``shopgraph worker payments``) publishes the events its handlers write."""
-    db = Database(settings.database_url_for("payments"))
-    bus = bus_from_url(settings.bus_url)
-    await bus.start()
-    relay = OutboxRelay(db, bus, outbox, poll_seconds=settings.outbox_poll_seconds)
-    relay_task = asyncio.create_task(relay.run(), name="outbox-relay:payments-worker")
-    registry = HandlerRegistry()
-    register_handlers(
-        registry, PaymentService(db, provider or provider_for(settings), on_commit=relay.wake)
-    )
-    try:
+    resources = ServiceResources.from_settings(settings, "payments", outbox=outbox)
+    async with resources.running() as res:
+        charger = provider or provider_for(settings)
+        registry = HandlerRegistry()
+        register_handlers(registry, PaymentService(res.db, charger, on_commit=res.wake_relay))
         yield registry
-    finally:
-        await relay.stop()
-        relay_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay_task
-        await bus.stop()
-        await db.dispose()
 
 
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (WorkerGroup(GROUP, ("orders",), payment_handlers),)

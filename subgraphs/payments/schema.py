@@ -20,7 +20,7 @@ from strawberry.types import Info
 
 from shopgraph.app import RequestContext
 from shopgraph.auth.principal import HasScope, Principal, Scope, principal_of
-from shopgraph.errors import DomainError, UserError
+from shopgraph.errors import UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.money import Money, MoneyInput
 from shopgraph.settings import Settings
@@ -169,22 +169,20 @@ class Mutation:
         permission_classes=[HasScope(Scope.PAYMENTS_REFUND)],
         description="Staff (payments:refund): refund some or all of a captured payment.",
     )
+    @errors_as_data(PaymentPayload)
     async def refund_payment(self, info: GqlInfo, input: RefundPaymentInput) -> PaymentPayload:
-        try:
-            amount_minor: int | None = None
-            currency: str | None = None
-            if input.amount is not None:
-                amount_minor, currency = input.amount.to_minor(field="amount")
-            record = await service_of(info).refund(
-                payment_id=str(input.payment_id),
-                amount_minor=amount_minor,
-                currency=currency,
-                reason=input.reason,
-                idempotency_key=input.idempotency_key,
-                requested_by=principal_of(info).subject or None,
-            )
-        except DomainError as error:
-            return PaymentPayload(errors=[UserError.from_domain(error)])
+        amount_minor: int | None = None
+        currency: str | None = None
+        if input.amount is not None:
+            amount_minor, currency = input.amount.to_minor(field="amount")
+        record = await service_of(info).refund(
+            payment_id=str(input.payment_id),
+            amount_minor=amount_minor,
+            currency=currency,
+            reason=input.reason,
+            idempotency_key=input.idempotency_key,
+            requested_by=principal_of(info).subject or None,
+        )
         return PaymentPayload(payment=Payment.of(record))
 
 

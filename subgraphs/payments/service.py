@@ -26,8 +26,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db import Database
@@ -36,7 +34,8 @@ from shopgraph.events.envelope import Event
 from shopgraph.events.inbox import claim
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
-from subgraphs.payments.models import REASON_MAX, inbox, outbox, payments, refunds
+from subgraphs.payments import repository
+from subgraphs.payments.models import REASON_MAX, inbox, outbox
 from subgraphs.payments.provider import PaymentProvider, ProviderUnavailable
 from subgraphs.payments.records import (
     PENDING,
@@ -68,18 +67,6 @@ def cancel_refund_key(order_id: str) -> str:
     return f"order:{order_id}:cancel-refund"
 
 
-async def _insert_ignoring_conflict(
-    session: AsyncSession, table: Table, values: dict[str, Any], unique: str
-) -> None:
-    dialect = session.bind.dialect.name if session.bind is not None else ""
-    if dialect == "postgresql":
-        await session.execute(
-            postgresql.insert(table).values(values).on_conflict_do_nothing(index_elements=[unique])
-        )
-    else:
-        await session.execute(sqlite.insert(table).values(values).on_conflict_do_nothing())
-
-
 class PaymentService:
     def __init__(
         self,
@@ -100,39 +87,17 @@ class PaymentService:
 
     async def get_many(self, payment_ids: Sequence[str]) -> list[PaymentRecord | None]:
         async with self.db.session() as session:
-            rows = (
-                await session.execute(select(payments).where(payments.c.id.in_(payment_ids)))
-            ).all()
-        by_id = {row.id: PaymentRecord.from_row(row) for row in rows}
-        return [by_id.get(pid) for pid in payment_ids]
+            return await repository.payments_by_ids(session, payment_ids)
 
     async def by_orders(self, order_ids: Sequence[str]) -> list[PaymentRecord | None]:
         """One query for many orders (the ``Order.payment`` DataLoader)."""
         async with self.db.session() as session:
-            rows = (
-                await session.execute(
-                    select(payments).where(
-                        payments.c.order_id.in_(order_ids), payments.c.status != PENDING
-                    )
-                )
-            ).all()
-        by_order = {row.order_id: PaymentRecord.from_row(row) for row in rows}
-        return [by_order.get(oid) for oid in order_ids]
+            return await repository.payments_by_orders(session, order_ids)
 
     async def refunds_of(self, payment_ids: Sequence[str]) -> list[list[RefundRecord]]:
         """Each payment's refunds, oldest first (one query for many payments)."""
         async with self.db.session() as session:
-            rows = (
-                await session.execute(
-                    select(refunds)
-                    .where(refunds.c.payment_id.in_(payment_ids))
-                    .order_by(refunds.c.created_at, refunds.c.id)
-                )
-            ).all()
-        grouped: dict[str, list[RefundRecord]] = {pid: [] for pid in payment_ids}
-        for row in rows:
-            grouped[row.payment_id].append(RefundRecord.from_row(row))
-        return [grouped[pid] for pid in payment_ids]
+            return await repository.refunds_by_payments(session, payment_ids)
 
     # -- charging -------------------------------------------------------------------------
 
@@ -144,38 +109,14 @@ class PaymentService:
         async with self.db.transaction() as session:
             if event_id is not None:
                 await claim(session, inbox, CHARGE_CONSUMER, event_id)
-            now = _now()
-            await _insert_ignoring_conflict(
-                session,
-                payments,
-                {
-                    "id": str(uuid.uuid4()),
-                    "order_id": order.order_id,
-                    "user_id": order.user_id,
-                    "status": PENDING,
-                    "amount_minor": order.amount_minor,
-                    "refunded_minor": 0,
-                    "currency": order.currency,
-                    "method": order.method,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                "order_id",
-            )
-            row = (
-                await session.execute(
-                    select(payments).where(payments.c.order_id == order.order_id).with_for_update()
-                )
-            ).one()
+            row = await repository.claim_order_payment(session, order, _now())
             if row.status != PENDING:
                 log.info("order_already_charged", order_id=order.order_id, status=row.status)
                 return PaymentRecord.from_row(row)
             values, event = await self._charge_with_provider(row.id, order)
-            await session.execute(update(payments).where(payments.c.id == row.id).values(values))
+            record = await repository.update_payment(session, row.id, values)
             await add_to_outbox(session, outbox, TOPIC, event)
-            settled = (await session.execute(select(payments).where(payments.c.id == row.id))).one()
         self._on_commit()
-        record = PaymentRecord.from_row(settled)
         log.info(
             "order_charged",
             order_id=order.order_id,
@@ -244,18 +185,12 @@ class PaymentService:
         key = _staff_key(idempotency_key)
         try:
             async with self.db.transaction() as session:
-                row = (
-                    await session.execute(
-                        select(payments)
-                        .where(payments.c.id == payment_id, payments.c.status != PENDING)
-                        .with_for_update()
-                    )
-                ).one_or_none()
-                if row is None:
+                payment = await repository.lock_settled_payment(session, payment_id=payment_id)
+                if payment is None:
                     raise DomainError("PAYMENT_NOT_FOUND", "no such payment", "paymentId")
                 record = await self._refund_locked(
                     session,
-                    PaymentRecord.from_row(row),
+                    payment,
                     amount_minor=amount_minor,
                     currency=currency,
                     reason=reason,
@@ -280,17 +215,10 @@ class PaymentService:
         async with self.db.transaction() as session:
             if event_id is not None and not await claim(session, inbox, CANCEL_CONSUMER, event_id):
                 return None
-            row = (
-                await session.execute(
-                    select(payments)
-                    .where(payments.c.order_id == order_id, payments.c.status != PENDING)
-                    .with_for_update()
-                )
-            ).one_or_none()
-            if row is None:
+            payment = await repository.lock_settled_payment(session, order_id=order_id)
+            if payment is None:
                 log.warning("cancelled_order_has_no_payment", order_id=order_id)
                 return None
-            payment = PaymentRecord.from_row(row)
             if payment.refundable_minor == 0:
                 log.info(
                     "cancelled_order_nothing_to_refund", order_id=order_id, status=payment.status
@@ -319,11 +247,9 @@ class PaymentService:
         key: str,
         requested_by: str | None,
     ) -> PaymentRecord:
-        previous = (
-            await session.execute(select(refunds).where(refunds.c.idempotency_key == key))
-        ).one_or_none()
-        if previous is not None:
-            if previous.payment_id != payment.id:
+        refunded_payment = await repository.refund_payment_of_key(session, key)
+        if refunded_payment is not None:
+            if refunded_payment != payment.id:
                 raise DomainError(
                     "IDEMPOTENCY_KEY_REUSED",
                     "this idempotency key was used for another payment",
@@ -360,31 +286,15 @@ class PaymentService:
                 "REFUND_DECLINED",
                 f"the provider declined the refund ({result.decline_reason or 'declined'})",
             )
-        now = _now()
-        refunded = payment.refunded_minor + amount
-        status = (
-            PaymentStatus.REFUNDED
-            if refunded == payment.amount_minor
-            else PaymentStatus.PARTIALLY_REFUNDED
-        )
-        refund_id = str(uuid.uuid4())
-        await session.execute(
-            refunds.insert().values(
-                id=refund_id,
-                payment_id=payment.id,
-                amount_minor=amount,
-                currency=payment.currency,
-                reason=reason,
-                idempotency_key=key,
-                provider_refund_id=result.refund_id,
-                requested_by=requested_by,
-                created_at=now,
-            )
-        )
-        await session.execute(
-            update(payments)
-            .where(payments.c.id == payment.id)
-            .values(refunded_minor=refunded, status=status, updated_at=now)
+        refund_id, updated = await repository.add_refund(
+            session,
+            payment,
+            amount_minor=amount,
+            reason=reason,
+            key=key,
+            provider_refund_id=result.refund_id,
+            requested_by=requested_by,
+            now=_now(),
         )
         await add_to_outbox(
             session,
@@ -399,15 +309,16 @@ class PaymentService:
                     "refundId": refund_id,
                     "amountMinor": amount,
                     "currency": payment.currency,
-                    "refundedTotalMinor": refunded,
-                    "fullyRefunded": status is PaymentStatus.REFUNDED,
+                    "refundedTotalMinor": updated.refunded_minor,
+                    "fullyRefunded": updated.status is PaymentStatus.REFUNDED,
                     "reason": reason,
                 },
             ),
         )
-        row = (await session.execute(select(payments).where(payments.c.id == payment.id))).one()
-        log.info("payment_refunded", payment_id=payment.id, amount_minor=amount, status=status)
-        return PaymentRecord.from_row(row)
+        log.info(
+            "payment_refunded", payment_id=payment.id, amount_minor=amount, status=updated.status
+        )
+        return updated
 
 
 def _clean_reason(reason: str | None) -> str | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from shopgraph.app import RequestContext, create_subgraph_app
 from shopgraph.resources import ServiceResources
+from shopgraph.service_app import create_service_app
 from shopgraph.settings import Settings
 from subgraphs.products.categories import CategoryService
 from subgraphs.products.models import outbox
@@ -27,21 +27,6 @@ def create_app(settings: Settings, *, resources: ServiceResources | None = None)
         products=ProductService(res.db, on_commit=res.wake_relay),
         categories=CategoryService(res.db, on_commit=res.wake_relay),
     )
-
-    def build_context(ctx: RequestContext) -> RequestContext:
-        ctx.extra[CATALOG_KEY] = catalog
-        return ctx
-
-    app = create_subgraph_app(
-        service=SERVICE,
-        settings=settings,
-        schema=build_schema(settings),
-        principals=res.principals,
-        build_context=build_context,
-        on_startup=[res.start],
-        on_shutdown=[res.stop],
-        readiness=[res.database],
-    )
-    app.state.resources = res
+    app = create_service_app(res, schema=build_schema(settings), context={CATALOG_KEY: catalog})
     app.state.catalog = catalog
     return app

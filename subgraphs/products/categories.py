@@ -11,12 +11,10 @@ foreign keys for the race with a concurrent ``createProduct``/``createCategory``
 from __future__ import annotations
 
 import uuid
-import zlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import delete, func, literal, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,10 +23,10 @@ from shopgraph.errors import DomainError
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
 from subgraphs.products import repository
-from subgraphs.products.models import categories, outbox, products
+from subgraphs.products.models import categories, outbox
 from subgraphs.products.records import TOPIC, CategoryRecord
 from subgraphs.products.repository import MAX_DEPTH
-from subgraphs.products.service import CONFLICT, WRITE_ATTEMPTS, free_slug
+from subgraphs.products.service import CONFLICT, WRITE_ATTEMPTS
 from subgraphs.products.validation import (
     slugify,
     validate_category_name,
@@ -44,7 +42,6 @@ CATEGORY_CYCLE: Final = "CATEGORY_CYCLE"
 CATEGORY_NOT_EMPTY: Final = "CATEGORY_NOT_EMPTY"
 CATEGORY_TOO_DEEP: Final = "CATEGORY_TOO_DEEP"
 SLUG_TAKEN: Final = "SLUG_TAKEN"
-TREE_LOCK: Final = zlib.crc32(b"shopgraph.products.category_tree") & 0x7FFFFFFF
 
 Clock = Callable[[], datetime]
 
@@ -123,19 +120,19 @@ class CategoryService:
                             raise _parent_not_found()
                         if len(path) >= MAX_DEPTH:
                             raise _too_deep()
-                    if slug and await self._slug_used(session, base):
+                    if slug and await repository.category_slug_used(session, base):
                         raise _slug_taken(base)
                     now = self._clock()
                     values = {
                         "id": new_id,
                         "name": clean_name,
-                        "slug": await free_slug(session, categories, base),
+                        "slug": await repository.free_slug(session, categories, base),
                         "description": clean_description,
                         "parent_id": parent_id,
                         "created_at": now,
                         "updated_at": now,
                     }
-                    await session.execute(categories.insert().values(values))
+                    await repository.insert_category(session, values)
                     record = CategoryRecord(**values)  # type: ignore[arg-type]
                     await add_to_outbox(session, outbox, TOPIC, record.event("CREATED"))
             except IntegrityError:
@@ -167,12 +164,12 @@ class CategoryService:
                 changed = {k: v for k, v in values.items() if getattr(current, k) != v}
                 if not changed:
                     return current
-                if "slug" in changed and await self._slug_used(session, changed["slug"]):
+                if "slug" in changed and await repository.category_slug_used(
+                    session, changed["slug"]
+                ):
                     raise _slug_taken(changed["slug"])
                 changed["updated_at"] = self._clock()
-                await session.execute(
-                    update(categories).where(categories.c.id == category_id).values(changed)
-                )
+                await repository.update_category(session, category_id, changed)
                 record = _replace(current, changed)
                 await add_to_outbox(session, outbox, TOPIC, record.event("UPDATED"))
         except IntegrityError:
@@ -182,7 +179,7 @@ class CategoryService:
 
     async def move(self, category_id: str, parent_id: str | None) -> CategoryRecord:
         async with self.db.transaction() as session:
-            await self._lock_tree(session)
+            await repository.lock_category_tree(session, postgres=self.db.is_postgres)
             current = await self._locked(session, category_id)
             if parent_id == current.parent_id:
                 return current
@@ -196,12 +193,10 @@ class CategoryService:
                         "A category cannot move under itself or one of its descendants",
                         "parentId",
                     )
-                if len(path) + await self._height(session, category_id) > MAX_DEPTH:
+                if len(path) + await repository.subtree_height(session, category_id) > MAX_DEPTH:
                     raise _too_deep()
             changed = {"parent_id": parent_id, "updated_at": self._clock()}
-            await session.execute(
-                update(categories).where(categories.c.id == category_id).values(changed)
-            )
+            await repository.update_category(session, category_id, changed)
             record = _replace(current, changed)
             await add_to_outbox(session, outbox, TOPIC, record.event("MOVED"))
         self._committed()
@@ -211,15 +206,9 @@ class CategoryService:
         try:
             async with self.db.transaction() as session:
                 current = await self._locked(session, category_id)
-                has_children = await session.scalar(
-                    select(categories.c.id).where(categories.c.parent_id == category_id).limit(1)
-                )
-                has_products = await session.scalar(
-                    select(products.c.id).where(products.c.category_id == category_id).limit(1)
-                )
-                if has_children or has_products:
+                if await repository.category_in_use(session, category_id):
                     raise _not_empty()
-                await session.execute(delete(categories).where(categories.c.id == category_id))
+                await repository.delete_category(session, category_id)
                 await add_to_outbox(session, outbox, TOPIC, current.event("DELETED"))
         except IntegrityError:  # a product or child was added concurrently
             raise _not_empty() from None
@@ -229,48 +218,20 @@ class CategoryService:
     # -- internals ---------------------------------------------------------------------
 
     async def _locked(self, session: AsyncSession, category_id: str) -> CategoryRecord:
-        row = (
-            await session.execute(
-                select(categories).where(categories.c.id == category_id).with_for_update()
-            )
-        ).first()
-        if row is None:
+        found = await repository.locked_category(session, category_id)
+        if found is None:
             raise _not_found(category_id)
-        return CategoryRecord.from_row(row)
-
-    async def _lock_tree(self, session: AsyncSession) -> None:
-        if self.db.is_postgres:
-            await session.execute(select(func.pg_advisory_xact_lock(text(str(TREE_LOCK)))))
+        return found
 
     async def _path(self, session: AsyncSession, category_id: str) -> list[str]:
         found = await repository.ancestors_of(session, [category_id])
         return [record.id for record in found[category_id]]
 
-    async def _height(self, session: AsyncSession, category_id: str) -> int:
-        """1 for a leaf, 2 for a category with children only, …"""
-        down = (
-            select(categories.c.id, literal(1).label("level"))
-            .where(categories.c.id == category_id)
-            .cte("subtree", recursive=True)
-        )
-        down = down.union_all(
-            select(categories.c.id, down.c.level + 1).where(
-                categories.c.parent_id == down.c.id, down.c.level <= MAX_DEPTH
-            )
-        )
-        return int(await session.scalar(select(func.max(down.c.level))) or 1)
-
-    async def _slug_used(self, session: AsyncSession, slug: str) -> bool:
-        found = await session.scalar(select(categories.c.id).where(categories.c.slug == slug))
-        return found is not None
-
     async def _explain_conflict(self, parent_id: str | None) -> None:
         if parent_id is None:
             return
         async with self.db.session() as session:
-            if not await session.scalar(
-                select(categories.c.id).where(categories.c.id == parent_id)
-            ):
+            if not await repository.category_exists(session, parent_id):
                 raise _parent_not_found()
 
 

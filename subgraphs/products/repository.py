@@ -1,21 +1,24 @@
-"""Reads on the catalog tables inside a caller's session: batched by key for DataLoaders,
-the keyset-paginated product listing, and the category tree walks (recursive CTEs, which
-SQLite and PostgreSQL both run)."""
+"""Data access of the catalog tables inside a caller's session: reads batched by key for
+DataLoaders, the keyset-paginated product listing, the category tree walks (recursive
+CTEs, which SQLite and PostgreSQL both run), and the writes the services decide on."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy import ColumnElement, Row, Select, delete, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.products.listing import ProductFilter, ProductSortSpec
 from subgraphs.products.models import categories, products
 from subgraphs.products.records import CategoryRecord, ProductRecord
+from subgraphs.products.validation import with_suffix
 
 MAX_DEPTH = 64  # deeper category trees are refused by createCategory / moveCategory
 _PRODUCT_COLUMNS = [c for c in products.c if c.name != "sort_name"]
+TREE_LOCK: Final = zlib.crc32(b"shopgraph.products.category_tree") & 0x7FFFFFFF
 
 
 async def products_where(
@@ -168,3 +171,107 @@ async def ancestors_of(
     for row in rows:
         found[row.origin].append(CategoryRecord.from_row(row))
     return found
+
+
+# -- writes -------------------------------------------------------------------------------
+
+
+async def free_slug(session: AsyncSession, table: Any, base: str) -> str:
+    """``base``, or ``base-N`` with the smallest N ≥ 2 no row of ``table`` uses yet."""
+    used = set(
+        (
+            await session.scalars(
+                select(table.c.slug).where((table.c.slug == base) | table.c.slug.like(f"{base}-%"))
+            )
+        ).all()
+    )
+    n = 1
+    while with_suffix(base, n) in used:
+        n += 1
+    return with_suffix(base, n)
+
+
+async def sku_used(session: AsyncSession, sku: str) -> bool:
+    return await session.scalar(select(products.c.id).where(products.c.sku == sku)) is not None
+
+
+async def product_slug_used(session: AsyncSession, slug: str) -> bool:
+    return await session.scalar(select(products.c.id).where(products.c.slug == slug)) is not None
+
+
+async def insert_product(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(products.insert().values(values))
+
+
+async def locked_product_row(session: AsyncSession, product_id: str) -> Row[Any] | None:
+    """Every column of the product (``sort_name`` too), locked for an update."""
+    return (
+        await session.execute(select(products).where(products.c.id == product_id).with_for_update())
+    ).first()
+
+
+async def update_product(session: AsyncSession, product_id: str, values: dict[str, Any]) -> None:
+    await session.execute(update(products).where(products.c.id == product_id).values(values))
+
+
+async def category_exists(session: AsyncSession, category_id: str) -> bool:
+    found = await session.scalar(select(categories.c.id).where(categories.c.id == category_id))
+    return found is not None
+
+
+async def category_slug_used(session: AsyncSession, slug: str) -> bool:
+    found = await session.scalar(select(categories.c.id).where(categories.c.slug == slug))
+    return found is not None
+
+
+async def locked_category(session: AsyncSession, category_id: str) -> CategoryRecord | None:
+    row = (
+        await session.execute(
+            select(categories).where(categories.c.id == category_id).with_for_update()
+        )
+    ).first()
+    return None if row is None else CategoryRecord.from_row(row)
+
+
+async def lock_category_tree(session: AsyncSession, *, postgres: bool) -> None:
+    """Serialise moves of the tree (PostgreSQL; SQLite writers are serialised already)."""
+    if postgres:
+        await session.execute(select(func.pg_advisory_xact_lock(text(str(TREE_LOCK)))))
+
+
+async def subtree_height(session: AsyncSession, category_id: str) -> int:
+    """1 for a leaf, 2 for a category with children only, …"""
+    down = (
+        select(categories.c.id, literal(1).label("level"))
+        .where(categories.c.id == category_id)
+        .cte("subtree", recursive=True)
+    )
+    down = down.union_all(
+        select(categories.c.id, down.c.level + 1).where(
+            categories.c.parent_id == down.c.id, down.c.level <= MAX_DEPTH
+        )
+    )
+    return int(await session.scalar(select(func.max(down.c.level))) or 1)
+
+
+async def category_in_use(session: AsyncSession, category_id: str) -> bool:
+    """True while the category has subcategories or products."""
+    has_children = await session.scalar(
+        select(categories.c.id).where(categories.c.parent_id == category_id).limit(1)
+    )
+    has_products = await session.scalar(
+        select(products.c.id).where(products.c.category_id == category_id).limit(1)
+    )
+    return bool(has_children or has_products)
+
+
+async def insert_category(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(categories.insert().values(values))
+
+
+async def update_category(session: AsyncSession, category_id: str, values: dict[str, Any]) -> None:
+    await session.execute(update(categories).where(categories.c.id == category_id).values(values))
+
+
+async def delete_category(session: AsyncSession, category_id: str) -> None:
+    await session.execute(delete(categories).where(categories.c.id == category_id))

@@ -17,7 +17,7 @@ import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from shopgraph.auth.principal import HasScope, Scope
-from shopgraph.errors import BadUserInput, DomainError, UserError
+from shopgraph.errors import BadUserInput, DomainError, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.money import MoneyInput
 from shopgraph.pagination import Connection, connection, page_size
@@ -143,14 +143,6 @@ class CategoryPayload:
         default=None, description="After deleteCategory: the category as it was."
     )
     errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-def _product_failed(error: DomainError) -> ProductPayload:
-    return ProductPayload(errors=[UserError.from_domain(error)])
-
-
-def _category_failed(error: DomainError) -> CategoryPayload:
-    return CategoryPayload(errors=[UserError.from_domain(error)])
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -303,6 +295,7 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(permission_classes=CATALOG_WRITE)
+    @errors_as_data(ProductPayload)
     async def create_product(self, info: GqlInfo, input: CreateProductInput) -> ProductPayload:
         new = NewProduct(
             name=input.name,
@@ -316,91 +309,76 @@ class Mutation:
             attributes=[(a.name, a.value) for a in input.attributes or ()],
             status=ProductStatus(input.status),
         )
-        try:
-            record = await catalog_of(info).products.create(new)
-        except DomainError as error:
-            return _product_failed(error)
+        record = await catalog_of(info).products.create(new)
         return ProductPayload(product=Product.from_record(record))
 
     @strawberry.mutation(permission_classes=CATALOG_WRITE)
+    @errors_as_data(ProductPayload)
     async def update_product(
         self, info: GqlInfo, id: strawberry.ID, input: UpdateProductInput
     ) -> ProductPayload:
-        try:
-            record = await catalog_of(info).products.update(str(id), _changes(input))
-        except DomainError as error:
-            return _product_failed(error)
+        record = await catalog_of(info).products.update(str(id), _changes(input))
         return ProductPayload(product=Product.from_record(record))
 
     @strawberry.mutation(
         permission_classes=CATALOG_WRITE,
         description="Stops selling the product (idempotent); orders keep referring to it.",
     )
+    @errors_as_data(ProductPayload)
     async def archive_product(self, info: GqlInfo, id: strawberry.ID) -> ProductPayload:
-        try:
-            record = await catalog_of(info).products.archive(str(id))
-        except DomainError as error:
-            return _product_failed(error)
+        record = await catalog_of(info).products.archive(str(id))
         return ProductPayload(product=Product.from_record(record))
 
     @strawberry.mutation(permission_classes=CATALOG_WRITE)
+    @errors_as_data(CategoryPayload)
     async def create_category(self, info: GqlInfo, input: CreateCategoryInput) -> CategoryPayload:
-        try:
-            record = await catalog_of(info).categories.create(
-                name=input.name,
-                parent_id=str(input.parent_id) if input.parent_id is not None else None,
-                description=input.description,
-                slug=input.slug,
-            )
-        except DomainError as error:
-            return _category_failed(error)
+        record = await catalog_of(info).categories.create(
+            name=input.name,
+            parent_id=str(input.parent_id) if input.parent_id is not None else None,
+            description=input.description,
+            slug=input.slug,
+        )
         return CategoryPayload(category=Category.from_record(record))
 
     @strawberry.mutation(permission_classes=CATALOG_WRITE)
+    @errors_as_data(CategoryPayload)
     async def update_category(
         self, info: GqlInfo, id: strawberry.ID, input: UpdateCategoryInput
     ) -> CategoryPayload:
         for name in ("name", "slug"):
             if getattr(input, name) is None:
-                return _category_failed(
-                    DomainError("INVALID_INPUT", f"{name} cannot be null; omit it to keep it", name)
+                raise DomainError(
+                    "INVALID_INPUT", f"{name} cannot be null; omit it to keep it", name
                 )
-        try:
-            record = await catalog_of(info).categories.update(
-                str(id),
-                name=input.name if input.name is not strawberry.UNSET else None,
-                slug=input.slug if input.slug is not strawberry.UNSET else None,
-                description=input.description or None,
-                set_description=input.description is not strawberry.UNSET,
-            )
-        except DomainError as error:
-            return _category_failed(error)
+        record = await catalog_of(info).categories.update(
+            str(id),
+            name=input.name if input.name is not strawberry.UNSET else None,
+            slug=input.slug if input.slug is not strawberry.UNSET else None,
+            description=input.description or None,
+            set_description=input.description is not strawberry.UNSET,
+        )
         return CategoryPayload(category=Category.from_record(record))
 
     @strawberry.mutation(
         permission_classes=CATALOG_WRITE,
         description="Re-parents a category (null: make it a root) with its whole subtree.",
     )
+    @errors_as_data(CategoryPayload)
     async def move_category(
         self, info: GqlInfo, id: strawberry.ID, parent_id: strawberry.ID | None
     ) -> CategoryPayload:
-        try:
-            record = await catalog_of(info).categories.move(
-                str(id), str(parent_id) if parent_id is not None else None
-            )
-        except DomainError as error:
-            return _category_failed(error)
+        record = await catalog_of(info).categories.move(
+            str(id), str(parent_id) if parent_id is not None else None
+        )
         return CategoryPayload(category=Category.from_record(record))
 
     @strawberry.mutation(
         permission_classes=CATALOG_WRITE,
         description="Refused (CATEGORY_NOT_EMPTY) while it has products or subcategories.",
     )
+    @errors_as_data(CategoryPayload)
     async def delete_category(self, info: GqlInfo, id: strawberry.ID) -> CategoryPayload:
-        try:
-            record = await catalog_of(info).categories.delete(str(id))
-        except DomainError as error:
-            return _category_failed(error)
+        record = await catalog_of(info).categories.delete(str(id))
         return CategoryPayload(category=Category.from_record(record))
 
 

@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +31,7 @@ from shopgraph.logging import get_logger
 from shopgraph.pagination import Page
 from subgraphs.products import repository
 from subgraphs.products.listing import ProductFilter, ProductSortSpec
-from subgraphs.products.models import categories, outbox, products
+from subgraphs.products.models import outbox, products
 from subgraphs.products.records import TOPIC, ProductRecord
 from subgraphs.products.validation import (
     ProductStatus,
@@ -45,7 +44,6 @@ from subgraphs.products.validation import (
     validate_price,
     validate_slug,
     validate_weight,
-    with_suffix,
 )
 from subgraphs.products.validation import normalize_sku as _normalize_sku
 
@@ -101,21 +99,6 @@ def _sku_taken(sku: str) -> DomainError:
 
 def _category_not_found() -> DomainError:
     return DomainError(CATEGORY_NOT_FOUND, "No such category", "categoryId")
-
-
-async def free_slug(session: AsyncSession, table: Any, base: str) -> str:
-    """``base``, or ``base-N`` with the smallest N ≥ 2 no row of ``table`` uses yet."""
-    used = set(
-        (
-            await session.scalars(
-                select(table.c.slug).where((table.c.slug == base) | table.c.slug.like(f"{base}-%"))
-            )
-        ).all()
-    )
-    n = 1
-    while with_suffix(base, n) in used:
-        n += 1
-    return with_suffix(base, n)
 
 
 class ProductService:
@@ -182,14 +165,14 @@ class ProductService:
             try:
                 async with self.db.transaction() as session:
                     await self._check_category(session, new.category_id)
-                    if await session.scalar(select(products.c.id).where(products.c.sku == sku)):
+                    if await repository.sku_used(session, sku):
                         raise _sku_taken(sku)
                     now = self._clock()
                     values = {
                         "id": product_id,
                         "name": name,
                         "sort_name": sort_name(name),
-                        "slug": await free_slug(session, products, base_slug),
+                        "slug": await repository.free_slug(session, products, base_slug),
                         "sku": sku,
                         "description": description,
                         "price_minor": price_minor,
@@ -202,7 +185,7 @@ class ProductService:
                         "created_at": now,
                         "updated_at": now,
                     }
-                    await session.execute(products.insert().values(values))
+                    await repository.insert_product(session, values)
                     record = ProductRecord.from_row(_Row(values))
                     await add_to_outbox(session, outbox, TOPIC, record.event("ProductCreated"))
             except IntegrityError:
@@ -270,11 +253,7 @@ class ProductService:
     async def _update_in(
         self, session: AsyncSession, product_id: str, wanted: dict[str, Any]
     ) -> ProductRecord:
-        row = (
-            await session.execute(
-                select(products).where(products.c.id == product_id).with_for_update()
-            )
-        ).first()
+        row = await repository.locked_product_row(session, product_id)
         if row is None:
             raise _not_found(product_id)
         current = ProductRecord.from_row(row)
@@ -286,20 +265,16 @@ class ProductService:
         }
         if not values:
             return current  # nothing changes: no write, no event
-        if "sku" in values and await session.scalar(
-            select(products.c.id).where(products.c.sku == values["sku"])
-        ):
+        if "sku" in values and await repository.sku_used(session, values["sku"]):
             raise _sku_taken(values["sku"])
-        if "slug" in values and await session.scalar(
-            select(products.c.id).where(products.c.slug == values["slug"])
-        ):
+        if "slug" in values and await repository.product_slug_used(session, values["slug"]):
             raise DomainError(SLUG_TAKEN, f"Slug {values['slug']!r} is already used", "slug")
         if "category_id" in values:
             await self._check_category(session, values["category_id"])
         if "name" in values:
             values["sort_name"] = sort_name(values["name"])
         values["updated_at"] = self._clock()
-        await session.execute(update(products).where(products.c.id == product_id).values(values))
+        await repository.update_product(session, product_id, values)
         record = ProductRecord.from_row(_Row({**before, **values}))
         archived_now = values.get("status") == ProductStatus.ARCHIVED.value
         others = set(values) - {"status", "updated_at"}
@@ -314,20 +289,17 @@ class ProductService:
     async def _check_category(self, session: AsyncSession, category_id: str | None) -> None:
         if category_id is None:
             return
-        found = await session.scalar(select(categories.c.id).where(categories.c.id == category_id))
-        if found is None:
+        if not await repository.category_exists(session, category_id):
             raise _category_not_found()
 
     async def _explain_conflict(self, *, sku: str | None, category_id: str | None) -> None:
         """After a constraint violation: raise what the caller did wrong, or return when
         it was only a lost race for a slug (the caller retries)."""
         async with self.db.session() as session:
-            if sku is not None and await session.scalar(
-                select(products.c.id).where(products.c.sku == sku)
-            ):
+            if sku is not None and await repository.sku_used(session, sku):
                 raise _sku_taken(sku)
-            if category_id is not None and not await session.scalar(
-                select(categories.c.id).where(categories.c.id == category_id)
+            if category_id is not None and not await repository.category_exists(
+                session, category_id
             ):
                 raise _category_not_found()
 

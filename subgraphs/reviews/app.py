@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from shopgraph.app import RequestContext, create_subgraph_app
 from shopgraph.resources import ServiceResources
+from shopgraph.service_app import create_service_app
 from shopgraph.settings import Settings
 from subgraphs.reviews.models import outbox
 from subgraphs.reviews.schema import SERVICE_KEY, build_schema
@@ -21,21 +21,6 @@ SERVICE = "reviews"
 def create_app(settings: Settings, *, resources: ServiceResources | None = None) -> Starlette:
     res = resources or ServiceResources.from_settings(settings, SERVICE, outbox=outbox)
     service = ReviewService(res.db, on_commit=res.wake_relay)
-
-    def build_context(ctx: RequestContext) -> RequestContext:
-        ctx.extra[SERVICE_KEY] = service
-        return ctx
-
-    app = create_subgraph_app(
-        service=SERVICE,
-        settings=settings,
-        schema=build_schema(settings),
-        principals=res.principals,
-        build_context=build_context,
-        on_startup=[res.start],
-        on_shutdown=[res.stop],
-        readiness=[res.database],
-    )
-    app.state.resources = res
+    app = create_service_app(res, schema=build_schema(settings), context={SERVICE_KEY: service})
     app.state.reviews = service
     return app

@@ -24,12 +24,12 @@ from strawberry.types import Info
 
 from shopgraph.app import RequestContext
 from shopgraph.auth.principal import HasScope, Scope, principal_of, require_user
-from shopgraph.errors import BadUserInput, DomainError, UserError
+from shopgraph.errors import BadUserInput, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.pagination import Connection, Edge, PageInfo, page_size
 from shopgraph.settings import Settings
-from subgraphs.reviews.queries import ListKey
 from subgraphs.reviews.records import RatingSummary, ReviewPage, ReviewRecord, ReviewSort, Status
+from subgraphs.reviews.repository import ListKey
 from subgraphs.reviews.service import Edit, ReviewService, Viewer
 
 SERVICE_KEY = "reviews.service"
@@ -249,10 +249,6 @@ class ReviewPayload:
     def ok(cls, record: ReviewRecord) -> ReviewPayload:
         return cls(review=Review.from_record(record))
 
-    @classmethod
-    def failed(cls, error: DomainError) -> ReviewPayload:
-        return cls(errors=[UserError.from_domain(error)])
-
 
 @strawberry.type
 class DeleteReviewPayload:
@@ -281,60 +277,48 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="One review per user and product (signed-in users).")
+    @errors_as_data(ReviewPayload)
     async def add_review(self, info: GqlInfo, input: AddReviewInput) -> ReviewPayload:
         principal = require_user(info)
-        try:
-            record = await service_of(info).add_review(
-                author_id=principal.subject,
-                product_id=str(input.product_id),
-                rating=input.rating,
-                title=input.title,
-                body=input.body,
-            )
-        except DomainError as error:
-            return ReviewPayload.failed(error)
+        record = await service_of(info).add_review(
+            author_id=principal.subject,
+            product_id=str(input.product_id),
+            rating=input.rating,
+            title=input.title,
+            body=input.body,
+        )
         return ReviewPayload.ok(record)
 
     @strawberry.mutation(description="The author edits their review; moderation runs again.")
+    @errors_as_data(ReviewPayload)
     async def edit_review(
         self, info: GqlInfo, id: strawberry.ID, input: EditReviewInput
     ) -> ReviewPayload:
         principal = require_user(info)
-        try:
-            record = await service_of(info).edit_review(
-                actor_id=principal.subject,
-                review_id=str(id),
-                edit=Edit(rating=input.rating, title=input.title, body=input.body),
-            )
-        except DomainError as error:
-            return ReviewPayload.failed(error)
+        record = await service_of(info).edit_review(
+            actor_id=principal.subject,
+            review_id=str(id),
+            edit=Edit(rating=input.rating, title=input.title, body=input.body),
+        )
         return ReviewPayload.ok(record)
 
     @strawberry.mutation(description="The author deletes their review.")
+    @errors_as_data(DeleteReviewPayload)
     async def delete_review(self, info: GqlInfo, id: strawberry.ID) -> DeleteReviewPayload:
         principal = require_user(info)
-        try:
-            record = await service_of(info).delete_review(
-                actor_id=principal.subject, review_id=str(id)
-            )
-        except DomainError as error:
-            return DeleteReviewPayload(errors=[UserError.from_domain(error)])
+        record = await service_of(info).delete_review(actor_id=principal.subject, review_id=str(id))
         return DeleteReviewPayload(deleted_review_id=strawberry.ID(record.id))
 
     @strawberry.mutation(permission_classes=[HasScope(Scope.REVIEWS_MODERATE)])
+    @errors_as_data(ReviewPayload)
     async def approve_review(self, info: GqlInfo, id: strawberry.ID) -> ReviewPayload:
-        try:
-            record = await service_of(info).approve(review_id=str(id))
-        except DomainError as error:
-            return ReviewPayload.failed(error)
+        record = await service_of(info).approve(review_id=str(id))
         return ReviewPayload.ok(record)
 
     @strawberry.mutation(permission_classes=[HasScope(Scope.REVIEWS_MODERATE)])
+    @errors_as_data(ReviewPayload)
     async def reject_review(self, info: GqlInfo, id: strawberry.ID, reason: str) -> ReviewPayload:
-        try:
-            record = await service_of(info).reject(review_id=str(id), reason=reason)
-        except DomainError as error:
-            return ReviewPayload.failed(error)
+        record = await service_of(info).reject(review_id=str(id), reason=reason)
         return ReviewPayload.ok(record)
 
 

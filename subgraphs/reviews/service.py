@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +22,8 @@ from shopgraph.events.envelope import Event
 from shopgraph.events.inbox import claim
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
-from subgraphs.reviews import moderation, queries, validation
-from subgraphs.reviews.models import inbox, outbox, purchases, reviews
+from subgraphs.reviews import moderation, repository, validation
+from subgraphs.reviews.models import inbox, outbox
 from subgraphs.reviews.records import RatingSummary, ReviewPage, ReviewRecord, Status
 
 log = get_logger(__name__)
@@ -93,36 +91,27 @@ class ReviewService:
         review_id = str(uuid.uuid4())
         try:
             async with self.db.transaction() as session:
-                await self._lock_user(session, author_id)
-                existing = await session.scalar(
-                    select(reviews.c.id).where(
-                        reviews.c.product_id == product, reviews.c.author_id == author_id
-                    )
-                )
-                if existing is not None:
+                await repository.lock_user(session, author_id, postgres=self.db.is_postgres)
+                if await repository.review_id_of(session, product, author_id) is not None:
                     raise _exists()
-                bought = await session.scalar(
-                    select(func.count())
-                    .select_from(purchases)
-                    .where(purchases.c.user_id == author_id, purchases.c.product_id == product)
+                bought = await repository.has_purchased(session, author_id, product)
+                record = await repository.insert_review(
+                    session,
+                    {
+                        "id": review_id,
+                        "product_id": product,
+                        "author_id": author_id,
+                        "rating": stars,
+                        "title": clean_title,
+                        "body": clean_body,
+                        "status": status.value,
+                        "hold_reason": hold,
+                        "rejection_reason": None,
+                        "verified_purchase": bought,
+                        "created_at": now,
+                        "updated_at": now,
+                    },
                 )
-                await session.execute(
-                    reviews.insert().values(
-                        id=review_id,
-                        product_id=product,
-                        author_id=author_id,
-                        rating=stars,
-                        title=clean_title,
-                        body=clean_body,
-                        status=status.value,
-                        hold_reason=hold,
-                        rejection_reason=None,
-                        verified_purchase=bool(bought),
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-                record = await self._get(session, review_id)
                 if status is Status.APPROVED:
                     await self._emit(session, "ReviewApproved", record)
         except IntegrityError:
@@ -154,20 +143,19 @@ class ReviewService:
             if hold is None and current.status is Status.REJECTED:
                 hold = moderation.HOLD_RESUBMITTED
             status = Status.PENDING if hold else Status.APPROVED
-            await session.execute(
-                update(reviews)
-                .where(reviews.c.id == current.id)
-                .values(
-                    rating=stars if stars is not None else current.rating,
-                    title=title,
-                    body=body,
-                    status=status.value,
-                    hold_reason=hold,
-                    rejection_reason=None,
-                    updated_at=self._clock(),
-                )
+            record = await repository.update_review(
+                session,
+                current.id,
+                {
+                    "rating": stars if stars is not None else current.rating,
+                    "title": title,
+                    "body": body,
+                    "status": status.value,
+                    "hold_reason": hold,
+                    "rejection_reason": None,
+                    "updated_at": self._clock(),
+                },
             )
-            record = await self._get(session, current.id)
             if status is Status.APPROVED:
                 await self._emit(session, "ReviewApproved", record)
         self._on_commit()
@@ -176,7 +164,7 @@ class ReviewService:
     async def delete_review(self, *, actor_id: str, review_id: str) -> ReviewRecord:
         async with self.db.transaction() as session:
             current = await self._owned(session, actor_id, review_id, for_update=True)
-            await session.execute(delete(reviews).where(reviews.c.id == current.id))
+            await repository.delete_review(session, current.id)
             await self._emit(session, "ReviewDeleted", current)
         self._on_commit()
         return current
@@ -187,17 +175,16 @@ class ReviewService:
             current = await self._existing(session, review_id, for_update=True)
             if current.status is Status.APPROVED:
                 return current
-            await session.execute(
-                update(reviews)
-                .where(reviews.c.id == current.id)
-                .values(
-                    status=Status.APPROVED.value,
-                    hold_reason=None,
-                    rejection_reason=None,
-                    updated_at=self._clock(),
-                )
+            record = await repository.update_review(
+                session,
+                current.id,
+                {
+                    "status": Status.APPROVED.value,
+                    "hold_reason": None,
+                    "rejection_reason": None,
+                    "updated_at": self._clock(),
+                },
             )
-            record = await self._get(session, current.id)
             await self._emit(session, "ReviewApproved", record)
         self._on_commit()
         return record
@@ -207,17 +194,16 @@ class ReviewService:
         clean_reason = validation.reason(reason)
         async with self.db.transaction() as session:
             current = await self._existing(session, review_id, for_update=True)
-            await session.execute(
-                update(reviews)
-                .where(reviews.c.id == current.id)
-                .values(
-                    status=Status.REJECTED.value,
-                    hold_reason=None,
-                    rejection_reason=clean_reason,
-                    updated_at=self._clock(),
-                )
+            record = await repository.update_review(
+                session,
+                current.id,
+                {
+                    "status": Status.REJECTED.value,
+                    "hold_reason": None,
+                    "rejection_reason": clean_reason,
+                    "updated_at": self._clock(),
+                },
             )
-            record = await self._get(session, current.id)
             await self._emit(session, "ReviewRejected", record, reason=clean_reason)
         self._on_commit()
         return record
@@ -241,114 +227,64 @@ class ReviewService:
         async with self.db.transaction() as session:
             if not await claim(session, inbox, PURCHASES_CONSUMER, event.id):
                 return False
-            await self._lock_user(session, user_id)
+            await repository.lock_user(session, user_id, postgres=self.db.is_postgres)
             for product, quantity in sorted(quantities.items()):
-                await self._add_purchase(session, user_id, product, quantity, order_id, now)
-            if quantities:
-                await session.execute(
-                    update(reviews)
-                    .where(
-                        reviews.c.author_id == user_id,
-                        reviews.c.product_id.in_(list(quantities)),
-                        reviews.c.verified_purchase.is_(False),
-                    )
-                    .values(verified_purchase=True)
+                await repository.add_purchase(
+                    session,
+                    postgres=self.db.is_postgres,
+                    user_id=user_id,
+                    product_id=product,
+                    quantity=quantity,
+                    order_id=order_id,
+                    now=now,
                 )
+            if quantities:
+                await repository.mark_verified(session, user_id, list(quantities))
         log.info("purchase_recorded", order_id=order_id, products=len(quantities))
         return True
 
-    async def _add_purchase(
-        self,
-        session: AsyncSession,
-        user_id: str,
-        product_id: str,
-        quantity: int,
-        order_id: str,
-        now: datetime,
-    ) -> None:
-        values = {
-            "user_id": user_id,
-            "product_id": product_id,
-            "quantity": quantity,
-            "last_order_id": order_id,
-            "first_purchased_at": now,
-            "last_purchased_at": now,
-        }
-        insert: Any = (
-            postgresql.insert(purchases) if self.db.is_postgres else sqlite.insert(purchases)
-        )
-        stmt = insert.values(values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[purchases.c.user_id, purchases.c.product_id],
-            set_={
-                "quantity": purchases.c.quantity + stmt.excluded.quantity,
-                "last_order_id": stmt.excluded.last_order_id,
-                "last_purchased_at": stmt.excluded.last_purchased_at,
-            },
-        )
-        await session.execute(stmt)
-
     async def purchased_quantity(self, user_id: str, product_id: str) -> int:
         async with self.db.session() as session:
-            found = await session.scalar(
-                select(purchases.c.quantity).where(
-                    purchases.c.user_id == user_id, purchases.c.product_id == product_id
-                )
-            )
-        return int(found or 0)
+            return await repository.purchased_quantity(session, user_id, product_id)
 
     # -- reads -------------------------------------------------------------------------
 
     async def get_many(self, ids: Sequence[str]) -> list[ReviewRecord | None]:
         valid = [i if validation.is_uuid(i) else "" for i in ids]
         async with self.db.session() as session:
-            return await queries.by_ids(session, valid)
+            return await repository.by_ids(session, valid)
 
     async def ratings(self, product_ids: Sequence[str]) -> list[RatingSummary]:
         async with self.db.session() as session:
-            return await queries.ratings(session, product_ids)
+            return await repository.ratings(session, product_ids)
 
-    async def by_product(self, keys: Sequence[queries.ListKey]) -> list[ReviewPage | BadUserInput]:
+    async def by_product(
+        self, keys: Sequence[repository.ListKey]
+    ) -> list[ReviewPage | BadUserInput]:
         async with self.db.session() as session:
-            return await queries.list_by(session, "product_id", keys)
+            return await repository.list_by(session, "product_id", keys)
 
-    async def by_author(self, keys: Sequence[queries.ListKey]) -> list[ReviewPage | BadUserInput]:
+    async def by_author(
+        self, keys: Sequence[repository.ListKey]
+    ) -> list[ReviewPage | BadUserInput]:
         async with self.db.session() as session:
-            return await queries.list_by(session, "author_id", keys)
+            return await repository.list_by(session, "author_id", keys)
 
     async def moderation_queue(self, *, size: int, after: str | None) -> ReviewPage:
         async with self.db.session() as session:
-            return await queries.queue(session, size, after)
+            return await repository.queue(session, size, after)
 
     # -- helpers -----------------------------------------------------------------------
-
-    async def _lock_user(self, session: AsyncSession, user_id: str) -> None:
-        """Serialise a user's review adds with their purchases (PostgreSQL; SQLite writers
-        are serialised already), so a purchase committed while the review is being added
-        still marks it verified."""
-        if self.db.is_postgres:
-            await session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                {"key": f"reviews.user:{user_id}"},
-            )
-
-    async def _get(self, session: AsyncSession, review_id: str) -> ReviewRecord:
-        row = (await session.execute(select(reviews).where(reviews.c.id == review_id))).first()
-        assert row is not None
-        return ReviewRecord.from_row(row)
 
     async def _existing(
         self, session: AsyncSession, review_id: str, *, for_update: bool = False
     ) -> ReviewRecord:
         if not validation.is_uuid(review_id):
             raise _not_found()
-        query = select(reviews).where(reviews.c.id == review_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await session.execute(query)).first()
-        if row is None:
+        found = await repository.review(session, review_id, for_update=for_update)
+        if found is None:
             raise _not_found()
-        return ReviewRecord.from_row(row)
+        return found
 
     async def _owned(
         self, session: AsyncSession, actor_id: str, review_id: str, *, for_update: bool

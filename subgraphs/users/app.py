@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shopgraph.app import RequestContext, create_subgraph_app
 from shopgraph.auth.keys import SigningKey, jwks_document, load_signing_key
 from shopgraph.auth.tokens import TokenIssuer
 from shopgraph.auth.verify import JWKS_PATH, TokenVerifier
 from shopgraph.resources import ServiceResources
+from shopgraph.service_app import create_service_app
 from shopgraph.settings import Settings
 from subgraphs.users.models import outbox
 from subgraphs.users.schema import SERVICE_KEY, build_schema
@@ -41,26 +41,16 @@ def create_app(settings: Settings, *, signing_key: SigningKey | None = None) -> 
     )
     jwks_body = jwks_document([key])
 
-    def build_context(ctx: RequestContext) -> RequestContext:
-        ctx.extra[SERVICE_KEY] = service
-        return ctx
-
     async def jwks(_request: Request) -> Response:
         return JSONResponse(jwks_body, headers={"Cache-Control": "public, max-age=300"})
 
-    app = create_subgraph_app(
-        service=SERVICE,
-        settings=settings,
+    app = create_service_app(
+        resources,
         schema=build_schema(settings),
-        principals=resources.principals,
-        build_context=build_context,
-        on_startup=[resources.start],
-        on_shutdown=[resources.stop],
-        readiness=[resources.database],
+        context={SERVICE_KEY: service},
         routes=[Route(JWKS_PATH, jwks, methods=["GET"])],
     )
     app.state.users = service
-    app.state.resources = resources
     app.state.db = resources.db
     app.state.signing_key = key
     return app

@@ -1,4 +1,7 @@
-"""Reads and small writes on the users tables, inside a caller's session."""
+"""Data access of the users and roles tables, inside the caller's session.
+
+Refresh-token families and reset tokens are in :mod:`subgraphs.users.sessions`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.users.models import user_roles, users
@@ -145,4 +148,57 @@ async def list_users(
         items=[_record(row, roles) for row in page],
         cursors=[encode_cursor(row.email_normalized) for row in page],
         has_next_page=len(rows) > first,
+    )
+
+
+async def insert_user(
+    session: AsyncSession,
+    *,
+    user_id: str,
+    email: str,
+    email_normalized: str,
+    password_hash: str,
+    first_name: str,
+    last_name: str,
+    now: datetime,
+) -> None:
+    await session.execute(
+        users.insert().values(
+            id=user_id,
+            email=email,
+            email_normalized=email_normalized,
+            password_hash=password_hash,
+            first_name=first_name,
+            last_name=last_name,
+            created_at=now,
+            updated_at=now,
+            password_changed_at=now,
+        )
+    )
+
+
+async def add_role(session: AsyncSession, user_id: str, role: str, now: datetime) -> None:
+    await session.execute(user_roles.insert().values(user_id=user_id, role=role, granted_at=now))
+
+
+async def remove_role(session: AsyncSession, user_id: str, role: str) -> None:
+    await session.execute(
+        delete(user_roles).where(user_roles.c.user_id == user_id, user_roles.c.role == role)
+    )
+
+
+async def rehash_password(session: AsyncSession, user_id: str, password_hash: str) -> None:
+    """The same password under new hash parameters (not a password change)."""
+    await session.execute(
+        update(users).where(users.c.id == user_id).values(password_hash=password_hash)
+    )
+
+
+async def change_password(
+    session: AsyncSession, user_id: str, password_hash: str, now: datetime
+) -> None:
+    await session.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(password_hash=password_hash, password_changed_at=now, updated_at=now)
     )

@@ -24,7 +24,7 @@ from shopgraph.auth.principal import (
     principal_of,
     require_user,
 )
-from shopgraph.errors import BadUserInput, DomainError, Forbidden, UserError
+from shopgraph.errors import BadUserInput, Forbidden, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.pagination import PageInfo
 from shopgraph.settings import Settings
@@ -149,10 +149,6 @@ class AuthPayload:
             user=User.from_record(result.user, owner_view=True),
         )
 
-    @classmethod
-    def failed(cls, error: DomainError) -> AuthPayload:
-        return cls(errors=[UserError.from_domain(error)])
-
 
 @strawberry.type
 class UserPayload:
@@ -162,24 +158,20 @@ class UserPayload:
 
 @strawberry.type
 class LogoutPayload:
-    ok: bool
+    ok: bool = False
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type(description="Always ok for a well-formed address (no account enumeration).")
 class RequestPasswordResetPayload:
-    ok: bool
+    ok: bool = False
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
 class ResetPasswordPayload:
-    ok: bool
+    ok: bool = False
     errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-def _errors(error: DomainError) -> list[UserError]:
-    return [UserError.from_domain(error)]
 
 
 @strawberry.type
@@ -238,106 +230,88 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation
+    @errors_as_data(AuthPayload)
     async def register(self, info: GqlInfo, input: RegisterInput) -> AuthPayload:
-        try:
-            result = await service_of(info).register(
-                email=input.email,
-                password=input.password,
-                first_name=input.first_name,
-                last_name=input.last_name,
-            )
-        except DomainError as error:
-            return AuthPayload.failed(error)
+        result = await service_of(info).register(
+            email=input.email,
+            password=input.password,
+            first_name=input.first_name,
+            last_name=input.last_name,
+        )
         return AuthPayload.ok(result)
 
     @strawberry.mutation
+    @errors_as_data(AuthPayload)
     async def login(self, info: GqlInfo, input: LoginInput) -> AuthPayload:
-        try:
-            result = await service_of(info).login(email=input.email, password=input.password)
-        except DomainError as error:
-            return AuthPayload.failed(error)
+        result = await service_of(info).login(email=input.email, password=input.password)
         return AuthPayload.ok(result)
 
     @strawberry.mutation(description="Rotates; reusing an old token revokes its whole session.")
+    @errors_as_data(AuthPayload)
     async def refresh_token(self, info: GqlInfo, refresh_token: str) -> AuthPayload:
-        try:
-            result = await service_of(info).refresh(refresh_token)
-        except DomainError as error:
-            return AuthPayload.failed(error)
+        result = await service_of(info).refresh(refresh_token)
         return AuthPayload.ok(result)
 
     @strawberry.mutation(description="Revokes the session the refresh token belongs to.")
+    @errors_as_data(LogoutPayload)
     async def logout(self, info: GqlInfo, refresh_token: str) -> LogoutPayload:
-        try:
-            await service_of(info).logout(refresh_token)
-        except DomainError as error:
-            return LogoutPayload(ok=False, errors=_errors(error))
+        await service_of(info).logout(refresh_token)
         return LogoutPayload(ok=True)
 
     @strawberry.mutation
+    @errors_as_data(RequestPasswordResetPayload)
     async def request_password_reset(
         self, info: GqlInfo, email: str
     ) -> RequestPasswordResetPayload:
-        try:
-            await service_of(info).request_password_reset(email)
-        except DomainError as error:
-            return RequestPasswordResetPayload(ok=False, errors=_errors(error))
+        await service_of(info).request_password_reset(email)
         return RequestPasswordResetPayload(ok=True)
 
     @strawberry.mutation(description="Sets a new password and signs out every session.")
+    @errors_as_data(ResetPasswordPayload)
     async def reset_password(
         self, info: GqlInfo, token: str, new_password: str
     ) -> ResetPasswordPayload:
-        try:
-            await service_of(info).reset_password(token=token, new_password=new_password)
-        except DomainError as error:
-            return ResetPasswordPayload(ok=False, errors=_errors(error))
+        await service_of(info).reset_password(token=token, new_password=new_password)
         return ResetPasswordPayload(ok=True)
 
     @strawberry.mutation(description="Signs out every other session.")
+    @errors_as_data(UserPayload)
     async def change_password(
         self, info: GqlInfo, current_password: str, new_password: str
     ) -> UserPayload:
         principal = require_user(info)
-        try:
-            record = await service_of(info).change_password(
-                user_id=principal.subject,
-                current_password=current_password,
-                new_password=new_password,
-                keep_session=principal.session_id,
-            )
-        except DomainError as error:
-            return UserPayload(errors=_errors(error))
+        record = await service_of(info).change_password(
+            user_id=principal.subject,
+            current_password=current_password,
+            new_password=new_password,
+            keep_session=principal.session_id,
+        )
         return UserPayload(user=User.from_record(record))
 
     @strawberry.mutation(permission_classes=[HasScope(Scope.USERS_MANAGE)])
+    @errors_as_data(UserPayload)
     async def grant_role(
         self,
         info: GqlInfo,
         user_id: strawberry.ID,
         role: RoleEnum,  # type: ignore[valid-type]
     ) -> UserPayload:
-        try:
-            record = await service_of(info).grant_role(
-                actor_id=principal_of(info).subject, user_id=str(user_id), role=Role(role)
-            )
-        except DomainError as error:
-            return UserPayload(errors=_errors(error))
+        record = await service_of(info).grant_role(
+            actor_id=principal_of(info).subject, user_id=str(user_id), role=Role(role)
+        )
         return UserPayload(user=User.from_record(record))
 
     @strawberry.mutation(permission_classes=[HasScope(Scope.USERS_MANAGE)])
+    @errors_as_data(UserPayload)
     async def revoke_role(
         self,
         info: GqlInfo,
         user_id: strawberry.ID,
         role: RoleEnum,  # type: ignore[valid-type]
     ) -> UserPayload:
-        try:
-            record = await service_of(info).revoke_role(
-                actor_id=principal_of(info).subject, user_id=str(user_id), role=Role(role)
-            )
-        except DomainError as error:
-            return UserPayload(errors=_errors(error))
+        record = await service_of(info).revoke_role(
+            actor_id=principal_of(info).subject, user_id=str(user_id), role=Role(role)
+        )
         return UserPayload(user=User.from_record(record))
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,7 +34,7 @@ from shopgraph.events.envelope import Event
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
 from subgraphs.users import repository, sessions
-from subgraphs.users.models import outbox, user_roles, users
+from subgraphs.users.models import outbox
 from subgraphs.users.repository import UserPage, UserRecord
 from subgraphs.users.sessions import Rotation
 from subgraphs.users.validation import normalize_email, validate_email, validate_name
@@ -189,9 +188,7 @@ class UserService:
         now = self._clock()
         async with self.db.transaction() as session:
             if new_hash is not None:
-                await session.execute(
-                    update(users).where(users.c.id == user.id).values(password_hash=new_hash)
-                )
+                await repository.rehash_password(session, user.id, new_hash)
             return await self._start_session(session, user.id, now)
 
     async def refresh(self, refresh_token: str) -> AuthResult:
@@ -315,9 +312,7 @@ class UserService:
                 user = await self._require_user(session, user_id)
                 if role in user.roles:
                     return user
-                await session.execute(
-                    user_roles.insert().values(user_id=user_id, role=role.value, granted_at=now)
-                )
+                await repository.add_role(session, user_id, role.value, now)
                 await self._emit(
                     session,
                     "UserRoleGranted",
@@ -338,11 +333,7 @@ class UserService:
             user = await self._require_user(session, user_id)
             if role not in user.roles:
                 return user
-            await session.execute(
-                delete(user_roles).where(
-                    user_roles.c.user_id == user_id, user_roles.c.role == role.value
-                )
-            )
+            await repository.remove_role(session, user_id, role.value)
             # Sessions are re-issued without the role: it stops at the next access token.
             await sessions.revoke_user_families(session, user_id, now)
             await self._emit(
@@ -400,9 +391,7 @@ class UserService:
                 await self._set_password(session, user, new_hash, now, keep_family=None)
             for role in wanted:
                 if role not in user.roles:
-                    await session.execute(
-                        user_roles.insert().values(user_id=user.id, role=role.value, granted_at=now)
-                    )
+                    await repository.add_role(session, user.id, role.value, now)
         return await self._fresh(user.id)
 
     # -- helpers -----------------------------------------------------------------------
@@ -419,23 +408,18 @@ class UserService:
         roles: Sequence[Role],
         now: datetime,
     ) -> None:
-        await session.execute(
-            users.insert().values(
-                id=user_id,
-                email=email,
-                email_normalized=normalize_email(email),
-                password_hash=password_hash,
-                first_name=first_name,
-                last_name=last_name,
-                created_at=now,
-                updated_at=now,
-                password_changed_at=now,
-            )
+        await repository.insert_user(
+            session,
+            user_id=user_id,
+            email=email,
+            email_normalized=normalize_email(email),
+            password_hash=password_hash,
+            first_name=first_name,
+            last_name=last_name,
+            now=now,
         )
         for role in roles:
-            await session.execute(
-                user_roles.insert().values(user_id=user_id, role=role.value, granted_at=now)
-            )
+            await repository.add_role(session, user_id, role.value, now)
         await self._emit(
             session,
             "UserRegistered",
@@ -458,11 +442,7 @@ class UserService:
         *,
         keep_family: str | None,
     ) -> None:
-        await session.execute(
-            update(users)
-            .where(users.c.id == user.id)
-            .values(password_hash=new_hash, password_changed_at=now, updated_at=now)
-        )
+        await repository.change_password(session, user.id, new_hash, now)
         await sessions.revoke_user_families(session, user.id, now, keep_family=keep_family)
         await self._emit(
             session,

@@ -26,9 +26,9 @@ from shopgraph.internal import InternalClient
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings, load_settings
 from subgraphs.carts.app import create_app as create_carts
-from subgraphs.carts.catalog import GraphQLProductCatalog
 from subgraphs.carts.service import CartService
 from subgraphs.products.app import create_app as create_products
+from subgraphs.products.client import ProductsClient
 from subgraphs.products.models import outbox as products_outbox
 from tests.conftest import (
     create_postgres_database,
@@ -194,7 +194,7 @@ async def carts(
     products_app = create_products(settings, resources=products_res)
     to_products = CountingTransport(httpx.ASGITransport(app=products_app))
     carts_res = ServiceResources.from_settings(settings, "carts", principals=verifier)
-    catalog = GraphQLProductCatalog(InternalClient(settings, "carts", transport=to_products))
+    catalog = ProductsClient(InternalClient(settings, "carts", transport=to_products))
     app = create_carts(settings, resources=carts_res, catalog=catalog)
     issuer = TokenIssuer.from_settings(settings, signing_key, service="users")
     staff = issuer.access_token(subject=str(uuid.uuid4()), roles=["STAFF"]).token

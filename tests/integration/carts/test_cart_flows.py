@@ -7,8 +7,8 @@ import uuid
 from typing import Any
 
 from subgraphs.carts.models import user_key
+from subgraphs.carts.repository import CART_TTL_SECONDS
 from subgraphs.carts.service import Owner
-from subgraphs.carts.store import CART_TTL_SECONDS
 from tests.integration.carts.conftest import (
     ADD,
     CART,

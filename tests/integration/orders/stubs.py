@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from shopgraph.errors import DomainError
-from subgraphs.orders.upstream import CartLine, ProductQuote
+from subgraphs.orders.upstream import CartLine
+from subgraphs.products.client import ProductQuote
 
 
 @dataclass

@@ -8,23 +8,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from shopgraph.internal import UpstreamError
-from subgraphs.carts.catalog import ProductInfo, ProductLookupResult
+from subgraphs.products.client import ProductQuote, ProductQuotes
 
 
 @dataclass
 class FakeCatalog:
-    products: dict[str, ProductInfo] = field(default_factory=dict)
+    products: dict[str, ProductQuote] = field(default_factory=dict)
     calls: list[list[str]] = field(default_factory=list)
     down: bool = False
 
     def add(self, price_minor: int = 1999, status: str = "ACTIVE", currency: str = "USD") -> str:
         pid = str(uuid.uuid4())
-        self.products[pid] = ProductInfo(
+        self.products[pid] = ProductQuote(
             pid, f"Product {pid[:4]}", f"SKU-{pid[:6]}", status, price_minor, currency
         )
         return pid
 
-    async def lookup(self, product_ids: Sequence[str]) -> ProductLookupResult:
+    async def quotes(self, product_ids: Sequence[str]) -> ProductQuotes:
         self.calls.append(list(product_ids))
         if self.down:
             raise UpstreamError("products", "unreachable (ConnectError)")

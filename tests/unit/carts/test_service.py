@@ -19,13 +19,13 @@ from subgraphs.carts.models import (
     inbox_key,
     user_key,
 )
+from subgraphs.carts.repository import CART_TTL_SECONDS
 from subgraphs.carts.service import (
     MAX_LINES,
     CartService,
     Owner,
     merge_lines,
 )
-from subgraphs.carts.store import CART_TTL_SECONDS
 from tests.unit.carts.fakes import FakeCatalog, FakeClock
 
 DAY = 24 * 3600

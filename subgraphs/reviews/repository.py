@@ -1,10 +1,12 @@
-"""Read queries of the reviews service, each batched for a DataLoader.
+"""Data access of the reviews service: reads batched for DataLoaders, and the writes.
 
 Lists use keyset pagination: a cursor is the encoded sort key of the last row seen
 (:func:`shopgraph.pagination.encode_cursor`), and the next page starts strictly after it,
 so pages stay stable while reviews are added. Lists of many parents (the reviews of 100
 products in one ``_entities`` call) are one query: ``ROW_NUMBER() OVER (PARTITION BY …)``
 keeps the first ``size + 1`` rows of each parent.
+
+Writes take the caller's session, so the service decides the unit of work.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.errors import BadUserInput
 from shopgraph.pagination import decode_cursor, encode_cursor
-from subgraphs.reviews.models import reviews
+from subgraphs.reviews.models import purchases, reviews
 from subgraphs.reviews.records import RatingSummary, ReviewPage, ReviewRecord, ReviewSort, Status
 
 # (column name, descending?) per sort; ``id`` last makes every key unique.
@@ -214,3 +217,125 @@ async def ratings(session: AsyncSession, product_ids: Sequence[str]) -> list[Rat
             )
         )
     return summaries
+
+
+# -- single reviews -----------------------------------------------------------------------
+
+
+async def review(
+    session: AsyncSession, review_id: str, *, for_update: bool = False
+) -> ReviewRecord | None:
+    query = select(reviews).where(reviews.c.id == review_id)
+    if for_update:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    return None if row is None else ReviewRecord.from_row(row)
+
+
+async def review_id_of(session: AsyncSession, product_id: str, author_id: str) -> str | None:
+    """The id of the author's review of the product, if they wrote one."""
+    found = await session.scalar(
+        select(reviews.c.id).where(
+            reviews.c.product_id == product_id, reviews.c.author_id == author_id
+        )
+    )
+    return None if found is None else str(found)
+
+
+async def insert_review(session: AsyncSession, values: dict[str, Any]) -> ReviewRecord:
+    await session.execute(reviews.insert().values(values))
+    return await _reread(session, str(values["id"]))
+
+
+async def update_review(
+    session: AsyncSession, review_id: str, values: dict[str, Any]
+) -> ReviewRecord:
+    await session.execute(update(reviews).where(reviews.c.id == review_id).values(values))
+    return await _reread(session, review_id)
+
+
+async def delete_review(session: AsyncSession, review_id: str) -> None:
+    await session.execute(delete(reviews).where(reviews.c.id == review_id))
+
+
+async def _reread(session: AsyncSession, review_id: str) -> ReviewRecord:
+    found = await review(session, review_id)
+    assert found is not None  # written in this transaction
+    return found
+
+
+# -- purchases ----------------------------------------------------------------------------
+
+
+async def lock_user(session: AsyncSession, user_id: str, *, postgres: bool) -> None:
+    """Serialise a user's review adds with their purchases (PostgreSQL; SQLite writers
+    are serialised already), so a purchase committed while the review is being added
+    still marks it verified."""
+    if postgres:
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+            {"key": f"reviews.user:{user_id}"},
+        )
+
+
+async def purchased_quantity(session: AsyncSession, user_id: str, product_id: str) -> int:
+    found = await session.scalar(
+        select(purchases.c.quantity).where(
+            purchases.c.user_id == user_id, purchases.c.product_id == product_id
+        )
+    )
+    return int(found or 0)
+
+
+async def has_purchased(session: AsyncSession, user_id: str, product_id: str) -> bool:
+    found = await session.scalar(
+        select(func.count())
+        .select_from(purchases)
+        .where(purchases.c.user_id == user_id, purchases.c.product_id == product_id)
+    )
+    return bool(found)
+
+
+async def add_purchase(
+    session: AsyncSession,
+    *,
+    postgres: bool,
+    user_id: str,
+    product_id: str,
+    quantity: int,
+    order_id: str,
+    now: datetime,
+) -> None:
+    """Add ``quantity`` to what the user bought of the product."""
+    values = {
+        "user_id": user_id,
+        "product_id": product_id,
+        "quantity": quantity,
+        "last_order_id": order_id,
+        "first_purchased_at": now,
+        "last_purchased_at": now,
+    }
+    insert: Any = postgresql.insert(purchases) if postgres else sqlite.insert(purchases)
+    stmt = insert.values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[purchases.c.user_id, purchases.c.product_id],
+        set_={
+            "quantity": purchases.c.quantity + stmt.excluded.quantity,
+            "last_order_id": stmt.excluded.last_order_id,
+            "last_purchased_at": stmt.excluded.last_purchased_at,
+        },
+    )
+    await session.execute(stmt)
+
+
+async def mark_verified(session: AsyncSession, user_id: str, product_ids: Sequence[str]) -> None:
+    """The user's reviews of these products become verified purchases."""
+    await session.execute(
+        update(reviews)
+        .where(
+            reviews.c.author_id == user_id,
+            reviews.c.product_id.in_(list(product_ids)),
+            reviews.c.verified_purchase.is_(False),
+        )
+        .values(verified_purchase=True)
+    )

@@ -1,10 +1,13 @@
-"""Atomic read-modify-write of cart documents on the key-value port.
+"""Data access of carts on the key-value port: cart documents and the inbox marks.
 
 :meth:`CartStore.update` is an optimistic-concurrency loop: read the document, compute the
 new one (a pure function that may raise ``DomainError`` to refuse: then nothing is
 written), and ``compare_and_set`` it against the bytes read. If another writer got there
 first the whole step is redone on the fresh document, so twenty concurrent "add 1" calls end
 with exactly twenty more, and limits checked inside the step can never be overrun.
+
+Inbox marks (``carts:inbox:<event id>``) record the ``OrderCreated`` events already
+applied; :mod:`subgraphs.carts.handlers` explains the exactly-once argument.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from collections.abc import Callable
 
 from shopgraph.errors import ShopGraphError
 from shopgraph.kv import KeyValueStore
-from subgraphs.carts.models import Cart, Tombstone, decode, encode
+from subgraphs.carts.models import Cart, Tombstone, decode, encode, inbox_key
 
 CART_TTL_SECONDS = 30 * 24 * 3600  # idle carts expire after 30 days; every write refreshes
 TOMBSTONE_TTL_SECONDS = 24 * 3600  # a merged guest cart's claim, kept while a merge finishes
 MAX_ATTEMPTS = 200
+INBOX_TTL_SECONDS = 30 * 24 * 3600  # longer than any redelivery (see handlers.py)
 
 
 class CartBusy(ShopGraphError):
@@ -95,3 +99,10 @@ class CartStore:
 
     async def ttl(self, key: str) -> float | None:
         return await self.kv.ttl(key)
+
+    async def event_applied(self, event_id: str) -> bool:
+        """Whether the inbox mark of ``event_id`` is set."""
+        return await self.kv.get(inbox_key(event_id)) is not None
+
+    async def mark_event_applied(self, event_id: str) -> None:
+        await self.kv.set(inbox_key(event_id), b"1", INBOX_TTL_SECONDS, only_if_absent=True)

@@ -1,4 +1,6 @@
-"""Stock-row changes inside a unit of work: lock, change conditionally, record, announce.
+"""Data access of the inventory service, inside the caller's unit of work.
+
+Stock rows: lock, change conditionally, record, announce.
 
 Every change of a ``stock`` row goes through :func:`change_stock`, which
 
@@ -12,6 +14,9 @@ before they are changed, in every code path, so two transactions touching the sa
 products never wait on each other in opposite orders (no deadlocks). :func:`retrying` runs a
 unit of work again, a bounded number of times, on PostgreSQL serialization failures or
 deadlocks, on a lost insert race (unique violation) and on a :class:`StockConflict`.
+
+Warehouses, the ledger pages and reservations (with their lines) are read and written
+here too; the rules that decide what to write are in the services.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
@@ -31,8 +37,23 @@ from shopgraph.db import Database, is_serialization_failure
 from shopgraph.events.envelope import Event
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
-from subgraphs.inventory.domain import MovementKind, StockLevel
-from subgraphs.inventory.models import outbox, stock, stock_movements
+from subgraphs.inventory.domain import (
+    LineRequest,
+    Movement,
+    MovementKind,
+    Reservation,
+    ReservationStatus,
+    StockLevel,
+    Warehouse,
+)
+from subgraphs.inventory.models import (
+    outbox,
+    reservation_lines,
+    reservations,
+    stock,
+    stock_movements,
+    warehouses,
+)
 
 log = get_logger(__name__)
 
@@ -220,3 +241,185 @@ async def announce_stock(
             session, outbox, TOPIC, Event.new("StockChanged", level.product_id, payload)
         )
     return levels
+
+
+async def insert_stock(
+    session: AsyncSession, *, product_id: str, warehouse_id: str, on_hand: int, now: datetime
+) -> None:
+    """The first stock row of a product in a warehouse (nothing reserved yet)."""
+    await session.execute(
+        stock.insert().values(
+            product_id=product_id,
+            warehouse_id=warehouse_id,
+            on_hand=on_hand,
+            reserved=0,
+            updated_at=now,
+        )
+    )
+
+
+# -- warehouses ---------------------------------------------------------------------------
+
+
+def _warehouse(row: Any) -> Warehouse:
+    return Warehouse(id=row.id, code=row.code, name=row.name, created_at=row.created_at)
+
+
+async def warehouse_with_code(session: AsyncSession, code: str) -> Warehouse | None:
+    row = (await session.execute(select(warehouses).where(warehouses.c.code == code))).first()
+    return None if row is None else _warehouse(row)
+
+
+async def all_warehouses(session: AsyncSession) -> list[Warehouse]:
+    rows = (await session.execute(select(warehouses).order_by(warehouses.c.code))).all()
+    return [_warehouse(row) for row in rows]
+
+
+async def warehouse_codes(session: AsyncSession) -> dict[str, str]:
+    """Warehouse id → code."""
+    found = await session.execute(select(warehouses.c.id, warehouses.c.code))
+    return {row.id: row.code for row in found}
+
+
+async def insert_warehouse(session: AsyncSession, warehouse: Warehouse) -> None:
+    await session.execute(
+        warehouses.insert().values(
+            id=warehouse.id,
+            code=warehouse.code,
+            name=warehouse.name,
+            created_at=warehouse.created_at,
+        )
+    )
+
+
+# -- the ledger ---------------------------------------------------------------------------
+
+
+def _movement(row: Any) -> Movement:
+    return Movement(
+        seq=int(row.seq),
+        id=row.id,
+        product_id=row.product_id,
+        warehouse_code=row.warehouse_code,
+        kind=MovementKind(row.kind),
+        on_hand_delta=row.on_hand_delta,
+        reserved_delta=row.reserved_delta,
+        on_hand_after=row.on_hand_after,
+        reserved_after=row.reserved_after,
+        reason=row.reason,
+        order_id=row.order_id,
+        actor=row.actor,
+        created_at=row.created_at,
+    )
+
+
+async def movements(
+    session: AsyncSession, product_id: str, *, limit: int, before_seq: int | None
+) -> list[Movement]:
+    """A product's ledger rows, newest first, older than ``before_seq`` when given."""
+    query = (
+        select(stock_movements, warehouses.c.code.label("warehouse_code"))
+        .join(warehouses, warehouses.c.id == stock_movements.c.warehouse_id)
+        .where(stock_movements.c.product_id == product_id)
+        .order_by(stock_movements.c.seq.desc())
+        .limit(limit)
+    )
+    if before_seq is not None:
+        query = query.where(stock_movements.c.seq < before_seq)
+    return [_movement(row) for row in (await session.execute(query)).all()]
+
+
+# -- reservations -------------------------------------------------------------------------
+
+
+async def reservation(
+    session: AsyncSession, order_id: str, *, lock: bool = False
+) -> Reservation | None:
+    """An order's reservation with its lines summed per product (``lock``: FOR UPDATE)."""
+    query = select(reservations).where(reservations.c.order_id == order_id)
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    lines = (
+        await session.execute(
+            select(reservation_lines.c.product_id, reservation_lines.c.quantity)
+            .where(reservation_lines.c.order_id == order_id)
+            .order_by(reservation_lines.c.product_id)
+        )
+    ).all()
+    per_product: dict[str, int] = defaultdict(int)
+    for line in lines:
+        per_product[line.product_id] += line.quantity
+    return Reservation(
+        order_id=row.order_id,
+        status=ReservationStatus(row.status),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        finished_at=row.finished_at,
+        lines=tuple(LineRequest(pid, qty) for pid, qty in sorted(per_product.items())),
+    )
+
+
+async def insert_reservation(
+    session: AsyncSession, order_id: str, *, created_at: datetime, expires_at: datetime
+) -> None:
+    await session.execute(
+        reservations.insert().values(
+            order_id=order_id,
+            status=ReservationStatus.RESERVED.value,
+            created_at=created_at,
+            expires_at=expires_at,
+        )
+    )
+
+
+async def insert_reservation_lines(
+    session: AsyncSession, order_id: str, allocations: Sequence[tuple[str, str, int]]
+) -> None:
+    """(product, warehouse, units) held for the order."""
+    await session.execute(
+        reservation_lines.insert(),
+        [
+            {"order_id": order_id, "product_id": p, "warehouse_id": w, "quantity": q}
+            for p, w, q in allocations
+        ],
+    )
+
+
+async def held_lines(session: AsyncSession, order_id: str) -> list[Row[Any]]:
+    """The reservation's lines per warehouse, in primary-key order."""
+    return list(
+        (
+            await session.execute(
+                select(reservation_lines)
+                .where(reservation_lines.c.order_id == order_id)
+                .order_by(reservation_lines.c.product_id, reservation_lines.c.warehouse_id)
+            )
+        ).all()
+    )
+
+
+async def finish_reservation(
+    session: AsyncSession, order_id: str, status: ReservationStatus, now: datetime
+) -> None:
+    await session.execute(
+        reservations.update()
+        .where(reservations.c.order_id == order_id)
+        .values(status=status.value, finished_at=now)
+    )
+
+
+async def expired_reservations(session: AsyncSession, cutoff: datetime, limit: int) -> list[str]:
+    """Order ids of RESERVED reservations due at ``cutoff``, the oldest first."""
+    due = await session.scalars(
+        select(reservations.c.order_id)
+        .where(
+            reservations.c.status == ReservationStatus.RESERVED.value,
+            reservations.c.expires_at <= cutoff,
+        )
+        .order_by(reservations.c.expires_at, reservations.c.order_id)
+        .limit(limit)
+    )
+    return list(due.all())

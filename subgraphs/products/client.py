@@ -1,8 +1,8 @@
-"""What carts asks the products subgraph: current name, status and price of products.
+"""The products subgraph's published client: what other services ask it about products.
 
-:class:`ProductCatalog` is the port; :class:`GraphQLProductCatalog` asks products for any
-number of ids in ONE ``_entities`` call over an internal service token. Unit tests pass a
-fake.
+Carts (prices of cart lines) and orders (the quote a checkout is priced at) both ask for
+the current name, sku, status, price and weight of many products in ONE ``_entities``
+call, over an internal service token (:class:`~shopgraph.internal.InternalClient`).
 """
 
 from __future__ import annotations
@@ -10,31 +10,35 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Final
 
 from shopgraph.errors import DomainError
 from shopgraph.internal import InternalClient, UpstreamError
 from shopgraph.money import to_minor
 
-ACTIVE = "ACTIVE"
+SERVICE: Final = "products"
+ACTIVE: Final = "ACTIVE"
 
-PRODUCTS_QUERY = """
-query CartProducts($r: [_Any!]!) {
+QUOTES_QUERY: Final = """
+query ProductQuotes($r: [_Any!]!) {
   _entities(representations: $r) {
-    ... on Product { id name sku status price { amount currency } }
+    ... on Product { id name sku status price { amount currency } weightGrams }
   }
 }
 """
 
 
 @dataclass(frozen=True, slots=True)
-class ProductInfo:
+class ProductQuote:
+    """A product as products sees it now."""
+
     id: str
     name: str
     sku: str
     status: str
     price_minor: int
     currency: str
+    weight_grams: int = 0
 
     @property
     def available(self) -> bool:
@@ -42,19 +46,11 @@ class ProductInfo:
         return self.status == ACTIVE
 
 
-# productId -> what products says now; None when products does not know the id (any more).
-ProductLookupResult = Mapping[str, ProductInfo | None]
+# productId -> its quote; None when products does not know the id (any more).
+ProductQuotes = Mapping[str, ProductQuote | None]
 
 
-class ProductCatalog(Protocol):
-    async def lookup(self, product_ids: Sequence[str]) -> ProductLookupResult:
-        """Every requested id, in one round trip; raises ``UpstreamError`` when unreachable."""
-        ...
-
-    async def close(self) -> None: ...
-
-
-def _info(entity: Any) -> ProductInfo | None:
+def _quote(entity: Any) -> ProductQuote | None:
     if not isinstance(entity, dict) or "id" not in entity:
         return None
     price = entity.get("price") or {}
@@ -62,38 +58,41 @@ def _info(entity: Any) -> ProductInfo | None:
     try:
         minor = to_minor(Decimal(str(price.get("amount"))), currency)
     except (DomainError, ArithmeticError, ValueError):
-        return None  # a product carts cannot price cannot be bought
-    return ProductInfo(
+        return None  # a product that cannot be priced cannot be bought
+    weight = entity.get("weightGrams")
+    return ProductQuote(
         id=str(entity["id"]),
         name=str(entity.get("name", "")),
         sku=str(entity.get("sku", "")),
         status=str(entity.get("status", "")),
         price_minor=minor,
         currency=currency,
+        weight_grams=weight if isinstance(weight, int) and weight > 0 else 0,
     )
 
 
-class GraphQLProductCatalog:
-    """The products subgraph over :class:`~shopgraph.internal.InternalClient`."""
+class ProductsClient:
+    """Quotes from the products subgraph; closes the :class:`InternalClient` it is given."""
 
     def __init__(self, client: InternalClient) -> None:
         self.client = client
         self.calls = 0  # round trips made (diagnostics, tests)
 
-    async def lookup(self, product_ids: Sequence[str]) -> ProductLookupResult:
+    async def quotes(self, product_ids: Sequence[str]) -> ProductQuotes:
+        """Every requested id, in one round trip; raises ``UpstreamError`` when unreachable."""
         ids = list(dict.fromkeys(product_ids))
         if not ids:
             return {}
         self.calls += 1
         data = await self.client.query(
-            "products",
-            PRODUCTS_QUERY,
+            SERVICE,
+            QUOTES_QUERY,
             {"r": [{"__typename": "Product", "id": pid} for pid in ids]},
         )
         entities = data.get("_entities")
         if not isinstance(entities, list) or len(entities) != len(ids):
-            raise UpstreamError("products", "_entities answered with the wrong number of items")
-        return {pid: _info(entity) for pid, entity in zip(ids, entities, strict=True)}
+            raise UpstreamError(SERVICE, "_entities answered with the wrong number of items")
+        return {pid: _quote(entity) for pid, entity in zip(ids, entities, strict=True)}
 
     async def close(self) -> None:
         await self.client.close()
