@@ -83,6 +83,10 @@ class SearchHarness:
         result = await self.search(**variables)
         return [self.name_of[e["node"]["id"]] for e in result["edges"]]
 
+    async def ids(self, **variables: Any) -> list[str]:
+        result = await self.search(**variables)
+        return [e["node"]["id"] for e in result["edges"]]
+
     name_of: dict[str, str] = field(default_factory=dict)
 
     async def deliver(self, topic: str, event: Event) -> None:
