@@ -24,6 +24,8 @@ app = typer.Typer(
 log = get_logger("shopgraph.cli")
 app.add_typer(compose_app, name="compose")
 app.add_typer(router_app, name="router")
+search_app = typer.Typer(help="The search index.", no_args_is_help=True)
+app.add_typer(search_app, name="search")
 
 
 def _settings() -> Settings:
@@ -149,6 +151,25 @@ def sdl(
         return
     for path in write_all(settings):
         typer.echo(f"wrote {path}")
+
+
+@search_app.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from the products, inventory and reviews services and swap
+    it in atomically (searches never see an empty index)."""
+    from subgraphs.search.reindex import run_reindex
+
+    settings = _settings()
+
+    async def main() -> None:
+        await _migrate(settings, ["search"])
+        report = await run_reindex(settings)
+        typer.echo(
+            f"reindexed {report.products} products in {report.categories} categories "
+            f"({report.caught_up} changed during the rebuild were written again)"
+        )
+
+    asyncio.run(main())
 
 
 @app.command()

@@ -139,9 +139,14 @@ class Indexer:
 
     async def apply(self, changes: Sequence[Change]) -> None:
         """Apply each newer change, then write the products' current state to the index."""
+        rows = await self.record(changes)
+        latest = {row.product_id: row for row in rows}
+        await self.index.upsert([document_of(row) for row in latest.values()])
+
+    async def record(self, changes: Sequence[Change]) -> list[Any]:
+        """Apply each newer change to the version table only; the rows after it."""
         async with self.db.transaction() as session:
-            rows = [await self._apply_one(session, change) for change in changes]
-        await self.index.upsert([document_of(row) for row in rows])
+            return [await self._apply_one(session, change) for change in changes]
 
     async def _apply_one(self, session: AsyncSession, change: Change) -> Any:
         p = products.c
