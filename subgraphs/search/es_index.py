@@ -139,6 +139,9 @@ class ElasticIndex:
 
     async def search(self, query: IndexQuery) -> IndexResult:
         response = await self.client.search(index=self.alias, **es_query.search_body(query))
+        if query.terms and response["hits"]["total"]["value"] == 0:
+            fuzzy = es_query.search_body(query, fuzzy=True)
+            response = await self.client.search(index=self.alias, **fuzzy)
         hits = [
             Hit(
                 product_id=hit["_id"],

@@ -1,8 +1,9 @@
 """Elasticsearch request bodies built from an :class:`IndexQuery` (pure: no I/O).
 
-The text query only *scores* (every query stem must match ``name_terms`` or ``body_terms``,
-each with ``fuzziness: AUTO``); the filters go in ``post_filter`` so that every facet's
-aggregation can apply all filters except its own (disjunctive counts).
+The text query only *scores* (every query stem must match ``name_terms`` or ``body_terms``);
+the filters go in ``post_filter`` so that every facet's aggregation can apply all filters
+except its own (disjunctive counts). Exact stems are tried first; only a query that matches
+nothing is run again with ``fuzziness: AUTO`` (else "sneakers" would also find "speakers").
 """
 
 from __future__ import annotations
@@ -150,26 +151,20 @@ def sort_clause(sort: SearchSort, has_terms: bool) -> list[dict[str, str]]:
     return [first, {"product_id": "asc"}]
 
 
-def text_query(terms: tuple[str, ...]) -> dict[str, Any]:
+def text_query(terms: tuple[str, ...], *, fuzzy: bool = False) -> dict[str, Any]:
+    fuzziness: dict[str, Any] = {"fuzziness": "AUTO", "prefix_length": 1} if fuzzy else {}
     must = [
-        {
-            "multi_match": {
-                "query": term,
-                "fields": ["name_terms^3", "body_terms"],
-                "fuzziness": "AUTO",
-                "prefix_length": 1,
-            }
-        }
+        {"multi_match": {"query": term, "fields": ["name_terms^3", "body_terms"], **fuzziness}}
         for term in terms
     ]
     return {"bool": {"filter": [{"term": {"searchable": True}}], "must": must}}
 
 
-def search_body(query: IndexQuery) -> dict[str, Any]:
+def search_body(query: IndexQuery, *, fuzzy: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {
         "size": query.size + 1,
         "track_total_hits": True,
-        "query": text_query(query.terms),
+        "query": text_query(query.terms, fuzzy=fuzzy),
         "post_filter": {"bool": {"filter": filter_clauses(query.filters)}},
         "sort": sort_clause(query.sort, bool(query.terms)),
         "aggs": aggregations(query.filters),
