@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: dev test test-unit services-up services-down services-status lint format bench clean
+.PHONY: dev test test-unit services-up services-down services-status lint format bench bench-search clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -60,6 +60,12 @@ format: $(STAMP)
 # bench/.work); writes bench/results/<date>.md. BENCH_ARGS e.g. "--duration 30 --connections 64".
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Search: Elasticsearch vs the SQL adapter on a generated 50 000-product catalog; writes
+# bench/results/search-<date>.md. Needs Elasticsearch (and PostgreSQL for its column):
+# services-up first. BENCH_SEARCH_ARGS e.g. "--duration 30 --connections 16".
+bench-search: $(STAMP)
+	eval "$$(python3 infra/services.py env)"; $(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
