@@ -97,10 +97,16 @@ def filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
         conditions.append(d.in_stock.is_(filters.in_stock))
     if filters.min_rating is not None:
         conditions.append(d.rating >= filters.min_rating)
-    a = document_attributes.c
-    for name, values in filters.attributes:
-        having = select(a.product_id).where(a.name == name, a.value.in_(sorted(values)))
-        conditions.append(d.product_id.in_(having))
+    for index, (name, values) in enumerate(filters.attributes):
+        # Correlated EXISTS (a primary-key probe per candidate): an IN list of every product
+        # with the value would let SQLite drive the join from it and rescan the text hits.
+        a = document_attributes.alias(f"attribute_filter_{index}").c
+        having = (
+            select(a.product_id)
+            .where(a.product_id == d.product_id, a.name == name, a.value.in_(sorted(values)))
+            .correlate(documents)
+        )
+        conditions.append(having.exists())
     return conditions
 
 
@@ -116,6 +122,7 @@ class _Match:
     source: FromClause
     score: ColumnElement[float] | None
     conditions: list[ColumnElement[bool]]
+    ranked: FromClause | None = None  # where ``score`` can be read, when not ``source``
 
     def where(self, filters: Filters) -> list[ColumnElement[bool]]:
         return [*self.conditions, *filter_conditions(filters)]
@@ -219,17 +226,24 @@ class SqlIndex:
             score = cast(func.ts_rank(tsv, tsquery), Float)
             return _Match(documents, score, [tsv.op("@@")(tsquery)])
         expression = " AND ".join(f'{{name_terms body_terms}} : "{term}"' for term in terms)
+        matches = literal_column("search_fts").op("MATCH")(bindparam("fts", expression))
         fts = (
             select(
                 literal_column("search_fts.rowid").label("rid"),
                 (-func.bm25(literal_column("search_fts"), 3.0, 1.0, 0.0)).label("score"),
             )
             .select_from(text("search_fts"))
-            .where(literal_column("search_fts").op("MATCH")(bindparam("fts", expression)))
+            .where(matches)
             .subquery("hits")
         )
-        joined = documents.join(fts, fts.c.rid == literal_column("search_documents.rowid"))
-        return _Match(joined, fts.c.score, [])
+        ranked = documents.join(fts, fts.c.rid == literal_column("search_documents.rowid"))
+        # Counts and facets filter by rowid IN (the text hits): joining the hits there let
+        # SQLite pick plans that rescan them per row (seconds with an attribute filter).
+        hit_rowids: Select[Any] = select(literal_column("search_fts.rowid")).select_from(
+            text("search_fts")
+        )
+        in_hits = literal_column("search_documents.rowid").in_(hit_rowids.where(matches))
+        return _Match(documents, fts.c.score, [in_hits], ranked=ranked)
 
     async def search(self, query: IndexQuery) -> IndexResult:
         match = self._matched(query.terms)
@@ -252,9 +266,10 @@ class SqlIndex:
             beyond = value < after_value if query.sort.descending else value > after_value
             conditions.append(or_(beyond, and_(value == after_value, d.product_id > after_id)))
         order = value.desc() if query.sort.descending else value.asc()
+        ranked = match.ranked if value is match.score and match.ranked is not None else None
         stmt = (
             select(d.product_id, d.name, d.description, value.label("sort_value"))
-            .select_from(match.source)
+            .select_from(ranked if ranked is not None else match.source)
             .where(*conditions)
             .order_by(order, d.product_id.asc())
             .limit(query.size + 1)
