@@ -199,7 +199,11 @@ async def serve_and_measure(
             latencies, errors, elapsed = await run_load(http, url, duration, connections)
     finally:
         server.terminate()
-        await asyncio.wait_for(server.wait(), 30)
+        try:
+            await asyncio.wait_for(server.wait(), 30)
+        except TimeoutError:
+            server.kill()
+            await server.wait()
     cuts = statistics.quantiles(latencies, n=100)
     return Measured(column.name, len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000,
                     len(latencies), errors)  # fmt: skip
