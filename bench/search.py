@@ -305,7 +305,8 @@ def report(args: argparse.Namespace, rows: list[tuple[Measured, float]], command
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, "
         f"Python {platform.python_version()}. The load generator (Python httpx) shares the "
-        "machine with the server and the index.",
+        "machine with the server and the index. Load average (1 min) when the run ended: "
+        f"{os.getloadavg()[0]:.1f}.",
         "",
         f"Command: `{command}`",
         "",
