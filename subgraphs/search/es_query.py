@@ -154,7 +154,16 @@ def sort_clause(sort: SearchSort, has_terms: bool) -> list[dict[str, str]]:
 def text_query(terms: tuple[str, ...], *, fuzzy: bool = False) -> dict[str, Any]:
     fuzziness: dict[str, Any] = {"fuzziness": "AUTO", "prefix_length": 1} if fuzzy else {}
     must = [
-        {"multi_match": {"query": term, "fields": ["name_terms^3", "body_terms"], **fuzziness}}
+        # most_fields: a word in the name and the description scores both (as bm25 does in
+        # SQLite); best_fields would keep only the name's score.
+        {
+            "multi_match": {
+                "query": term,
+                "type": "most_fields",
+                "fields": ["name_terms^3", "body_terms"],
+                **fuzziness,
+            }
+        }
         for term in terms
     ]
     return {"bool": {"filter": [{"term": {"searchable": True}}], "must": must}}
