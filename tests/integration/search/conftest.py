@@ -8,7 +8,7 @@ private index (a unique alias on Elasticsearch).
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -129,7 +129,7 @@ class SearchHarness:
         description: str = "",
         attributes: dict[str, str] | None = None,
         available: int = 5,
-        ratings: list[int] = (),  # type: ignore[assignment]
+        ratings: Sequence[int] = (),
         status: str = "ACTIVE",
     ) -> str:
         product_id = str(uuid.uuid4())
