@@ -9,7 +9,7 @@ LOCK := requirements.lock
 LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 
-.PHONY: dev lock test test-unit services-up services-down services-status lint format bench clean
+.PHONY: dev lock test test-unit services-up services-down services-status lint format bench bench-search clean
 
 # Installs the pinned, hash-checked dependencies of requirements.lock, then ShopGraph itself
 # without resolving anything. `pip check` fails when pyproject.toml asks for a package the
@@ -74,6 +74,12 @@ format: $(STAMP)
 # bench/.work); writes bench/results/<date>.md. BENCH_ARGS e.g. "--duration 30 --connections 64".
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Search: Elasticsearch vs the SQL adapter on a generated 50 000-product catalog; writes
+# bench/results/search-<date>.md. Needs Elasticsearch (and PostgreSQL for its column):
+# services-up first. BENCH_SEARCH_ARGS e.g. "--duration 30 --connections 16".
+bench-search: $(STAMP)
+	eval "$$($(PYTHON) -m infra env)"; $(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

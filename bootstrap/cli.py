@@ -19,6 +19,7 @@ from shopgraph.logging import get_logger
 from shopgraph.runner import Served, run_together
 from shopgraph.settings import Settings
 from subgraphs.analytics.rebuild import RebuildRefused, rebuild, require_shared_bus
+from subgraphs.search.reindex import run_reindex
 
 app = typer.Typer(
     help="ShopGraph: e-commerce backend as a GraphQL federation.", no_args_is_help=True
@@ -28,6 +29,8 @@ app.add_typer(compose_app, name="compose")
 app.add_typer(router_app, name="router")
 analytics_app = typer.Typer(help="The analytics service's tools.", no_args_is_help=True)
 app.add_typer(analytics_app, name="analytics")
+search_app = typer.Typer(help="The search index.", no_args_is_help=True)
+app.add_typer(search_app, name="search")
 
 
 async def _migrate(settings: Settings, names: list[str]) -> None:
@@ -134,6 +137,23 @@ def sdl(
         return
     for path in write_all(settings):
         typer.echo(f"wrote {path}")
+
+
+@search_app.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from the products, inventory and reviews services and swap
+    it in atomically (searches never see an empty index)."""
+    settings = cli_settings()
+
+    async def main() -> None:
+        await _migrate(settings, ["search"])
+        report = await run_reindex(settings)
+        typer.echo(
+            f"reindexed {report.products} products in {report.categories} categories "
+            f"({report.caught_up} changed during the rebuild were written again)"
+        )
+
+    asyncio.run(main())
 
 
 @app.command()

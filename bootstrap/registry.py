@@ -38,6 +38,10 @@ import subgraphs.reviews.app
 import subgraphs.reviews.handlers
 import subgraphs.reviews.schema
 import subgraphs.reviews.seed
+import subgraphs.search.app
+import subgraphs.search.handlers
+import subgraphs.search.schema
+import subgraphs.search.seed
 import subgraphs.users.app
 import subgraphs.users.schema
 import subgraphs.users.seed
@@ -128,6 +132,14 @@ SERVICES: tuple[ServiceSpec, ...] = (
         _migrations_of(subgraphs.reviews),
         seed=subgraphs.reviews.seed.seed,
         worker_groups=subgraphs.reviews.handlers.WORKER_GROUPS,
+    ),
+    ServiceSpec(
+        "search",
+        subgraphs.search.app.create_app,
+        subgraphs.search.schema.build_schema,
+        _migrations_of(subgraphs.search),
+        seed=subgraphs.search.seed.seed,
+        worker_groups=subgraphs.search.handlers.WORKER_GROUPS,
     ),
     ServiceSpec(
         "analytics",

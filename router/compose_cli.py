@@ -1,6 +1,7 @@
 """``shopgraph compose``: subgraph SDLs in, schema/supergraph.graphql out.
 
-Mounted by the lead in shopgraph/cli.py as ``app.add_typer(compose_app, name="compose")``.
+Mounted by the composition root (bootstrap/cli.py) as
+``app.add_typer(compose_app, name="compose")``.
 Sources (combinable): ``--subgraph name=url=path`` (repeatable), ``--dir DIR`` (every
 ``<name>.graphql``; URLs from settings), ``--json FILE`` (``-`` for stdin; a list of
 {name, url, sdl}), ``--fetch name=url`` (repeatable; asks the running subgraph for

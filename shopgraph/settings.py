@@ -102,6 +102,13 @@ class Settings(BaseSettings):
             raise ValueError("must be memory:// or redis://host:port/db")
         return value
 
+    @field_validator("search_url")
+    @classmethod
+    def _known_search(cls, value: str) -> str:
+        if not value.startswith(("sql://", "elasticsearch://")):
+            raise ValueError("must be sql:// or elasticsearch://host:port[/alias]")
+        return value
+
     @field_validator("smtp_url")
     @classmethod
     def _known_mail(cls, value: str) -> str:

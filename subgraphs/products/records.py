@@ -50,9 +50,15 @@ class ProductRecord:
         )
 
     def event(self, type_: str) -> Event:
-        """``ProductCreated`` / ``ProductUpdated`` (full state) or ``ProductArchived``."""
+        """``ProductCreated`` / ``ProductUpdated`` (full state) or ``ProductArchived``.
+
+        ``updatedAt`` is the product's version: consumers keep the newest state per product
+        whatever order events arrive in (search's index does)."""
+        version = self.updated_at.isoformat()
         if type_ == "ProductArchived":
-            return Event.new(type_, self.id, {"productId": self.id, "sku": self.sku})
+            return Event.new(
+                type_, self.id, {"productId": self.id, "sku": self.sku, "updatedAt": version}
+            )
         return Event.new(
             type_,
             self.id,
@@ -66,6 +72,10 @@ class ProductRecord:
                 "currency": self.currency,
                 "categoryId": self.category_id,
                 "weightGrams": self.weight_grams,
+                "description": self.description,
+                "attributes": [{"name": a.name, "value": a.value} for a in self.attributes],
+                "createdAt": self.created_at.isoformat(),
+                "updatedAt": version,
             },
         )
 

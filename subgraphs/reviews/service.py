@@ -307,6 +307,11 @@ class ReviewService:
             "userId": record.author_id,
             "rating": record.rating,
         }
+        # The product's approved-review aggregate after this change, so a consumer (search)
+        # keeps a product's rating without replaying every review.
+        (summary,) = await repository.ratings(session, [record.product_id])
+        payload["productRatingCount"] = summary.count
+        payload["productRatingTotal"] = summary.total
         if reason is not None:
             payload["reason"] = reason
         await add_to_outbox(session, outbox, TOPIC, Event.new(type_, record.id, payload))

@@ -24,6 +24,7 @@ from tests.integration.products.conftest import (
     Catalog,
     product_input,
 )
+from tests.integration.products.events import SameInstant, updated_attributes
 
 
 async def product_count(catalog: Catalog) -> int:
@@ -193,6 +194,10 @@ async def test_update_changes_only_the_given_fields(catalog: Catalog) -> None:
         "currency": "EUR",
         "categoryId": audio["id"],
         "weightGrams": 280,
+        "description": None,
+        "attributes": updated_attributes(updated),
+        "createdAt": SameInstant(created["createdAt"]),
+        "updatedAt": SameInstant(updated["updatedAt"]),
     }
 
     # Nothing to change: no write, no event.
@@ -235,7 +240,11 @@ async def test_archived_and_draft_products_are_hidden_from_shoppers(catalog: Cat
     again = await catalog.staff(ARCHIVE_PRODUCT, {"id": archived["id"]})  # idempotent
     assert again["archiveProduct"]["errors"] == []
     [event] = await catalog.events("ProductArchived")
-    assert event.payload == {"productId": archived["id"], "sku": archived["sku"]}
+    assert event.payload == {
+        "productId": archived["id"],
+        "sku": archived["sku"],
+        "updatedAt": SameInstant(data["archiveProduct"]["product"]["updatedAt"]),
+    }
 
     for token in (None, catalog.customer_token):
         listed = await catalog.gql(PRODUCTS, token=token)
@@ -317,6 +326,10 @@ async def test_events_are_written_with_the_change_and_published(catalog: Catalog
         "currency": "USD",
         "categoryId": None,
         "weightGrams": 700,
+        "description": created["description"],
+        "attributes": updated_attributes(created),
+        "createdAt": SameInstant(created["createdAt"]),
+        "updatedAt": SameInstant(created["updatedAt"]),
     }
     # The relay publishes it to the bus (topic "catalog", key = product id).
     consumer = catalog.resources.bus.consumer(["catalog"], "test-products-events")

@@ -42,7 +42,14 @@ async def test_add_review_trims_and_publishes_approved(reviews: Reviews) -> None
     assert review["verifiedPurchase"] is False
     approved = await reviews.events("ReviewApproved")
     assert [e.payload for e in approved] == [
-        {"reviewId": review["id"], "productId": product, "userId": user_id, "rating": 4}
+        {
+            "reviewId": review["id"],
+            "productId": product,
+            "userId": user_id,
+            "rating": 4,
+            "productRatingCount": 1,
+            "productRatingTotal": 4,
+        }
     ]
     assert approved[0].aggregate_id == review["id"]
 
@@ -212,6 +219,13 @@ async def test_author_deletes_and_may_review_again(reviews: Reviews) -> None:
     assert [e["code"] for e in again["deleteReview"]["errors"]] == ["NOT_FOUND"]
     events = await reviews.events("ReviewDeleted")
     assert [e.payload for e in events] == [
-        {"reviewId": review["id"], "productId": product, "userId": user_id, "rating": 3}
+        {
+            "reviewId": review["id"],
+            "productId": product,
+            "userId": user_id,
+            "rating": 3,
+            "productRatingCount": 0,
+            "productRatingTotal": 0,
+        }
     ]
     assert (await reviews.add(token, product, 5))["errors"] == []

@@ -99,6 +99,8 @@ async def test_approve_and_reject(reviews: Reviews) -> None:
         "productId": product,
         "userId": author_id,
         "rating": 2,
+        "productRatingCount": 1,
+        "productRatingTotal": 2,
     }
     # a rating-only edit keeps the moderator's approval; a text edit is moderated again
     rerated = await reviews.data(EDIT, {"id": held["id"], "input": {"rating": 3}}, author)

@@ -1,0 +1,1 @@
+"""The search subgraph: full-text product search with facets (issue #9)."""

@@ -1,0 +1,213 @@
+"""Elasticsearch request bodies built from an :class:`IndexQuery` (pure: no I/O).
+
+The text query only *scores* (every query stem must match ``name_terms`` or ``body_terms``);
+the filters go in ``post_filter`` so that every facet's aggregation can apply all filters
+except its own (disjunctive counts). Exact stems are tried first; only a query that matches
+nothing is run again with ``fuzziness: AUTO`` (else "sneakers" would also find "speakers").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from subgraphs.search.records import (
+    CATEGORY,
+    IN_STOCK,
+    PRICE,
+    PRICE_BUCKETS,
+    RATING,
+    RATING_THRESHOLDS,
+    FacetCounts,
+    Filters,
+    IndexQuery,
+    SearchDocument,
+    SearchSort,
+)
+
+ATTRIBUTE_SEPARATOR: Final = "\u001f"
+MAX_FACET_TERMS: Final = 1000
+
+MAPPINGS: Final[dict[str, Any]] = {
+    "dynamic": "strict",
+    "properties": {
+        "product_id": {"type": "keyword"},
+        "revision": {"type": "long"},
+        "searchable": {"type": "boolean"},
+        "name": {"type": "text", "index": False},
+        "description": {"type": "text", "index": False},
+        # Pre-stemmed text (subgraphs.search.text): the integ-test ES has no stemmer.
+        "name_terms": {"type": "text", "analyzer": "whitespace"},
+        "body_terms": {"type": "text", "analyzer": "whitespace"},
+        # Autocomplete: prefix queries served by an index of 1-10 character prefixes.
+        "name_words": {
+            "type": "text",
+            "analyzer": "whitespace",
+            "index_prefixes": {"min_chars": 1, "max_chars": 10},
+        },
+        "category_id": {"type": "keyword"},
+        "price_minor": {"type": "long"},
+        "currency": {"type": "keyword"},
+        "in_stock": {"type": "boolean"},
+        "rating": {"type": "double"},
+        "rating_count": {"type": "integer"},
+        "attributes": {"type": "keyword"},  # "name<US>value"
+        "created_micros": {"type": "long"},
+    },
+}
+SETTINGS: Final[dict[str, Any]] = {"number_of_shards": 1, "number_of_replicas": 0}
+
+_SORT_FIELDS: Final = {
+    SearchSort.PRICE_ASC: "price_minor",
+    SearchSort.PRICE_DESC: "price_minor",
+    SearchSort.NEWEST: "created_micros",
+    SearchSort.RATING: "rating",
+}
+
+
+def source(doc: SearchDocument) -> dict[str, Any]:
+    return {
+        "product_id": doc.product_id,
+        "revision": doc.revision,
+        "searchable": doc.searchable,
+        "name": doc.name,
+        "description": doc.description,
+        "name_terms": doc.name_terms,
+        "body_terms": doc.body_terms,
+        "name_words": doc.name_words,
+        "category_id": doc.category_id,
+        "price_minor": doc.price_minor,
+        "currency": doc.currency,
+        "in_stock": doc.in_stock,
+        "rating": doc.rating,
+        "rating_count": doc.rating_count,
+        "attributes": [f"{n}{ATTRIBUTE_SEPARATOR}{v}" for n, v in sorted(set(doc.attributes))],
+        "created_micros": doc.created_micros,
+    }
+
+
+def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
+    clauses: list[dict[str, Any]] = []
+    if filters.category_ids is not None:
+        clauses.append({"terms": {"category_id": sorted(filters.category_ids)}})
+    if filters.price is not None:
+        clauses.append({"term": {"currency": filters.price.currency}})
+        bounds: dict[str, int] = {}
+        if filters.price.minimum is not None:
+            bounds["gte"] = filters.price.minimum
+        if filters.price.maximum is not None:
+            bounds["lte"] = filters.price.maximum
+        if bounds:
+            clauses.append({"range": {"price_minor": bounds}})
+    if filters.in_stock is not None:
+        clauses.append({"term": {"in_stock": filters.in_stock}})
+    if filters.min_rating is not None:
+        clauses.append({"range": {"rating": {"gte": filters.min_rating}}})
+    for name, values in filters.attributes:
+        wanted = sorted(f"{name}{ATTRIBUTE_SEPARATOR}{v}" for v in values)
+        clauses.append({"terms": {"attributes": wanted}})
+    return clauses
+
+
+def _filtered(filters: Filters, aggregation: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "filter": {"bool": {"filter": filter_clauses(filters)}},
+        "aggs": {"values": aggregation},
+    }
+
+
+def aggregations(filters: Filters) -> dict[str, Any]:
+    price_ranges = [
+        {"key": b.key, "from": b.minimum, **({} if b.maximum is None else {"to": b.maximum + 1})}
+        for b in PRICE_BUCKETS
+    ]
+    rating_ranges = [{"key": str(t), "from": t} for t in RATING_THRESHOLDS]
+    attributes = {"terms": {"field": "attributes", "size": MAX_FACET_TERMS}}
+    aggs: dict[str, Any] = {
+        CATEGORY: _filtered(
+            filters.without(CATEGORY),
+            {"terms": {"field": "category_id", "size": MAX_FACET_TERMS}},
+        ),
+        PRICE: _filtered(
+            filters.without(PRICE),
+            {"range": {"field": "price_minor", "keyed": True, "ranges": price_ranges}},
+        ),
+        IN_STOCK: _filtered(filters.without(IN_STOCK), {"terms": {"field": "in_stock"}}),
+        RATING: _filtered(
+            filters.without(RATING),
+            {"range": {"field": "rating", "keyed": True, "ranges": rating_ranges}},
+        ),
+        "attributes": _filtered(filters, attributes),
+    }
+    for index, name in enumerate(filters.attribute_names):
+        aggs[f"attribute_{index}"] = _filtered(filters.without(f"attribute:{name}"), attributes)
+    return aggs
+
+
+def sort_clause(sort: SearchSort, has_terms: bool) -> list[dict[str, str]]:
+    if sort is SearchSort.RELEVANCE and has_terms:
+        first = {"_score": "desc"}
+    else:
+        first = {_SORT_FIELDS.get(sort, "created_micros"): "desc" if sort.descending else "asc"}
+    return [first, {"product_id": "asc"}]
+
+
+def text_query(terms: tuple[str, ...], *, fuzzy: bool = False) -> dict[str, Any]:
+    fuzziness: dict[str, Any] = {"fuzziness": "AUTO", "prefix_length": 1} if fuzzy else {}
+    must = [
+        # most_fields: a word in the name and the description scores both (as bm25 does in
+        # SQLite); best_fields would keep only the name's score.
+        {
+            "multi_match": {
+                "query": term,
+                "type": "most_fields",
+                "fields": ["name_terms^3", "body_terms"],
+                **fuzziness,
+            }
+        }
+        for term in terms
+    ]
+    return {"bool": {"filter": [{"term": {"searchable": True}}], "must": must}}
+
+
+def search_body(query: IndexQuery, *, fuzzy: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "size": query.size + 1,
+        "track_total_hits": True,
+        "query": text_query(query.terms, fuzzy=fuzzy),
+        "post_filter": {"bool": {"filter": filter_clauses(query.filters)}},
+        "sort": sort_clause(query.sort, bool(query.terms)),
+        "aggs": aggregations(query.filters),
+        "source": {"includes": ["name", "description"]},
+    }
+    if query.after is not None:
+        body["search_after"] = list(query.after)
+    return body
+
+
+def _split_attributes(buckets: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for bucket in buckets:
+        name, _, value = str(bucket["key"]).partition(ATTRIBUTE_SEPARATOR)
+        counts.setdefault(name, {})[value] = int(bucket["doc_count"])
+    return counts
+
+
+def facet_counts(aggs: dict[str, Any], filters: Filters) -> FacetCounts:
+    """The aggregations of :func:`aggregations` as :class:`FacetCounts`."""
+    counts = FacetCounts()
+    for bucket in aggs[CATEGORY]["values"]["buckets"]:
+        counts.categories[str(bucket["key"])] = int(bucket["doc_count"])
+    for key, bucket in aggs[PRICE]["values"]["buckets"].items():
+        counts.prices[key] = int(bucket["doc_count"])
+    counts.in_stock = {True: 0, False: 0}
+    for bucket in aggs[IN_STOCK]["values"]["buckets"]:
+        counts.in_stock[bool(bucket["key"])] = int(bucket["doc_count"])
+    for key, bucket in aggs[RATING]["values"]["buckets"].items():
+        counts.ratings[int(key)] = int(bucket["doc_count"])
+    selected = set(filters.attribute_names)
+    every = _split_attributes(aggs["attributes"]["values"]["buckets"])
+    counts.attributes = {name: values for name, values in every.items() if name not in selected}
+    for index, name in enumerate(filters.attribute_names):
+        own = _split_attributes(aggs[f"attribute_{index}"]["values"]["buckets"])
+        counts.attributes[name] = own.get(name, {})
+    return counts

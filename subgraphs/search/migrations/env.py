@@ -1,0 +1,4 @@
+from shopgraph.migrations import run_env
+from subgraphs.search.models import metadata
+
+run_env(metadata)
