@@ -2,10 +2,11 @@
 
 First every gateway is started alone and asked the query once; the answer most of them give
 is the reference, and a gateway whose answer differs is reported as failing and not measured.
-Answers (the JSON text, without surrounding whitespace) must be byte-identical, or (``same="data"``) equal once parsed as JSON, with the
-byte difference noted. Then each matching gateway is started again, alone on the same port,
-warmed up and measured: requests/s, p50, p99 (autocannon), the CPU cores it and the
-subgraphs used over the measured window and its peak memory (``/proc``).
+Answers (the JSON text, without surrounding whitespace) must be byte-identical, or
+(``same="data"``) equal once parsed as JSON, with the byte difference noted. Then each
+matching gateway is started again, alone on the same port, warmed up and measured:
+requests/s, p50, p99 (autocannon), the CPU cores it and the subgraphs used over the measured
+window and its peak memory (``/proc``).
 """
 
 from __future__ import annotations
