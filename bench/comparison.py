@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from gateways import Gateway
 from loadgen import Load, run_load
 from process_usage import peak_rss_bytes
-from processes import LOGS, log, start, stop, wait_for
+from processes import LOGS, log, post_query, start, stop, wait_for
 
 STARTUP_SECONDS = 90
+Answered = Callable[[], dict[str, int]]
+"""How many requests each subgraph has answered so far."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Row:
     note: str | None = None
     machine_load: float = 0.0
     """The machine's 1-minute load average at the end of the measured window."""
+    fetches: dict[str, int] | None = None
+    """Requests per subgraph for one query, when the subgraphs count them."""
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,24 @@ def _slug(name: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
 
 
-def _answer(gateway: Gateway, query: str, settings: Settings) -> bytes:
+def _answer(
+    gateway: Gateway, query: str, settings: Settings, answered: Answered | None
+) -> tuple[bytes, dict[str, int] | None]:
+    """The gateway's answer to one query (once it answers at all) and, when the subgraphs
+    count what they answer, the requests each subgraph got for that one query."""
+    url = f"http://127.0.0.1:{settings.port}/graphql"
     process = start(gateway.command, gateway.env, _slug(gateway.name))
     try:
-        answer = wait_for(f"http://127.0.0.1:{settings.port}/graphql", query, process, 90)
+        answer = wait_for(url, query, process, STARTUP_SECONDS)
+        fetches = None
+        if answered is not None:
+            before = answered()
+            answer = post_query(url, query).content
+            fetches = {name: count - before[name] for name, count in answered().items()}
     finally:
         stop(process)
     # The JSON text itself is compared: Apollo Server ends its body with a newline.
-    return answer.strip()
+    return answer.strip(), fetches
 
 
 def _difference(body: bytes, reference: bytes) -> str:
@@ -118,7 +134,8 @@ def _reference(answers: list[bytes], same: Literal["bytes", "data"]) -> bytes | 
             group.append(answer)
     if not groups:
         return None
-    return max(groups, key=lambda group: len(group[1]))[1][0]
+    members = max(groups, key=lambda group: len(group[1]))[1]
+    return Counter(members).most_common(1)[0][0]
 
 
 def _matches(answer: bytes, reference: bytes, same: Literal["bytes", "data"]) -> bool:
@@ -133,8 +150,10 @@ def compare(
     settings: Settings,
     subgraphs_pid: int,
     same: Literal["bytes", "data"] = "bytes",
+    answered: Answered | None = None,
 ) -> Comparison:
     answers: dict[str, bytes] = {}
+    fetches: dict[str, dict[str, int] | None] = {}
     failures: dict[str, str] = {}
     for gateway in gateways:
         if gateway.unsupported:
@@ -142,7 +161,9 @@ def compare(
             continue
         log(f"{gateway.name}: checking its answer")
         try:
-            answers[gateway.name] = _answer(gateway, query, settings)
+            answers[gateway.name], fetches[gateway.name] = _answer(
+                gateway, query, settings, answered
+            )
         except RuntimeError as exc:
             failures[gateway.name] = str(exc)
         else:
@@ -158,9 +179,13 @@ def compare(
             rows.append(Row(gateway, failure=failures.get(gateway.name, "no answer")))
         elif not _matches(answer, reference, same):
             log(f"{gateway.name}: FAILED: {_difference(answer, reference)}")
-            rows.append(Row(gateway, failure=_difference(answer, reference)))
+            failure = _difference(answer, reference)
+            rows.append(Row(gateway, failure=failure, fetches=fetches[gateway.name]))
         else:
-            row = _measure(gateway, query, body, settings, subgraphs_pid)
+            row = replace(
+                _measure(gateway, query, body, settings, subgraphs_pid),
+                fetches=fetches[gateway.name],
+            )
             if answer != reference:
                 difference = _difference(answer, reference)
                 row = replace(row, note=f"same data, not byte-identical: {difference}")

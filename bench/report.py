@@ -45,16 +45,24 @@ def machine() -> str:
     )
 
 
+def _fetches(row: Row) -> str:
+    if row.fetches is None:
+        return ""
+    each = ", ".join(f"{name} {count}" for name, count in row.fetches.items())
+    return f"{sum(row.fetches.values())} ({each})"
+
+
 def _row(row: Row) -> str:
     name, version = row.gateway.name, row.gateway.version
     if row.load is None:
-        return f"| {name} | {version} | {row.failure} | | | | | | | | | |"
+        return f"| {name} | {version} | {row.failure} | | | | | | | {_fetches(row)} | | | | |"
     load = row.load
+    cpu_ms = 1000 * row.gateway_cores / load.requests_per_second if load.requests_per_second else 0
     return (
         f"| {name} | {version} | {load.requests_per_second:.1f} | {load.p50_ms:.0f} | "
-        f"{load.p99_ms:.0f} | {row.gateway_cores:.2f} | {row.peak_rss_bytes / 2**20:.0f} | "
-        f"{row.subgraph_cores:.2f} | {load.total} | {load.errors} | {load.non_2xx} | "
-        f"{row.machine_load:.1f} |"
+        f"{load.p99_ms:.0f} | {row.gateway_cores:.2f} | {cpu_ms:.1f} | "
+        f"{row.peak_rss_bytes / 2**20:.0f} | {row.subgraph_cores:.2f} | {_fetches(row)} | "
+        f"{load.total} | {load.errors} | {load.non_2xx} | {row.machine_load:.1f} |"
     )
 
 
@@ -79,9 +87,10 @@ def table(spec: Table) -> list[str]:
         spec.query,
         "```",
         "",
-        "| gateway | version | requests/s | p50 ms | p99 ms | CPU cores | peak RSS MiB "
-        "| subgraphs CPU cores | requests | errors | non-2xx | machine load |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| gateway | version | requests/s | p50 ms | p99 ms | CPU cores | CPU ms/request "
+        "| peak RSS MiB | subgraphs CPU cores | subgraph fetches/query | requests | errors "
+        "| non-2xx | machine load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
         *(_row(row) for row in spec.comparison.rows),
         "",
         *notes,

@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import static_subgraphs
@@ -151,7 +152,8 @@ def main() -> int:
         alone.extend(measure_alone(endpoints, pid, solo_settings))
         gateways = shopgraph_routers(static_supergraph, args.port)
         gateways += peer_gateways(args.node, static_supergraph, args.port)
-        return compare(chosen(gateways, keys), TEST_QUERY, settings, pid)
+        count = partial(static_subgraphs.answered, args.static_port)
+        return compare(chosen(gateways, keys), TEST_QUERY, settings, pid, answered=count)
 
     static_supergraph = WORK / "static-supergraph.graphql"
     static = with_subgraphs(
@@ -232,8 +234,11 @@ def header(
         "- requests/s: autocannon's mean per second; p50/p99: its latency percentiles; CPU "
         "cores: user+system CPU seconds of the gateway's processes (/proc/<pid>/stat) over the "
         "measured window divided by its length; peak RSS: VmHWM at the end of the window; "
-        "subgraphs CPU cores: the same for the subgraph process in that window; machine "
-        "load: the 1-minute load average at the end of that window",
+        "CPU ms/request: CPU cores x 1000 / requests/s (what a request costs, whatever "
+        "the machine's load); subgraphs CPU cores: the same for the subgraph process in "
+        "that window; subgraph fetches/query: requests the static subgraphs answered for one "
+        "query (counted at GET /requests); machine load: the 1-minute load average at the "
+        "end of the window",
         "",
     ]
 

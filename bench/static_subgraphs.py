@@ -9,6 +9,7 @@ import re
 import subprocess
 from collections.abc import Mapping, Sequence
 
+import httpx
 from processes import BENCH, WORK, log, start
 
 CRATE = BENCH / "subgraphs"
@@ -30,6 +31,12 @@ def build() -> None:
 def start_static(port: int) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
     process = start([str(BINARY), str(port)], {}, "static-subgraphs")
     return process, {name: f"http://127.0.0.1:{port}/{name}" for name in NAMES}
+
+
+def answered(port: int) -> dict[str, int]:
+    """How many requests each static subgraph has answered since it started."""
+    counts: dict[str, int] = httpx.get(f"http://127.0.0.1:{port}/requests", timeout=10).json()
+    return counts
 
 
 def versions() -> str:

@@ -1,16 +1,20 @@
 //! The four subgraphs of `make bench` in one process on one port, one path each:
 //! `/accounts`, `/inventory`, `/products`, `/reviews` (POST GraphQL, Federation 2).
 //!
+//! `GET /requests`: how many requests each has answered (see `counting`).
+//!
 //!     bench-subgraphs [PORT]      (default 4200, listens on 127.0.0.1 only)
 
 mod accounts;
+mod counting;
 mod data;
 mod inventory;
 mod products;
 mod reviews;
 
 use async_graphql_axum::GraphQL;
-use axum::routing::post_service;
+use axum::middleware::from_fn;
+use axum::routing::{get, post_service};
 use axum::Router;
 use tokio::net::TcpListener;
 
@@ -24,7 +28,9 @@ async fn main() {
         .route("/accounts", post_service(GraphQL::new(accounts::schema())))
         .route("/inventory", post_service(GraphQL::new(inventory::schema())))
         .route("/products", post_service(GraphQL::new(products::schema())))
-        .route("/reviews", post_service(GraphQL::new(reviews::schema())));
+        .route("/reviews", post_service(GraphQL::new(reviews::schema())))
+        .route_layer(from_fn(counting::count))
+        .route("/requests", get(counting::answered));
     let listener = TcpListener::bind(("127.0.0.1", port))
         .await
         .unwrap_or_else(|error| panic!("cannot listen on 127.0.0.1:{port}: {error}"));
