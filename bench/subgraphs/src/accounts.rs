@@ -36,7 +36,12 @@ impl Query {
     }
 
     async fn users(&self) -> Option<Vec<Option<User>>> {
-        Some(data::USERS.iter().map(|row| Some(User::from(row))).collect())
+        Some(
+            data::USERS
+                .iter()
+                .map(|row| Some(User::from(row)))
+                .collect(),
+        )
     }
 
     #[graphql(entity)]
@@ -46,5 +51,7 @@ impl Query {
 }
 
 pub fn schema() -> Schema<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query, EmptyMutation, EmptySubscription).enable_federation().finish()
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .enable_federation()
+        .finish()
 }

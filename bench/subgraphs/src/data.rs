@@ -91,7 +91,12 @@ pub fn reviews_of_user(id: &str) -> Option<&'static [ReviewRow]> {
 }
 
 const fn user(id: &'static str, name: &'static str, username: &'static str) -> UserRow {
-    UserRow { id, name, username, birthday: 1_234_567_890 }
+    UserRow {
+        id,
+        name,
+        username,
+        birthday: 1_234_567_890,
+    }
 }
 
 const fn product(
@@ -101,14 +106,30 @@ const fn product(
     weight: i32,
     in_stock: bool,
 ) -> ProductRow {
-    ProductRow { upc, name, price, weight, in_stock }
+    ProductRow {
+        upc,
+        name,
+        price,
+        weight,
+        in_stock,
+    }
 }
 
 /// Deterministic words (no two reviews alike), cut to exactly `length` bytes.
 fn generated_text(seed: usize, length: usize) -> String {
     const WORDS: [&str; 12] = [
-        "sturdy", "delivery", "arrived", "quickly", "finish", "solid", "would", "recommend",
-        "value", "packaging", "assembly", "easy",
+        "sturdy",
+        "delivery",
+        "arrived",
+        "quickly",
+        "finish",
+        "solid",
+        "would",
+        "recommend",
+        "value",
+        "packaging",
+        "assembly",
+        "easy",
     ];
     let mut text = format!("Review {} says:", seed + 1);
     let mut index = seed;

@@ -21,12 +21,17 @@ use tokio::net::TcpListener;
 #[tokio::main]
 async fn main() {
     let port: u16 = match std::env::args().nth(1) {
-        Some(arg) => arg.parse().expect("PORT must be a number between 1 and 65535"),
+        Some(arg) => arg
+            .parse()
+            .expect("PORT must be a number between 1 and 65535"),
         None => 4200,
     };
     let app = Router::new()
         .route("/accounts", post_service(GraphQL::new(accounts::schema())))
-        .route("/inventory", post_service(GraphQL::new(inventory::schema())))
+        .route(
+            "/inventory",
+            post_service(GraphQL::new(inventory::schema())),
+        )
         .route("/products", post_service(GraphQL::new(products::schema())))
         .route("/reviews", post_service(GraphQL::new(reviews::schema())))
         .route_layer(from_fn(counting::count))

@@ -32,7 +32,13 @@ impl Query {
         #[graphql(default = 5)] first: Option<i32>,
     ) -> Option<Vec<Option<Product>>> {
         let count = usize::try_from(first.unwrap_or(5)).unwrap_or(0);
-        Some(data::PRODUCTS.iter().take(count).map(|row| Some(Product::from(row))).collect())
+        Some(
+            data::PRODUCTS
+                .iter()
+                .take(count)
+                .map(|row| Some(Product::from(row)))
+                .collect(),
+        )
     }
 
     #[graphql(entity)]
@@ -42,5 +48,7 @@ impl Query {
 }
 
 pub fn schema() -> Schema<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query, EmptyMutation, EmptySubscription).enable_federation().finish()
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .enable_federation()
+        .finish()
 }

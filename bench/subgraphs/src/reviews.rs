@@ -18,14 +18,20 @@ struct Review {
 
 impl From<&'static ReviewRow> for Review {
     fn from(row: &'static ReviewRow) -> Self {
-        Review { id: ID(row.id.clone()), body: Some(row.body.clone()), row }
+        Review {
+            id: ID(row.id.clone()),
+            body: Some(row.body.clone()),
+            row,
+        }
     }
 }
 
 #[ComplexObject]
 impl Review {
     async fn product(&self) -> Option<Product> {
-        Some(Product { upc: self.row.product_upc.to_owned() })
+        Some(Product {
+            upc: self.row.product_upc.to_owned(),
+        })
     }
 
     #[graphql(provides = "username")]
@@ -68,7 +74,11 @@ struct Product {
 #[ComplexObject]
 impl Product {
     async fn reviews(&self) -> Option<Vec<Option<Review>>> {
-        Some(data::reviews_of_product(&self.upc).map(|row| Some(Review::from(row))).collect())
+        Some(
+            data::reviews_of_product(&self.upc)
+                .map(|row| Some(Review::from(row)))
+                .collect(),
+        )
     }
 }
 
@@ -88,10 +98,14 @@ impl Query {
 
     #[graphql(entity)]
     async fn product_by_upc(&self, upc: String) -> Option<Product> {
-        data::product_by_upc(&upc).map(|row| Product { upc: row.upc.to_owned() })
+        data::product_by_upc(&upc).map(|row| Product {
+            upc: row.upc.to_owned(),
+        })
     }
 }
 
 pub fn schema() -> Schema<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query, EmptyMutation, EmptySubscription).enable_federation().finish()
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .enable_federation()
+        .finish()
 }
