@@ -1,12 +1,11 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { Provider as UrqlProvider } from "urql";
+import { Provider as UrqlProvider, stringifyDocument } from "urql";
 import { storageCartTokenStore, type CartTokenStore, memoryCartTokenStore } from "@/lib/cart/cart-token";
 import { memorySessionStore, storageSessionStore } from "@/lib/auth/session";
 import { TokenKeeper, type AuthResult } from "@/lib/auth/token-keeper";
 import { createShopClient } from "@/lib/graphql/client";
-import { print } from "graphql";
 import { RefreshTokenMutation } from "@/operations/account";
 
 const GRAPHQL_PATH = "/api/graphql";
@@ -32,7 +31,7 @@ async function refreshCall(refreshToken: string): Promise<AuthResult> {
   const response = await fetch(GRAPHQL_PATH, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: print(RefreshTokenMutation), variables: { refreshToken } }),
+    body: JSON.stringify({ query: stringifyDocument(RefreshTokenMutation), variables: { refreshToken } }),
   });
   const body = (await response.json()) as { data?: { refreshToken: AuthResult } };
   if (!body.data) throw new Error(`token refresh failed (${response.status})`);

@@ -33,8 +33,11 @@ export async function register(page: Page, shopper: Shopper, next?: string): Pro
 /** Opens the first in-stock product of the first category, from the home page. */
 export async function openAProductInStock(page: Page): Promise<string> {
   await page.goto("/");
-  await page.getByRole("navigation", { name: "Categories" }).getByRole("link").first().click();
-  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  const category = page.getByRole("navigation", { name: "Categories" }).getByRole("link").first();
+  const categoryName = (await category.innerText()).trim();
+  await category.click();
+  await expect(page).toHaveURL(/\/category\//);
+  await expect(page.getByRole("heading", { level: 1, name: categoryName })).toBeVisible();
   const card = page.getByRole("article").filter({ hasText: "In stock" }).first();
   const name = (await card.getByRole("heading").innerText()).trim();
   await card.getByRole("link", { name }).click();

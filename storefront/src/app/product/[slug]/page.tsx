@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { cache } from "react";
 import { AddToCart } from "@/components/product/AddToCart";
-import { ReviewForm } from "@/components/product/ReviewForm";
+import { Reviewing } from "@/components/product/Reviewing";
 import { Rating } from "@/components/catalog/Rating";
 import { catalogData } from "@/lib/graphql/require-data";
 import { formatMoney } from "@/lib/money";
@@ -74,7 +74,7 @@ export default async function ProductPage({ params }: Props) {
             </li>
           ))}
         </ul>
-        <ReviewForm productId={product.id} />
+        <Reviewing productId={product.id} />
       </Grid>
     </Grid>
   );
