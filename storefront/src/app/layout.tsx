@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import "./globals.css";
 import type { ReactNode } from "react";
-import Container from "@mui/material/Container";
-import { ThemeRegistry } from "@/components/ThemeRegistry";
 import { ShopProvider } from "@/components/ShopProvider";
 import { Header } from "@/components/Header";
 import { routerSubscriptionsUrl } from "@/lib/graphql/router";
@@ -20,14 +18,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <ThemeRegistry>
-          <ShopProvider subscriptionsUrl={routerSubscriptionsUrl()}>
-            <Header />
-            <Container component="main" id="main" maxWidth="lg" sx={{ py: 3 }}>
-              {children}
-            </Container>
-          </ShopProvider>
-        </ThemeRegistry>
+        <ShopProvider subscriptionsUrl={routerSubscriptionsUrl()}>
+          <Header />
+          <main id="main" className="page">
+            {children}
+          </main>
+        </ShopProvider>
       </body>
     </html>
   );

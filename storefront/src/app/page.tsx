@@ -1,4 +1,3 @@
-import Typography from "@mui/material/Typography";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { ProductGrid } from "@/components/catalog/ProductGrid";
@@ -14,11 +13,11 @@ export default async function HomePage() {
   const data = await catalogData(HomePageQuery, { first: 8 });
   return (
     <>
-      <Typography variant="h4" component="h1" gutterBottom>Featured products</Typography>
+      <h1>Featured products</h1>
       <ProductGrid products={data.products.edges.map((e) => e.node)} />
-      <Typography variant="h5" component="h2" sx={{ mt: 4 }} gutterBottom>Categories</Typography>
+      <h2>Categories</h2>
       <nav aria-label="Categories">
-        <ul style={{ columns: 3 }}>
+        <ul className="columns">
           {data.categories.map((category) => (
             <li key={category.id}><Link href={`/category/${category.slug}`}>{category.name}</Link></li>
           ))}

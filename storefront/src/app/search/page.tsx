@@ -1,6 +1,3 @@
-import Alert from "@mui/material/Alert";
-import Grid from "@mui/material/Grid";
-import Typography from "@mui/material/Typography";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { ProductGrid } from "@/components/catalog/ProductGrid";
@@ -33,19 +30,19 @@ export default async function SearchPage({ searchParams }: Props) {
     if (!unavailable) throw new RouterUnavailableError(`search failed: ${result.errors.map((e) => e.message).join("; ")}`);
     return (
       <>
-        <Typography variant="h4" component="h1" gutterBottom>Search</Typography>
-        <Alert severity="info">Search is not available on this shop yet. Browse the <Link href="/">categories</Link> instead.</Alert>
+        <h1>Search</h1>
+        <p className="alert alert-info">Search is not available on this shop yet. Browse the <Link href="/">categories</Link> instead.</p>
       </>
     );
   }
   const { search } = result.data;
   return (
     <>
-      <Typography variant="h4" component="h1" gutterBottom>{q ? `Results for “${q}”` : "All products"}</Typography>
+      <h1>{q ? `Results for “${q}”` : "All products"}</h1>
       {search.correctedQuery && (
-        <Typography>Showing results for <Link href={`/search?q=${encodeURIComponent(search.correctedQuery)}`}>{search.correctedQuery}</Link></Typography>
+        <p>Showing results for <Link href={`/search?q=${encodeURIComponent(search.correctedQuery)}`}>{search.correctedQuery}</Link></p>
       )}
-      <Typography role="status">{search.totalCount} product{search.totalCount === 1 ? "" : "s"}</Typography>
+      <p role="status">{search.totalCount} product{search.totalCount === 1 ? "" : "s"}</p>
       <form method="get" action="/search" style={{ margin: "16px 0" }}>
         <input type="hidden" name="q" value={q} />
         {Object.entries(params).filter(([k]) => k.startsWith("f.")).flatMap(([k, v]) => (Array.isArray(v) ? v : [v ?? ""]).map((value) => (
@@ -57,12 +54,12 @@ export default async function SearchPage({ searchParams }: Props) {
         </select>{" "}
         <button type="submit">Apply</button>
       </form>
-      <Grid container spacing={3}>
-        <Grid size={{ xs: 12, md: 3 }} component="aside" aria-label="Filters">
+      <div className="search-layout">
+        <aside aria-label="Filters" className="facets">
           {search.facets.map((facet) => (
             <section key={facet.field} aria-labelledby={`facet-${facet.field}`}>
-              <Typography id={`facet-${facet.field}`} variant="h6" component="h2">{facet.label}</Typography>
-              <ul style={{ listStyle: "none", paddingLeft: 0 }}>
+              <h2 id={`facet-${facet.field}`}>{facet.label}</h2>
+              <ul>
                 {facet.values.map((v) => (
                   <li key={v.value}>
                     <Link href={toggleFacetHref(params, facet.field, v.value)} aria-current={v.selected ? "true" : undefined}>
@@ -73,18 +70,18 @@ export default async function SearchPage({ searchParams }: Props) {
               </ul>
             </section>
           ))}
-        </Grid>
-        <Grid size={{ xs: 12, md: 9 }}>
+        </aside>
+        <div>
           {search.edges.length === 0 ? (
-            <Typography>No products match. Try fewer filters or another word.</Typography>
+            <p>No products match. Try fewer filters or another word.</p>
           ) : (
             <ProductGrid products={search.edges.map((e) => e.node)} highlights={search.edges.map((e) => e.highlights[0])} />
           )}
           {search.pageInfo.hasNextPage && search.pageInfo.endCursor && (
             <p><Link href={pageHref(params, search.pageInfo.endCursor)} rel="next">Next page</Link></p>
           )}
-        </Grid>
-      </Grid>
+        </div>
+      </div>
     </>
   );
 }

@@ -1,6 +1,3 @@
-import Card from "@mui/material/Card";
-import CardContent from "@mui/material/CardContent";
-import Typography from "@mui/material/Typography";
 import Link from "next/link";
 import type { ProductCardFieldsFragment } from "@/gql/graphql";
 import { formatMoney } from "@/lib/money";
@@ -9,23 +6,17 @@ import { Rating } from "./Rating";
 export function ProductCard({ product, highlight }: { product: ProductCardFieldsFragment; highlight?: string }) {
   const image = product.images[0];
   return (
-    <Card component="article" variant="outlined" sx={{ height: "100%" }}>
+    <article className="card">
       {image && (
         // eslint-disable-next-line @next/next/no-img-element -- catalog images come from any host
-        <img src={image.url} alt={image.altText ?? product.name} width={320} height={200} style={{ width: "100%", height: 200, objectFit: "cover" }} loading="lazy" />
+        <img src={image.url} alt={image.altText ?? product.name} width={320} height={200} loading="lazy" />
       )}
-      <CardContent>
-        <Typography variant="h6" component="h3">
-          <Link href={`/product/${product.slug}`}>{product.name}</Link>
-        </Typography>
-        <Typography data-testid="price">{formatMoney(product.price)}</Typography>
-        {highlight && <Typography variant="body2" dangerouslySetInnerHTML={{ __html: sanitizeHighlight(highlight) }} />}
-        <Rating average={product.rating.average ?? null} count={product.rating.count} />
-        <Typography variant="body2" color={product.stock.inStock ? "success.dark" : "error.dark"}>
-          {product.stock.inStock ? "In stock" : "Out of stock"}
-        </Typography>
-      </CardContent>
-    </Card>
+      <h3><Link href={`/product/${product.slug}`}>{product.name}</Link></h3>
+      <p className="price" data-testid="price">{formatMoney(product.price)}</p>
+      {highlight && <p dangerouslySetInnerHTML={{ __html: sanitizeHighlight(highlight) }} />}
+      <Rating average={product.rating.average ?? null} count={product.rating.count} />
+      <p className={product.stock.inStock ? "in-stock" : "out-of-stock"}>{product.stock.inStock ? "In stock" : "Out of stock"}</p>
+    </article>
   );
 }
 

@@ -1,15 +1,14 @@
-import Grid from "@mui/material/Grid";
 import type { ProductCardFieldsFragment } from "@/gql/graphql";
 import { ProductCard } from "./ProductCard";
 
 export function ProductGrid({ products, highlights }: { products: ProductCardFieldsFragment[]; highlights?: (string | undefined)[] }) {
   return (
-    <Grid container spacing={2} component="ul" sx={{ listStyle: "none", p: 0 }}>
+    <ul className="grid">
       {products.map((product, index) => (
-        <Grid key={product.id} size={{ xs: 12, sm: 6, md: 3 }} component="li">
+        <li key={product.id}>
           <ProductCard product={product} highlight={highlights?.[index]} />
-        </Grid>
+        </li>
       ))}
-    </Grid>
+    </ul>
   );
 }

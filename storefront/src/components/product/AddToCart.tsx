@@ -1,23 +1,22 @@
 "use client";
 
-import Alert from "@mui/material/Alert";
-import Button from "@mui/material/Button";
-import Stack from "@mui/material/Stack";
-import TextField from "@mui/material/TextField";
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation } from "urql";
 import { rememberCartToken } from "@/lib/cart/cart-token";
+import { describeRequestError } from "@/lib/errors";
 import { AddToCartMutation } from "@/operations/cart";
-import { RequestProblemAlert } from "../RequestProblemAlert";
 import { useShop } from "../ShopProvider";
 
+// Plain HTML (no UI library): this island is on every product page.
 export function AddToCart({ productId, inStock }: { productId: string; inStock: boolean }) {
   const { cartTokens } = useShop();
   const [quantity, setQuantity] = useState("1");
   const [added, setAdded] = useState(false);
   const [result, addToCart] = useMutation(AddToCartMutation);
   const errors = result.data?.addToCart.errors ?? [];
+  const quantityError = errors.find((e) => e.field === "quantity")?.message;
+  const problem = result.error ? describeRequestError(result.error) : null;
 
   const submit = async () => {
     setAdded(false);
@@ -30,35 +29,42 @@ export function AddToCart({ productId, inStock }: { productId: string; inStock: 
 
   return (
     <form
+      className="add-to-cart"
       onSubmit={(event) => {
         event.preventDefault();
         void submit();
       }}
     >
-      <Stack direction="row" spacing={2} sx={{ my: 2 }}>
-        <TextField
-          label="Quantity"
+      <label className="quantity">
+        Quantity
+        <input
           type="number"
-          size="small"
+          name="quantity"
+          min={1}
+          max={99}
           value={quantity}
           onChange={(event) => setQuantity(event.target.value)}
-          slotProps={{ htmlInput: { min: 1, max: 99 } }}
-          error={errors.some((e) => e.field === "quantity")}
-          helperText={errors.find((e) => e.field === "quantity")?.message}
-          sx={{ width: 110 }}
+          aria-invalid={quantityError ? true : undefined}
+          aria-describedby={quantityError ? "quantity-error" : undefined}
         />
-        <Button type="submit" variant="contained" disabled={!inStock || result.fetching}>
-          Add to cart
-        </Button>
-      </Stack>
+      </label>
+      <button type="submit" className="button button-primary" disabled={!inStock || result.fetching}>
+        Add to cart
+      </button>
+      {quantityError && <p id="quantity-error" role="alert" className="alert alert-error">{quantityError}</p>}
       {errors.filter((e) => e.field !== "quantity").map((e) => (
-        <Alert key={e.code} severity="error" role="alert">{e.message}</Alert>
+        <p key={e.code} role="alert" className="alert alert-error">{e.message}</p>
       ))}
-      {result.error && <RequestProblemAlert error={result.error} onRetry={() => void submit()} />}
+      {problem && (
+        <p role="alert" className="alert alert-error">
+          {problem.message}{" "}
+          {problem.retryable && <button type="button" className="button" onClick={() => void submit()}>Try again</button>}
+        </p>
+      )}
       {added && (
-        <Alert severity="success" role="status">
+        <p role="status" className="alert alert-success">
           Added to your cart. <Link href="/cart">View cart</Link>
-        </Alert>
+        </p>
       )}
     </form>
   );

@@ -6,6 +6,8 @@ import MenuItem from "@mui/material/MenuItem";
 import Stack from "@mui/material/Stack";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
+import { ThemeProvider } from "@mui/material/styles";
+import { theme } from "../theme";
 import { useState } from "react";
 import { useMutation } from "urql";
 import { formErrors } from "@/lib/errors";
@@ -25,13 +27,13 @@ export function ReviewForm({ productId }: { productId: string }) {
 
   if (submitted) {
     return (
-      <Alert severity="success" role="status">
+      <ThemeProvider theme={theme}><Alert severity="success" role="status">
         Thank you! Your review {submitted.status === "APPROVED" ? "is published." : "will appear once it has been approved."}
-      </Alert>
+      </Alert></ThemeProvider>
     );
   }
   return (
-    <form
+    <ThemeProvider theme={theme}><form
       aria-labelledby="write-review"
       onSubmit={(event) => {
         event.preventDefault();
@@ -52,6 +54,6 @@ export function ReviewForm({ productId }: { productId: string }) {
         {result.error && <RequestProblemAlert error={result.error} onRetry={() => void submit()} />}
         <Button type="submit" variant="contained" disabled={result.fetching}>Submit review</Button>
       </Stack>
-    </form>
+    </form></ThemeProvider>
   );
 }

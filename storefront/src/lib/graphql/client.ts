@@ -1,4 +1,4 @@
-import { createClient as createWsClient } from "graphql-ws";
+import type { Client as WsClient } from "graphql-ws";
 import { Client, fetchExchange, subscriptionExchange } from "urql";
 import type { CartTokenStore } from "../cart/cart-token";
 import { authFetch } from "../auth/auth-fetch";
@@ -16,15 +16,20 @@ export interface ShopClientOptions {
 
 /** The browser's GraphQL client: normalized cache, auth-aware fetch, subscriptions over WS. */
 export function createShopClient(options: ShopClientOptions): Client {
-  const ws = createWsClient({
-    url: options.subscriptionsUrl,
-    lazy: true,
-    retryAttempts: 5,
-    connectionParams: async () => {
-      const token = await options.keeper.accessToken();
-      return token ? { Authorization: `Bearer ${token}` } : {};
-    },
-  });
+  // graphql-ws is loaded on the first subscription (the order page), not on every page.
+  let ws: Promise<WsClient> | null = null;
+  const connect = () =>
+    (ws ??= import("graphql-ws").then(({ createClient }) =>
+      createClient({
+        url: options.subscriptionsUrl,
+        lazy: true,
+        retryAttempts: 5,
+        connectionParams: async () => {
+          const token = await options.keeper.accessToken();
+          return token ? { Authorization: `Bearer ${token}` } : {};
+        },
+      }),
+    ));
   return new Client({
     url: options.graphqlPath,
     fetch: authFetch(options.keeper, options.cartTokens),
@@ -37,7 +42,17 @@ export function createShopClient(options: ShopClientOptions): Client {
           const input = { ...request, query: request.query ?? "" };
           return {
             subscribe(sink) {
-              return { unsubscribe: ws.subscribe(input, sink) };
+              let unsubscribe: (() => void) | null = null;
+              let cancelled = false;
+              void connect().then((client) => {
+                if (!cancelled) unsubscribe = client.subscribe(input, sink);
+              });
+              return {
+                unsubscribe() {
+                  cancelled = true;
+                  unsubscribe?.();
+                },
+              };
             },
           };
         },

@@ -1,4 +1,3 @@
-import Typography from "@mui/material/Typography";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
@@ -36,14 +35,14 @@ export default async function CategoryPage({ params, searchParams }: Props) {
           <span key={crumb.id}> / <Link href={`/category/${crumb.slug}`}>{crumb.name}</Link></span>
         ))}
       </nav>
-      <Typography variant="h4" component="h1" gutterBottom>{category.name}</Typography>
-      {category.description && <Typography gutterBottom>{category.description}</Typography>}
+      <h1>{category.name}</h1>
+      {category.description && <p>{category.description}</p>}
       {products.edges.length === 0 ? (
-        <Typography>No products in this category yet.</Typography>
+        <p>No products in this category yet.</p>
       ) : (
         <ProductGrid products={products.edges.map((e) => e.node)} />
       )}
-      <nav aria-label="Pages" style={{ display: "flex", gap: 16, marginTop: 24 }}>
+      <nav aria-label="Pages" className="pager">
         {pageNumber > 1 && <Link href={`/category/${slug}`}>First page</Link>}
         <span>Page {pageNumber} of {pages}</span>
         {products.pageInfo.hasNextPage && products.pageInfo.endCursor && (

@@ -1,5 +1,3 @@
-import Grid from "@mui/material/Grid";
-import Typography from "@mui/material/Typography";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
@@ -30,52 +28,52 @@ export default async function ProductPage({ params }: Props) {
   if (!product || product.status !== "ACTIVE") notFound();
   const image = product.images[0];
   return (
-    <Grid container spacing={4} component="article">
-      <Grid size={{ xs: 12, md: 6 }}>
+    <article className="product">
+      <div>
         {image ? (
           // eslint-disable-next-line @next/next/no-img-element -- catalog images come from any host
-          <img src={image.url} alt={image.altText ?? product.name} width={600} height={400} style={{ width: "100%", height: "auto" }} />
+          <img src={image.url} alt={image.altText ?? product.name} width={600} height={400} />
         ) : (
-          <Typography>No image</Typography>
+          <p>No image</p>
         )}
-      </Grid>
-      <Grid size={{ xs: 12, md: 6 }}>
+      </div>
+      <div>
         {product.category && (
           <nav aria-label="Breadcrumb"><Link href={`/category/${product.category.slug}`}>{product.category.name}</Link></nav>
         )}
-        <Typography variant="h4" component="h1">{product.name}</Typography>
-        <Typography variant="h5" component="p" data-testid="price">{formatMoney(product.price)}</Typography>
+        <h1>{product.name}</h1>
+        <p className="price price-large" data-testid="price">{formatMoney(product.price)}</p>
         <Rating average={product.rating.average ?? null} count={product.rating.count} />
-        <Typography data-testid="stock" color={product.stock.inStock ? "success.dark" : "error.dark"}>
+        <p data-testid="stock" className={product.stock.inStock ? "in-stock" : "out-of-stock"}>
           {product.stock.inStock ? `In stock (${product.stock.available} available)` : "Out of stock"}
-        </Typography>
-        {product.description && <Typography sx={{ my: 2 }}>{product.description}</Typography>}
+        </p>
+        {product.description && <p>{product.description}</p>}
         {product.attributes.length > 0 && (
-          <dl>
+          <dl className="attributes">
             {product.attributes.map((a) => (
-              <div key={a.name} style={{ display: "flex", gap: 8 }}><dt>{a.name}:</dt><dd style={{ margin: 0 }}>{a.value}</dd></div>
+              <div key={a.name}><dt>{a.name}:</dt> <dd>{a.value}</dd></div>
             ))}
           </dl>
         )}
         <AddToCart productId={product.id} inStock={product.stock.inStock} />
-      </Grid>
-      <Grid size={12} component="section" aria-labelledby="reviews-heading">
-        <Typography id="reviews-heading" variant="h5" component="h2">Reviews</Typography>
-        {product.reviews.edges.length === 0 && <Typography>No reviews yet.</Typography>}
-        <ul style={{ paddingLeft: 0, listStyle: "none" }}>
+      </div>
+      <section aria-labelledby="reviews-heading" className="reviews">
+        <h2 id="reviews-heading">Reviews</h2>
+        {product.reviews.edges.length === 0 && <p>No reviews yet.</p>}
+        <ul>
           {product.reviews.edges.map(({ node }) => (
-            <li key={node.id} style={{ marginBottom: 16 }}>
-              <Typography component="h3" fontWeight={700}>{node.title}</Typography>
+            <li key={node.id}>
+              <h3>{node.title}</h3>
               <Rating average={node.rating} count={1} />
-              <Typography>{node.body}</Typography>
-              <Typography variant="body2">
+              <p>{node.body}</p>
+              <p className="muted">
                 {node.author.firstName}{node.verifiedPurchase ? " · verified purchase" : ""}
-              </Typography>
+              </p>
             </li>
           ))}
         </ul>
         <Reviewing productId={product.id} />
-      </Grid>
-    </Grid>
+      </section>
+    </article>
   );
 }
