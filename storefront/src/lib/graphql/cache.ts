@@ -28,6 +28,11 @@ export function shopCacheExchange() {
         addToCart: linkCart("addToCart"),
         updateCartItem: linkCart("updateCartItem"),
         mergeCart: linkCart("mergeCart"),
+        // The carts worker empties the cart of a placed order; show it empty right away.
+        placeOrder: (result: Data, _args: unknown, cache: Cache) => {
+          const payload = result.placeOrder as { order?: Data | null } | undefined;
+          if (payload?.order) cache.link("Query", "cart", null);
+        },
       },
     },
   });
