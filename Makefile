@@ -61,6 +61,7 @@ format: $(STAMP)
 # bench/.work); writes bench/results/<date>.md. BENCH_ARGS e.g. "--duration 30 --connections 64".
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(NETNS) bash -c 'ip link set lo up && $(BIN)/python bench/storefront.py'
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

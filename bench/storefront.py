@@ -106,8 +106,9 @@ def wait_until_serving(url: str, process: subprocess.Popen[bytes] | None, second
 def report(rows: list[PageResult], url: str, requests: int) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{dt.date.today().isoformat()}-storefront.md"
+    now = dt.datetime.now(dt.UTC)
     lines = [
-        f"# Storefront: server render and JavaScript per page ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC)",
+        f"# Storefront: server render and JavaScript per page ({now:%Y-%m-%d %H:%M} UTC)",
         "",
         f"`make dev` stack at {url}; {requests} sequential requests per page after 10 warm-up "
         "requests; JavaScript = every `<script src>` of the page, gzip level 6.",
@@ -116,10 +117,11 @@ def report(rows: list[PageResult], url: str, requests: int) -> Path:
         "| page | path | p50 ms | p99 ms | JS kB (gzip) | worst status |",
         "|---|---|---:|---:|---:|---:|",
     ]
-    lines += [
-        f"| {r.page} | `{r.path}` | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.javascript_kb:.1f} | {r.status} |"
-        for r in rows
-    ]
+    for r in rows:
+        lines.append(
+            f"| {r.page} | `{r.path}` | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
+            f"| {r.javascript_kb:.1f} | {r.status} |"
+        )
     path.write_text("\n".join(lines) + "\n")
     return path
 
