@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bootstrap.migrate import migrate_all
 from bootstrap.registry import SERVICES, service_names, worker_group, worker_groups
+from bootstrap.storefront import storefront_background
 from router.serve import dev_router
 from shopgraph.db import Database
 from shopgraph.logging import get_logger
@@ -65,4 +66,8 @@ async def run(settings: Settings) -> None:
         graphiql={s.name: f"http://{s.host}:{s.port}/graphql" for s in served},
         admin_email=settings.admin_email,
     )
-    await run_together(served, all_worker_backgrounds(settings))
+    background = all_worker_backgrounds(settings)
+    storefront = storefront_background(f"http://127.0.0.1:{router.port}/graphql", settings.host)
+    if storefront is not None:
+        background.append(storefront)
+    await run_together(served, background)

@@ -37,6 +37,8 @@ def make_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Po
     log_path = data_dir / "make-dev.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPGRAPH_")}
     env |= {"SHOPGRAPH_DATA_DIR": str(data_dir), "SHOPGRAPH_ADMIN_PASSWORD": "e2e-admin-pass"}
+    # The storefront half of `make dev` has its own end-to-end tests (make test-storefront).
+    env["SHOPGRAPH_STOREFRONT"] = "off"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             ["make", "dev"],
