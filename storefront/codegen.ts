@@ -1,9 +1,8 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
-// Operations are typed from the router's supergraph. `schema/search.graphql` is the issue-9
-// search contract, kept here until the search subgraph is part of the supergraph.
+// Operations are typed from the router's supergraph (schema/supergraph.graphql).
 const config: CodegenConfig = {
-  schema: ["../schema/supergraph.graphql", "schema/search.graphql"],
+  schema: ["../schema/supergraph.graphql"],
   documents: ["src/**/*.{ts,tsx}", "!src/gql/**"],
   ignoreNoDocuments: false,
   generates: {

@@ -14,6 +14,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** Date (isoformat) */
+  Date: { input: any; output: any; }
   /** Date with time (isoformat) */
   DateTime: { input: string; output: string; }
   /** Decimal (fixed-point) */
@@ -59,6 +61,7 @@ export type AdjustStockInput = {
   warehouseCode?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Products having one of the values of the named attribute. */
 export type AttributeFilter = {
   name: Scalars['String']['input'];
   values: Array<Scalars['String']['input']>;
@@ -136,6 +139,18 @@ export type CategoryPayload = {
   errors: Array<UserError>;
 };
 
+/** Carts created against orders placed and paid. */
+export type Conversion = {
+  __typename?: 'Conversion';
+  cartsCreated: Scalars['Int']['output'];
+  from: Scalars['Date']['output'];
+  ordersPaid: Scalars['Int']['output'];
+  ordersPlaced: Scalars['Int']['output'];
+  /** ordersPaid / cartsCreated, 4 decimals; null without carts. */
+  rate?: Maybe<Scalars['Float']['output']>;
+  to: Scalars['Date']['output'];
+};
+
 export type CreateCategoryInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
@@ -171,6 +186,7 @@ export type EditReviewInput = {
 
 export type Facet = {
   __typename?: 'Facet';
+  /** category, price, inStock, rating, or attribute:<name>. */
   field: Scalars['String']['output'];
   label: Scalars['String']['output'];
   values: Array<FacetValue>;
@@ -178,9 +194,11 @@ export type Facet = {
 
 export type FacetValue = {
   __typename?: 'FacetValue';
+  /** Products with this value under every filter except this facet's own. */
   count: Scalars['Int']['output'];
   label: Scalars['String']['output'];
   selected: Scalars['Boolean']['output'];
+  /** Pass this back in the filter to select it. */
   value: Scalars['String']['output'];
 };
 
@@ -703,21 +721,28 @@ export type ProductRating = {
 export type ProductSearchEdge = {
   __typename?: 'ProductSearchEdge';
   cursor: Scalars['String']['output'];
+  /** Matched name and description text, matched words in <em>. */
   highlights: Array<Scalars['String']['output']>;
   node: Product;
 };
 
+/** Every given filter applies (AND); list values are alternatives. */
 export type ProductSearchFilter = {
   attributes?: InputMaybe<Array<AttributeFilter>>;
+  /** These categories and their descendants. */
   categoryIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   inStock?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Mean approved rating at least this (0 to 5). */
   minRating?: InputMaybe<Scalars['Float']['input']>;
+  /** Inclusive. */
   priceMax?: InputMaybe<MoneyInput>;
+  /** Inclusive. */
   priceMin?: InputMaybe<MoneyInput>;
 };
 
 export type ProductSearchResult = {
   __typename?: 'ProductSearchResult';
+  /** Set when the query matched nothing and this corrected one was searched. */
   correctedQuery?: Maybe<Scalars['String']['output']>;
   edges: Array<ProductSearchEdge>;
   facets: Array<Facet>;
@@ -725,6 +750,7 @@ export type ProductSearchResult = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Search result order. */
 export type ProductSearchSort =
   | 'NEWEST'
   | 'PRICE_ASC'
@@ -756,6 +782,8 @@ export type Query = {
   categories: Array<Category>;
   /** One category by exactly one of id or slug. */
   category?: Maybe<Category>;
+  /** Carts created vs orders placed and paid (staff: reports:read). */
+  conversion: Conversion;
   internalCart?: Maybe<Cart>;
   /** The signed-in user, or null when signed out. */
   me?: Maybe<User>;
@@ -774,10 +802,16 @@ export type Query = {
   reservation?: Maybe<Reservation>;
   /** A review, if it is approved, yours, or you moderate. */
   review?: Maybe<Review>;
+  /** Sales per period and currency (staff: reports:read). DAY up to 366 days, WEEK up to 742, MONTH up to 3660. */
+  salesReport: SalesReport;
+  /** Full-text product search with filters and facets. */
   search: ProductSearchResult;
+  /** Product names starting with the prefix (autocomplete). */
   searchSuggestions: Array<SearchSuggestion>;
   /** Staff: a product's ledger, newest first. */
   stockMovements: StockMovementConnection;
+  /** Best sellers by units (staff: reports:read); first 1..100. */
+  topProducts: Array<TopProduct>;
   user?: Maybe<User>;
   /** Users by email, for staff with users:manage. */
   users: UserConnection;
@@ -794,6 +828,12 @@ export type QueryCategoriesArgs = {
 export type QueryCategoryArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   slug?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryConversionArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -850,6 +890,13 @@ export type QueryReviewArgs = {
 };
 
 
+export type QuerySalesReportArgs = {
+  from: Scalars['Date']['input'];
+  groupBy?: ReportGrouping;
+  to: Scalars['Date']['input'];
+};
+
+
 export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductSearchFilter>;
@@ -869,6 +916,13 @@ export type QueryStockMovementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   productId: Scalars['ID']['input'];
+};
+
+
+export type QueryTopProductsArgs = {
+  first?: Scalars['Int']['input'];
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -914,6 +968,12 @@ export type RegisterInput = {
   lastName: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
+
+/** Calendar periods in UTC: days, ISO weeks (Monday first), months. */
+export type ReportGrouping =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK';
 
 /** Always ok for a well-formed address (no account enumeration). */
 export type RequestPasswordResetPayload = {
@@ -1029,6 +1089,44 @@ export type Role =
   | 'CUSTOMER'
   | 'STAFF';
 
+/** One currency's sales over a period. */
+export type SalesFigures = {
+  __typename?: 'SalesFigures';
+  /** revenue / orders, rounded half-up; null without orders. */
+  averageOrderValue?: Maybe<Money>;
+  currency: Scalars['String']['output'];
+  /** revenue - refunds. */
+  netRevenue: Money;
+  /** Orders placed in the period and paid. */
+  orders: Scalars['Int']['output'];
+  /** Money refunded in the period. */
+  refunds: Money;
+  /** Totals of those orders. */
+  revenue: Money;
+  /** Units in those orders. */
+  units: Scalars['Int']['output'];
+};
+
+/** A day, week or month of the range (clipped to it). */
+export type SalesPeriod = {
+  __typename?: 'SalesPeriod';
+  end: Scalars['Date']['output'];
+  /** One entry per currency with sales or refunds in the period. */
+  figures: Array<SalesFigures>;
+  start: Scalars['Date']['output'];
+};
+
+export type SalesReport = {
+  __typename?: 'SalesReport';
+  from: Scalars['Date']['output'];
+  groupBy: ReportGrouping;
+  /** Every period, empty ones too. */
+  periods: Array<SalesPeriod>;
+  to: Scalars['Date']['output'];
+  /** The whole range, per currency. */
+  totals: Array<SalesFigures>;
+};
+
 export type SearchSuggestion = {
   __typename?: 'SearchSuggestion';
   product?: Maybe<Product>;
@@ -1137,6 +1235,21 @@ export type Subscription = {
 
 export type SubscriptionOrderStatusChangedArgs = {
   orderId: Scalars['ID']['input'];
+};
+
+/** A best seller of the range. */
+export type TopProduct = {
+  __typename?: 'TopProduct';
+  name?: Maybe<Scalars['String']['output']>;
+  /** Paid orders that contained it. */
+  orders: Scalars['Int']['output'];
+  product: Product;
+  /** Line totals, one per currency. */
+  revenue: Array<Money>;
+  /** As the catalog last named it. */
+  sku?: Maybe<Scalars['String']['output']>;
+  /** Units in paid orders placed in the range. */
+  units: Scalars['Int']['output'];
 };
 
 export type UpdateCartItemInput = {
@@ -1252,12 +1365,14 @@ export type Join__ContextArgument = {
 };
 
 export type Join__Graph =
+  | 'ANALYTICS'
   | 'CARTS'
   | 'INVENTORY'
   | 'ORDERS'
   | 'PAYMENTS'
   | 'PRODUCTS'
   | 'REVIEWS'
+  | 'SEARCH'
   | 'USERS';
 
 export type Link__Purpose =
