@@ -115,6 +115,16 @@ def topic() -> str:
     return unique_name("test_topic")
 
 
+@pytest.fixture(scope="session", autouse=True)
+async def kafka_topics_of_the_run_are_deleted() -> AsyncIterator[None]:
+    """Tests on Kafka publish under namespaces of their own; delete their topics at the end."""
+    yield
+    from tests.support.columns import delete_run_topics, namespaces_used
+
+    if namespaces_used():
+        await delete_run_topics(real_service_url("kafka"))
+
+
 _REAL_COLUMNS = ("postgres", "kafka", "redis", "elasticsearch")
 
 

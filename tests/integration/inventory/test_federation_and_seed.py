@@ -20,8 +20,8 @@ from subgraphs.inventory.domain import LineRequest, ReservationStatus
 from subgraphs.inventory.handlers import WORKER_GROUPS
 from subgraphs.inventory.models import outbox
 from subgraphs.inventory.seed import seed, seed_stock
-from tests.conftest import unique_name
 from tests.integration.inventory.conftest import Inventory, new_id, set_stock
+from tests.support.columns import adapter_urls
 from tests.support.sql import count_statements
 from workers.groups import declared_groups
 
@@ -190,7 +190,7 @@ async def test_app_from_settings_starts_serves_and_stops(database_url: str, tmp_
         environment="test",
         database_url=database_url,
         data_dir=tmp_path,
-        bus_url=f"memory://{unique_name('bus')}",
+        **adapter_urls(database_url),
     )
     await seed(settings)
     await seed(settings)  # idempotent

@@ -23,8 +23,8 @@ from subgraphs.orders.app import create_app
 from subgraphs.orders.models import order_status_history, orders, outbox
 from subgraphs.orders.service import OrderService
 from subgraphs.orders.upstream import CartLine
-from tests.conftest import unique_name
 from tests.integration.orders.stubs import StubCheckout
+from tests.support.columns import adapter_urls
 
 
 @dataclass
@@ -104,8 +104,7 @@ def orders_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Sett
         "environment": "test",
         "database_url": database_url,
         "data_dir": tmp_path,
-        "bus_url": f"memory://{unique_name('bus')}",
-        "kv_url": f"memory://{unique_name('kv')}",
+        **adapter_urls(database_url),
         **overrides,
     }
     return load_settings(**values)

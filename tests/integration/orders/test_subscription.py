@@ -57,16 +57,15 @@ async def live(
     db_name = ""
     if request.param == "embedded":
         database_url = f"sqlite+aiosqlite:///{tmp_path / 'orders.db'}"
-        urls: dict[str, Any] = {}
     else:
         admin = real_service_url("postgres")
         db_name = unique_name("sgorders")
         database_url = await create_postgres_database(admin, db_name)
-        urls = {"bus_url": real_service_url("kafka"), "kv_url": real_service_url("redis")}
     await migrate("orders", database_url)
     port, replica_port = free_port(), free_port()
+    # Kafka and Redis beside PostgreSQL (orders_settings picks them by the database).
     settings = orders_settings(
-        database_url, tmp_path, outbox_poll_seconds=0.05, ports={"orders": port}, **urls
+        database_url, tmp_path, outbox_poll_seconds=0.05, ports={"orders": port}
     )
     checkout = StubCheckout()
     app, resources, issuer = build_orders(settings, signing_key, checkout)
