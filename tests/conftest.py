@@ -87,11 +87,13 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 @pytest.fixture(params=["memory", "kafka"])
 def bus_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """An event bus URL; the in-process one is private to the test."""
+    """An event bus URL private to the test: in-process, or Kafka under its own namespace."""
     if request.param == "memory":
         yield f"memory://{unique_name('bus')}"
     else:
-        yield real_service_url("kafka")
+        from tests.support.columns import private_kafka_url
+
+        yield private_kafka_url()
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -29,12 +29,14 @@ def adapter_urls(database_url: str) -> dict[str, str]:
             "bus_url": f"memory://{unique_name('bus')}",
             "kv_url": f"memory://{unique_name('kv')}",
         }
+    return {"bus_url": private_kafka_url(), "kv_url": real_service_url("redis")}
+
+
+def private_kafka_url() -> str:
+    """The test Kafka with a namespace (topics and consumer groups) no other test uses."""
     namespace = unique_name(RUN_NAMESPACE)
     _namespaces.append(namespace)
-    return {
-        "bus_url": f"{real_service_url('kafka')}?namespace={namespace}",
-        "kv_url": real_service_url("redis"),
-    }
+    return f"{real_service_url('kafka')}?namespace={namespace}"
 
 
 def namespaces_used() -> list[str]:

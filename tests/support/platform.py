@@ -25,6 +25,7 @@ from shopgraph.migrations import databases, migrate
 from shopgraph.runner import Served, run_together
 from shopgraph.services import app_factory, available_services
 from shopgraph.settings import Settings, load_settings
+from tests.support.columns import private_kafka_url
 from tests.support.postgres import drop_databases_with_prefix
 from workers import get_group
 
@@ -115,7 +116,7 @@ def column_settings(column: str, tmp_path: Path, **overrides: Any) -> Settings:
         urls = {
             "database_url": admin.rsplit("/", 1)[0] + f"/{prefix}_{{service}}",
             # Own topics and consumer groups: earlier platforms' events never leak in.
-            "bus_url": real_service_url("kafka") + f"?namespace={prefix}",
+            "bus_url": private_kafka_url(),
             "kv_url": real_service_url("redis"),
         }
     return load_settings(
