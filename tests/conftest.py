@@ -31,10 +31,16 @@ REAL_URL_VARS = {
 }
 
 
+# The tests (node ids) that asked for each real service, for the terminal summary.
+_REAL_SERVICE_USERS: dict[str, set[str]] = {name: set() for name in REAL_URL_VARS}
+
+
 def real_service_url(name: str) -> str:
     """The URL of a real service, or skip/fail as the module docstring says."""
     url = os.environ.get(REAL_URL_VARS[name])
     if url:
+        current = os.environ.get("PYTEST_CURRENT_TEST", "")
+        _REAL_SERVICE_USERS[name].add(current.rsplit(" ", 1)[0])
         return url
     if os.environ.get("SHOPGRAPH_REQUIRE_REAL_SERVICES") == "1":
         pytest.fail(f"{REAL_URL_VARS[name]} is not set: run the tests with `make test`")
@@ -123,8 +129,9 @@ async def kafka_topics_of_the_run_are_deleted() -> AsyncIterator[None]:
     yield
     from tests.support.columns import delete_run_topics, namespaces_used
 
-    if namespaces_used():
-        await delete_run_topics(real_service_url("kafka"))
+    kafka_url = os.environ.get(REAL_URL_VARS["kafka"])
+    if kafka_url and namespaces_used():
+        await delete_run_topics(kafka_url)
 
 
 _REAL_COLUMNS = ("postgres", "kafka", "redis", "elasticsearch")
@@ -139,7 +146,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         if report.when != "call":
             continue
         for name in _REAL_COLUMNS:
-            if "[" in report.nodeid and name in report.nodeid.rsplit("[", 1)[-1]:
+            named = "[" in report.nodeid and name in report.nodeid.rsplit("[", 1)[-1]
+            if named or report.nodeid in _REAL_SERVICE_USERS[name]:
                 counts[name] += 1
     terminalreporter.write_sep("-", "real services exercised")
     for name, count in counts.items():
