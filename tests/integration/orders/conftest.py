@@ -1,7 +1,8 @@
 """A migrated orders subgraph on a test database, in front of the real services it asks at
 checkout: users, products, inventory and carts of a platform on the same column
 (tests/support/platform.py), started once for the package and shared by its tests, which
-create their own shoppers and products."""
+create their own shoppers and products. The orders under test has its own database, bus
+and store, so the platform's worker groups never see its events."""
 
 from __future__ import annotations
 
@@ -47,6 +48,9 @@ class Product:
     name: str
 
 
+REAL_COLUMN = "postgres+kafka+redis"
+
+
 @dataclass
 class Upstream:
     """One platform per column, started on first use and stopped when the package ends."""
@@ -56,12 +60,14 @@ class Upstream:
     shops: dict[str, Shop] = field(default_factory=dict)
 
     async def shop_for(self, database_url: str) -> Shop:
-        column = "embedded" if is_embedded(database_url) else "postgres+kafka+redis"
+        """The platform on the column of a test database."""
+        return await self.shop_on("embedded" if is_embedded(database_url) else REAL_COLUMN)
+
+    async def shop_on(self, column: str) -> Shop:
+        """The platform on ``column``: ``embedded`` or ``postgres+kafka+redis``."""
         if column not in self.shops:
             settings = column_settings(column, self.tmp_path_factory.mktemp("upstream"))
-            platform = await self.stack.enter_async_context(
-                running_platform(settings, workers=False)
-            )
+            platform = await self.stack.enter_async_context(running_platform(settings))
             shop = Shop(platform)
             await shop.sign_in_admin()
             self.shops[column] = shop
