@@ -127,7 +127,7 @@ class Orders:
     async def product(self, *, price_minor: int = 2500, stock: int = 10) -> str:
         """An ACTIVE product of the catalog, weighing 300 g, with ``stock`` in inventory."""
         suffix = uuid.uuid4().hex[:8].upper()
-        created = Product(id="", sku=f"ORD-{suffix}", name=f"Widget {suffix}")
+        sku, name = f"ORD-{suffix}", f"Widget {suffix}"
         payload = (
             await self.shop.call(
                 "products",
@@ -135,8 +135,8 @@ class Orders:
                      product { id } errors { code message } } }""",
                 {
                     "i": {
-                        "name": created.name,
-                        "sku": created.sku,
+                        "name": name,
+                        "sku": sku,
                         "price": {"amount": f"{price_minor / 100:.2f}", "currency": "USD"},
                         "categoryId": await self._category(),
                         "weightGrams": 300,
@@ -147,7 +147,7 @@ class Orders:
         )["createProduct"]
         assert payload["errors"] == [], payload
         product_id = str(payload["product"]["id"])
-        self.products[product_id] = Product(product_id, created.sku, created.name)
+        self.products[product_id] = Product(product_id, sku, name)
         await self.shop.set_stock(product_id, stock)
         return product_id
 
@@ -261,7 +261,8 @@ def build_orders(settings: Settings) -> tuple[Starlette, ServiceResources]:
     return create_app(settings, resources=resources), resources
 
 
-async def staff_of(shop: Shop) -> Shopper:
+def staff_of(shop: Shop) -> Shopper:
+    """The platform's admin (staff and admin roles)."""
     return Shopper(subject_of(shop.admin_token), shop.admin_token)
 
 
@@ -278,9 +279,7 @@ async def orders_app(
     try:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://orders") as client:
-            yield Orders(
-                app, client, settings, resources, shop, await staff_of(shop), service_token
-            )
+            yield Orders(app, client, settings, resources, shop, staff_of(shop), service_token)
     finally:
         await resources.stop()
 

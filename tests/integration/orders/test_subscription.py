@@ -89,7 +89,7 @@ async def live(
         )
     )
     await asyncio.wait_for(ready.wait(), 30)
-    staff = await staff_of(shop)
+    staff = staff_of(shop)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             orders = Orders(app, client, settings, resources, shop, staff, "")
