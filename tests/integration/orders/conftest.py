@@ -97,6 +97,7 @@ class Orders:
     staff: Shopper
     service_token: str
     products: dict[str, Product] = field(default_factory=dict)
+    category_id: str = ""
 
     @property
     def db(self) -> Database:
@@ -198,6 +199,9 @@ class Orders:
         return True
 
     async def _category(self) -> str:
+        """A category of the test's own, created with its first product."""
+        if self.category_id:
+            return self.category_id
         payload = (
             await self.shop.call(
                 "products",
@@ -208,7 +212,8 @@ class Orders:
             )
         )["createCategory"]
         assert payload["errors"] == [], payload
-        return str(payload["category"]["id"])
+        self.category_id = str(payload["category"]["id"])
+        return self.category_id
 
     async def gql(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
