@@ -31,10 +31,16 @@ REAL_URL_VARS = {
 }
 
 
+# The tests (node ids) that asked for each real service, for the terminal summary.
+_REAL_SERVICE_USERS: dict[str, set[str]] = {name: set() for name in REAL_URL_VARS}
+
+
 def real_service_url(name: str) -> str:
     """The URL of a real service, or skip/fail as the module docstring says."""
     url = os.environ.get(REAL_URL_VARS[name])
     if url:
+        current = os.environ.get("PYTEST_CURRENT_TEST", "")
+        _REAL_SERVICE_USERS[name].add(current.rsplit(" ", 1)[0])
         return url
     if os.environ.get("SHOPGRAPH_REQUIRE_REAL_SERVICES") == "1":
         pytest.fail(f"{REAL_URL_VARS[name]} is not set: run the tests with `make test`")
@@ -87,11 +93,13 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 @pytest.fixture(params=["memory", "kafka"])
 def bus_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """An event bus URL; the in-process one is private to the test."""
+    """An event bus URL private to the test: in-process, or Kafka under its own namespace."""
     if request.param == "memory":
         yield f"memory://{unique_name('bus')}"
     else:
-        yield real_service_url("kafka")
+        from tests.support.columns import private_kafka_url
+
+        yield private_kafka_url()
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -115,6 +123,17 @@ def topic() -> str:
     return unique_name("test_topic")
 
 
+@pytest.fixture(scope="session", autouse=True)
+async def kafka_topics_of_the_run_are_deleted() -> AsyncIterator[None]:
+    """Tests on Kafka publish under namespaces of their own; delete their topics at the end."""
+    yield
+    from tests.support.columns import delete_run_topics, namespaces_used
+
+    kafka_url = os.environ.get(REAL_URL_VARS["kafka"])
+    if kafka_url and namespaces_used():
+        await delete_run_topics(kafka_url)
+
+
 _REAL_COLUMNS = ("postgres", "kafka", "redis", "elasticsearch")
 
 
@@ -127,7 +146,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         if report.when != "call":
             continue
         for name in _REAL_COLUMNS:
-            if "[" in report.nodeid and name in report.nodeid.rsplit("[", 1)[-1]:
+            named = "[" in report.nodeid and name in report.nodeid.rsplit("[", 1)[-1]
+            if named or report.nodeid in _REAL_SERVICE_USERS[name]:
                 counts[name] += 1
     terminalreporter.write_sep("-", "real services exercised")
     for name, count in counts.items():

@@ -25,6 +25,7 @@ from bootstrap.migrate import migrate_all
 from bootstrap.registry import SERVICES, service_names, worker_group
 from shopgraph.runner import Served, run_together
 from shopgraph.settings import Settings, load_settings
+from tests.support.columns import private_kafka_url
 from tests.support.postgres import drop_databases_with_prefix
 
 
@@ -114,7 +115,7 @@ def column_settings(column: str, tmp_path: Path, **overrides: Any) -> Settings:
         urls = {
             "database_url": admin.rsplit("/", 1)[0] + f"/{prefix}_{{service}}",
             # Own topics and consumer groups: earlier platforms' events never leak in.
-            "bus_url": real_service_url("kafka") + f"?namespace={prefix}",
+            "bus_url": private_kafka_url(),
             "kv_url": real_service_url("redis"),
         }
     return load_settings(

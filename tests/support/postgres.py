@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -25,5 +27,4 @@ async def drop_databases_with_prefix(url_template: str) -> None:
             names = list(result.scalars())
     finally:
         await admin.dispose()
-    for name in names:
-        await drop_postgres_database(admin_url, name)
+    await asyncio.gather(*(drop_postgres_database(admin_url, name) for name in names))

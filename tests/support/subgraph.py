@@ -12,7 +12,7 @@ from shopgraph.auth.keys import SigningKey
 from shopgraph.auth.verify import TokenVerifier
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings, load_settings
-from tests.conftest import unique_name
+from tests.support.columns import adapter_urls
 
 
 async def migrated_subgraph(
@@ -24,15 +24,14 @@ async def migrated_subgraph(
     outbox: Table | None,
     **overrides: Any,
 ) -> tuple[Settings, ServiceResources]:
-    """Migrate ``service``'s database and build its resources with a private bus and store;
-    tokens signed by ``signing_key`` are accepted."""
+    """Migrate ``service``'s database and build its resources with a bus and store of the
+    database's column, private to the test; tokens signed by ``signing_key`` are accepted."""
     await migrate(service, database_url)
     values: dict[str, Any] = {
         "environment": "test",
         "database_url": database_url,
         "data_dir": tmp_path,
-        "bus_url": f"memory://{unique_name('bus')}",
-        "kv_url": f"memory://{unique_name('kv')}",
+        **adapter_urls(database_url),
     }
     settings = load_settings(**(values | overrides))
     resources = ServiceResources.from_settings(

@@ -36,6 +36,7 @@ from tests.conftest import (
     real_service_url,
     unique_name,
 )
+from tests.support.columns import adapter_urls
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
@@ -183,7 +184,7 @@ async def carts(
         environment="test",
         database_url=products_database_url,
         kv_url=kv_url,
-        bus_url=f"memory://{unique_name('carts_bus')}",
+        bus_url=adapter_urls(products_database_url)["bus_url"],
         data_dir=tmp_path,
         outbox_poll_seconds=0.05,
     )

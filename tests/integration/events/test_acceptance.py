@@ -173,7 +173,8 @@ def _spawn(db_url: str, bus_url: str, topic: str, group: str, stall: int) -> sub
 
 async def consume_in_subprocesses(db: Database, bus_url: str, topic: str, group: str) -> Counters:
     # Short sessions so the group notices the killed member quickly (broker minimum: 6 s).
-    url = f"{bus_url}?session_timeout_ms=6000&heartbeat_interval_ms=500"
+    separator = "&" if "?" in bus_url else "?"
+    url = f"{bus_url}{separator}session_timeout_ms=6000&heartbeat_interval_ms=500"
     first = _spawn(db.url, url, topic, group, STALL_AFTER)
     try:
         await wait_for(db, effects, STALL_AFTER, seconds=60)

@@ -15,7 +15,7 @@ from bootstrap.migrate import migrate
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import HandlerRegistry
 from shopgraph.settings import Settings, load_settings
-from tests.conftest import unique_name
+from tests.support.columns import adapter_urls
 from tests.support.platform import Mailbox, free_port
 from workers.notifications import notification_handlers
 from workers.notifications.directory import Person
@@ -84,8 +84,7 @@ def notification_settings(database_url: str, tmp_path: Path, smtp_port: int) -> 
         environment="test",
         database_url=database_url,
         data_dir=tmp_path,
-        bus_url=f"memory://{unique_name('bus')}",
-        kv_url=f"memory://{unique_name('kv')}",
+        **adapter_urls(database_url),
         smtp_url=f"smtp://127.0.0.1:{smtp_port}",
     )
 

@@ -1,30 +1,38 @@
+"""A migrated orders subgraph on a test database, in front of the real services it asks at
+checkout: users, products, inventory and carts of a platform on the same column
+(tests/support/platform.py), started once for the package and shared by its tests, which
+create their own shoppers and products. The orders under test has its own database, bus
+and store, so the platform's worker groups never see its events."""
+
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from starlette.applications import Starlette
 
 from bootstrap.migrate import migrate
-from shopgraph.auth.keys import SigningKey
-from shopgraph.auth.tokens import ServiceTokenIssuer, TokenIssuer
+from shopgraph.auth.tokens import ServiceTokenIssuer
 from shopgraph.auth.verify import TokenVerifier
 from shopgraph.db import Database
 from shopgraph.events.envelope import Event
 from shopgraph.resources import ServiceResources
-from shopgraph.settings import Settings, load_settings
+from shopgraph.settings import Settings
 from subgraphs.orders.app import create_app
 from subgraphs.orders.models import order_status_history, orders, outbox
 from subgraphs.orders.service import OrderService
-from subgraphs.orders.upstream import CartLine
-from tests.conftest import unique_name
-from tests.integration.orders.stubs import StubCheckout
+from subgraphs.products.models import products as products_table
+from tests.support.columns import adapter_urls, is_embedded
+from tests.support.platform import column_settings, running_platform
+from tests.support.shop import Shop, data_of
 
 
 @dataclass
@@ -33,18 +41,63 @@ class Shopper:
     token: str
 
 
+@dataclass(frozen=True)
+class Product:
+    id: str
+    sku: str
+    name: str
+
+
+REAL_COLUMN = "postgres+kafka+redis"
+
+
+@dataclass
+class Upstream:
+    """One platform per column, started on first use and stopped when the package ends."""
+
+    tmp_path_factory: pytest.TempPathFactory
+    stack: AsyncExitStack
+    shops: dict[str, Shop] = field(default_factory=dict)
+
+    async def shop_for(self, database_url: str) -> Shop:
+        """The platform on the column of a test database."""
+        return await self.shop_on("embedded" if is_embedded(database_url) else REAL_COLUMN)
+
+    async def shop_on(self, column: str) -> Shop:
+        """The platform on ``column``: ``embedded`` or ``postgres+kafka+redis``."""
+        if column not in self.shops:
+            settings = column_settings(column, self.tmp_path_factory.mktemp("upstream"))
+            platform = await self.stack.enter_async_context(running_platform(settings))
+            shop = Shop(platform)
+            await shop.sign_in_admin()
+            self.shops[column] = shop
+        return self.shops[column]
+
+
+@pytest.fixture(scope="package")
+async def upstream(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Upstream]:
+    async with AsyncExitStack() as stack:
+        yield Upstream(tmp_path_factory, stack)
+
+
+def subject_of(token: str) -> str:
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return str(claims["sub"])
+
+
 @dataclass
 class Orders:
-    """A migrated orders subgraph (with stubbed upstream services) and an HTTP client."""
+    """The orders subgraph under test, an HTTP client to it, and the platform around it."""
 
     app: Starlette
     client: httpx.AsyncClient
     settings: Settings
     resources: ServiceResources
-    checkout: StubCheckout
-    issuer: TokenIssuer
+    shop: Shop
     staff: Shopper
     service_token: str
+    products: dict[str, Product] = field(default_factory=dict)
+    category_id: str = ""
 
     @property
     def db(self) -> Database:
@@ -55,19 +108,112 @@ class Orders:
         found: OrderService = self.app.state.orders
         return found
 
-    def shopper(self, email: str | None = None) -> Shopper:
-        user_id = str(uuid.uuid4())
-        self.checkout.emails[user_id] = email or f"{user_id[:8]}@example.com"
-        token = self.issuer.access_token(subject=user_id, roles=["CUSTOMER"]).token
-        return Shopper(user_id, token)
+    async def shopper(self, email: str | None = None) -> Shopper:
+        """A customer registered with the users service."""
+        token = await self.shop.register(email or f"shopper-{uuid.uuid4().hex[:10]}@example.com")
+        return Shopper(subject_of(token), token)
 
-    def fill_cart(self, shopper: Shopper, *lines: tuple[str, int]) -> None:
-        self.checkout.carts[shopper.id] = [CartLine(p, q) for p, q in lines]
+    async def fill_cart(self, shopper: Shopper, *lines: tuple[str, int]) -> None:
+        for product_id, quantity in lines:
+            await self.shop.add_to_cart(shopper.token, product_id, quantity)
 
-    def product(self, **kwargs: Any) -> str:
-        product_id = str(uuid.uuid4())
-        self.checkout.add_product(product_id, **kwargs)
+    async def empty_cart(self, shopper: Shopper) -> None:
+        payload = (
+            await self.shop.call(
+                "carts", "mutation { clearCart { errors { code } } }", token=shopper.token
+            )
+        )["clearCart"]
+        assert payload["errors"] == [], payload
+
+    async def product(self, *, price_minor: int = 2500, stock: int = 10) -> str:
+        """An ACTIVE product of the catalog, weighing 300 g, with ``stock`` in inventory."""
+        suffix = uuid.uuid4().hex[:8].upper()
+        sku, name = f"ORD-{suffix}", f"Widget {suffix}"
+        payload = (
+            await self.shop.call(
+                "products",
+                """mutation($i: CreateProductInput!) { createProduct(input: $i) {
+                     product { id } errors { code message } } }""",
+                {
+                    "i": {
+                        "name": name,
+                        "sku": sku,
+                        "price": {"amount": f"{price_minor / 100:.2f}", "currency": "USD"},
+                        "categoryId": await self._category(),
+                        "weightGrams": 300,
+                    }
+                },
+                self.shop.admin_token,
+            )
+        )["createProduct"]
+        assert payload["errors"] == [], payload
+        product_id = str(payload["product"]["id"])
+        self.products[product_id] = Product(product_id, sku, name)
+        await self.shop.set_stock(product_id, stock)
         return product_id
+
+    async def set_status(self, product_id: str, status: str) -> None:
+        payload = (
+            await self.shop.call(
+                "products",
+                """mutation($id: ID!, $i: UpdateProductInput!) { updateProduct(id: $id, input: $i)
+                     { errors { code message } } }""",
+                {"id": product_id, "i": {"status": status}},
+                self.shop.admin_token,
+            )
+        )["updateProduct"]
+        assert payload["errors"] == [], payload
+
+    async def forget_product(self, product_id: str) -> None:
+        """Delete the product from the products database, as if it had never existed."""
+        db = Database(self.shop.platform.settings.database_url_for("products"))
+        try:
+            async with db.session() as session, session.begin():
+                await session.execute(
+                    delete(products_table).where(products_table.c.id == product_id)
+                )
+        finally:
+            await db.dispose()
+
+    async def stock(self, product_id: str) -> dict[str, int]:
+        return await self.shop.stock(product_id)
+
+    async def reservation(self, order_id: str) -> dict[str, Any] | None:
+        """Inventory's reservation for an order (asked as orders asks it), or None."""
+        found: dict[str, Any] | None = data_of(
+            await self.shop.platform.gql(
+                "inventory",
+                """query($id: ID!) { reservation(orderId: $id) {
+                     status lines { productId quantity } } }""",
+                {"id": order_id},
+                token=ServiceTokenIssuer.from_settings(self.settings, "orders").token(),
+            )
+        )["reservation"]
+        return found
+
+    async def nothing_reserved(self) -> bool:
+        """No product of this test has stock held (or taken) for an order."""
+        for product_id in self.products:
+            if (await self.stock(product_id))["reserved"] != 0:
+                return False
+        return True
+
+    async def _category(self) -> str:
+        """A category of the test's own, created with its first product."""
+        if self.category_id:
+            return self.category_id
+        payload = (
+            await self.shop.call(
+                "products",
+                """mutation($i: CreateCategoryInput!) { createCategory(input: $i) {
+                     category { id } errors { code message } } }""",
+                {"i": {"name": f"Orders {uuid.uuid4().hex[:8]}"}},
+                self.shop.admin_token,
+            )
+        )["createCategory"]
+        assert payload["errors"] == [], payload
+        self.category_id = str(payload["category"]["id"])
+        return self.category_id
 
     async def gql(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
@@ -99,47 +245,46 @@ class Orders:
             return int(await session.scalar(query) or 0)
 
 
-def orders_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+def orders_settings(shop: Shop, database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """The platform's settings (its services' ports, secrets and issuer) with the orders
+    database, bus and store of the test."""
     values: dict[str, Any] = {
-        "environment": "test",
         "database_url": database_url,
         "data_dir": tmp_path,
-        "bus_url": f"memory://{unique_name('bus')}",
-        "kv_url": f"memory://{unique_name('kv')}",
+        "ports": dict(shop.platform.settings.ports),
+        **adapter_urls(database_url),
         **overrides,
     }
-    return load_settings(**values)
+    return shop.platform.settings.model_copy(update=values)
 
 
-def build_orders(
-    settings: Settings, signing_key: SigningKey, checkout: StubCheckout
-) -> tuple[Starlette, ServiceResources, TokenIssuer]:
+def build_orders(settings: Settings) -> tuple[Starlette, ServiceResources]:
+    """The orders app asking the platform's services; it trusts the users service's keys."""
     resources = ServiceResources.from_settings(
-        settings,
-        "orders",
-        outbox=outbox,
-        principals=TokenVerifier.from_settings(settings, [signing_key]),
+        settings, "orders", outbox=outbox, principals=TokenVerifier.from_settings(settings)
     )
-    app = create_app(settings, resources=resources, checkout=checkout)
-    return app, resources, TokenIssuer.from_settings(settings, signing_key)
+    return create_app(settings, resources=resources), resources
+
+
+def staff_of(shop: Shop) -> Shopper:
+    """The platform's admin (staff and admin roles)."""
+    return Shopper(subject_of(shop.admin_token), shop.admin_token)
 
 
 @pytest.fixture
 async def orders_app(
-    database_url: str, tmp_path: Path, signing_key: SigningKey
+    database_url: str, tmp_path: Path, upstream: Upstream
 ) -> AsyncIterator[Orders]:
+    shop = await upstream.shop_for(database_url)
     await migrate("orders", database_url)
-    settings = orders_settings(database_url, tmp_path)
-    checkout = StubCheckout()
-    app, resources, issuer = build_orders(settings, signing_key, checkout)
-    staff_id = str(uuid.uuid4())
-    staff = Shopper(staff_id, issuer.access_token(subject=staff_id, roles=["STAFF"]).token)
+    settings = orders_settings(shop, database_url, tmp_path)
+    app, resources = build_orders(settings)
     service_token = ServiceTokenIssuer.from_settings(settings, "payments").token()
     await resources.start()
     try:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://orders") as client:
-            yield Orders(app, client, settings, resources, checkout, issuer, staff, service_token)
+            yield Orders(app, client, settings, resources, shop, staff_of(shop), service_token)
     finally:
         await resources.stop()
 
@@ -193,7 +338,7 @@ async def place(
 
 async def placed_order(orders: Orders, shopper: Shopper, *lines: tuple[str, int]) -> str:
     """A PENDING order of ``shopper`` (a fresh product when no lines are given)."""
-    orders.fill_cart(shopper, *(lines or ((orders.product(), 1),)))
+    await orders.fill_cart(shopper, *(lines or ((await orders.product(), 1),)))
     payload = await place(orders, shopper)
     assert payload["errors"] == [], payload
     return str(payload["order"]["id"])

@@ -1,15 +1,15 @@
 """placeOrder's own rules (validation, totals, idempotency, the outbox row) on SQLite and
-PostgreSQL, with the upstream services stubbed (see stubs.py; test_platform.py runs the
-same flow against the real services)."""
+PostgreSQL, asking the real carts, products, users and inventory (see conftest.py;
+test_platform.py runs the whole saga with every worker group)."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
 
-from shopgraph.internal import UpstreamError
 from subgraphs.orders import checkout as checkout_module
 from subgraphs.orders.domain import order_id_for
 from tests.integration.orders.conftest import (
@@ -19,12 +19,13 @@ from tests.integration.orders.conftest import (
     place,
     place_input,
 )
+from tests.support.platform import free_port
 
 
 async def assert_nothing_changed(orders: Orders) -> None:
     assert await orders.count_orders() == 0
     assert await orders.events() == []
-    assert "reserve" not in orders.checkout.calls
+    assert await orders.nothing_reserved()
 
 
 @pytest.mark.parametrize(
@@ -43,8 +44,8 @@ async def assert_nothing_changed(orders: Orders) -> None:
 async def test_bad_address_is_refused_and_changes_nothing(
     orders_app: Orders, address: dict[str, Any], field: str
 ) -> None:
-    shopper = orders_app.shopper()
-    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    shopper = await orders_app.shopper()
+    await orders_app.fill_cart(shopper, (await orders_app.product(), 1))
     payload = await place(orders_app, shopper, address=address)
     assert payload["order"] is None
     assert [(e["code"], e["field"]) for e in payload["errors"]] == [("INVALID_ADDRESS", field)]
@@ -55,8 +56,8 @@ async def test_bad_address_is_refused_and_changes_nothing(
     "method", ["", "visa", "card_visa", "pm_", "pm_card visa", "pm_" + "x" * 99]
 )
 async def test_bad_payment_method_is_refused(orders_app: Orders, method: str) -> None:
-    shopper = orders_app.shopper()
-    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    shopper = await orders_app.shopper()
+    await orders_app.fill_cart(shopper, (await orders_app.product(), 1))
     payload = await place(orders_app, shopper, payment_method=method)
     assert [e["code"] for e in payload["errors"]] == ["INVALID_PAYMENT_METHOD"]
     await assert_nothing_changed(orders_app)
@@ -64,8 +65,8 @@ async def test_bad_payment_method_is_refused(orders_app: Orders, method: str) ->
 
 @pytest.mark.parametrize("key", ["", "k" * 101])
 async def test_bad_idempotency_key_is_refused(orders_app: Orders, key: str) -> None:
-    shopper = orders_app.shopper()
-    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    shopper = await orders_app.shopper()
+    await orders_app.fill_cart(shopper, (await orders_app.product(), 1))
     payload = await place(orders_app, shopper, key=key)
     assert [(e["code"], e["field"]) for e in payload["errors"]] == [
         ("INVALID_IDEMPOTENCY_KEY", "idempotencyKey")
@@ -74,33 +75,36 @@ async def test_bad_idempotency_key_is_refused(orders_app: Orders, key: str) -> N
 
 
 async def test_empty_cart_is_refused(orders_app: Orders) -> None:
-    payload = await place(orders_app, orders_app.shopper())
+    payload = await place(orders_app, await orders_app.shopper())
     assert [e["code"] for e in payload["errors"]] == ["CART_EMPTY"]
     await assert_nothing_changed(orders_app)
 
 
 @pytest.mark.parametrize("status", ["DRAFT", "ARCHIVED", None])
 async def test_unavailable_product_is_refused(orders_app: Orders, status: str | None) -> None:
-    shopper = orders_app.shopper()
-    good = orders_app.product()
-    bad = orders_app.product(status=status or "ACTIVE")
+    shopper = await orders_app.shopper()
+    good, bad = await orders_app.product(), await orders_app.product()
+    await orders_app.fill_cart(shopper, (good, 1), (bad, 1))  # carts takes ACTIVE products only
     if status is None:
-        del orders_app.checkout.products[bad]  # products no longer knows it
-    orders_app.fill_cart(shopper, (good, 1), (bad, 1))
+        await orders_app.forget_product(bad)  # products no longer knows it
+    else:
+        await orders_app.set_status(bad, status)
     payload = await place(orders_app, shopper)
     assert [(e["code"], e["field"]) for e in payload["errors"]] == [("PRODUCT_UNAVAILABLE", bad)]
     await assert_nothing_changed(orders_app)
 
 
 async def test_insufficient_stock_names_the_product(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
-    plenty, scarce = orders_app.product(stock=10), orders_app.product(stock=1)
-    orders_app.fill_cart(shopper, (plenty, 2), (scarce, 2))
+    shopper = await orders_app.shopper()
+    plenty, scarce = await orders_app.product(stock=10), await orders_app.product(stock=1)
+    await orders_app.fill_cart(shopper, (plenty, 2), (scarce, 2))
     payload = await place(orders_app, shopper)
     assert [(e["code"], e["field"]) for e in payload["errors"]] == [("INSUFFICIENT_STOCK", scarce)]
     assert await orders_app.count_orders() == 0
     assert await orders_app.events() == []
-    assert orders_app.checkout.stock == {plenty: 10, scarce: 1}  # all or nothing
+    # All or nothing: inventory holds nothing back for either product.
+    assert await orders_app.stock(plenty) == {"available": 10, "reserved": 0, "onHand": 10}
+    assert await orders_app.stock(scarce) == {"available": 1, "reserved": 0, "onHand": 1}
 
 
 async def test_signed_out_and_service_callers_cannot_place_orders(orders_app: Orders) -> None:
@@ -114,9 +118,10 @@ async def test_signed_out_and_service_callers_cannot_place_orders(orders_app: Or
 async def test_order_is_pending_with_snapshots_totals_and_order_created(
     orders_app: Orders,
 ) -> None:
-    shopper = orders_app.shopper("buyer@example.com")
-    a, b = orders_app.product(price_minor=1250), orders_app.product(price_minor=999)
-    orders_app.fill_cart(shopper, (a, 2), (b, 1))
+    email = f"buyer-{uuid.uuid4().hex[:8]}@example.com"
+    shopper = await orders_app.shopper(email)
+    a, b = await orders_app.product(price_minor=1250), await orders_app.product(price_minor=999)
+    await orders_app.fill_cart(shopper, (a, 2), (b, 1))
     payload = await place(orders_app, shopper, key="checkout-1")
     assert payload["errors"] == []
     order = payload["order"]
@@ -138,19 +143,19 @@ async def test_order_is_pending_with_snapshots_totals_and_order_created(
     assert created.payload == {
         "orderId": order["id"],
         "userId": shopper.id,
-        "email": "buyer@example.com",
+        "email": email,
         "items": [
             {
                 "productId": a,
-                "sku": orders_app.checkout.products[a].sku,
-                "name": orders_app.checkout.products[a].name,
+                "sku": orders_app.products[a].sku,
+                "name": orders_app.products[a].name,
                 "quantity": 2,
                 "unitPriceMinor": 1250,
             },
             {
                 "productId": b,
-                "sku": orders_app.checkout.products[b].sku,
-                "name": orders_app.checkout.products[b].name,
+                "sku": orders_app.products[b].sku,
+                "name": orders_app.products[b].name,
                 "quantity": 1,
                 "unitPriceMinor": 999,
             },
@@ -162,22 +167,26 @@ async def test_order_is_pending_with_snapshots_totals_and_order_created(
         "paymentMethod": "pm_card_visa",
         "createdAt": created.payload["createdAt"],
     }
-    assert orders_app.checkout.reservations[order["id"]] == tuple(sorted([(a, 2), (b, 1)]))
+    reservation = await orders_app.reservation(order["id"])
+    assert reservation is not None and reservation["status"] == "RESERVED"
+    assert sorted((x["productId"], x["quantity"]) for x in reservation["lines"]) == sorted(
+        [(a, 2), (b, 1)]
+    )
 
 
 async def test_shipping_is_free_from_fifty(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
-    orders_app.fill_cart(shopper, (orders_app.product(price_minor=5000), 1))
+    shopper = await orders_app.shopper()
+    await orders_app.fill_cart(shopper, (await orders_app.product(price_minor=5000), 1))
     order = (await place(orders_app, shopper))["order"]
     assert order["shipping"] == {"amount": "0.00"}
     assert order["total"]["amount"] == "50.00"
 
 
 async def test_same_key_same_request_returns_the_same_order(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
-    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    shopper = await orders_app.shopper()
+    await orders_app.fill_cart(shopper, (await orders_app.product(), 1))
     first = await place(orders_app, shopper, key="k1")
-    orders_app.checkout.carts[shopper.id] = []  # the cart is emptied once the order exists
+    await orders_app.empty_cart(shopper)  # the cart is emptied once the order exists
     again = await place(orders_app, shopper, key="k1")
     assert again["errors"] == []
     assert again["order"]["id"] == first["order"]["id"]
@@ -186,8 +195,8 @@ async def test_same_key_same_request_returns_the_same_order(orders_app: Orders) 
 
 
 async def test_same_key_other_request_is_refused(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
-    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    shopper = await orders_app.shopper()
+    await orders_app.fill_cart(shopper, (await orders_app.product(), 1))
     first = await place(orders_app, shopper, key="k1")
     other = await place(orders_app, shopper, key="k1", payment_method="pm_card_mastercard")
     assert other["order"] is None
@@ -202,10 +211,10 @@ async def test_same_key_other_request_is_refused(orders_app: Orders) -> None:
 
 
 async def test_same_key_for_another_user_is_another_order(orders_app: Orders) -> None:
-    product = orders_app.product()
-    alice, bob = orders_app.shopper(), orders_app.shopper()
-    orders_app.fill_cart(alice, (product, 1))
-    orders_app.fill_cart(bob, (product, 1))
+    product = await orders_app.product()
+    alice, bob = await orders_app.shopper(), await orders_app.shopper()
+    await orders_app.fill_cart(alice, (product, 1))
+    await orders_app.fill_cart(bob, (product, 1))
     a = await place(orders_app, alice, key="same")
     b = await place(orders_app, bob, key="same")
     assert a["order"]["id"] != b["order"]["id"]
@@ -213,25 +222,26 @@ async def test_same_key_for_another_user_is_another_order(orders_app: Orders) ->
 
 
 async def test_twenty_concurrent_identical_requests_make_one_order(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
-    product = orders_app.product(stock=5)
-    orders_app.fill_cart(shopper, (product, 2))
-    orders_app.checkout.delay = 0.01  # let the requests overlap in the upstream calls
+    shopper = await orders_app.shopper()
+    product = await orders_app.product(stock=5)
+    await orders_app.fill_cart(shopper, (product, 2))
     results = await asyncio.gather(*(place(orders_app, shopper, key="dup") for _ in range(20)))
     assert all(r["errors"] == [] for r in results), results
     assert len({r["order"]["id"] for r in results}) == 1
     assert await orders_app.count_orders() == 1
     assert len(await orders_app.events("OrderCreated")) == 1
-    assert orders_app.checkout.stock[product] == 3  # reserved once
-    assert orders_app.checkout.released == []
+    # Reserved once, and never released.
+    assert await orders_app.stock(product) == {"available": 3, "reserved": 2, "onHand": 5}
+    reservation = await orders_app.reservation(results[0]["order"]["id"])
+    assert reservation is not None and reservation["status"] == "RESERVED"
 
 
 async def test_a_failed_write_releases_the_reservation(
     orders_app: Orders, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shopper = orders_app.shopper()
-    product = orders_app.product(stock=3)
-    orders_app.fill_cart(shopper, (product, 2))
+    shopper = await orders_app.shopper()
+    product = await orders_app.product(stock=3)
+    await orders_app.fill_cart(shopper, (product, 2))
 
     async def broken_insert(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("disk full")
@@ -239,8 +249,9 @@ async def test_a_failed_write_releases_the_reservation(
     monkeypatch.setattr(checkout_module.repository, "insert_order", broken_insert)
     body = await orders_app.gql(PLACE_ORDER, place_input("k"), token=shopper.token)
     assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
-    assert orders_app.checkout.released == [order_id_for(shopper.id, "k")]
-    assert orders_app.checkout.stock[product] == 3
+    reservation = await orders_app.reservation(order_id_for(shopper.id, "k"))
+    assert reservation is not None and reservation["status"] == "RELEASED"
+    assert await orders_app.stock(product) == {"available": 3, "reserved": 0, "onHand": 3}
     assert await orders_app.count_orders() == 0
     assert await orders_app.events() == []
 
@@ -248,13 +259,11 @@ async def test_a_failed_write_releases_the_reservation(
 async def test_an_unreachable_service_is_reported_and_changes_nothing(
     orders_app: Orders, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shopper = orders_app.shopper()
-    orders_app.fill_cart(shopper, (orders_app.product(), 1))
+    shopper = await orders_app.shopper()
+    await orders_app.fill_cart(shopper, (await orders_app.product(), 1))
 
-    async def down(*_args: Any, **_kwargs: Any) -> None:
-        raise UpstreamError("products", "unreachable (ConnectError)")
-
-    monkeypatch.setattr(orders_app.checkout, "quotes", down)
+    # Nothing listens on the port orders now has for products.
+    monkeypatch.setitem(orders_app.settings.ports, "products", free_port())
     payload = await place(orders_app, shopper, key="k")
     assert [e["code"] for e in payload["errors"]] == ["SERVICE_UNAVAILABLE"]
     assert "products" in payload["errors"][0]["message"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from shopgraph.db import Database
 from shopgraph.events.envelope import Event
 from subgraphs.orders.domain import order_id_for
 from subgraphs.orders.models import outbox
-from tests.support.platform import column_settings, running_platform
+from tests.integration.orders.conftest import REAL_COLUMN, Upstream
 from tests.support.shop import TERMINAL, Shop
 
 PLACE = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
@@ -25,15 +24,10 @@ PLACE = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
   errors { code field message } } }"""
 
 
-@pytest.fixture(scope="module", params=["embedded", "postgres+kafka+redis"])
-async def shop(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Shop]:
-    settings = column_settings(request.param, tmp_path_factory.mktemp("platform"))
-    async with running_platform(settings) as platform:
-        shop = Shop(platform)
-        await shop.sign_in_admin()
-        yield shop
+@pytest.fixture(params=["embedded", REAL_COLUMN])
+async def shop(request: pytest.FixtureRequest, upstream: Upstream) -> Shop:
+    """The package's platform on each column, with every worker group."""
+    return await upstream.shop_on(request.param)
 
 
 def order_input(

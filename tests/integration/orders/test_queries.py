@@ -25,7 +25,7 @@ ENTITIES = """query($r: [_Any!]!) { _entities(representations: $r) {
 
 
 async def test_owner_and_staff_read_an_order_others_get_null(orders_app: Orders) -> None:
-    owner, stranger = orders_app.shopper(), orders_app.shopper()
+    owner, stranger = await orders_app.shopper(), await orders_app.shopper()
     order_id = await placed_order(orders_app, owner)
     mine = await orders_app.gql(ORDER, {"id": order_id}, owner.token)
     assert mine["data"]["order"]["id"] == order_id
@@ -48,7 +48,7 @@ async def test_owner_and_staff_read_an_order_others_get_null(orders_app: Orders)
 
 
 async def test_user_orders_page_newest_first_for_the_user_and_staff(orders_app: Orders) -> None:
-    shopper, other = orders_app.shopper(), orders_app.shopper()
+    shopper, other = await orders_app.shopper(), await orders_app.shopper()
     placed = [await placed_order(orders_app, shopper) for _ in range(5)]
     await placed_order(orders_app, other)
     rep = {"r": [{"__typename": "User", "id": shopper.id}]}
@@ -77,7 +77,7 @@ async def test_user_orders_page_newest_first_for_the_user_and_staff(orders_app: 
 
 
 async def test_staff_list_filters_by_status_and_date(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
+    shopper = await orders_app.shopper()
     pending = await placed_order(orders_app, shopper)
     paid = await placed_order(orders_app, shopper)
     registry = HandlerRegistry()
@@ -111,7 +111,7 @@ async def test_staff_list_filters_by_status_and_date(orders_app: Orders) -> None
 
 
 async def test_order_entities_are_batched(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
+    shopper = await orders_app.shopper()
     ids = [await placed_order(orders_app, shopper) for _ in range(6)]
     reps = {"r": [{"__typename": "Order", "id": i} for i in ids]}
     with count_statements(orders_app.db.engine) as statements:

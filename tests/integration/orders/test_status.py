@@ -44,7 +44,7 @@ async def status_of(orders: Orders, order_id: str) -> str:
 
 
 async def test_payment_succeeded_marks_paid_once_under_redelivery(orders_app: Orders) -> None:
-    order_id = await placed_order(orders_app, orders_app.shopper())
+    order_id = await placed_order(orders_app, await orders_app.shopper())
     event = payment_event(order_id)
     for _ in range(3):  # at-least-once delivery
         await deliver(orders_app, event)
@@ -62,7 +62,7 @@ async def test_payment_succeeded_marks_paid_once_under_redelivery(orders_app: Or
 
 
 async def test_payment_failed_marks_payment_failed(orders_app: Orders) -> None:
-    order_id = await placed_order(orders_app, orders_app.shopper())
+    order_id = await placed_order(orders_app, await orders_app.shopper())
     await deliver(orders_app, payment_event(order_id, "PaymentFailed"))
     await deliver(orders_app, payment_event(order_id, "PaymentFailed"))  # another event id
     assert await status_of(orders_app, order_id) == "PAYMENT_FAILED"
@@ -76,7 +76,7 @@ async def test_payment_failed_marks_payment_failed(orders_app: Orders) -> None:
 
 
 async def test_late_payment_of_a_failed_order_is_ignored(orders_app: Orders) -> None:
-    order_id = await placed_order(orders_app, orders_app.shopper())
+    order_id = await placed_order(orders_app, await orders_app.shopper())
     await deliver(orders_app, payment_event(order_id, "PaymentFailed"))
     await deliver(orders_app, payment_event(order_id))
     assert await status_of(orders_app, order_id) == "PAYMENT_FAILED"
@@ -89,7 +89,7 @@ async def test_event_for_unknown_order_is_ignored(orders_app: Orders) -> None:
 
 
 async def test_owner_cancels_pending_order(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
+    shopper = await orders_app.shopper()
     order_id = await placed_order(orders_app, shopper)
     body = await orders_app.gql(
         CANCEL, {"id": order_id, "reason": "changed my mind"}, shopper.token
@@ -113,7 +113,7 @@ async def test_owner_cancels_pending_order(orders_app: Orders) -> None:
 
 
 async def test_cancelling_a_paid_order_asks_for_a_refund(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
+    shopper = await orders_app.shopper()
     order_id = await placed_order(orders_app, shopper)
     await deliver(orders_app, payment_event(order_id))
     body = await orders_app.gql(CANCEL, {"id": order_id}, shopper.token)
@@ -124,7 +124,7 @@ async def test_cancelling_a_paid_order_asks_for_a_refund(orders_app: Orders) -> 
 
 
 async def test_illegal_transitions_are_refused_as_data(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
+    shopper = await orders_app.shopper()
     order_id = await placed_order(orders_app, shopper)
     # Fulfilling an unpaid order.
     body = await orders_app.gql(FULFILL, {"id": order_id}, orders_app.staff.token)
@@ -146,7 +146,7 @@ async def test_illegal_transitions_are_refused_as_data(orders_app: Orders) -> No
 
 
 async def test_only_staff_fulfil_and_only_owner_or_staff_cancel(orders_app: Orders) -> None:
-    owner, stranger = orders_app.shopper(), orders_app.shopper()
+    owner, stranger = await orders_app.shopper(), await orders_app.shopper()
     order_id = await placed_order(orders_app, owner)
     await deliver(orders_app, payment_event(order_id))
 
@@ -175,7 +175,7 @@ async def test_only_staff_fulfil_and_only_owner_or_staff_cancel(orders_app: Orde
 
 
 async def test_too_long_reason_is_refused(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
+    shopper = await orders_app.shopper()
     order_id = await placed_order(orders_app, shopper)
     body = await orders_app.gql(CANCEL, {"id": order_id, "reason": "x" * 501}, shopper.token)
     assert [e["code"] for e in body["data"]["cancelOrder"]["errors"]] == ["INVALID_REASON"]
@@ -183,7 +183,7 @@ async def test_too_long_reason_is_refused(orders_app: Orders) -> None:
 
 
 async def test_sweeper_cancels_only_stale_pending_orders(orders_app: Orders) -> None:
-    shopper = orders_app.shopper()
+    shopper = await orders_app.shopper()
     stale = await placed_order(orders_app, shopper)
     paid = await placed_order(orders_app, shopper)
     await deliver(orders_app, payment_event(paid))

@@ -20,7 +20,6 @@ import pytest
 import websockets
 
 from bootstrap.migrate import migrate
-from shopgraph.auth.keys import SigningKey
 from shopgraph.events.bus import bus_from_url
 from shopgraph.events.envelope import Event
 from shopgraph.runner import Background, Served, run_together
@@ -33,12 +32,12 @@ from tests.conftest import (
 )
 from tests.integration.orders.conftest import (
     Orders,
-    Shopper,
+    Upstream,
     build_orders,
     orders_settings,
     placed_order,
+    staff_of,
 )
-from tests.integration.orders.stubs import StubCheckout
 from tests.support.platform import free_port
 from workers.runtime import WorkerGroup
 
@@ -52,25 +51,23 @@ class Live:
 
 @pytest.fixture(params=["embedded", "postgres+kafka+redis"])
 async def live(
-    request: pytest.FixtureRequest, tmp_path: Path, signing_key: SigningKey
+    request: pytest.FixtureRequest, tmp_path: Path, upstream: Upstream
 ) -> AsyncIterator[Live]:
     db_name = ""
     if request.param == "embedded":
         database_url = f"sqlite+aiosqlite:///{tmp_path / 'orders.db'}"
-        urls: dict[str, Any] = {}
     else:
         admin = real_service_url("postgres")
         db_name = unique_name("sgorders")
         database_url = await create_postgres_database(admin, db_name)
-        urls = {"bus_url": real_service_url("kafka"), "kv_url": real_service_url("redis")}
+    shop = await upstream.shop_for(database_url)
     await migrate("orders", database_url)
     port, replica_port = free_port(), free_port()
-    settings = orders_settings(
-        database_url, tmp_path, outbox_poll_seconds=0.05, ports={"orders": port}, **urls
-    )
-    checkout = StubCheckout()
-    app, resources, issuer = build_orders(settings, signing_key, checkout)
-    replica, _, _ = build_orders(settings, signing_key, checkout)
+    # Kafka and Redis beside PostgreSQL (orders_settings picks them by the database).
+    ports = {**shop.platform.settings.ports, "orders": port}
+    settings = orders_settings(shop, database_url, tmp_path, outbox_poll_seconds=0.05, ports=ports)
+    app, resources = build_orders(settings)
+    replica, _ = build_orders(settings)
     # Own group ids, so a platform running against the same Kafka cannot take our events.
     groups = [
         WorkerGroup(unique_name("orders"), ("payments",), handlers.order_handlers),
@@ -92,11 +89,10 @@ async def live(
         )
     )
     await asyncio.wait_for(ready.wait(), 30)
-    staff_id = str(uuid.uuid4())
-    staff = Shopper(staff_id, issuer.access_token(subject=staff_id, roles=["STAFF"]).token)
+    staff = staff_of(shop)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            orders = Orders(app, client, settings, resources, checkout, issuer, staff, "")
+            orders = Orders(app, client, settings, resources, shop, staff, "")
             yield Live(
                 orders,
                 f"ws://127.0.0.1:{port}/graphql",
@@ -159,7 +155,7 @@ async def publish_payment(live: Live, order_id: str, kind: str = "PaymentSucceed
 
 
 async def test_owner_gets_current_status_then_each_change(live: Live) -> None:
-    shopper = live.orders.shopper()
+    shopper = await live.orders.shopper()
     order_id = await placed_order(live.orders, shopper)
     # Watching on one replica while the change is made on the other: the fan-out goes
     # through the key-value pub/sub, not through the process.
@@ -190,7 +186,7 @@ async def test_owner_gets_current_status_then_each_change(live: Live) -> None:
 async def test_staff_may_watch_and_a_late_subscriber_gets_the_current_status(
     live: Live,
 ) -> None:
-    shopper = live.orders.shopper()
+    shopper = await live.orders.shopper()
     order_id = await placed_order(live.orders, shopper)
     await publish_payment(live, order_id)
     async with asyncio.timeout(30):
@@ -210,7 +206,7 @@ async def test_staff_may_watch_and_a_late_subscriber_gets_the_current_status(
 
 
 async def test_others_cannot_subscribe_to_an_order(live: Live) -> None:
-    owner, stranger = live.orders.shopper(), live.orders.shopper()
+    owner, stranger = await live.orders.shopper(), await live.orders.shopper()
     order_id = await placed_order(live.orders, owner)
     missing = str(uuid.uuid4())
     refusals = []

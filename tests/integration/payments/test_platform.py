@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,9 +19,12 @@ PAYMENT = """query($r: [_Any!]!) { _entities(representations: $r) { ... on Order
   payment { id status amount { amount } refundedAmount { amount } refunds { reason } } } } }"""
 
 
-@pytest.fixture(params=COLUMNS)
-async def shop(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Shop]:
-    settings = column_settings(request.param, tmp_path)
+@pytest.fixture(scope="module", params=COLUMNS)
+async def shop(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Shop]:
+    """One platform per column for the module: every test makes its own users and products."""
+    settings = column_settings(request.param, tmp_path_factory.mktemp("platform"))
     async with running_platform(settings) as platform:
         shop = Shop(platform)
         await shop.sign_in_admin()

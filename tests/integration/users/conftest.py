@@ -15,6 +15,7 @@ from shopgraph.events.envelope import Event
 from shopgraph.settings import Settings, load_settings
 from subgraphs.users.app import create_app
 from subgraphs.users.models import outbox
+from tests.support.columns import adapter_urls
 
 
 @dataclass
@@ -50,6 +51,7 @@ async def users(database_url: str, tmp_path: Path) -> AsyncIterator[Users]:
         environment="test",
         database_url=database_url,
         data_dir=tmp_path,
+        **adapter_urls(database_url),
         admin_email="admin@shop.test",
         admin_password="admin-secret-123",
     )

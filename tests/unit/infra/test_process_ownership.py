@@ -43,8 +43,20 @@ def test_a_server_that_exits_while_starting_fails_up_with_its_log(tmp_path: Path
     assert server.our_pid() is None
 
 
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def test_a_later_run_finds_and_stops_the_server_an_earlier_run_started(tmp_path: Path) -> None:
-    first_run = FakeServer(tmp_path, command=sleeper(), ready=ready_after(1))
+    first_run = FakeServer(tmp_path, command=sleeper())
+    # Ready once the server has exec'd (as a real server answers only then): a later run
+    # recognises it by its command line, which before exec is still Python's.
+    first_run.ready = lambda: (
+        first_run.launched is not None and MARKER in cmdline(first_run.launched.pid)
+    )
     first_run.up()
     assert first_run.launched is not None
     started = first_run.launched
