@@ -43,8 +43,16 @@ class StaticValidationRules(SchemaExtension):
         yield
 
 
-def _classify(error: GraphQLError) -> GraphQLError:
+def _root_cause(error: GraphQLError) -> Exception | None:
+    """The exception under any GraphQLErrors wrapping it (input coercion wraps twice)."""
     original = error.original_error
+    while isinstance(original, GraphQLError):
+        original = original.original_error
+    return original
+
+
+def _classify(error: GraphQLError) -> GraphQLError:
+    original = _root_cause(error)
     extensions = dict(error.extensions or {})
     if isinstance(original, ShopGraphError):
         extensions["code"] = original.code
