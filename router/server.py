@@ -32,7 +32,7 @@ from starlette.routing import Route, WebSocketRoute
 from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
 from router.plugins.csrf import CsrfPolicy, media_type
 from router.plugins.edge_auth import EdgeAuthentication
-from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRules, normalized
+from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRules, InvalidHeader, normalized
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
@@ -155,7 +155,7 @@ class GraphQLHttp:
         self.plan_formatter = plan_formatter
 
     async def endpoint(self, request: Request) -> Response:
-        request_id = normalized(request.headers.get(REQUEST_ID_HEADER)) or uuid.uuid4().hex
+        request_id = _request_id(request.headers.get(REQUEST_ID_HEADER))
         clear_context()
         bind_context(service="router", request_id=request_id)
         try:
@@ -283,9 +283,23 @@ class GraphQLHttp:
             )
 
     def _forwarded(self, request: Request, request_id: str) -> dict[str, str]:
-        headers = self.config.header_rules.select(request.headers)
+        try:
+            # the request id is the router's own (see _request_id), not the client's raw value
+            given = {k: v for k, v in request.headers.items() if k != REQUEST_ID_HEADER}
+            headers = self.config.header_rules.select(given)
+        except InvalidHeader as exc:
+            raise RequestRefused(400, str(exc), "BAD_REQUEST") from None
         headers[REQUEST_ID_HEADER] = request_id
         return headers
+
+
+def _request_id(given: str | None) -> str:
+    """The client's request id when it is printable ASCII (it is echoed and forwarded),
+    else a new one."""
+    value = normalized(given)
+    if value is not None and value.isascii() and value.isprintable() and len(value) <= 200:
+        return value
+    return uuid.uuid4().hex
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

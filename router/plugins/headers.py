@@ -27,11 +27,27 @@ def _invisible(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) in _INVISIBLE_CATEGORIES
 
 
+class InvalidHeader(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Header {name!r} must be ASCII text")
+        self.name = name
+
+
+def _as_text(value: str) -> str:
+    # ASGI servers hand header bytes over as latin-1; a client that sent UTF-8 (curl sends
+    # U+00A0 as C2 A0) meant the UTF-8 text, so judge blankness on that.
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
+
+
 def normalized(value: str | None) -> str | None:
     """``value`` without leading/trailing blank-looking characters; None when nothing is
     left."""
     if value is None:
         return None
+    value = _as_text(value)
     start, end = 0, len(value)
     while start < end and _invisible(value[start]):
         start += 1
@@ -91,13 +107,17 @@ class HeaderRules:
         return frozenset(rule.name for rule in self.rules)
 
     def select(self, request_headers: Mapping[str, str]) -> dict[str, str]:
-        """The normalized, non-blank values of every header some rule forwards."""
+        """The normalized, non-blank values of every header some rule forwards;
+        :class:`InvalidHeader` for a value that is not ASCII text."""
         selected = {}
         for name in self.names:
             raw = request_headers.get(name)
             value = normalized_authorization(raw) if name == "authorization" else normalized(raw)
-            if value is not None:
-                selected[name] = value
+            if value is None:
+                continue
+            if not value.isascii() or not value.isprintable():
+                raise InvalidHeader(name)
+            selected[name] = value
         return selected
 
     def for_subgraph(self, subgraph: str, headers: Mapping[str, str]) -> dict[str, str]:
