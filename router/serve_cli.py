@@ -28,6 +28,7 @@ from router.serve import (
 from router.server import default_plan_formatter
 from router.supergraph import SupergraphError
 from shopgraph.cli_settings import cli_settings
+from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
 
 router_app = typer.Typer(help="The federation router: serve it, or print a plan.")
 
@@ -85,6 +86,9 @@ def serve_command(
     body_timeout: Annotated[
         float, typer.Option(help="seconds a client has to send a request body")
     ] = 30.0,
+    header_timeout: Annotated[
+        float, typer.Option(help="seconds a client has to send a request's headers")
+    ] = DEFAULT_HEADER_TIMEOUT_SECONDS,
 ) -> None:
     """Serve the router: POST/GET /graphql, WebSocket subscriptions, GraphiQL, /health."""
     if (supergraph is None) == (not subgraph):
@@ -97,8 +101,10 @@ def serve_command(
         rules = HeaderRules.of(forward_header) if forward_header else DEFAULT_HEADER_RULES
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--forward-header") from None
-    if max_subscriptions < 1 or body_timeout <= 0:
-        raise typer.BadParameter("--max-subscriptions and --body-timeout must be positive")
+    if max_subscriptions < 1 or body_timeout <= 0 or header_timeout <= 0:
+        raise typer.BadParameter(
+            "--max-subscriptions, --body-timeout and --header-timeout must be positive"
+        )
     options = RouterOptions(
         rate_limit=rate_limit,
         rate_window_seconds=rate_window,
@@ -128,7 +134,9 @@ def serve_command(
             gateway = load_gateway(sdl, timeout_seconds=timeout, header_rules=rules)
             holder = GatewayHolder(gateway, version="composed")
         app = build_router(settings, holder, options, watcher=watcher)
-        await run_together([Served("router", app, host, port)])
+        await run_together(
+            [Served("router", app, host, port)], header_timeout_seconds=header_timeout
+        )
 
     asyncio.run(main())
 
