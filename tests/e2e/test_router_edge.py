@@ -33,6 +33,15 @@ async def test_guest_carts_and_service_tokens_through_the_router(tmp_path: Path)
     async with running_platform(settings) as platform, router_in_front(platform.settings) as url:
         shop = Storefront(platform.http, url)
         page = await shop.data("{ products(first: 2) { edges { node { id } } } }")
+        for amount in ("1e999999999", "abc"):
+            refused = await shop.send(
+                """query($a: Decimal!) { products(first: 1,
+                     filter: {priceMin: {amount: $a, currency: "USD"}}) { totalCount } }""",
+                {"a": amount},
+            )
+            assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", refused
+        unknown = await shop.send("{ ...Nope }")
+        assert unknown["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         first, second = (edge["node"]["id"] for edge in page["products"]["edges"])
 
         # a guest: the first addToCart returns the token, the second sends it back
