@@ -34,6 +34,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from shopgraph.auth.principal import ANONYMOUS, Principal
+from shopgraph.body_deadline import DEFAULT_BODY_TIMEOUT_SECONDS, BodyDeadline
 from shopgraph.errors import Unauthenticated
 from shopgraph.graphql import classify_errors
 from shopgraph.json_depth import nested_deeper_than
@@ -282,6 +283,7 @@ def create_subgraph_app(
     on_shutdown: Sequence[Hook] = (),
     readiness: Sequence[Hook] = (),
     routes: Sequence[BaseRoute] = (),
+    body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS,
 ) -> Starlette:
     """A subgraph as an ASGI app: ``/graphql`` (HTTP, WebSocket, GraphiQL outside
     production), ``/healthz`` (process up), ``/readyz`` (dependencies answer), ``/metrics``."""
@@ -331,6 +333,7 @@ def create_subgraph_app(
         middleware=[
             Middleware(RequestIdMiddleware, service=service),
             Middleware(MetricsMiddleware, metrics=metrics, paths=known_paths),
+            Middleware(BodyDeadline, timeout_seconds=body_timeout_seconds),
         ],
         lifespan=lifespan,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -120,3 +121,40 @@ async def test_production_does_not_suggest_field_names() -> None:
         in_production = (await post(production, query)).json()["errors"][0]["message"]
     assert "Did you mean 'productName'?" in in_dev
     assert in_production == "Cannot query field 'productNam' on type 'Query'."
+
+
+async def test_a_body_that_never_finishes_is_answered_408() -> None:
+    from shopgraph.graphql import federation_schema
+
+    settings = load_settings()
+    app = create_subgraph_app(
+        service="test",
+        settings=settings,
+        schema=federation_schema(settings, query=Query),
+        principals=Anonymous(),
+        body_timeout_seconds=0.2,
+    )
+    chunks = iter([{"type": "http.request", "body": b'{"query": "{ prod', "more_body": True}])
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        chunk = next(chunks, None)
+        if chunk is None:
+            await asyncio.Event().wait()  # the rest of the body never comes
+        assert chunk is not None
+        return chunk
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/graphql",
+        "headers": [(b"content-type", b"application/json")],
+        "query_string": b"",
+        "client": ("127.0.0.1", 5000),
+    }
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 408
+    assert b"REQUEST_TIMEOUT" in sent[1]["body"]
