@@ -2,7 +2,8 @@
 
 A client that sends its headers and then its body a byte at a time would otherwise hold the
 connection, and the task waiting for the body, for as long as it likes. The body is read
-before the application runs (GraphQL needs all of it anyway) and handed over unchanged.
+before the application runs (GraphQL needs all of it anyway) and handed over unchanged; a
+client that disconnects meanwhile is logged as a disconnect (INFO), not as an error.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ import asyncio
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shopgraph.logging import get_logger
+
+log = get_logger(__name__)
 
 DEFAULT_BODY_TIMEOUT_SECONDS = 30.0
 
@@ -42,6 +47,9 @@ class BodyDeadline:
                 ]
             }
             await JSONResponse(body, 408, headers={"connection": "close"})(scope, receive, send)
+            return
+        if received[-1]["type"] == "http.disconnect":  # gone before the body arrived
+            log.info("client_disconnected", path=scope.get("path"))
             return
         pending = iter(received)
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 import strawberry
+from starlette.applications import Starlette
 
 from shopgraph.app import create_subgraph_app
 from shopgraph.auth.principal import ANONYMOUS, Principal
@@ -37,17 +38,32 @@ class Query:
         return "Mug"
 
 
-def app_client(environment: Environment = Environment.DEV) -> httpx.AsyncClient:
+def subgraph_app(environment: Environment = Environment.DEV, **options: Any) -> Starlette:
     from shopgraph.graphql import federation_schema
 
     settings = load_settings(environment=environment, max_query_depth=5, max_aliases=3)
-    app = create_subgraph_app(
+    return create_subgraph_app(
         service="test",
         settings=settings,
         schema=federation_schema(settings, query=Query),
         principals=Anonymous(),
+        **options,
     )
+
+
+def app_client(environment: Environment = Environment.DEV) -> httpx.AsyncClient:
+    app = subgraph_app(environment)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+SCOPE = {
+    "type": "http",
+    "method": "POST",
+    "path": "/graphql",
+    "headers": [(b"content-type", b"application/json")],
+    "query_string": b"",
+    "client": ("127.0.0.1", 5000),
+}
 
 
 @pytest.fixture
@@ -124,16 +140,7 @@ async def test_production_does_not_suggest_field_names() -> None:
 
 
 async def test_a_body_that_never_finishes_is_answered_408() -> None:
-    from shopgraph.graphql import federation_schema
-
-    settings = load_settings()
-    app = create_subgraph_app(
-        service="test",
-        settings=settings,
-        schema=federation_schema(settings, query=Query),
-        principals=Anonymous(),
-        body_timeout_seconds=0.2,
-    )
+    app = subgraph_app(body_timeout_seconds=0.2)
     chunks = iter([{"type": "http.request", "body": b'{"query": "{ prod', "more_body": True}])
     sent: list[dict[str, Any]] = []
 
@@ -147,14 +154,24 @@ async def test_a_body_that_never_finishes_is_answered_408() -> None:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "method": "POST",
-        "path": "/graphql",
-        "headers": [(b"content-type", b"application/json")],
-        "query_string": b"",
-        "client": ("127.0.0.1", 5000),
-    }
-    await app(scope, receive, send)
+    await app(dict(SCOPE), receive, send)
     assert sent[0]["status"] == 408
     assert b"REQUEST_TIMEOUT" in sent[1]["body"]
+
+
+async def test_a_client_gone_before_its_body_is_an_info_line() -> None:
+    from structlog.testing import capture_logs
+
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    with capture_logs() as logs:
+        await subgraph_app()(dict(SCOPE), receive, send)
+    assert ("client_disconnected", "info") in [(e["event"], e["log_level"]) for e in logs]
+    assert not [e for e in logs if e["log_level"] == "error"]
+    assert sent == []
