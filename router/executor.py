@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from router.executor_batch import EntityBatch, batch_entity_fetches
 from router.executor_transport import SubgraphRequestError, Transport
 from router.planner_nodes import (
     Fetch,
@@ -30,6 +31,7 @@ from router.planner_selection import ALIAS_MARK
 
 Json = dict[str, Any]
 Path = list[str | int]
+BATCHES_KEPT = 1000
 
 
 @dataclass
@@ -52,6 +54,8 @@ class Executor:
         self._transport = transport
         self._urls = urls
         self._placeholders = placeholders
+        # id(Parallel) -> (that node, its steps); the node is kept so an id is never reused
+        self._batched: dict[int, tuple[Parallel, tuple[PlanNode | EntityBatch, ...]]] = {}
 
     async def execute(
         self,
@@ -65,12 +69,25 @@ class Executor:
             await self._run(plan.node, state)
         return state
 
-    async def _run(self, node: PlanNode, state: ExecutionState) -> None:
+    def _steps(self, node: Parallel) -> tuple[PlanNode | EntityBatch, ...]:
+        """The parallel step's children, entity fetches to one subgraph batched (cached)."""
+        cached = self._batched.get(id(node))
+        if cached is not None and cached[0] is node:
+            return cached[1]
+        steps = batch_entity_fetches(node.nodes)
+        if len(self._batched) >= BATCHES_KEPT:
+            self._batched.clear()
+        self._batched[id(node)] = (node, steps)
+        return steps
+
+    async def _run(self, node: PlanNode | EntityBatch, state: ExecutionState) -> None:
         if isinstance(node, Sequence):
             for child in node.nodes:
                 await self._run(child, state)
         elif isinstance(node, Parallel):
-            await asyncio.gather(*(self._run(child, state) for child in node.nodes))
+            await asyncio.gather(*(self._run(child, state) for child in self._steps(node)))
+        elif isinstance(node, EntityBatch):
+            await self._entity_batch(node, state)
         elif isinstance(node, Flatten):
             assert isinstance(node.node, Fetch)
             await self._entities(node.path, node.node, state)
@@ -88,48 +105,53 @@ class Executor:
             state.errors.append(_map_error(error, fetch.service_name, lambda p: p))
 
     async def _entities(self, path: tuple[str, ...], fetch: Fetch, state: ExecutionState) -> None:
-        objects: list[tuple[Path, Json]] = []
-        _collect(state.data, list(path), [], objects)
-        representations: list[Json] = []
-        index_of: dict[bytes, int] = {}
-        targets: list[list[tuple[Path, Json]]] = []
-        for obj_path, obj in objects:
-            rep = _representation(obj, fetch.requires, self._possible)
-            if rep is None:
-                continue
-            key = orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
-            index = index_of.get(key)
-            if index is None:
-                index = len(representations)
-                index_of[key] = index
-                representations.append(rep)
-                targets.append([])
-            targets[index].append((obj_path, obj))
-        if not representations:
+        batch = _EntityTargets.collect(state.data, path, fetch, self._possible)
+        if not batch.representations:
             return
-        answer = await self._send(fetch, state, {"representations": representations})
+        answer = await self._send(fetch, state, {"representations": batch.representations})
         if answer is None:
             return
         data = answer.get("data")
-        entities = data.get("_entities") if isinstance(data, dict) else None
-        if isinstance(entities, list):
-            for index, entity in enumerate(entities[: len(targets)]):
-                if isinstance(entity, dict):
-                    for _, obj in targets[index]:
-                        merge(obj, entity, self._placeholders)
-
-        def to_client(sub_path: Path) -> Path:
-            if (
-                len(sub_path) >= 2
-                and sub_path[0] == "_entities"
-                and isinstance(sub_path[1], int)
-                and 0 <= sub_path[1] < len(targets)
-            ):
-                return targets[sub_path[1]][0][0] + list(sub_path[2:])
-            return [p for p in path if p != "@"]
-
+        self._merge_entities(data.get("_entities") if isinstance(data, dict) else None, batch)
         for error in answer.get("errors") or ():
-            state.errors.append(_map_error(error, fetch.service_name, to_client))
+            state.errors.append(_map_error(error, fetch.service_name, batch.to_client))
+
+    async def _entity_batch(self, batch: EntityBatch, state: ExecutionState) -> None:
+        """The entity fetches of one plan step that go to one subgraph, in one request."""
+        members = [
+            _EntityTargets.collect(state.data, m.path, m.fetch, self._possible)
+            for m in batch.members
+        ]
+        live = [i for i, m in enumerate(members) if m.representations]
+        if len(live) <= 1:
+            for i in live:
+                await self._entities(batch.members[i].path, batch.members[i].fetch, state)
+            return
+        extra = {
+            name: member.representations
+            for name, member in zip(batch.representation_variables, members, strict=True)
+        }
+        answer = await self._send(batch.fetch, state, extra)
+        if answer is None:
+            return
+        data = answer.get("data")
+        for key, member in zip(batch.response_keys, members, strict=True):
+            self._merge_entities(data.get(key) if isinstance(data, dict) else None, member)
+        for error in answer.get("errors") or ():
+            path = error.get("path") if isinstance(error, dict) else None
+            member = members[0]
+            if isinstance(path, list) and path and path[0] in batch.response_keys:
+                member = members[batch.response_keys.index(path[0])]
+                error = {**error, "path": ["_entities", *path[1:]]}
+            state.errors.append(_map_error(error, batch.fetch.service_name, member.to_client))
+
+    def _merge_entities(self, entities: Any, batch: _EntityTargets) -> None:
+        if not isinstance(entities, list):
+            return
+        for index, entity in enumerate(entities[: len(batch.targets)]):
+            if isinstance(entity, dict):
+                for obj in batch.targets[index]:
+                    merge(obj, entity, self._placeholders)
 
     async def _send(self, fetch: Fetch, state: ExecutionState, extra: Json) -> Json | None:
         variables = {k: state.variables[k] for k in fetch.variable_usages if k in state.variables}
@@ -162,6 +184,55 @@ class Executor:
                 }
             )
             return None
+
+
+@dataclass
+class _EntityTargets:
+    """The de-duplicated representations of one entity fetch and, per representation, the
+    objects (and their client paths) its answer completes."""
+
+    flatten_path: tuple[str, ...]
+    representations: list[Json] = field(default_factory=list)
+    targets: list[list[Json]] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def collect(
+        cls,
+        data: Json,
+        path: tuple[str, ...],
+        fetch: Fetch,
+        possible: Mapping[str, frozenset[str]] | None,
+    ) -> _EntityTargets:
+        found = cls(path)
+        objects: list[tuple[Path, Json]] = []
+        _collect(data, list(path), [], objects)
+        index_of: dict[bytes, int] = {}
+        for obj_path, obj in objects:
+            rep = _representation(obj, fetch.requires, possible)
+            if rep is None:
+                continue
+            key = orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
+            index = index_of.get(key)
+            if index is None:
+                index = len(found.representations)
+                index_of[key] = index
+                found.representations.append(rep)
+                found.targets.append([])
+                found.paths.append(obj_path)
+            found.targets[index].append(obj)
+        return found
+
+    def to_client(self, sub_path: Path) -> Path:
+        """A subgraph error path (``_entities``, index, ...) as the client's path."""
+        if (
+            len(sub_path) >= 2
+            and sub_path[0] == "_entities"
+            and isinstance(sub_path[1], int)
+            and 0 <= sub_path[1] < len(self.paths)
+        ):
+            return self.paths[sub_path[1]] + list(sub_path[2:])
+        return [p for p in self.flatten_path if p != "@"]
 
 
 def merge(target: Json, source: Json, placeholders: frozenset[str] = frozenset()) -> None:

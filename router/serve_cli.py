@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +25,7 @@ from router.serve import (
     load_gateway,
     plan_formatter,
 )
+from router.serve_workers import serve_workers
 from router.server import default_plan_formatter
 from shopgraph.cli_settings import cli_settings
 
@@ -58,12 +60,18 @@ def serve_command(
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="browser origin allowed cross-origin (repeatable)")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="processes serving the same port (SO_REUSEPORT)")
+    ] = 1,
 ) -> None:
     """Serve the router: POST/GET /graphql, WebSocket subscriptions, GraphiQL, /health."""
     if (supergraph is None) == (not subgraph):
         typer.echo(
             "shopgraph: give exactly one of --supergraph FILE or --subgraph name=url", err=True
         )
+        raise typer.Exit(2)
+    if supergraph is not None and not supergraph.is_file():
+        typer.echo(f"shopgraph: cannot read {supergraph}: no such file", err=True)
         raise typer.Exit(2)
     settings = cli_settings()
     options = RouterOptions(
@@ -75,7 +83,7 @@ def serve_command(
     )
     from shopgraph.runner import Served, run_together
 
-    async def main() -> None:
+    async def main(sock: socket.socket | None) -> None:
         watcher = None
         if supergraph is not None:
             try:
@@ -95,9 +103,15 @@ def serve_command(
             sdl = await compose_from_running(_parse_subgraphs(subgraph or []))
             holder = GatewayHolder(load_gateway(sdl, timeout_seconds=timeout), version="composed")
         app = build_router(settings, holder, options, watcher=watcher)
-        await run_together([Served("router", app, host, port)])
+        await run_together([Served("router", app, host, port, sock)])
 
-    asyncio.run(main())
+    try:
+        code = serve_workers(workers, host, port, main)
+    except OSError as exc:
+        typer.echo(f"shopgraph: cannot listen on {host}:{port}: {exc.strerror}", err=True)
+        raise typer.Exit(1) from None
+    if code:
+        raise typer.Exit(code)
 
 
 @router_app.command("plan")
