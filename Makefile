@@ -56,8 +56,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The router side by side with Hive Gateway and Apollo Gateway (installed from npm into
-# bench/.work); writes bench/results/<date>.md. BENCH_ARGS e.g. "--duration 30 --connections 64".
+# The router side by side with Hive Gateway, Hive Gateway + Rust query planner and Apollo
+# Gateway (installed from npm into bench/.work), in front of the static subgraphs of
+# bench/subgraphs (built with cargo) and of ShopGraph's own; writes bench/results/<date>.md.
+# BENCH_ARGS e.g. "--duration 30 --connections 64 --only shopgraph --only hive-rust".
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

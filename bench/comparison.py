@@ -2,15 +2,17 @@
 
 First every gateway is started alone and asked the query once; the answer most of them give
 is the reference, and a gateway whose answer differs is reported as failing and not measured.
-Answers must be byte-identical, or (``same="data"``) equal once parsed as JSON, with the
-byte difference noted. Then each matching gateway is started again, alone on the same port,
-warmed up and measured: requests/s, p50, p99 (autocannon), the CPU cores it and the
-subgraphs used over the measured window and its peak memory (``/proc``).
+Answers (the JSON text, without surrounding whitespace) must be byte-identical, or
+(``same="data"``) equal once parsed as JSON, with the byte difference noted. Then each
+matching gateway is started again, alone on the same port, warmed up and measured:
+requests/s, p50, p99 (autocannon), the CPU cores it and the subgraphs used over the measured
+window and its peak memory (``/proc``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -40,6 +42,8 @@ class Row:
     peak_rss_bytes: int = 0
     failure: str | None = None
     note: str | None = None
+    machine_load: float = 0.0
+    """The machine's 1-minute load average at the end of the measured window."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,11 @@ def _slug(name: str) -> str:
 def _answer(gateway: Gateway, query: str, settings: Settings) -> bytes:
     process = start(gateway.command, gateway.env, _slug(gateway.name))
     try:
-        return wait_for(f"http://127.0.0.1:{settings.port}/graphql", query, process, 90)
+        answer = wait_for(f"http://127.0.0.1:{settings.port}/graphql", query, process, 90)
     finally:
         stop(process)
+    # The JSON text itself is compared: Apollo Server ends its body with a newline.
+    return answer.strip()
 
 
 def _difference(body: bytes, reference: bytes) -> str:
@@ -90,12 +96,14 @@ def _measure(
             watched=(process.pid, subgraphs_pid),
         )
         peak = peak_rss_bytes(process.pid)
+        machine_load = os.getloadavg()[0]
     except RuntimeError as exc:
         log(f"{gateway.name}: FAILED: {exc}")
         return Row(gateway, failure=str(exc))
     finally:
         stop(process)
-    return Row(gateway, load, load.cores[process.pid], load.cores[subgraphs_pid], peak)
+    cores = load.cores[process.pid]
+    return Row(gateway, load, cores, load.cores[subgraphs_pid], peak, machine_load=machine_load)
 
 
 def _reference(answers: list[bytes], same: Literal["bytes", "data"]) -> bytes | None:

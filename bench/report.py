@@ -48,12 +48,13 @@ def machine() -> str:
 def _row(row: Row) -> str:
     name, version = row.gateway.name, row.gateway.version
     if row.load is None:
-        return f"| {name} | {version} | {row.failure} | | | | | | | | |"
+        return f"| {name} | {version} | {row.failure} | | | | | | | | | |"
     load = row.load
     return (
         f"| {name} | {version} | {load.requests_per_second:.1f} | {load.p50_ms:.0f} | "
         f"{load.p99_ms:.0f} | {row.gateway_cores:.2f} | {row.peak_rss_bytes / 2**20:.0f} | "
-        f"{row.subgraph_cores:.2f} | {load.total} | {load.errors} | {load.non_2xx} |"
+        f"{row.subgraph_cores:.2f} | {load.total} | {load.errors} | {load.non_2xx} | "
+        f"{row.machine_load:.1f} |"
     )
 
 
@@ -79,8 +80,8 @@ def table(spec: Table) -> list[str]:
         "```",
         "",
         "| gateway | version | requests/s | p50 ms | p99 ms | CPU cores | peak RSS MiB "
-        "| subgraphs CPU cores | requests | errors | non-2xx |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| subgraphs CPU cores | requests | errors | non-2xx | machine load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *(_row(row) for row in spec.comparison.rows),
         "",
         *notes,

@@ -232,7 +232,8 @@ def header(
         "- requests/s: autocannon's mean per second; p50/p99: its latency percentiles; CPU "
         "cores: user+system CPU seconds of the gateway's processes (/proc/<pid>/stat) over the "
         "measured window divided by its length; peak RSS: VmHWM at the end of the window; "
-        "subgraphs CPU cores: the same for the subgraph process in that window",
+        "subgraphs CPU cores: the same for the subgraph process in that window; machine "
+        "load: the 1-minute load average at the end of that window",
         "",
     ]
 

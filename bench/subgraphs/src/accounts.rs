@@ -23,7 +23,7 @@ impl From<&UserRow> for User {
     }
 }
 
-struct Query;
+pub struct Query;
 
 #[Object]
 impl Query {

@@ -31,7 +31,7 @@ impl Product {
     }
 }
 
-struct Query;
+pub struct Query;
 
 #[Object]
 impl Query {

@@ -23,7 +23,7 @@ impl From<&ProductRow> for Product {
     }
 }
 
-struct Query;
+pub struct Query;
 
 #[Object]
 impl Query {

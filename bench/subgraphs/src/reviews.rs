@@ -72,7 +72,7 @@ impl Product {
     }
 }
 
-struct Query;
+pub struct Query;
 
 #[Object]
 impl Query {
