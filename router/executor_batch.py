@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graphql import FieldNode, OperationDefinitionNode, parse, print_ast
+from graphql import FieldNode, Node, OperationDefinitionNode, parse, print_ast
 
 from router.planner_nodes import Fetch, Flatten, PlanNode
 
@@ -70,11 +70,11 @@ def combine(members: list[BatchMember]) -> EntityBatch:
     variable_definitions: dict[str, str] = {}
     selections: list[str] = []
     parsed = [_entities_operation(m.fetch.operation) for m in members]
-    for parsed_operation, _ in parsed:
+    for member, (parsed_operation, _) in zip(members, parsed, strict=True):
         for definition in parsed_operation.variable_definitions or ():
             name = definition.variable.name.value
             if name != REPRESENTATIONS:
-                variable_definitions.setdefault(name, print_ast(definition))
+                variable_definitions.setdefault(name, _text(member.fetch.operation, definition))
     keys = tuple(f"_{index}" for index in range(len(members)))
     variables = tuple(_free_name(f"{REPRESENTATIONS}{i}", variable_definitions) for i in keys)
     for key, variable, (_, selection) in zip(keys, variables, parsed, strict=True):
@@ -99,9 +99,13 @@ def _entities_operation(text: str) -> tuple[OperationDefinitionNode, str]:
     field = operation.selection_set.selections[0]
     if not isinstance(field, FieldNode) or field.selection_set is None:
         raise ValueError(f"not an entity fetch: {text}")
-    location = field.selection_set.loc
-    selection = text[location.start : location.end] if location else print_ast(field)
-    return operation, selection
+    return operation, _text(text, field.selection_set)
+
+
+def _text(source: str, node: Node) -> str:
+    """The node as written in ``source`` (compact), or printed when it has no location."""
+    location = node.loc
+    return source[location.start : location.end] if location else print_ast(node)
 
 
 def _free_name(wanted: str, taken: dict[str, str]) -> str:
