@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from router.executor_batch import EntityBatch, batch_entity_fetches
+from router.executor_representations import Representations
 from router.executor_transport import SubgraphRequestError, Transport
 from router.planner_nodes import (
     Fetch,
@@ -22,9 +23,6 @@ from router.planner_nodes import (
     Parallel,
     PlanNode,
     QueryPlan,
-    RequiredField,
-    RequiredFragment,
-    RequiredSelection,
     Sequence,
 )
 from router.planner_selection import ALIAS_MARK
@@ -56,6 +54,7 @@ class Executor:
         self._placeholders = placeholders
         # id(Parallel) -> (that node, its steps); the node is kept so an id is never reused
         self._batched: dict[int, tuple[Parallel, tuple[PlanNode | EntityBatch, ...]]] = {}
+        self._projections: dict[int, tuple[Fetch, Representations]] = {}
 
     async def execute(
         self,
@@ -79,6 +78,16 @@ class Executor:
             self._batched.clear()
         self._batched[id(node)] = (node, steps)
         return steps
+
+    def _representations(self, fetch: Fetch) -> Representations:
+        cached = self._projections.get(id(fetch))
+        if cached is not None and cached[0] is fetch:
+            return cached[1]
+        built = Representations(fetch.requires, self._possible)
+        if len(self._projections) >= BATCHES_KEPT:
+            self._projections.clear()
+        self._projections[id(fetch)] = (fetch, built)
+        return built
 
     async def _run(self, node: PlanNode | EntityBatch, state: ExecutionState) -> None:
         if isinstance(node, Sequence):
@@ -105,7 +114,7 @@ class Executor:
             state.errors.append(_map_error(error, fetch.service_name, lambda p: p))
 
     async def _entities(self, path: tuple[str, ...], fetch: Fetch, state: ExecutionState) -> None:
-        batch = _EntityTargets.collect(state.data, path, fetch, self._possible)
+        batch = _EntityTargets.collect(state.data, path, self._representations(fetch))
         if not batch.representations:
             return
         answer = await self._send(fetch, state, {"representations": batch.representations})
@@ -119,7 +128,7 @@ class Executor:
     async def _entity_batch(self, batch: EntityBatch, state: ExecutionState) -> None:
         """The entity fetches of one plan step that go to one subgraph, in one request."""
         members = [
-            _EntityTargets.collect(state.data, m.path, m.fetch, self._possible)
+            _EntityTargets.collect(state.data, m.path, self._representations(m.fetch))
             for m in batch.members
         ]
         live = [i for i, m in enumerate(members) if m.representations]
@@ -189,38 +198,32 @@ class Executor:
 @dataclass
 class _EntityTargets:
     """The de-duplicated representations of one entity fetch and, per representation, the
-    objects (and their client paths) its answer completes."""
+    objects its answer completes (their client paths are worked out only for errors)."""
 
+    data: Json
     flatten_path: tuple[str, ...]
     representations: list[Json] = field(default_factory=list)
     targets: list[list[Json]] = field(default_factory=list)
-    paths: list[Path] = field(default_factory=list)
 
     @classmethod
     def collect(
-        cls,
-        data: Json,
-        path: tuple[str, ...],
-        fetch: Fetch,
-        possible: Mapping[str, frozenset[str]] | None,
+        cls, data: Json, path: tuple[str, ...], representations: Representations
     ) -> _EntityTargets:
-        found = cls(path)
-        objects: list[tuple[Path, Json]] = []
-        _collect(data, list(path), [], objects)
+        found = cls(data, path)
         index_of: dict[bytes, int] = {}
-        for obj_path, obj in objects:
-            rep = _representation(obj, fetch.requires, possible)
+        for obj in _objects_at(data, path):
+            rep = representations.of(obj)
             if rep is None:
                 continue
-            key = orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
+            # projections list fields in the order of the requirements: no key sorting needed
+            key = orjson.dumps(rep)
             index = index_of.get(key)
             if index is None:
-                index = len(found.representations)
-                index_of[key] = index
+                index_of[key] = len(found.representations)
                 found.representations.append(rep)
-                found.targets.append([])
-                found.paths.append(obj_path)
-            found.targets[index].append(obj)
+                found.targets.append([obj])
+            else:
+                found.targets[index].append(obj)
         return found
 
     def to_client(self, sub_path: Path) -> Path:
@@ -229,10 +232,52 @@ class _EntityTargets:
             len(sub_path) >= 2
             and sub_path[0] == "_entities"
             and isinstance(sub_path[1], int)
-            and 0 <= sub_path[1] < len(self.paths)
+            and 0 <= sub_path[1] < len(self.targets)
         ):
-            return self.paths[sub_path[1]] + list(sub_path[2:])
+            located: list[tuple[Path, Json]] = []
+            _collect(self.data, list(self.flatten_path), [], located)
+            wanted = self.targets[sub_path[1]][0]
+            for obj_path, obj in located:
+                if obj is wanted:
+                    return obj_path + list(sub_path[2:])
         return [p for p in self.flatten_path if p != "@"]
+
+
+def _objects_at(data: Json, path: tuple[str, ...]) -> list[Json]:
+    """The objects at a flatten path, in document order (lists are walked through; ``@``
+    asks for a list's items)."""
+    level: list[Any] = [data]
+    for head in path:
+        below: list[Any] = []
+        if head == "@":
+            for value in level:
+                if isinstance(value, list):
+                    below.extend(value)
+        else:
+            for value in level:
+                _field_values(value, head, below)
+        level = below
+    objects: list[Json] = []
+    _dicts(level, objects)
+    return objects
+
+
+def _field_values(value: Any, name: str, out: list[Any]) -> None:
+    if isinstance(value, dict):
+        found = value.get(name)
+        if found is not None:
+            out.append(found)
+    elif isinstance(value, list):
+        for item in value:
+            _field_values(item, name, out)
+
+
+def _dicts(values: list[Any], out: list[Json]) -> None:
+    for value in values:
+        if isinstance(value, dict):
+            out.append(value)
+        elif isinstance(value, list):
+            _dicts(value, out)
 
 
 def merge(target: Json, source: Json, placeholders: frozenset[str] = frozenset()) -> None:
@@ -286,57 +331,6 @@ def _collect(value: Any, path: list[str], here: Path, out: list[tuple[Path, Json
             _collect(item, path, [*here, index], out)
     elif isinstance(value, dict):
         _collect(value.get(head), rest, [*here, head], out)
-
-
-def _representation(
-    obj: Json,
-    requires: tuple[RequiredFragment, ...],
-    possible: Mapping[str, frozenset[str]] | None = None,
-) -> Json | None:
-    typename = obj.get("__typename")
-    for fragment in requires:
-        if fragment.type_condition == typename:
-            if any(obj.get(k) is None for k in fragment.key_fields):
-                return None
-            rep = _project(obj, fragment.selections, possible)
-            if not isinstance(rep, dict):
-                return None
-            if fragment.rename_to:
-                rep["__typename"] = fragment.rename_to
-            return rep
-    return None
-
-
-_MISSING = object()
-
-
-def _project(
-    value: Any,
-    selections: tuple[RequiredSelection, ...],
-    possible: Mapping[str, frozenset[str]] | None = None,
-) -> Any:
-    if isinstance(value, list):
-        return [_project(item, selections, possible) for item in value]
-    if not isinstance(value, dict):
-        return value
-    out: Json = {}
-    for selection in selections:
-        if isinstance(selection, RequiredField):
-            item = value.get(selection.response_key, _MISSING)
-            if item is _MISSING:
-                continue
-            out[selection.name] = (
-                _project(item, selection.selections, possible) if selection.selections else item
-            )
-        elif _matches(value.get("__typename"), selection.type_condition, possible):
-            out.update(_project(value, selection.selections, possible))
-    return out
-
-
-def _matches(typename: Any, condition: str, possible: Mapping[str, frozenset[str]] | None) -> bool:
-    if typename == condition:
-        return True
-    return possible is not None and typename in possible.get(condition, frozenset())
 
 
 def _map_error(error: Any, service: str, to_client: Any) -> Json:

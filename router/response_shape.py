@@ -67,7 +67,7 @@ _NULLED = _Nulled()
 class _Field:
     """One response key of a selection set on one concrete type."""
 
-    __slots__ = ("children", "key", "name", "nodes", "parent", "type")
+    __slots__ = ("children", "key", "leaf", "name", "nodes", "nullable", "parent", "type")
 
     def __init__(
         self, key: str, nodes: list[FieldNode], parent: GraphQLObjectType, gtype: Any
@@ -79,6 +79,13 @@ class _Field:
         self.type: GraphQLOutputType | None = gtype
         # concrete type name -> the fields its sub-selection keeps
         self.children: dict[str, list[_Field]] = {}
+        # fast path: a String/ID/Boolean/Float field whose value of exactly this Python type
+        # is kept as it is (anything else takes the general path)
+        inner = gtype.of_type if isinstance(gtype, GraphQLNonNull) else gtype
+        self.nullable = not isinstance(gtype, GraphQLNonNull)
+        self.leaf: type | None = (
+            _PASS_THROUGH.get(inner.name) if isinstance(inner, GraphQLScalarType) else None
+        )
 
 
 class ResponseShaper:
@@ -255,12 +262,16 @@ class _Walk:
         source = value if isinstance(value, dict) else {}
         out: Json = {}
         for field in fields:
+            key = field.key
+            item = source.get(key)
             if field.type is None:
-                out[field.key] = runtime.name
+                out[key] = runtime.name
+            elif field.leaf is not None and (
+                type(item) is field.leaf or (item is None and field.nullable)
+            ):
+                out[key] = item
             else:
-                out[field.key] = self.value(
-                    field, field.type, source.get(field.key), (path, field.key)
-                )
+                out[key] = self.value(field, field.type, item, (path, key))
         return out
 
     def value(self, field: _Field, gtype: Any, value: Any, path: ResponsePath) -> Any:
