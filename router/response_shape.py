@@ -310,6 +310,15 @@ class _Walk:
                     path,
                 )
             item_type = gtype.of_type
+            objects = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+            if isinstance(objects, GraphQLObjectType):  # the common case, without a call per item
+                children = self.children(field, objects)
+                return [
+                    self.object(objects, children, item, (path, i))
+                    if type(item) is dict
+                    else self.value(field, item_type, item, (path, i))
+                    for i, item in enumerate(value)
+                ]
             return [self.value(field, item_type, item, (path, i)) for i, item in enumerate(value)]
         if is_leaf_type(gtype):
             return self.leaf(field, gtype, value, path)
