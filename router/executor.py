@@ -89,19 +89,48 @@ class Executor:
         self._projections[id(fetch)] = (fetch, built)
         return built
 
-    async def _run(self, node: PlanNode | EntityBatch, state: ExecutionState) -> None:
+    async def _run(self, node: PlanNode, state: ExecutionState) -> None:
         if isinstance(node, Sequence):
             for child in node.nodes:
                 await self._run(child, state)
         elif isinstance(node, Parallel):
-            await asyncio.gather(*(self._run(child, state) for child in self._steps(node)))
-        elif isinstance(node, EntityBatch):
-            await self._entity_batch(node, state)
+            await self._parallel(node, state)
         elif isinstance(node, Flatten):
             assert isinstance(node.node, Fetch)
-            await self._entities(node.path, node.node, state)
+            await self._entities(node.node, self._targets(node.path, node.node, state), state)
         else:
             await self._root(node, state)
+
+    async def _parallel(self, node: Parallel, state: ExecutionState) -> None:
+        """One plan step. Every entity fetch's representations are taken from the data as it
+        was before the step (objects at one path are looked up once), then the step's
+        requests go out together."""
+        found: dict[tuple[str, ...], list[Json]] = {}
+        jobs = []
+        for step in self._steps(node):
+            if isinstance(step, EntityBatch):
+                members = [self._targets(m.path, m.fetch, state, found) for m in step.members]
+                jobs.append(self._entity_batch(step, members, state))
+            elif isinstance(step, Flatten) and isinstance(step.node, Fetch):
+                targets = self._targets(step.path, step.node, state, found)
+                jobs.append(self._entities(step.node, targets, state))
+            else:
+                jobs.append(self._run(step, state))
+        await asyncio.gather(*jobs)
+
+    def _targets(
+        self,
+        path: tuple[str, ...],
+        fetch: Fetch,
+        state: ExecutionState,
+        found: dict[tuple[str, ...], list[Json]] | None = None,
+    ) -> _EntityTargets:
+        objects = found.get(path) if found is not None else None
+        if objects is None:
+            objects = _objects_at(state.data, path)
+            if found is not None:
+                found[path] = objects
+        return _EntityTargets.collect(state.data, path, objects, self._representations(fetch))
 
     async def _root(self, fetch: Fetch, state: ExecutionState) -> None:
         answer = await self._send(fetch, state, {})
@@ -113,8 +142,7 @@ class Executor:
         for error in answer.get("errors") or ():
             state.errors.append(_map_error(error, fetch.service_name, lambda p: p))
 
-    async def _entities(self, path: tuple[str, ...], fetch: Fetch, state: ExecutionState) -> None:
-        batch = _EntityTargets.collect(state.data, path, self._representations(fetch))
+    async def _entities(self, fetch: Fetch, batch: _EntityTargets, state: ExecutionState) -> None:
         if not batch.representations:
             return
         answer = await self._send(fetch, state, {"representations": batch.representations})
@@ -125,16 +153,14 @@ class Executor:
         for error in answer.get("errors") or ():
             state.errors.append(_map_error(error, fetch.service_name, batch.to_client))
 
-    async def _entity_batch(self, batch: EntityBatch, state: ExecutionState) -> None:
+    async def _entity_batch(
+        self, batch: EntityBatch, members: list[_EntityTargets], state: ExecutionState
+    ) -> None:
         """The entity fetches of one plan step that go to one subgraph, in one request."""
-        members = [
-            _EntityTargets.collect(state.data, m.path, self._representations(m.fetch))
-            for m in batch.members
-        ]
         live = [i for i, m in enumerate(members) if m.representations]
         if len(live) <= 1:
             for i in live:
-                await self._entities(batch.members[i].path, batch.members[i].fetch, state)
+                await self._entities(batch.members[i].fetch, members[i], state)
             return
         extra = {
             name: member.representations
@@ -207,11 +233,15 @@ class _EntityTargets:
 
     @classmethod
     def collect(
-        cls, data: Json, path: tuple[str, ...], representations: Representations
+        cls,
+        data: Json,
+        path: tuple[str, ...],
+        objects: list[Json],
+        representations: Representations,
     ) -> _EntityTargets:
         found = cls(data, path)
         index_of: dict[bytes, int] = {}
-        for obj in _objects_at(data, path):
+        for obj in objects:
             rep = representations.of(obj)
             if rep is None:
                 continue
