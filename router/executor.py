@@ -14,6 +14,8 @@ from typing import Any
 
 import orjson
 
+from router.executor_batch import EntityBatch, batch_entity_fetches
+from router.executor_representations import Representations
 from router.executor_transport import SubgraphRequestError, Transport
 from router.planner_nodes import (
     Fetch,
@@ -21,15 +23,13 @@ from router.planner_nodes import (
     Parallel,
     PlanNode,
     QueryPlan,
-    RequiredField,
-    RequiredFragment,
-    RequiredSelection,
     Sequence,
 )
 from router.planner_selection import ALIAS_MARK
 
 Json = dict[str, Any]
 Path = list[str | int]
+BATCHES_KEPT = 1000
 
 
 @dataclass
@@ -52,6 +52,9 @@ class Executor:
         self._transport = transport
         self._urls = urls
         self._placeholders = placeholders
+        # id(Parallel) -> (that node, its steps); the node is kept so an id is never reused
+        self._batched: dict[int, tuple[Parallel, tuple[PlanNode | EntityBatch, ...]]] = {}
+        self._projections: dict[int, tuple[Fetch, Representations]] = {}
 
     async def execute(
         self,
@@ -65,17 +68,69 @@ class Executor:
             await self._run(plan.node, state)
         return state
 
+    def _steps(self, node: Parallel) -> tuple[PlanNode | EntityBatch, ...]:
+        """The parallel step's children, entity fetches to one subgraph batched (cached)."""
+        cached = self._batched.get(id(node))
+        if cached is not None and cached[0] is node:
+            return cached[1]
+        steps = batch_entity_fetches(node.nodes)
+        if len(self._batched) >= BATCHES_KEPT:
+            self._batched.clear()
+        self._batched[id(node)] = (node, steps)
+        return steps
+
+    def _representations(self, fetch: Fetch) -> Representations:
+        cached = self._projections.get(id(fetch))
+        if cached is not None and cached[0] is fetch:
+            return cached[1]
+        built = Representations(fetch.requires, self._possible)
+        if len(self._projections) >= BATCHES_KEPT:
+            self._projections.clear()
+        self._projections[id(fetch)] = (fetch, built)
+        return built
+
     async def _run(self, node: PlanNode, state: ExecutionState) -> None:
         if isinstance(node, Sequence):
             for child in node.nodes:
                 await self._run(child, state)
         elif isinstance(node, Parallel):
-            await asyncio.gather(*(self._run(child, state) for child in node.nodes))
+            await self._parallel(node, state)
         elif isinstance(node, Flatten):
             assert isinstance(node.node, Fetch)
-            await self._entities(node.path, node.node, state)
+            await self._entities(node.node, self._targets(node.path, node.node, state), state)
         else:
             await self._root(node, state)
+
+    async def _parallel(self, node: Parallel, state: ExecutionState) -> None:
+        """One plan step. Every entity fetch's representations are taken from the data as it
+        was before the step (objects at one path are looked up once), then the step's
+        requests go out together."""
+        found: dict[tuple[str, ...], list[Json]] = {}
+        jobs = []
+        for step in self._steps(node):
+            if isinstance(step, EntityBatch):
+                members = [self._targets(m.path, m.fetch, state, found) for m in step.members]
+                jobs.append(self._entity_batch(step, members, state))
+            elif isinstance(step, Flatten) and isinstance(step.node, Fetch):
+                targets = self._targets(step.path, step.node, state, found)
+                jobs.append(self._entities(step.node, targets, state))
+            else:
+                jobs.append(self._run(step, state))
+        await asyncio.gather(*jobs)
+
+    def _targets(
+        self,
+        path: tuple[str, ...],
+        fetch: Fetch,
+        state: ExecutionState,
+        found: dict[tuple[str, ...], list[Json]] | None = None,
+    ) -> _EntityTargets:
+        objects = found.get(path) if found is not None else None
+        if objects is None:
+            objects = _objects_at(state.data, path)
+            if found is not None:
+                found[path] = objects
+        return _EntityTargets.collect(state.data, path, objects, self._representations(fetch))
 
     async def _root(self, fetch: Fetch, state: ExecutionState) -> None:
         answer = await self._send(fetch, state, {})
@@ -87,49 +142,51 @@ class Executor:
         for error in answer.get("errors") or ():
             state.errors.append(_map_error(error, fetch.service_name, lambda p: p))
 
-    async def _entities(self, path: tuple[str, ...], fetch: Fetch, state: ExecutionState) -> None:
-        objects: list[tuple[Path, Json]] = []
-        _collect(state.data, list(path), [], objects)
-        representations: list[Json] = []
-        index_of: dict[bytes, int] = {}
-        targets: list[list[tuple[Path, Json]]] = []
-        for obj_path, obj in objects:
-            rep = _representation(obj, fetch.requires, self._possible)
-            if rep is None:
-                continue
-            key = orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
-            index = index_of.get(key)
-            if index is None:
-                index = len(representations)
-                index_of[key] = index
-                representations.append(rep)
-                targets.append([])
-            targets[index].append((obj_path, obj))
-        if not representations:
+    async def _entities(self, fetch: Fetch, batch: _EntityTargets, state: ExecutionState) -> None:
+        if not batch.representations:
             return
-        answer = await self._send(fetch, state, {"representations": representations})
+        answer = await self._send(fetch, state, {"representations": batch.representations})
         if answer is None:
             return
         data = answer.get("data")
-        entities = data.get("_entities") if isinstance(data, dict) else None
-        if isinstance(entities, list):
-            for index, entity in enumerate(entities[: len(targets)]):
-                if isinstance(entity, dict):
-                    for _, obj in targets[index]:
-                        merge(obj, entity, self._placeholders)
-
-        def to_client(sub_path: Path) -> Path:
-            if (
-                len(sub_path) >= 2
-                and sub_path[0] == "_entities"
-                and isinstance(sub_path[1], int)
-                and 0 <= sub_path[1] < len(targets)
-            ):
-                return targets[sub_path[1]][0][0] + list(sub_path[2:])
-            return [p for p in path if p != "@"]
-
+        self._merge_entities(data.get("_entities") if isinstance(data, dict) else None, batch)
         for error in answer.get("errors") or ():
-            state.errors.append(_map_error(error, fetch.service_name, to_client))
+            state.errors.append(_map_error(error, fetch.service_name, batch.to_client))
+
+    async def _entity_batch(
+        self, batch: EntityBatch, members: list[_EntityTargets], state: ExecutionState
+    ) -> None:
+        """The entity fetches of one plan step that go to one subgraph, in one request."""
+        live = [i for i, m in enumerate(members) if m.representations]
+        if len(live) <= 1:
+            for i in live:
+                await self._entities(batch.members[i].fetch, members[i], state)
+            return
+        extra = {
+            name: member.representations
+            for name, member in zip(batch.representation_variables, members, strict=True)
+        }
+        answer = await self._send(batch.fetch, state, extra)
+        if answer is None:
+            return
+        data = answer.get("data")
+        for key, member in zip(batch.response_keys, members, strict=True):
+            self._merge_entities(data.get(key) if isinstance(data, dict) else None, member)
+        for error in answer.get("errors") or ():
+            path = error.get("path") if isinstance(error, dict) else None
+            member = members[0]
+            if isinstance(path, list) and path and path[0] in batch.response_keys:
+                member = members[batch.response_keys.index(path[0])]
+                error = {**error, "path": ["_entities", *path[1:]]}
+            state.errors.append(_map_error(error, batch.fetch.service_name, member.to_client))
+
+    def _merge_entities(self, entities: Any, batch: _EntityTargets) -> None:
+        if not isinstance(entities, list):
+            return
+        for index, entity in enumerate(entities[: len(batch.targets)]):
+            if isinstance(entity, dict):
+                for obj in batch.targets[index]:
+                    merge(obj, entity, self._placeholders)
 
     async def _send(self, fetch: Fetch, state: ExecutionState, extra: Json) -> Json | None:
         variables = {k: state.variables[k] for k in fetch.variable_usages if k in state.variables}
@@ -162,6 +219,95 @@ class Executor:
                 }
             )
             return None
+
+
+@dataclass
+class _EntityTargets:
+    """The de-duplicated representations of one entity fetch and, per representation, the
+    objects its answer completes (their client paths are worked out only for errors)."""
+
+    data: Json
+    flatten_path: tuple[str, ...]
+    representations: list[Json] = field(default_factory=list)
+    targets: list[list[Json]] = field(default_factory=list)
+
+    @classmethod
+    def collect(
+        cls,
+        data: Json,
+        path: tuple[str, ...],
+        objects: list[Json],
+        representations: Representations,
+    ) -> _EntityTargets:
+        found = cls(data, path)
+        index_of: dict[bytes, int] = {}
+        for obj in objects:
+            rep = representations.of(obj)
+            if rep is None:
+                continue
+            # projections list fields in the order of the requirements: no key sorting needed
+            key = orjson.dumps(rep)
+            index = index_of.get(key)
+            if index is None:
+                index_of[key] = len(found.representations)
+                found.representations.append(rep)
+                found.targets.append([obj])
+            else:
+                found.targets[index].append(obj)
+        return found
+
+    def to_client(self, sub_path: Path) -> Path:
+        """A subgraph error path (``_entities``, index, ...) as the client's path."""
+        if (
+            len(sub_path) >= 2
+            and sub_path[0] == "_entities"
+            and isinstance(sub_path[1], int)
+            and 0 <= sub_path[1] < len(self.targets)
+        ):
+            located: list[tuple[Path, Json]] = []
+            _collect(self.data, list(self.flatten_path), [], located)
+            wanted = self.targets[sub_path[1]][0]
+            for obj_path, obj in located:
+                if obj is wanted:
+                    return obj_path + list(sub_path[2:])
+        return [p for p in self.flatten_path if p != "@"]
+
+
+def _objects_at(data: Json, path: tuple[str, ...]) -> list[Json]:
+    """The objects at a flatten path, in document order (lists are walked through; ``@``
+    asks for a list's items)."""
+    level: list[Any] = [data]
+    for head in path:
+        below: list[Any] = []
+        if head == "@":
+            for value in level:
+                if isinstance(value, list):
+                    below.extend(value)
+        else:
+            for value in level:
+                _field_values(value, head, below)
+        level = below
+    objects: list[Json] = []
+    _dicts(level, objects)
+    return objects
+
+
+def _field_values(value: Any, name: str, out: list[Any]) -> None:
+    if isinstance(value, dict):
+        found = value.get(name)
+        if found is not None:
+            out.append(found)
+    elif isinstance(value, list):
+        for item in value:
+            _field_values(item, name, out)
+
+
+def _dicts(values: list[Any], out: list[Json]) -> None:
+    for value in values:
+        if isinstance(value, dict):
+            out.append(value)
+        elif isinstance(value, list):
+            _dicts(value, out)
 
 
 def merge(target: Json, source: Json, placeholders: frozenset[str] = frozenset()) -> None:
@@ -215,57 +361,6 @@ def _collect(value: Any, path: list[str], here: Path, out: list[tuple[Path, Json
             _collect(item, path, [*here, index], out)
     elif isinstance(value, dict):
         _collect(value.get(head), rest, [*here, head], out)
-
-
-def _representation(
-    obj: Json,
-    requires: tuple[RequiredFragment, ...],
-    possible: Mapping[str, frozenset[str]] | None = None,
-) -> Json | None:
-    typename = obj.get("__typename")
-    for fragment in requires:
-        if fragment.type_condition == typename:
-            if any(obj.get(k) is None for k in fragment.key_fields):
-                return None
-            rep = _project(obj, fragment.selections, possible)
-            if not isinstance(rep, dict):
-                return None
-            if fragment.rename_to:
-                rep["__typename"] = fragment.rename_to
-            return rep
-    return None
-
-
-_MISSING = object()
-
-
-def _project(
-    value: Any,
-    selections: tuple[RequiredSelection, ...],
-    possible: Mapping[str, frozenset[str]] | None = None,
-) -> Any:
-    if isinstance(value, list):
-        return [_project(item, selections, possible) for item in value]
-    if not isinstance(value, dict):
-        return value
-    out: Json = {}
-    for selection in selections:
-        if isinstance(selection, RequiredField):
-            item = value.get(selection.response_key, _MISSING)
-            if item is _MISSING:
-                continue
-            out[selection.name] = (
-                _project(item, selection.selections, possible) if selection.selections else item
-            )
-        elif _matches(value.get("__typename"), selection.type_condition, possible):
-            out.update(_project(value, selection.selections, possible))
-    return out
-
-
-def _matches(typename: Any, condition: str, possible: Mapping[str, frozenset[str]] | None) -> bool:
-    if typename == condition:
-        return True
-    return possible is not None and typename in possible.get(condition, frozenset())
 
 
 def _map_error(error: Any, service: str, to_client: Any) -> Json:

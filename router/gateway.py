@@ -46,6 +46,7 @@ from router.executor_transport import HttpTransport, Transport
 from router.plan_format import format_plan
 from router.planner import PlanningError, QueryPlanner, select_operation
 from router.planner_nodes import Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from router.response_shape import ResponseShaper
 from router.supergraph import Supergraph, parse_supergraph
 
 Json = dict[str, Any]
@@ -86,6 +87,7 @@ class Gateway:
         self._expose_plans = expose_plans
         self._documents: dict[str, DocumentNode] = {}
         self._completion_schema = completion_schema(supergraph)
+        self._shapers: dict[tuple[str, str | None], ResponseShaper | None] = {}
 
     @classmethod
     def from_supergraph(
@@ -168,14 +170,50 @@ class Gateway:
             return {"errors": [{"message": str(exc), "extensions": {"code": "QUERY_PLAN_FAILED"}}]}
         forwarded = _forwarded(headers or {})
         state = await self._executor.execute(plan, variables or {}, forwarded)
-        response = self._complete(document, operation_name, state)
+        response = self._complete(query, document, operation_name, state, coerced.coerced)
         if self._expose_plans and _wants_plan(headers or {}):
             response.setdefault("extensions", {})["queryPlan"] = format_plan(plan)
         return response
 
+    def _shaper(
+        self, query: str, document: DocumentNode, operation_name: str | None
+    ) -> ResponseShaper | None:
+        """The operation's compiled response shape (None: introspection, which graphql-core
+        executes), built once per document and operation name."""
+        key = (query, operation_name)
+        if key in self._shapers:
+            return self._shapers[key]
+        shaper: ResponseShaper | None = ResponseShaper(
+            self._completion_schema,
+            document,
+            select_operation(document, operation_name),
+            self._resolve_type,
+        )
+        if shaper is not None and not shaper.handles():
+            shaper = None
+        if len(self._shapers) > 1000:
+            self._shapers.clear()
+        self._shapers[key] = shaper
+        return shaper
+
     def _complete(
+        self,
+        query: str,
+        document: DocumentNode,
+        operation_name: str | None,
+        state: ExecutionState,
+        coerced_variables: Mapping[str, Any],
+    ) -> Json:
+        shaper = self._shaper(query, document, operation_name)
+        if shaper is None:
+            return self._execute_over(document, operation_name, state)
+        data, completion_errors = shaper.shape(state.data, coerced_variables)
+        return _response(data, state.errors or completion_errors)
+
+    def _execute_over(
         self, document: DocumentNode, operation_name: str | None, state: ExecutionState
     ) -> Json:
+        """graphql-core's executor over the merged data: for introspection operations."""
         result = execute(
             self._completion_schema,
             document,
@@ -187,16 +225,8 @@ class Gateway:
         )
         if not isinstance(result, ExecutionResult):  # pragma: no cover - resolvers are sync
             raise RuntimeError("unexpected asynchronous completion")
-        data = result.data
-        completion_errors = result.errors or []
-        response: Json = {}
-        errors = list(state.errors)
-        if not errors:
-            errors = [_error(e, None) for e in completion_errors]
-        if errors:
-            response["errors"] = errors
-        response["data"] = data
-        return response
+        completion_errors = [_error(e, None) for e in result.errors or ()]
+        return _response(result.data, state.errors or completion_errors)
 
     def _resolve_type(self, value: Any, *_: Any) -> str | None:
         """Concrete type of an object; an interface-object placeholder (only interface
@@ -239,7 +269,13 @@ class Gateway:
         state = await self._executor.execute(rest, variables or {}, forwarded, event_data)
         if query is None:
             return {"data": state.data, **({"errors": state.errors} if state.errors else {})}
-        return self._complete(self._document(query), operation_name, state)
+        document = self._document(query)
+        operation = select_operation(document, operation_name)
+        coerced = get_variable_values(
+            self.supergraph.api_schema, operation.variable_definitions or (), dict(variables or {})
+        )
+        values = coerced.coerced if not isinstance(coerced, list) else {}
+        return self._complete(query, document, operation_name, state, values)
 
     async def close(self) -> None:
         await self._transport.close()
@@ -272,6 +308,14 @@ def completion_schema(supergraph: Supergraph) -> GraphQLSchema:
     if not extra:
         return schema
     return extend_schema(schema, parse("\n".join(extra)), assume_valid=True)
+
+
+def _response(data: Json | None, errors: list[Json]) -> Json:
+    response: Json = {}
+    if errors:
+        response["errors"] = list(errors)
+    response["data"] = data
+    return response
 
 
 def _resolve_field(source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:

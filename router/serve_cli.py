@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +26,7 @@ from router.serve import (
     load_gateway,
     plan_formatter,
 )
+from router.serve_workers import serve_workers
 from router.server import default_plan_formatter
 from router.supergraph import SupergraphError
 from shopgraph.cli_settings import cli_settings
@@ -89,12 +91,18 @@ def serve_command(
     header_timeout: Annotated[
         float, typer.Option(help="seconds a client has to send a request's headers")
     ] = DEFAULT_HEADER_TIMEOUT_SECONDS,
+    workers: Annotated[
+        int, typer.Option(min=1, help="processes serving the same port (SO_REUSEPORT)")
+    ] = 1,
 ) -> None:
     """Serve the router: POST/GET /graphql, WebSocket subscriptions, GraphiQL, /health."""
     if (supergraph is None) == (not subgraph):
         typer.echo(
             "shopgraph: give exactly one of --supergraph FILE or --subgraph name=url", err=True
         )
+        raise typer.Exit(2)
+    if supergraph is not None and not supergraph.is_file():
+        typer.echo(f"shopgraph: cannot read {supergraph}: no such file", err=True)
         raise typer.Exit(2)
     settings = cli_settings()
     try:
@@ -117,7 +125,7 @@ def serve_command(
     )
     from shopgraph.runner import Served, run_together
 
-    async def main() -> None:
+    async def main(sock: socket.socket | None) -> None:
         watcher = None
         if supergraph is not None:
             gateway = _load_file(supergraph, timeout_seconds=timeout, header_rules=rules)
@@ -135,10 +143,16 @@ def serve_command(
             holder = GatewayHolder(gateway, version="composed")
         app = build_router(settings, holder, options, watcher=watcher)
         await run_together(
-            [Served("router", app, host, port)], header_timeout_seconds=header_timeout
+            [Served("router", app, host, port, sock)], header_timeout_seconds=header_timeout
         )
 
-    asyncio.run(main())
+    try:
+        code = serve_workers(workers, host, port, main)
+    except OSError as exc:
+        typer.echo(f"shopgraph: cannot listen on {host}:{port}: {exc.strerror}", err=True)
+        raise typer.Exit(1) from None
+    if code:
+        raise typer.Exit(code)
 
 
 @router_app.command("plan")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,9 @@ class Served:
     app: ASGIApp
     host: str
     port: int
+    # A socket already bound to host:port (e.g. SO_REUSEPORT for several processes on one
+    # port); uvicorn binds its own when None.
+    sock: socket.socket | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,10 @@ async def run_together(
         for item in served
     ]
     server_tasks = [
-        asyncio.create_task(server.serve(), name=f"serve:{item.name}")
+        asyncio.create_task(
+            server.serve(sockets=[item.sock] if item.sock is not None else None),
+            name=f"serve:{item.name}",
+        )
         for server, item in zip(servers, served, strict=True)
     ]
     while not all(server.started for server in servers):

@@ -7,13 +7,14 @@ introspection is refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse
 
 from shopgraph.document_shape import INTROSPECTION_ROOTS, measure
 
 INTROSPECTION_FIELDS = INTROSPECTION_ROOTS
+VERDICTS_KEPT = 1000  # documents whose verdict is remembered (all forgotten when full)
 
 
 class LimitExceeded(Exception):
@@ -31,9 +32,28 @@ class OperationLimits:
     max_aliases: int = 30
     max_tokens: int = 2000
     introspection: bool = True
+    # document text -> its parsed document, or the (message, code) it was refused with
+    _verdicts: dict[str, DocumentNode | tuple[str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def check(self, query: str) -> DocumentNode:
-        """The parsed document, or :class:`LimitExceeded` (syntax errors included)."""
+        """The parsed document, or :class:`LimitExceeded` (syntax errors included). The
+        verdict is computed once per document text."""
+        verdict = self._verdicts.get(query)
+        if verdict is None:
+            try:
+                verdict = self._check(query)
+            except LimitExceeded as exc:
+                verdict = (exc.message, exc.code)
+            if len(self._verdicts) >= VERDICTS_KEPT:
+                self._verdicts.clear()
+            self._verdicts[query] = verdict
+        if isinstance(verdict, tuple):
+            raise LimitExceeded(*verdict)
+        return verdict
+
+    def _check(self, query: str) -> DocumentNode:
         try:
             document = parse(query, no_location=False, max_tokens=self.max_tokens)
         except GraphQLError as exc:
