@@ -17,10 +17,7 @@ import asyncio
 import datetime as dt
 import itertools
 import os
-import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from served import report_footer, served
 
 BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 PASSWORD = "bench-password-42"
 
@@ -79,31 +76,10 @@ class Measured:
     cpu_ms_per_request: float
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (``/proc/<pid>/stat``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-async def wait_until_up(
-    http: httpx.AsyncClient, url: str, server: asyncio.subprocess.Process
-) -> None:
-    for _ in range(600):
-        if server.returncode is not None:
-            raise RuntimeError("the users subgraph exited at start-up")
-        try:
-            if (await http.get(url.replace("/graphql", "/readyz"))).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the users subgraph did not start")
 
 
 async def run_load(
@@ -159,20 +135,13 @@ def new_account() -> dict[str, Any]:
 
 
 async def measure(hashing: Hashing, tmp: Path, duration: float, connections: int) -> list[Measured]:
-    port = free_port()
-    env = {**os.environ, **hashing.env(), "SHOPGRAPH_ENVIRONMENT": "test",
-           "SHOPGRAPH_LOG_LEVEL": "WARNING", "SHOPGRAPH_DATA_DIR": str(tmp),
-           "SHOPGRAPH_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/users-{port}.db",
+    env = {**hashing.env(), "SHOPGRAPH_ENVIRONMENT": "test", "SHOPGRAPH_LOG_LEVEL": "WARNING",
+           "SHOPGRAPH_DATA_DIR": str(tmp),
+           "SHOPGRAPH_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/users-{uuid.uuid4().hex}.db",
            "SHOPGRAPH_KV_URL": "memory://", "SHOPGRAPH_BUS_URL": "memory://"}  # fmt: skip
-    server = await asyncio.create_subprocess_exec(
-        str(ROOT / ".venv/bin/shopgraph"), "serve", "users", "--port", str(port),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/graphql"
-    try:
+    async with served("users", env) as (url, server):
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         async with httpx.AsyncClient(timeout=60, limits=limits) as http:
-            await wait_until_up(http, url, server)
             signed_up, accounts = await run_load(
                 http, url, REGISTER, new_account, "register", duration, connections,
                 server.pid,
@@ -183,13 +152,6 @@ async def measure(hashing: Hashing, tmp: Path, duration: float, connections: int
             signed_in, _ = await run_load(
                 http, url, LOGIN, logins.__next__, "login", duration, connections, server.pid
             )
-    finally:
-        server.terminate()
-        try:
-            await asyncio.wait_for(server.wait(), 30)
-        except TimeoutError:
-            server.kill()
-            await server.wait()
     return [signed_up, signed_in]
 
 
@@ -219,16 +181,7 @@ def report(
             lines.append(f"| {setting} | {m.operation} | {m.per_second:.1f} | {m.p50_ms:.0f} | "
                          f"{m.p99_ms:.0f} | {m.requests} | {m.errors} | "
                          f"{m.cpu_ms_per_request:.0f} |")  # fmt: skip
-    lines += [
-        "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, "
-        f"Python {platform.python_version()}. The load generator (Python httpx) shares the "
-        "machine with the server. Load average (1 min) when the run ended: "
-        f"{os.getloadavg()[0]:.1f}.",
-        "",
-        f"Command: `{command}`",
-        "",
-    ]
+    lines += report_footer("the server", command)
     path.write_text("\n".join(lines))
     return path
 
