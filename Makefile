@@ -9,7 +9,7 @@ LOCK := requirements.lock
 LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 
-.PHONY: dev lock test test-unit services-up services-down services-status lint format bench bench-search \
+.PHONY: dev lock test test-unit services-up services-down services-status lint format bench bench-search bench-auth \
 	clean storefront storefront-install storefront-build storefront-chromium test-storefront \
 	lint-storefront
 
@@ -85,6 +85,11 @@ bench: $(STAMP)
 # services-up first. BENCH_SEARCH_ARGS e.g. "--duration 30 --connections 16".
 bench-search: $(STAMP)
 	eval "$$($(PYTHON) -m infra env)"; $(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
+
+# Sign-ups and sign-ins per second of the users subgraph, argon2-cffi's defaults vs
+# ShopGraph's; writes bench/results/auth-<date>.md. BENCH_AUTH_ARGS e.g. "--duration 30".
+bench-auth: $(STAMP)
+	$(BIN)/python bench/auth.py $(BENCH_AUTH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -15,11 +15,8 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +32,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 sys.path.insert(0, str(ROOT))
+
+from served import report_footer, served  # noqa: E402
 
 from bootstrap.migrate import migrate  # noqa: E402
 from shopgraph.db import Database  # noqa: E402
@@ -171,56 +170,22 @@ async def load(column: Column, docs: list[SearchDocument]) -> float:
     return time.perf_counter() - started
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def serve_and_measure(
     column: Column, tmp: Path, duration: float, connections: int
 ) -> Measured:
-    port = free_port()
-    env = {**os.environ, "SHOPGRAPH_ENVIRONMENT": "test", "SHOPGRAPH_LOG_LEVEL": "WARNING",
+    env = {"SHOPGRAPH_ENVIRONMENT": "test", "SHOPGRAPH_LOG_LEVEL": "WARNING",
            "SHOPGRAPH_DATA_DIR": str(tmp), "SHOPGRAPH_DATABASE_URL": column.database_url,
            "SHOPGRAPH_SEARCH_URL": column.search_url}  # fmt: skip
-    server = await asyncio.create_subprocess_exec(
-        str(ROOT / ".venv/bin/shopgraph"), "serve", "search", "--port", str(port),
-        "--no-migrate", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/graphql"
-    try:
+    async with served("search", env, "--no-migrate") as (url, _server):
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         async with httpx.AsyncClient(timeout=30, limits=limits) as http:
-            await wait_until_up(http, url, server)
             first = (await http.post(url, json={"query": SEARCH, "variables": variables(0)})).json()
             assert not first.get("errors"), first
             await run_load(http, url, 3.0, connections)  # warm-up
             latencies, errors, elapsed = await run_load(http, url, duration, connections)
-    finally:
-        server.terminate()
-        try:
-            await asyncio.wait_for(server.wait(), 30)
-        except TimeoutError:
-            server.kill()
-            await server.wait()
     cuts = statistics.quantiles(latencies, n=100)
     return Measured(column.name, len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000,
                     len(latencies), errors)  # fmt: skip
-
-
-async def wait_until_up(
-    http: httpx.AsyncClient, url: str, server: asyncio.subprocess.Process
-) -> None:
-    for _ in range(300):
-        if server.returncode is not None:
-            raise RuntimeError("the search subgraph exited at start-up")
-        try:
-            await http.get(url.replace("/graphql", "/readyz"))
-            return
-        except httpx.HTTPError:
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the search subgraph did not start")
 
 
 async def run_load(
@@ -301,16 +266,7 @@ def report(args: argparse.Namespace, rows: list[tuple[Measured, float]], command
     for m, loaded in rows:
         lines.append(f"| {m.column} | {m.requests_per_second:.1f} | {m.p50_ms:.1f} | "
                      f"{m.p99_ms:.1f} | {m.requests} | {m.errors} | {loaded:.1f} |")  # fmt: skip
-    lines += [
-        "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, "
-        f"Python {platform.python_version()}. The load generator (Python httpx) shares the "
-        "machine with the server and the index. Load average (1 min) when the run ended: "
-        f"{os.getloadavg()[0]:.1f}.",
-        "",
-        f"Command: `{command}`",
-        "",
-    ]
+    lines += report_footer("the server and the index", command)
     path.write_text("\n".join(lines))
     return path
 

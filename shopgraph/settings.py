@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES: tuple[str, ...] = (
@@ -64,6 +64,22 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, gt=0)
     service_token_secret: str = "dev-only-internal-service-secret-change-me"
 
+    # argon2id cost (OWASP's minimum by default); hashes made otherwise are redone at sign-in.
+    password_hash_memory_kib: int = Field(default=19 * 1024, ge=8)
+    password_hash_time_cost: int = Field(default=2, ge=1)
+    password_hash_parallelism: int = Field(default=1, ge=1, le=64)
+    password_hash_threads: int = Field(default=2, ge=1)
+
+    # Throttles on the key-value store: fixed windows that start with the first attempt.
+    sign_in_window_seconds: float = Field(default=900, gt=0)
+    sign_in_max_failures_per_account: int = Field(default=10, gt=0)
+    sign_in_max_failures_per_client: int = Field(default=100, gt=0)
+    refresh_max_failures_per_client: int = Field(default=30, gt=0)
+    password_reset_max_per_account: int = Field(default=5, gt=0)
+    password_reset_max_per_client: int = Field(default=20, gt=0)
+    # Peers whose X-Forwarded-For names the client (the router); others are the client.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+
     admin_email: str = "admin@shopgraph.dev"
     admin_password: str = "shopgraph-admin"
 
@@ -114,6 +130,14 @@ class Settings(BaseSettings):
     def _known_mail(cls, value: str) -> str:
         if not value.startswith(("log://", "smtp://", "smtps://")):
             raise ValueError("must be log:// or smtp://host:port")
+        return value
+
+    @field_validator("password_hash_parallelism")
+    @classmethod
+    def _enough_memory_per_lane(cls, value: int, info: ValidationInfo) -> int:
+        memory = info.data.get("password_hash_memory_kib")
+        if memory is not None and memory < 8 * value:
+            raise ValueError(f"argon2 needs at least 8 KiB of memory per lane ({8 * value})")
         return value
 
     @field_validator("log_level")

@@ -6,7 +6,9 @@
 * :mod:`shopgraph.auth.tokens` — ``TokenIssuer`` (users' RS256 access tokens) and
   ``ServiceTokenIssuer`` (HS256 service-to-service tokens).
 * :mod:`shopgraph.auth.keys` — RSA signing key loading/generation, ``kid``, JWKS documents.
-* :mod:`shopgraph.auth.passwords` — argon2id hashing and the password policy.
+* :mod:`shopgraph.auth.passwords` — ``PasswordHasher``: argon2id with parameters from
+  settings, on a bounded thread pool.
+* :mod:`shopgraph.auth.password_policy` — what a new password must be.
 """
 
 from shopgraph.auth.principal import (

@@ -1,115 +1,100 @@
-"""Password hashing (argon2id, RFC 9106 parameters from argon2-cffi) and the password policy.
+"""Password hashing: argon2id with parameters from settings, off the event loop.
 
-Hashing is CPU- and memory-hard on purpose, so the async helpers run it on a small dedicated
-thread pool: the event loop stays responsive and a burst of logins cannot allocate
-``64 MiB x threads`` without bound.
+:class:`PasswordHasher` is built from settings (``SHOPGRAPH_PASSWORD_HASH_*``; the default is
+OWASP's minimum for argon2id: 19 MiB, two passes, one lane) and handed to whoever hashes:
+there is no module-global hasher. Hashing is CPU- and memory-hard on purpose, so it runs on
+the hasher's own bounded thread pool: the event loop stays responsive, and a burst of
+sign-ins costs at most ``threads x memory`` at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from typing import Final
+from dataclasses import dataclass
 
-from argon2 import PasswordHasher, Type
+from argon2 import PasswordHasher as Argon2Hasher
+from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from shopgraph.errors import DomainError
+from shopgraph.settings import Settings
 
-MIN_LENGTH: Final = 8
-MAX_LENGTH: Final = 1024  # argon2 accepts more; this bounds the work one request can cause
-
-WEAK_PASSWORD: Final = "WEAK_PASSWORD"
-
-_hasher = PasswordHasher(type=Type.ID)
-_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="argon2")
-
-# A few of the most common passwords of 8+ characters (a full breach list belongs in a
-# pluggable checker; these catch the obvious ones).
-_COMMON: Final = frozenset(
-    {
-        "password",
-        "password1",
-        "password123",
-        "12345678",
-        "123456789",
-        "1234567890",
-        "qwertyui",
-        "qwerty123",
-        "iloveyou",
-        "11111111",
-        "00000000",
-        "abcd1234",
-        "letmein1",
-        "sunshine",
-        "football",
-        "baseball",
-        "welcome1",
-        "trustno1",
-        "shopgraph",
-    }
-)
+_TIMING_DECOY_PASSWORD = "shopgraph-timing-equaliser"
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash in PHC format (``$argon2id$v=19$m=…,t=…,p=…$salt$hash``)."""
-    return _hasher.hash(password)
+@dataclass(frozen=True, slots=True)
+class HashingParameters:
+    """argon2id cost: memory in KiB, passes over it, lanes."""
 
+    memory_kib: int = 19 * 1024
+    time_cost: int = 2
+    parallelism: int = 1
 
-def verify_password(stored_hash: str, password: str) -> bool:
-    """True if ``password`` matches; False on mismatch or a hash that is not argon2."""
-    try:
-        return _hasher.verify(stored_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(stored_hash: str) -> bool:
-    """True if the hash uses other parameters (or type) than the current ones."""
-    try:
-        return _hasher.check_needs_rehash(stored_hash)
-    except (InvalidHashError, ValueError):
-        return True
-
-
-# A real hash to verify against when the account does not exist, so that "no such user"
-# costs the same time as "wrong password" (no user enumeration by timing).
-_DUMMY_HASH: Final = _hasher.hash("shopgraph-timing-equaliser")
-
-
-async def hash_password_async(password: str) -> str:
-    return await asyncio.get_running_loop().run_in_executor(_pool, hash_password, password)
-
-
-async def verify_password_async(stored_hash: str | None, password: str) -> bool:
-    """Verify on the hashing pool; with ``stored_hash=None`` burn the same time and fail."""
-    target = stored_hash if stored_hash is not None else _DUMMY_HASH
-    loop = asyncio.get_running_loop()
-    matched = await loop.run_in_executor(_pool, verify_password, target, password)
-    return matched and stored_hash is not None
-
-
-def check_password_policy(password: str, email: str | None = None, field: str = "password") -> None:
-    """Raise ``DomainError(WEAK_PASSWORD)`` unless ``password`` is acceptable.
-
-    At least 8 characters, at most 1024, not only whitespace, not a very common password,
-    and neither equal to nor containing the email address (nor equal to its local part).
-    """
-    if len(password) < MIN_LENGTH:
-        raise DomainError(
-            WEAK_PASSWORD, f"Password must be at least {MIN_LENGTH} characters long", field
+    @classmethod
+    def from_settings(cls, settings: Settings) -> HashingParameters:
+        return cls(
+            memory_kib=settings.password_hash_memory_kib,
+            time_cost=settings.password_hash_time_cost,
+            parallelism=settings.password_hash_parallelism,
         )
-    if len(password) > MAX_LENGTH:
-        raise DomainError(
-            WEAK_PASSWORD, f"Password must be at most {MAX_LENGTH} characters long", field
+
+
+class PasswordHasher:
+    """Hashes and verifies passwords with one set of argon2id parameters."""
+
+    def __init__(self, parameters: HashingParameters, *, threads: int = 2) -> None:
+        if threads < 1:
+            raise ValueError("threads must be at least 1")
+        self.parameters = parameters
+        self._argon2 = Argon2Hasher(
+            time_cost=parameters.time_cost,
+            memory_cost=parameters.memory_kib,
+            parallelism=parameters.parallelism,
+            type=Type.ID,
         )
-    if not password.strip():
-        raise DomainError(WEAK_PASSWORD, "Password must not be only whitespace", field)
-    lowered = password.lower()
-    if lowered in _COMMON:
-        raise DomainError(WEAK_PASSWORD, "Password is too common", field)
-    if email:
-        address = email.strip().lower()
-        local = address.split("@", 1)[0]
-        if address and (address in lowered or lowered == local):
-            raise DomainError(WEAK_PASSWORD, "Password must not contain your email address", field)
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2")
+        self._decoy_hash: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PasswordHasher:
+        return cls(
+            HashingParameters.from_settings(settings), threads=settings.password_hash_threads
+        )
+
+    async def hash(self, password: str) -> str:
+        """An argon2id hash in PHC format (``$argon2id$v=19$m=…,t=…,p=…$salt$hash``)."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self._pool, self._argon2.hash, password
+        )
+
+    async def verify(self, stored_hash: str | None, password: str) -> bool:
+        """True if ``password`` matches ``stored_hash``; False on a mismatch or a hash that
+        is not argon2. With ``stored_hash=None`` (no such account) it spends the same time
+        on a decoy hash and fails, so timing does not tell whether an account exists."""
+        target = stored_hash if stored_hash is not None else await self._decoy()
+        matched = await asyncio.get_running_loop().run_in_executor(
+            self._pool, self._matches, target, password
+        )
+        return matched and stored_hash is not None
+
+    def needs_rehash(self, stored_hash: str) -> bool:
+        """True if the hash was made with other parameters (or another type) than these."""
+        try:
+            return self._argon2.check_needs_rehash(stored_hash)
+        except (InvalidHashError, ValueError):
+            return True
+
+    def close(self) -> None:
+        """Stop the hashing threads once the work in progress is done."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _matches(self, stored_hash: str, password: str) -> bool:
+        try:
+            return self._argon2.verify(stored_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    async def _decoy(self) -> str:
+        if self._decoy_hash is None:
+            self._decoy_hash = await self.hash(_TIMING_DECOY_PASSWORD)
+        return self._decoy_hash

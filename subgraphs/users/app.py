@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shopgraph.auth.keys import SigningKey, jwks_document, load_signing_key
+from shopgraph.auth.passwords import PasswordHasher
 from shopgraph.auth.tokens import TokenIssuer
 from shopgraph.auth.verify import JWKS_PATH, TokenVerifier
 from shopgraph.resources import ServiceResources
@@ -23,6 +24,7 @@ from shopgraph.settings import Settings
 from subgraphs.users.models import outbox
 from subgraphs.users.schema import SERVICE_KEY, build_schema
 from subgraphs.users.service import UserService
+from subgraphs.users.throttle import AttemptThrottle, AuthLimits
 
 SERVICE = "users"
 
@@ -36,9 +38,19 @@ def create_app(settings: Settings, *, signing_key: SigningKey | None = None) -> 
         principals=TokenVerifier.from_settings(settings, [key]),
     )
     issuer = TokenIssuer.from_settings(settings, key, service=SERVICE)
+    hasher = PasswordHasher.from_settings(settings)
     service = UserService(
-        resources.db, issuer, refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds)
+        resources.db,
+        issuer,
+        hasher=hasher,
+        throttle=AttemptThrottle(resources.kv),
+        limits=AuthLimits.from_settings(settings),
+        refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
     )
+
+    async def stop_hashing() -> None:
+        hasher.close()
+
     jwks_body = jwks_document([key])
 
     async def jwks(_request: Request) -> Response:
@@ -49,6 +61,7 @@ def create_app(settings: Settings, *, signing_key: SigningKey | None = None) -> 
         schema=build_schema(settings),
         context={SERVICE_KEY: service},
         routes=[Route(JWKS_PATH, jwks, methods=["GET"])],
+        on_shutdown=[stop_hashing],
     )
     app.state.users = service
     app.state.db = resources.db

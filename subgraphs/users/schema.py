@@ -9,8 +9,10 @@ DataLoader. ``email`` and ``roles`` are personal: only the user themself, staff 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -28,8 +30,10 @@ from shopgraph.errors import BadUserInput, Forbidden, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.pagination import PageInfo
 from shopgraph.settings import Settings
+from subgraphs.users.client_address import client_address
 from subgraphs.users.repository import UserRecord
 from subgraphs.users.service import AuthResult, UserService
+from subgraphs.users.throttle import TooManyAttempts
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -39,10 +43,44 @@ RoleEnum = strawberry.enum(Role, name="Role", description="What a user may do.")
 
 GqlInfo = Info[RequestContext, None]
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+RETRY_AFTER_DESCRIPTION = (
+    "With TOO_MANY_ATTEMPTS: seconds until the attempt may be retried; otherwise null."
+)
+
 
 def service_of(info: GqlInfo) -> UserService:
     service: UserService = info.context.extra[SERVICE_KEY]
     return service
+
+
+def client_of(info: GqlInfo) -> str | None:
+    """The caller's address for the per-client throttles (see client_address.py)."""
+    return client_address(info.context.request, info.context.settings.trusted_proxies)
+
+
+def throttled_as_data(
+    payload: Callable[..., R],
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Like ``errors_as_data``, for :class:`TooManyAttempts`: the payload also gets the
+    retry time in ``retryAfter``. Put it under ``errors_as_data``."""
+
+    def decorate(resolve: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(resolve)
+        async def resolve_or_throttle(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return await resolve(*args, **kwargs)
+            except TooManyAttempts as refused:
+                return payload(
+                    errors=[UserError.from_domain(refused)],
+                    retry_after=refused.retry_after_seconds,
+                )
+
+        return resolve_or_throttle
+
+    return decorate
 
 
 def _may_see_personal(principal: Principal, user_id: str) -> bool:
@@ -139,6 +177,7 @@ class AuthPayload:
     )
     user: User | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+    retry_after: int | None = strawberry.field(default=None, description=RETRY_AFTER_DESCRIPTION)
 
     @classmethod
     def ok(cls, result: AuthResult) -> AuthPayload:
@@ -166,6 +205,7 @@ class LogoutPayload:
 class RequestPasswordResetPayload:
     ok: bool = False
     errors: list[UserError] = strawberry.field(default_factory=list)
+    retry_after: int | None = strawberry.field(default=None, description=RETRY_AFTER_DESCRIPTION)
 
 
 @strawberry.type
@@ -240,16 +280,23 @@ class Mutation:
         )
         return AuthPayload.ok(result)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Each call (each aliased field too) is one attempt against the account's "
+        "and the client's failure limits; past them: TOO_MANY_ATTEMPTS with retryAfter."
+    )
     @errors_as_data(AuthPayload)
+    @throttled_as_data(AuthPayload)
     async def login(self, info: GqlInfo, input: LoginInput) -> AuthPayload:
-        result = await service_of(info).login(email=input.email, password=input.password)
+        result = await service_of(info).login(
+            email=input.email, password=input.password, client=client_of(info)
+        )
         return AuthPayload.ok(result)
 
     @strawberry.mutation(description="Rotates; reusing an old token revokes its whole session.")
     @errors_as_data(AuthPayload)
+    @throttled_as_data(AuthPayload)
     async def refresh_token(self, info: GqlInfo, refresh_token: str) -> AuthPayload:
-        result = await service_of(info).refresh(refresh_token)
+        result = await service_of(info).refresh(refresh_token, client=client_of(info))
         return AuthPayload.ok(result)
 
     @strawberry.mutation(description="Revokes the session the refresh token belongs to.")
@@ -260,10 +307,11 @@ class Mutation:
 
     @strawberry.mutation
     @errors_as_data(RequestPasswordResetPayload)
+    @throttled_as_data(RequestPasswordResetPayload)
     async def request_password_reset(
         self, info: GqlInfo, email: str
     ) -> RequestPasswordResetPayload:
-        await service_of(info).request_password_reset(email)
+        await service_of(info).request_password_reset(email, client=client_of(info))
         return RequestPasswordResetPayload(ok=True)
 
     @strawberry.mutation(description="Sets a new password and signs out every session.")

@@ -6,19 +6,42 @@ states the dev-only defaults). Running it again updates the password and roles: 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from shopgraph.auth.keys import load_signing_key
+from shopgraph.auth.passwords import PasswordHasher
 from shopgraph.auth.tokens import TokenIssuer
 from shopgraph.db import Database
 from shopgraph.demo_catalog import REVIEWER_PASSWORD, REVIEWERS, reviewer_id
 from shopgraph.errors import DomainError
+from shopgraph.kv import InMemoryKeyValueStore
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
 from subgraphs.users.repository import UserRecord
 from subgraphs.users.service import UserService
+from subgraphs.users.throttle import AttemptThrottle, AuthLimits
 
 log = get_logger(__name__)
+
+
+@contextmanager
+def _seeding_service(settings: Settings, db: Database) -> Iterator[UserService]:
+    """A users service for seeding: it hashes like the app does and signs nobody in, so
+    its throttle counts nothing worth sharing (a private in-process store)."""
+    hasher = PasswordHasher.from_settings(settings)
+    try:
+        yield UserService(
+            db,
+            TokenIssuer.from_settings(settings, load_signing_key(settings)),
+            hasher=hasher,
+            throttle=AttemptThrottle(InMemoryKeyValueStore()),
+            limits=AuthLimits.from_settings(settings),
+            refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+        )
+    finally:
+        hasher.close()
 
 
 async def seed_admin(settings: Settings, db: Database) -> UserRecord:
@@ -28,14 +51,11 @@ async def seed_admin(settings: Settings, db: Database) -> UserRecord:
         raise ValueError(
             "SHOPGRAPH_ADMIN_PASSWORD: the dev-only default cannot be used in production"
         )
-    issuer = TokenIssuer.from_settings(settings, load_signing_key(settings))
-    service = UserService(
-        db, issuer, refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds)
-    )
     try:
-        admin = await service.ensure_admin(
-            email=settings.admin_email, password=settings.admin_password
-        )
+        with _seeding_service(settings, db) as service:
+            admin = await service.ensure_admin(
+                email=settings.admin_email, password=settings.admin_password
+            )
     except DomainError as exc:
         variable = (
             "SHOPGRAPH_ADMIN_PASSWORD" if exc.field == "password" else "SHOPGRAPH_ADMIN_EMAIL"
@@ -47,19 +67,15 @@ async def seed_admin(settings: Settings, db: Database) -> UserRecord:
 
 async def seed_demo_customers(settings: Settings, db: Database) -> None:
     """The demo reviewers, with the ids the reviews seed refers to."""
-    service = UserService(
-        db,
-        TokenIssuer.from_settings(settings, load_signing_key(settings)),
-        refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
-    )
-    for email, first_name, last_name in REVIEWERS:
-        await service.ensure_customer(
-            user_id=reviewer_id(email),
-            email=email,
-            password=REVIEWER_PASSWORD,
-            first_name=first_name,
-            last_name=last_name,
-        )
+    with _seeding_service(settings, db) as service:
+        for email, first_name, last_name in REVIEWERS:
+            await service.ensure_customer(
+                user_id=reviewer_id(email),
+                email=email,
+                password=REVIEWER_PASSWORD,
+                first_name=first_name,
+                last_name=last_name,
+            )
 
 
 async def seed(settings: Settings) -> None:

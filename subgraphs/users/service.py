@@ -20,12 +20,8 @@ from typing import Any, Final
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.auth.passwords import (
-    check_password_policy,
-    hash_password_async,
-    needs_rehash,
-    verify_password_async,
-)
+from shopgraph.auth.password_policy import check_password_policy
+from shopgraph.auth.passwords import PasswordHasher
 from shopgraph.auth.principal import Role
 from shopgraph.auth.tokens import IssuedToken, TokenIssuer
 from shopgraph.db import Database
@@ -37,6 +33,7 @@ from subgraphs.users import repository, sessions
 from subgraphs.users.models import outbox
 from subgraphs.users.repository import UserPage, UserRecord
 from subgraphs.users.sessions import Rotation
+from subgraphs.users.throttle import AttemptThrottle, AuthLimits, Charge
 from subgraphs.users.validation import normalize_email, validate_email, validate_name
 
 log = get_logger(__name__)
@@ -74,12 +71,18 @@ class UserService:
         db: Database,
         issuer: TokenIssuer,
         *,
+        hasher: PasswordHasher,
+        throttle: AttemptThrottle,
+        limits: AuthLimits,
         refresh_ttl: timedelta,
         reset_ttl: timedelta = RESET_TTL,
         clock: Clock = utcnow,
     ) -> None:
         self.db = db
         self.issuer = issuer
+        self.hasher = hasher
+        self.throttle = throttle
+        self.limits = limits
         self.refresh_ttl = refresh_ttl
         self.reset_ttl = reset_ttl
         self._clock = clock
@@ -128,7 +131,7 @@ class UserService:
         async with self.db.session() as session:
             if await repository.credentials_by_email(session, normalized) is not None:
                 raise _email_taken()
-        password_hash = await hash_password_async(password)
+        password_hash = await self.hasher.hash(password)
         now = self._clock()
         user_id = str(uuid.uuid4())
         try:
@@ -159,7 +162,7 @@ class UserService:
         async with self.db.session() as session:
             if await repository.credentials_by_email(session, normalize_email(address)):
                 return
-        password_hash = await hash_password_async(password)
+        password_hash = await self.hasher.hash(password)
         try:
             async with self.db.transaction() as session:
                 await self._insert_user(
@@ -175,31 +178,54 @@ class UserService:
         except IntegrityError:  # seeded concurrently
             return
 
-    async def login(self, *, email: str, password: str) -> AuthResult:
+    async def login(self, *, email: str, password: str, client: str | None = None) -> AuthResult:
+        """Sign in. Each call is one attempt against the account's and the client's
+        (``None``: unknown) failure limits; past either, ``TOO_MANY_ATTEMPTS`` even for the
+        right password until the window ends. Success resets the account's count."""
         normalized = normalize_email(email)
+        account = Charge(self.limits.sign_in_per_account, normalized)
+        charges = [account]
+        if client is not None:
+            charges.append(Charge(self.limits.sign_in_per_client, client))
+        await self.throttle.charge(*charges)
         async with self.db.session() as session:
             found = await repository.credentials_by_email(session, normalized)
         stored = found[1] if found is not None else None
-        # Verifies against a dummy hash when there is no such user: same time, same answer.
-        if not await verify_password_async(stored, password) or found is None:
+        # Verifies against a decoy hash when there is no such user: same time, same answer.
+        if not await self.hasher.verify(stored, password) or found is None:
             raise DomainError(INVALID_CREDENTIALS, "Email or password is incorrect")
+        await self.throttle.reset(account)
+        for charge in charges[1:]:
+            await self.throttle.refund(charge)
         user, stored_hash = found
-        new_hash = await hash_password_async(password) if needs_rehash(stored_hash) else None
+        new_hash = None
+        if self.hasher.needs_rehash(stored_hash):
+            new_hash = await self.hasher.hash(password)
         now = self._clock()
         async with self.db.transaction() as session:
             if new_hash is not None:
                 await repository.rehash_password(session, user.id, new_hash)
             return await self._start_session(session, user.id, now)
 
-    async def refresh(self, refresh_token: str) -> AuthResult:
+    async def refresh(self, refresh_token: str, client: str | None = None) -> AuthResult:
+        """Rotate a refresh token. A client's failed refreshes are limited (``None``: not)."""
+        charge = None
+        if client is not None:
+            charge = Charge(self.limits.refresh_per_client, client)
+            await self.throttle.charge(charge, field="refreshToken")
         now = self._clock()
+        result = None
         async with self.db.transaction() as session:
             rotation = await sessions.consume_refresh_token(session, refresh_token, now)
             if rotation.outcome is Rotation.ROTATED:
                 assert rotation.user_id is not None and rotation.family_id is not None
-                return await self._continue_session(
+                result = await self._continue_session(
                     session, rotation.user_id, rotation.family_id, now
                 )
+        if result is not None:
+            if charge is not None:
+                await self.throttle.refund(charge)
+            return result
         # Not rotated: the transaction committed only a possible family revocation.
         if rotation.outcome is Rotation.REUSED:
             log.warning(
@@ -242,7 +268,7 @@ class UserService:
             stored = await repository.password_hash_of(session, user_id)
         if user is None or stored is None:
             raise DomainError(USER_NOT_FOUND, "Your account no longer exists")
-        if not await verify_password_async(stored, current_password):
+        if not await self.hasher.verify(stored, current_password):
             raise DomainError(
                 INVALID_CREDENTIALS, "Current password is incorrect", "currentPassword"
             )
@@ -251,16 +277,21 @@ class UserService:
                 SAME_PASSWORD, "New password must differ from the current one", "newPassword"
             )
         check_password_policy(new_password, user.email, field="newPassword")
-        new_hash = await hash_password_async(new_password)
+        new_hash = await self.hasher.hash(new_password)
         now = self._clock()
         async with self.db.transaction() as session:
             await self._set_password(session, user, new_hash, now, keep_family=keep_session)
         return user
 
-    async def request_password_reset(self, email: str) -> None:
+    async def request_password_reset(self, email: str, client: str | None = None) -> None:
         """Send a reset token (through the outbox) if the account exists. The caller answers
-        the same either way, so nobody learns which addresses have accounts."""
+        the same either way, so nobody learns which addresses have accounts. Requests are
+        limited per address (existing or not) and per client (``None``: unknown)."""
         address = validate_email(email)
+        charges = [Charge(self.limits.reset_per_account, normalize_email(address))]
+        if client is not None:
+            charges.append(Charge(self.limits.reset_per_client, client))
+        await self.throttle.charge(*charges, field="email")
         now = self._clock()
         async with self.db.transaction() as session:
             found = await repository.credentials_by_email(session, normalize_email(address))
@@ -295,7 +326,7 @@ class UserService:
         if user is None:
             raise DomainError(INVALID_TOKEN, "Reset link is invalid or has expired", "token")
         check_password_policy(new_password, user.email, field="newPassword")
-        new_hash = await hash_password_async(new_password)
+        new_hash = await self.hasher.hash(new_password)
         async with self.db.transaction() as session:
             if not await sessions.use_reset_token(session, token, self._clock()):
                 raise DomainError(INVALID_TOKEN, "Reset link is invalid or has expired", "token")
@@ -364,7 +395,7 @@ class UserService:
         wanted = (Role.STAFF, Role.ADMIN)
         if found is None:
             user_id = str(uuid.uuid4())
-            password_hash = await hash_password_async(password)
+            password_hash = await self.hasher.hash(password)
             try:
                 async with self.db.transaction() as session:
                     await self._insert_user(
@@ -384,8 +415,8 @@ class UserService:
                 assert found is not None
         user, stored = found
         new_hash = None
-        if not await verify_password_async(stored, password) or needs_rehash(stored):
-            new_hash = await hash_password_async(password)
+        if not await self.hasher.verify(stored, password) or self.hasher.needs_rehash(stored):
+            new_hash = await self.hasher.hash(password)
         async with self.db.transaction() as session:
             if new_hash is not None:
                 await self._set_password(session, user, new_hash, now, keep_family=None)

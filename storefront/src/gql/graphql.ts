@@ -75,6 +75,8 @@ export type AuthPayload = {
   /** Seconds until the access token expires. */
   expiresIn?: Maybe<Scalars['Int']['output']>;
   refreshToken?: Maybe<Scalars['String']['output']>;
+  /** With TOO_MANY_ATTEMPTS: seconds until the attempt may be retried; otherwise null. */
+  retryAfter?: Maybe<Scalars['Int']['output']>;
   user?: Maybe<User>;
 };
 
@@ -258,6 +260,7 @@ export type Mutation = {
   /** Staff: PAID → FULFILLED. */
   fulfillOrder: OrderPayload;
   grantRole: UserPayload;
+  /** Each call (each aliased field too) is one attempt against the account's and the client's failure limits; past them: TOO_MANY_ATTEMPTS with retryAfter. */
   login: AuthPayload;
   /** Revokes the session the refresh token belongs to. */
   logout: LogoutPayload;
@@ -980,6 +983,8 @@ export type RequestPasswordResetPayload = {
   __typename?: 'RequestPasswordResetPayload';
   errors: Array<UserError>;
   ok: Scalars['Boolean']['output'];
+  /** With TOO_MANY_ATTEMPTS: seconds until the attempt may be retried; otherwise null. */
+  retryAfter?: Maybe<Scalars['Int']['output']>;
 };
 
 /** Stock held for one order. */

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from shopgraph.events.envelope import Event
 from shopgraph.settings import Settings, load_settings
 from subgraphs.users.app import create_app
 from subgraphs.users.models import outbox
+from subgraphs.users.throttle import AttemptThrottle
+from tests.conftest import unique_name
 from tests.support.columns import adapter_urls
 
 
@@ -44,22 +47,40 @@ class Users:
         return [e for e in found if type_ is None or e.type == type_]
 
 
+@asynccontextmanager
+async def users_subgraph(
+    database_url: str, tmp_path: Path, *, client_address: str = "127.0.0.1", **overrides: Any
+) -> AsyncIterator[Users]:
+    """The users subgraph on ``database_url`` (migrated) and, on the same column, the
+    in-process bus and store (SQLite) or Kafka and Redis (PostgreSQL); requests come from
+    ``client_address``.
+    Its throttle counters live under a prefix of their own, so runs never share them."""
+    await migrate("users", database_url)
+    values: dict[str, Any] = {
+        "environment": "test",
+        "database_url": database_url,
+        **adapter_urls(database_url),
+        "data_dir": tmp_path,
+        "admin_email": "admin@shop.test",
+        "admin_password": "admin-secret-123",
+    }
+    settings = load_settings(**(values | overrides))
+    app = create_app(settings)
+    kv = app.state.resources.kv
+    app.state.users.throttle = AttemptThrottle(kv, prefix=unique_name("users:throttle"))
+    transport = httpx.ASGITransport(app=app, client=(client_address, 50000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://users") as client:
+            yield Users(app, client, settings)
+    finally:
+        await kv.close()
+        await app.state.db.dispose()
+
+
 @pytest.fixture
 async def users(database_url: str, tmp_path: Path) -> AsyncIterator[Users]:
-    await migrate("users", database_url)
-    settings = load_settings(
-        environment="test",
-        database_url=database_url,
-        data_dir=tmp_path,
-        **adapter_urls(database_url),
-        admin_email="admin@shop.test",
-        admin_password="admin-secret-123",
-    )
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://users") as client:
-        yield Users(app, client, settings)
-    await app.state.db.dispose()
+    async with users_subgraph(database_url, tmp_path) as subgraph:
+        yield subgraph
 
 
 REGISTER = """
@@ -74,7 +95,7 @@ mutation($input: RegisterInput!) {
 LOGIN = """
 mutation($input: LoginInput!) {
   login(input: $input) {
-    accessToken refreshToken user { id email roles } errors { code field message }
+    accessToken refreshToken user { id email roles } errors { code field message } retryAfter
   }
 }"""
 

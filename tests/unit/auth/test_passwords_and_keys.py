@@ -7,7 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher, Type
+from argon2 import PasswordHasher as Argon2Hasher
+from argon2 import Type
 
 from shopgraph.auth.keys import (
     KeyConfigError,
@@ -16,41 +17,55 @@ from shopgraph.auth.keys import (
     load_signing_key,
     rsa_thumbprint,
 )
-from shopgraph.auth.passwords import (
-    check_password_policy,
-    hash_password,
-    hash_password_async,
-    needs_rehash,
-    verify_password,
-    verify_password_async,
-)
+from shopgraph.auth.password_policy import check_password_policy
+from shopgraph.auth.passwords import HashingParameters, PasswordHasher
 from shopgraph.errors import DomainError
-from shopgraph.settings import load_settings
+from shopgraph.settings import SettingsError, load_settings
 
 
-def test_hashes_are_argon2id_and_verify() -> None:
-    stored = hash_password("correct horse battery")
-    assert stored.startswith("$argon2id$")
+async def test_hashes_are_argon2id_and_verify() -> None:
+    hasher = PasswordHasher(HashingParameters())
+    stored = await hasher.hash("correct horse battery")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")  # OWASP's minimum by default
     assert "correct horse" not in stored
-    assert verify_password(stored, "correct horse battery")
-    assert not verify_password(stored, "wrong horse battery")
-    assert not verify_password("not-a-hash", "anything")
-    assert not needs_rehash(stored)
-    assert hash_password("same-password") != hash_password("same-password")  # salted
+    assert await hasher.verify(stored, "correct horse battery")
+    assert not await hasher.verify(stored, "wrong horse battery")
+    assert not await hasher.verify("not-a-hash", "anything")
+    assert not await hasher.verify(None, "correct horse battery")  # unknown user: still fails
+    assert not hasher.needs_rehash(stored)
+    assert await hasher.hash("same-password") != await hasher.hash("same-password")  # salted
+    hasher.close()
 
 
-def test_old_parameters_need_rehash() -> None:
-    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
-    assert needs_rehash(weak.hash("whatever123"))
-    argon2i = PasswordHasher(type=Type.I)
-    assert needs_rehash(argon2i.hash("whatever123"))
+async def test_parameters_come_from_settings(tmp_path: Path) -> None:
+    settings = load_settings(
+        data_dir=tmp_path,
+        password_hash_memory_kib=4096,
+        password_hash_time_cost=1,
+        password_hash_parallelism=2,
+    )
+    hasher = PasswordHasher.from_settings(settings)
+    stored = await hasher.hash("correct horse battery")
+    assert stored.startswith("$argon2id$v=19$m=4096,t=1,p=2$")
+    assert PasswordHasher(HashingParameters()).needs_rehash(stored)
+    hasher.close()
 
 
-async def test_async_helpers() -> None:
-    stored = await hash_password_async("s3cret-pass")
-    assert await verify_password_async(stored, "s3cret-pass")
-    assert not await verify_password_async(stored, "other-pass")
-    assert not await verify_password_async(None, "s3cret-pass")  # unknown user: still fails
+def test_other_parameters_or_types_need_rehash() -> None:
+    hasher = PasswordHasher(HashingParameters())
+    weak = Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+    assert hasher.needs_rehash(weak.hash("whatever123"))
+    argon2i = Argon2Hasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=Type.I)
+    assert hasher.needs_rehash(argon2i.hash("whatever123"))
+    assert hasher.needs_rehash("not-a-hash")
+    hasher.close()
+
+
+def test_impossible_parameters_stop_start_up(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="SHOPGRAPH_PASSWORD_HASH_PARALLELISM"):
+        load_settings(data_dir=tmp_path, password_hash_memory_kib=16, password_hash_parallelism=4)
+    with pytest.raises(SettingsError, match="SHOPGRAPH_PASSWORD_HASH_TIME_COST"):
+        load_settings(data_dir=tmp_path, password_hash_time_cost=0)
 
 
 @pytest.mark.parametrize(
