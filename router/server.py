@@ -32,7 +32,14 @@ from starlette.routing import Route, WebSocketRoute
 from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
 from router.plugins.csrf import CsrfPolicy, media_type
 from router.plugins.edge_auth import EdgeAuthentication
-from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRules, InvalidHeader, normalized
+from router.plugins.headers import (
+    DEFAULT_HEADER_RULES,
+    FORWARDED_FOR_HEADER,
+    HeaderRules,
+    InvalidHeader,
+    forwarded_for,
+    normalized,
+)
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
@@ -290,6 +297,10 @@ class GraphQLHttp:
         except InvalidHeader as exc:
             raise RequestRefused(400, str(exc), "BAD_REQUEST") from None
         headers[REQUEST_ID_HEADER] = request_id
+        if request.client is not None:
+            headers[FORWARDED_FOR_HEADER] = forwarded_for(
+                request.headers.get(FORWARDED_FOR_HEADER), request.client.host
+            )
         return headers
 
 

@@ -121,9 +121,24 @@ class HeaderRules:
         return selected
 
     def for_subgraph(self, subgraph: str, headers: Mapping[str, str]) -> dict[str, str]:
-        """The part of ``headers`` (as :meth:`select` chose them) that goes to ``subgraph``."""
+        """The part of ``headers`` (as :meth:`select` chose them) that goes to ``subgraph``;
+        the router's own ``x-forwarded-for`` goes to every subgraph."""
         allowed = {rule.name for rule in self.rules if rule.applies_to(subgraph)}
+        allowed.add(FORWARDED_FOR_HEADER)
         return {name: value for name, value in headers.items() if name.lower() in allowed}
+
+
+FORWARDED_FOR_HEADER = "x-forwarded-for"
+
+
+def forwarded_for(given: str | None, peer: str) -> str:
+    """``X-Forwarded-For`` as a proxy sends it on: the client's chain (when it is plain
+    ASCII) with the address the router saw appended, so a subgraph that trusts the router
+    takes the right-most untrusted hop as the client (users' sign-in throttle does)."""
+    prior = normalized(given)
+    if prior is None or not prior.isascii() or not prior.isprintable():
+        return peer
+    return f"{prior}, {peer}"
 
 
 DEFAULT_FORWARDED = ("authorization", "x-request-id", "x-cart-token", "traceparent", "tracestate")

@@ -112,3 +112,37 @@ async def register(shop: Storefront) -> str:
     )
     token: str = registered["register"]["accessToken"]
     return token
+
+
+LOGIN = """mutation($i: LoginInput!) { login(input: $i) { accessToken retryAfter
+    errors { code } } }"""
+
+
+async def test_sign_in_throttle_sees_each_client_through_the_router(tmp_path: Path) -> None:
+    # The test client stands for a trusted proxy in front of the router (loopback), so the
+    # X-Forwarded-For it sends names the shopper; the router appends the address it saw.
+    settings = column_settings("embedded", tmp_path, sign_in_max_failures_per_client=3)
+    async with (
+        running_platform(settings, workers=False) as platform,
+        router_in_front(platform.settings) as url,
+    ):
+
+        async def attempt(email: str, client: str) -> dict[str, Any]:
+            answer = await post(
+                platform.http,
+                url,
+                LOGIN,
+                {"i": {"email": email, "password": "not-the-password"}},
+                **{"X-Forwarded-For": client},
+            )
+            return dict(answer.json()["data"]["login"])
+
+        shopper = "203.0.113.7"
+        codes = [
+            (await attempt(f"nobody-{i}@shop.test", shopper))["errors"][0]["code"] for i in range(4)
+        ]
+        assert codes == ["INVALID_CREDENTIALS"] * 3 + ["TOO_MANY_ATTEMPTS"]
+        throttled = await attempt("nobody-5@shop.test", shopper)
+        assert throttled["retryAfter"] > 0
+        other = await attempt("nobody-6@shop.test", "198.51.100.9")
+        assert [e["code"] for e in other["errors"]] == ["INVALID_CREDENTIALS"]

@@ -13,6 +13,7 @@ from router.plugins.headers import (
     HeaderRule,
     HeaderRules,
     InvalidHeader,
+    forwarded_for,
     normalized,
     normalized_authorization,
 )
@@ -80,3 +81,13 @@ def test_spellings_of_one_credential_are_one_value() -> None:
 def test_non_ascii_values_are_refused() -> None:
     with pytest.raises(InvalidHeader):
         DEFAULT_HEADER_RULES.select({"x-cart-token": "caf\u00e9"})
+
+
+def test_the_router_appends_the_address_it_saw_to_x_forwarded_for() -> None:
+    assert forwarded_for(None, "10.0.0.5") == "10.0.0.5"
+    assert forwarded_for(" 203.0.113.7 ", "10.0.0.5") == "203.0.113.7, 10.0.0.5"
+    assert forwarded_for("\xa0", "10.0.0.5") == "10.0.0.5"
+    assert forwarded_for("caf\xe9", "10.0.0.5") == "10.0.0.5"
+    rules = HeaderRules.of(["authorization=users"])
+    sent = rules.for_subgraph("orders", {"authorization": "x", "x-forwarded-for": "10.0.0.5"})
+    assert sent == {"x-forwarded-for": "10.0.0.5"}
