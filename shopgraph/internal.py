@@ -1,5 +1,5 @@
 """Service-to-service GraphQL calls: straight to the owning subgraph, not via the router,
-with a short-lived ``internal`` service token (DESIGN §1).
+with a short-lived ``internal`` service token (docs/architecture.md §1).
 
 One pooled ``httpx.AsyncClient`` per calling process; a call that fails, times out or
 answers with GraphQL errors raises :class:`UpstreamError` naming the service.

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: the two adapter columns of DESIGN.md §3.
+"""Fixtures shared by every test: the two adapter columns of docs/architecture.md §3.
 
 Integration tests take ``database_url``, ``bus_url`` or ``kv_url`` and run once per column:
 embedded (SQLite, in-process bus, in-process store) and real (PostgreSQL, Kafka, Redis at

@@ -1,4 +1,4 @@
-"""Who is calling: the ``Principal``, roles and their scopes (DESIGN.md §8), and guards.
+"""Who is calling: the ``Principal``, roles and their scopes (docs/architecture.md §8), and guards.
 
 Resolvers guard themselves either declaratively with a Strawberry permission class::
 

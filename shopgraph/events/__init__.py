@@ -1,6 +1,7 @@
 """Events kernel: envelope, bus port and adapters, transactional outbox, inbox.
 
-See DESIGN.md §3 (ports) and §7 (events). The consumer loop lives in :mod:`workers.runtime`.
+See docs/architecture.md §3 (ports) and §7 (events). The consumer loop lives in
+:mod:`workers.runtime`.
 """
 
 from shopgraph.events.bus import Consumer, Delivery, EventBus, bus_from_url

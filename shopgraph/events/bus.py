@@ -1,4 +1,4 @@
-"""The event-bus port (DESIGN.md §3): topics, consumer groups, at-least-once delivery.
+"""The event-bus port (docs/architecture.md §3): topics, consumer groups, at-least-once delivery.
 
 Two adapters implement it: :mod:`shopgraph.events.memory` (in-process, ``memory://``) and
 :mod:`shopgraph.events.kafka` (``kafka://host:9092``). Semantics shared by both:

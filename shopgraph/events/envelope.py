@@ -1,4 +1,4 @@
-"""The event envelope (DESIGN.md §7) and its wire format.
+"""The event envelope (docs/architecture.md §7) and its wire format.
 
 Every event on the bus is one JSON object (orjson)::
 

@@ -1,4 +1,4 @@
-"""Key-value port (DESIGN.md §3): carts, rate limits, idempotency keys, pub/sub fan-out.
+"""Key-value port (docs/architecture.md §3): carts, rate limits, idempotency keys, pub/sub fan-out.
 
 ``kv_from_url(settings.kv_url)`` gives the adapter for the configured URL: ``memory://``
 (in-process, shared by every service of ``make dev``; ``memory://<name>`` is isolated) or

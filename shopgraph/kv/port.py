@@ -1,4 +1,4 @@
-"""The key-value port (DESIGN.md §3): carts, rate limits, idempotency keys and pub/sub.
+"""The key-value port (docs/architecture.md §3): carts, rate limits, idempotency keys and pub/sub.
 
 Two adapters implement :class:`KeyValueStore` with the same semantics, chosen by URL
 (:func:`shopgraph.kv.kv_from_url`): ``memory://`` (in-process, :mod:`shopgraph.kv.memory`)

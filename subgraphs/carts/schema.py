@@ -1,6 +1,6 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry.field(...) with arguments is typed as returning Any.)
-"""The carts subgraph's GraphQL schema (DESIGN.md §4, §5).
+"""The carts subgraph's GraphQL schema (docs/architecture.md §4, §5).
 
 * ``Query.cart`` / ``User.cart``: the caller's cart; guests identify theirs with the
   ``X-Cart-Token`` header (the token the first guest ``addToCart`` returned in

@@ -1,4 +1,4 @@
-"""Stock reservations for orders: the checkout saga's side of inventory (DESIGN.md §6).
+"""Stock reservations for orders: the checkout saga's side of inventory (docs/architecture.md §6).
 
 State machine, one reservation per order id (the idempotency key)::
 

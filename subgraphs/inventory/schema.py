@@ -1,6 +1,6 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry.field(...) with arguments is typed as returning Any.)
-"""The inventory subgraph's GraphQL schema (DESIGN.md §4, §5).
+"""The inventory subgraph's GraphQL schema (docs/architecture.md §4, §5).
 
 * ``Product @key(fields: "id")`` gains ``stock`` (batched per request by a DataLoader: one
   query whatever the number of products) and ``shippingEstimate``, which ``@requires`` the

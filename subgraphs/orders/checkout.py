@@ -1,4 +1,4 @@
-"""``placeOrder``: the synchronous part of the checkout saga (DESIGN.md §6, step 1).
+"""``placeOrder``: the synchronous part of the checkout saga (docs/architecture.md §6, step 1).
 
 1. Validate the address (``INVALID_ADDRESS`` + field), the payment method
    (``INVALID_PAYMENT_METHOD``: a ``pm_…`` token) and the idempotency key (1..100 chars).

@@ -1,7 +1,7 @@
 """Order rules without I/O: statuses and their transitions, input validation, the
 idempotent order id, totals and shipping.
 
-Status machine (DESIGN.md §5)::
+Status machine (docs/architecture.md §6)::
 
     PENDING ──▶ PAID ──▶ FULFILLED
        │          └────▶ CANCELLED (refunded: OrderCancelled.wasPaid = true)

@@ -1,6 +1,6 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry.field(...) with arguments is typed as returning Any.)
-"""The orders subgraph's GraphQL schema (DESIGN.md §4, §5).
+"""The orders subgraph's GraphQL schema (docs/architecture.md §4, §5).
 
 * ``Order @key(fields: "id")`` — readable by its owner, staff (``orders:manage``) and
   internal services; anyone else gets null, exactly as for an id that does not exist.

@@ -1,4 +1,4 @@
-"""What ``placeOrder`` asks the other services (DESIGN.md §6), behind one port.
+"""What ``placeOrder`` asks the other services (docs/architecture.md §6), behind one port.
 
 :class:`Checkout` is the port; :class:`GraphQLCheckout` talks to the owning subgraphs
 directly with internal service tokens (:class:`~shopgraph.internal.InternalClient`):

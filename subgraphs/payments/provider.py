@@ -1,4 +1,4 @@
-"""The payment provider port and the built-in sandbox provider (DESIGN §5).
+"""The payment provider port and the built-in sandbox provider (docs/architecture.md §5).
 
 :class:`PaymentProvider` is what the payments service needs from a card processor:
 ``authorize`` (hold the amount on the payment method), ``capture`` (take the held amount) and

@@ -1,6 +1,6 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry.field(...) with arguments is typed as returning Any.)
-"""The payments subgraph's GraphQL schema (DESIGN.md §4).
+"""The payments subgraph's GraphQL schema (docs/architecture.md §4).
 
 * ``Payment @key(fields: "id")``: one per order, with its refunds.
 * ``Order @key(fields: "id")`` (owned by orders) gains ``payment``, batched per request by a

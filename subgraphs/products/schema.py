@@ -1,6 +1,6 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry.field(...) with arguments is typed as returning Any.)
-"""The products subgraph's queries, mutations and inputs (DESIGN.md §4, §5).
+"""The products subgraph's queries, mutations and inputs (docs/architecture.md §4, §5).
 
 Reads are open to everyone (shoppers see ACTIVE products only); every mutation needs the
 ``catalog:write`` scope (anonymous: ``UNAUTHENTICATED``, customers: ``FORBIDDEN``) and

@@ -1,6 +1,6 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry.field(...) with arguments is typed as returning Any.)
-"""The products subgraph's GraphQL object types (DESIGN.md §4): ``Product`` (keys ``id``
+"""The products subgraph's GraphQL object types (docs/architecture.md §4): ``Product`` (keys ``id``
 and ``sku``) and ``Category`` (key ``id``), resolved through per-request DataLoaders so a
 list of N products or N entity representations costs one statement per kind of lookup.
 

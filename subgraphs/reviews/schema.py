@@ -1,6 +1,6 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry.field(...) with arguments is typed as returning Any.)
-"""The reviews subgraph's GraphQL schema (DESIGN.md §4, §5).
+"""The reviews subgraph's GraphQL schema (docs/architecture.md §4, §5).
 
 * ``Review @key(fields: "id")`` — owned here.
 * ``Product @key(fields: "id")`` gains ``reviews`` (APPROVED only, Relay connection with

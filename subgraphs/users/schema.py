@@ -1,6 +1,6 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry.field(...) with arguments is typed as returning Any.)
-"""The users subgraph's GraphQL schema (DESIGN.md §4, §5).
+"""The users subgraph's GraphQL schema (docs/architecture.md §4, §5).
 
 ``User @key(fields: "id")`` is resolved for other subgraphs through a per-request
 DataLoader. ``email`` and ``roles`` are personal: only the user themself, staff with

@@ -1,4 +1,4 @@
-"""The checkout saga end to end (DESIGN §6), on the embedded stack and on PostgreSQL +
+"""The checkout saga end to end (docs/architecture.md §6), on the embedded stack and on PostgreSQL +
 Kafka + Redis: every subgraph on its own port, every worker group running, a real SMTP
 server receiving the mail. Each test is something a shop owner would check."""
 

@@ -1,4 +1,5 @@
-"""The storefront contract (DESIGN.md §5) through the router, as a storefront would use it.
+"""The storefront contract (docs/architecture.md §5) through the router, as a storefront
+would use it.
 
 The whole platform runs in the test process (every subgraph and worker group,
 ``tests/support/platform.py``) with the router of ``make dev`` (``router.serve.dev_router``)

@@ -1,4 +1,4 @@
-"""The bus and key-value store that go with a test database's column (DESIGN.md §3).
+"""The bus and key-value store that go with a test database's column (docs/architecture.md §3).
 
 Beside SQLite: the in-process bus and store, private to the test. Beside PostgreSQL: Kafka,
 with the test's topics and consumer groups under a namespace of their own, and Redis, whose

@@ -1,4 +1,5 @@
-"""No overselling and exactly-once effects under concurrency (DESIGN.md §6 invariants)."""
+"""No overselling and exactly-once effects under concurrency (docs/architecture.md §6
+invariants)."""
 
 from __future__ import annotations
 
