@@ -1,6 +1,7 @@
 """Analytics against the orders a shop really placed (docs/architecture.md §1, issue #9), on
 the embedded stack and on PostgreSQL + Kafka + Redis: real checkouts (paid, declined,
-refunded, another currency, an abandoned guest cart), then the staff reports must show exactly those orders;
+refunded, another currency, an abandoned guest cart), then the staff reports must show
+exactly those orders;
 a log where every order and payment event appears twice, replayed by the rebuild, must
 give the same numbers.
 """
