@@ -49,7 +49,6 @@ from router.planner_nodes import Fetch, Flatten, Parallel, PlanNode, QueryPlan, 
 from router.supergraph import Supergraph, parse_supergraph
 
 Json = dict[str, Any]
-FORWARDED_HEADERS = ("authorization", "x-request-id")
 PLAN_HEADER = "x-shopgraph-query-plan"
 
 
@@ -282,8 +281,9 @@ def _resolve_field(source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
 
 
 def _forwarded(headers: Mapping[str, str]) -> dict[str, str]:
-    lowered = {k.lower(): v for k, v in headers.items()}
-    return {name: lowered[name] for name in FORWARDED_HEADERS if name in lowered}
+    # The caller chose what reaches subgraphs (router.plugins.headers); the gateway only
+    # keeps its own plan header to itself.
+    return {k.lower(): v for k, v in headers.items() if k.lower() != PLAN_HEADER}
 
 
 def _wants_plan(headers: Mapping[str, str]) -> bool:

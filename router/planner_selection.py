@@ -230,9 +230,11 @@ class Collector:
                 if fragment is None or name in visited:
                     continue
                 if self.applies(fragment.type_condition.name.value, type_name):
+                    # Once per collection, as graphql-core's collect_fields: a fragment
+                    # spread again adds the same fields, and re-reading it on every spread
+                    # doubles the work per level of fragments spreading fragments.
                     visited.add(name)
                     self._collect(type_name, fragment.selection_set, result, visited)
-                    visited.discard(name)
 
 
 def provided_below(

@@ -19,7 +19,9 @@ import httpx
 from starlette.applications import Starlette
 
 from router.assets import default_assets_dir
+from router.executor_transport import HttpTransport
 from router.graphiql import GraphiQL
+from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import OperationLimits
 from router.plugins.ports import GatewayPort
@@ -48,15 +50,25 @@ class RouterOptions:
     reload_interval_seconds: float = 1.0
     graphiql_dir: Path | None = None
     cors_origins: tuple[str, ...] = ()
+    header_rules: HeaderRules = DEFAULT_HEADER_RULES
+    max_subscriptions_per_connection: int = 100
+    body_timeout_seconds: float = 30.0
 
 
 def load_gateway(
-    sdl: str, *, subgraph_urls: Mapping[str, str] | None = None, timeout_seconds: float = 30.0
+    sdl: str,
+    *,
+    subgraph_urls: Mapping[str, str] | None = None,
+    timeout_seconds: float = 30.0,
+    header_rules: HeaderRules = DEFAULT_HEADER_RULES,
 ) -> GatewayPort:
-    """The planner/executor facade (``router.gateway.Gateway``) for a supergraph SDL."""
+    """The planner/executor facade (``router.gateway.Gateway``) for a supergraph SDL, sending
+    each subgraph the headers ``header_rules`` give it. A supergraph that cannot be served
+    raises :class:`~router.supergraph.SupergraphError` saying why."""
     module = importlib.import_module("router.gateway")
+    transport = HeaderRoutingTransport(HttpTransport(timeout_seconds=timeout_seconds), header_rules)
     gateway = module.Gateway.from_supergraph(
-        sdl, subgraph_urls=dict(subgraph_urls or {}) or None, timeout_seconds=timeout_seconds
+        sdl, subgraph_urls=dict(subgraph_urls or {}) or None, transport=transport
     )
     return cast(GatewayPort, gateway)
 
@@ -97,6 +109,9 @@ def server_config(settings: Settings, options: RouterOptions) -> ServerConfig:
         ),
         max_body_bytes=options.max_body_bytes,
         cors_origins=options.cors_origins,
+        header_rules=options.header_rules,
+        max_subscriptions_per_connection=options.max_subscriptions_per_connection,
+        body_timeout_seconds=options.body_timeout_seconds,
     )
 
 
@@ -197,7 +212,9 @@ def dev_router(
     async def startup() -> None:
         try:
             sdl = await compose_from_running(endpoints, write_to=write_to)
-            gateway = load_gateway(sdl, timeout_seconds=options.timeout_seconds)
+            gateway = load_gateway(
+                sdl, timeout_seconds=options.timeout_seconds, header_rules=options.header_rules
+            )
         except Exception as exc:  # keep serving and say why, rather than stop make dev
             log.error("router_compose_failed", error=str(exc))
             holder.swap(NotReadyGateway(f"The supergraph could not be composed: {exc}"), "failed")

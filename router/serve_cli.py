@@ -10,10 +10,11 @@ import asyncio
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from router.plugins.headers import DEFAULT_FORWARDED, DEFAULT_HEADER_RULES, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.ports import GatewayPort
 from router.serve import (
@@ -25,7 +26,9 @@ from router.serve import (
     plan_formatter,
 )
 from router.server import default_plan_formatter
+from router.supergraph import SupergraphError
 from shopgraph.cli_settings import cli_settings
+from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
 
 router_app = typer.Typer(help="The federation router: serve it, or print a plan.")
 
@@ -38,6 +41,18 @@ def _parse_subgraphs(specs: Sequence[str]) -> list[tuple[str, str]]:
             raise typer.BadParameter(f"expected name=http://host:port/graphql, got {spec!r}")
         endpoints.append((name, url))
     return endpoints
+
+
+def _load_file(path: Path, **options: Any) -> GatewayPort:
+    """The gateway for a supergraph file; a file that cannot be read or served ends the
+    command with one line saying why (exit 2), not a traceback."""
+    try:
+        return load_gateway(path.read_text(), **options)
+    except OSError as exc:
+        typer.echo(f"shopgraph: cannot read {path}: {exc.strerror}", err=True)
+    except SupergraphError as exc:
+        typer.echo(f"shopgraph: {path}: {exc}", err=True)
+    raise typer.Exit(2)
 
 
 @router_app.command("serve")
@@ -58,6 +73,22 @@ def serve_command(
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="browser origin allowed cross-origin (repeatable)")
     ] = None,
+    forward_header: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="request header to forward: NAME (to every subgraph) or NAME=sub1,sub2 "
+            f"(repeatable; replaces the default {', '.join(DEFAULT_FORWARDED)})"
+        ),
+    ] = None,
+    max_subscriptions: Annotated[
+        int, typer.Option(help="subscriptions one WebSocket connection may hold")
+    ] = 100,
+    body_timeout: Annotated[
+        float, typer.Option(help="seconds a client has to send a request body")
+    ] = 30.0,
+    header_timeout: Annotated[
+        float, typer.Option(help="seconds a client has to send a request's headers")
+    ] = DEFAULT_HEADER_TIMEOUT_SECONDS,
 ) -> None:
     """Serve the router: POST/GET /graphql, WebSocket subscriptions, GraphiQL, /health."""
     if (supergraph is None) == (not subgraph):
@@ -66,36 +97,46 @@ def serve_command(
         )
         raise typer.Exit(2)
     settings = cli_settings()
+    try:
+        rules = HeaderRules.of(forward_header) if forward_header else DEFAULT_HEADER_RULES
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--forward-header") from None
+    if max_subscriptions < 1 or body_timeout <= 0 or header_timeout <= 0:
+        raise typer.BadParameter(
+            "--max-subscriptions, --body-timeout and --header-timeout must be positive"
+        )
     options = RouterOptions(
         rate_limit=rate_limit,
         rate_window_seconds=rate_window,
         verify_tokens=verify_tokens,
         timeout_seconds=timeout,
         cors_origins=tuple(cors_origin or ()),
+        header_rules=rules,
+        max_subscriptions_per_connection=max_subscriptions,
+        body_timeout_seconds=body_timeout,
     )
     from shopgraph.runner import Served, run_together
 
     async def main() -> None:
         watcher = None
         if supergraph is not None:
-            try:
-                gateway = load_gateway(supergraph.read_text(), timeout_seconds=timeout)
-            except OSError as exc:
-                typer.echo(f"shopgraph: cannot read {supergraph}: {exc.strerror}", err=True)
-                raise typer.Exit(2) from None
+            gateway = _load_file(supergraph, timeout_seconds=timeout, header_rules=rules)
             holder = GatewayHolder(gateway, version=str(supergraph))
 
             def rebuild(sdl: str) -> GatewayPort:
-                return load_gateway(sdl, timeout_seconds=timeout)
+                return load_gateway(sdl, timeout_seconds=timeout, header_rules=rules)
 
             watcher = SupergraphWatcher(
                 supergraph, holder, rebuild, interval_seconds=options.reload_interval_seconds
             )
         else:
             sdl = await compose_from_running(_parse_subgraphs(subgraph or []))
-            holder = GatewayHolder(load_gateway(sdl, timeout_seconds=timeout), version="composed")
+            gateway = load_gateway(sdl, timeout_seconds=timeout, header_rules=rules)
+            holder = GatewayHolder(gateway, version="composed")
         app = build_router(settings, holder, options, watcher=watcher)
-        await run_together([Served("router", app, host, port)])
+        await run_together(
+            [Served("router", app, host, port)], header_timeout_seconds=header_timeout
+        )
 
     asyncio.run(main())
 
@@ -111,7 +152,7 @@ def plan_command(
 ) -> None:
     """Print the query plan of an operation over a supergraph."""
     text = Path(query[1:]).read_text() if query.startswith("@") else query
-    gateway = load_gateway(supergraph.read_text())
+    gateway = _load_file(supergraph)
     try:
         plan = gateway.plan(text, operation_name)
     finally:

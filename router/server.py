@@ -25,12 +25,14 @@ import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 
 from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
 from router.plugins.csrf import CsrfPolicy, media_type
+from router.plugins.edge_auth import EdgeAuthentication
+from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRules, InvalidHeader, normalized
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
@@ -38,13 +40,16 @@ from router.plugins.responses import error_response, json_response, response_med
 from router.subscriptions import SubscriptionServer
 from shopgraph.app import PrincipalSource
 from shopgraph.errors import Unauthenticated
+from shopgraph.json_depth import nested_deeper_than
 from shopgraph.logging import bind_context, clear_context, get_logger
+from shopgraph.suggestions import without_suggestions
 
 log = get_logger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
 PlanFormatter = Callable[[Any], Any]
 PLAN_HEADER = "x-shopgraph-plan"
+MAX_VARIABLES_DEPTH = 64
 REQUEST_ID_HEADER = "x-request-id"
 
 
@@ -54,9 +59,12 @@ class ServerConfig:
     limits: OperationLimits = field(default_factory=OperationLimits)
     csrf: CsrfPolicy = field(default_factory=CsrfPolicy)
     max_body_bytes: int = 2 * 1024 * 1024
-    # Headers copied from the client's request to every subgraph request.
-    forwarded_headers: tuple[str, ...] = ("authorization", "traceparent", "tracestate")
+    # Which client request headers go to which subgraph.
+    header_rules: HeaderRules = DEFAULT_HEADER_RULES
     ws_init_timeout_seconds: float = 10.0
+    max_subscriptions_per_connection: int = 100
+    # A request body must arrive within this (slow-body clients hold a connection open).
+    body_timeout_seconds: float = 30.0
     # Browser origins allowed to call the router cross-origin (CORS); empty: same-origin only.
     cors_origins: tuple[str, ...] = ()
 
@@ -116,6 +124,10 @@ def _parse_request(raw: Mapping[str, Any]) -> GraphQLRequest:
         variables = None
     elif not isinstance(variables, dict):
         raise RequestRefused(400, "Variables must be an object", "BAD_REQUEST")
+    elif nested_deeper_than(variables, MAX_VARIABLES_DEPTH):
+        raise RequestRefused(
+            400, f"Variables are nested deeper than {MAX_VARIABLES_DEPTH} levels", "BAD_REQUEST"
+        )
     operation_name = raw.get("operationName") or None
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestRefused(400, "operationName must be a string", "BAD_REQUEST")
@@ -138,16 +150,19 @@ class GraphQLHttp:
         self.holder = holder
         self.config = config
         self.rate_limiter = rate_limiter
-        self.principals = principals
+        self.principals = EdgeAuthentication(principals)
         self.graphiql = graphiql
         self.plan_formatter = plan_formatter
 
     async def endpoint(self, request: Request) -> Response:
-        request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        request_id = _request_id(request.headers.get(REQUEST_ID_HEADER))
         clear_context()
         bind_context(service="router", request_id=request_id)
         try:
             response = await self._handle(request, request_id)
+        except ClientDisconnect:  # the client went away mid-request: nobody to answer
+            log.info("client_disconnected", path=request.url.path)
+            return Response(status_code=499)
         except RequestRefused as refused:
             response = error_response(
                 refused.status, refused.message, refused.code, headers=refused.headers
@@ -192,6 +207,8 @@ class GraphQLHttp:
         gateway = self.holder.current
         headers = self._forwarded(request, request_id)
         result = await gateway.execute(gql.query, gql.variables, gql.operation_name, headers)
+        if self.config.production:
+            result = _without_suggestions(result)
         if self.config.exposes_plans and request.headers.get(PLAN_HEADER, "").lower() == "true":
             result = dict(result)
             extensions = dict(result.get("extensions") or {})
@@ -221,18 +238,19 @@ class GraphQLHttp:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise RequestRefused(413, f"Request body exceeds {limit} bytes", "PAYLOAD_TOO_LARGE")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise RequestRefused(
-                    413, f"Request body exceeds {limit} bytes", "PAYLOAD_TOO_LARGE"
-                )
-            chunks.append(chunk)
         try:
-            body = orjson.loads(b"".join(chunks))
-        except orjson.JSONDecodeError:
+            async with asyncio.timeout(self.config.body_timeout_seconds):
+                raw = await _read_body(request, limit)
+        except TimeoutError:
+            raise RequestRefused(
+                408,
+                f"Request body not received within {self.config.body_timeout_seconds:g}s",
+                "REQUEST_TIMEOUT",
+                {"connection": "close"},
+            ) from None
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError:  # orjson also refuses nesting beyond 1024 levels
             raise RequestRefused(400, "Request body is not valid JSON", "BAD_REQUEST") from None
         if isinstance(body, list):
             raise RequestRefused(400, "Batched operations are not supported", "BAD_REQUEST")
@@ -242,13 +260,11 @@ class GraphQLHttp:
 
     async def _authenticate_and_limit(self, request: Request) -> None:
         authorization = request.headers.get("authorization")
-        subject: str | None = None
-        if self.principals is not None:
-            try:
-                principal = await self.principals.principal_from_header(authorization)
-            except Unauthenticated as exc:
-                raise RequestRefused(401, exc.message, exc.code) from None
-            subject = principal.subject or None
+        try:
+            principal = await self.principals.principal_from_header(authorization)
+        except Unauthenticated as exc:
+            raise RequestRefused(401, exc.message, exc.code) from None
+        subject = principal.subject or None
         if self.rate_limiter is None:
             return
         key = (
@@ -267,13 +283,47 @@ class GraphQLHttp:
             )
 
     def _forwarded(self, request: Request, request_id: str) -> dict[str, str]:
-        headers = {
-            name: value
-            for name in self.config.forwarded_headers
-            if (value := request.headers.get(name)) is not None
-        }
+        try:
+            # the request id is the router's own (see _request_id), not the client's raw value
+            given = {k: v for k, v in request.headers.items() if k != REQUEST_ID_HEADER}
+            headers = self.config.header_rules.select(given)
+        except InvalidHeader as exc:
+            raise RequestRefused(400, str(exc), "BAD_REQUEST") from None
         headers[REQUEST_ID_HEADER] = request_id
         return headers
+
+
+def _request_id(given: str | None) -> str:
+    """The client's request id when it is printable ASCII (it is echoed and forwarded),
+    else a new one."""
+    value = normalized(given)
+    if value is not None and value.isascii() and value.isprintable() and len(value) <= 200:
+        return value
+    return uuid.uuid4().hex
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestRefused(413, f"Request body exceeds {limit} bytes", "PAYLOAD_TOO_LARGE")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _without_suggestions(result: dict[str, Any]) -> dict[str, Any]:
+    errors = result.get("errors")
+    if not errors:
+        return result
+    cleaned = [
+        {**error, "message": without_suggestions(error["message"])}
+        if isinstance(error, dict) and isinstance(error.get("message"), str)
+        else error
+        for error in errors
+    ]
+    return {**result, "errors": cleaned}
 
 
 def _cors(config: ServerConfig) -> list[Middleware]:
@@ -324,8 +374,9 @@ def create_router_app(
         holder,
         limits=config.limits,
         init_timeout_seconds=config.ws_init_timeout_seconds,
-        principals=principals,
+        principals=http.principals,
         rate_limiter=rate_limiter,
+        max_subscriptions_per_connection=config.max_subscriptions_per_connection,
     )
 
     async def health(_request: Request) -> Response:

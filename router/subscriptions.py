@@ -94,8 +94,10 @@ class SubscriptionServer:
         upstream_timeout_seconds: float = 10.0,
         principals: PrincipalSource | None = None,
         rate_limiter: FixedWindowRateLimiter | None = None,
+        max_subscriptions_per_connection: int = 100,
     ) -> None:
         self.holder = holder
+        self.max_subscriptions_per_connection = max_subscriptions_per_connection
         self.rate_limiter = rate_limiter
         self.limits = limits
         self.init_timeout_seconds = init_timeout_seconds
@@ -199,6 +201,18 @@ class SubscriptionServer:
                 if op_id in connection.operations:
                     await websocket.close(4409, f"Subscriber for {op_id} already exists")
                     return
+                if len(connection.operations) >= self.max_subscriptions_per_connection:
+                    # each subscription holds an upstream socket: refuse the operation, keep
+                    # the connection and the subscriptions it already has
+                    limit = self.max_subscriptions_per_connection
+                    await self.send_error(
+                        connection,
+                        op_id,
+                        f"Too many subscriptions on this connection (the limit is {limit}); "
+                        "complete one first",
+                        "TOO_MANY_SUBSCRIPTIONS",
+                    )
+                    continue
                 task = asyncio.create_task(self._operation(connection, op_id, payload))
                 connection.operations[op_id] = task
                 task.add_done_callback(connection.forget)

@@ -27,6 +27,7 @@ from graphql import (
     DocumentNode,
     EnumTypeDefinitionNode,
     EnumValueNode,
+    GraphQLError,
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
     InterfaceTypeDefinitionNode,
@@ -469,12 +470,37 @@ def _root_names(document: DocumentNode) -> dict[str, str]:
     return roots
 
 
+def _check_graph_names(subgraphs: Mapping[str, Subgraph], types: Mapping[str, TypeInfo]) -> None:
+    """Every graph a join directive names is a ``join__Graph`` value; otherwise planning
+    would fail on every query that reaches the unknown graph."""
+    for info in types.values():
+        named = [(join.graph, f"@join__type on {info.name}") for join in info.joins]
+        named += [
+            (join.graph, f"@join__field on {info.name}.{field_name}")
+            for field_name, joins in info.fields.items()
+            for join in joins
+            if join.graph is not None
+        ]
+        named += [(graph, f"@join__implements on {info.name}") for graph in info.implements]
+        named += [(graph, f"@join__unionMember on {info.name}") for graph in info.union_members]
+        for graph, where in named:
+            if graph not in subgraphs:
+                known = ", ".join(sorted(subgraphs)) or "none"
+                raise SupergraphError(
+                    f"{where} names graph {graph!r}, which join__Graph does not define "
+                    f"(defined: {known})"
+                )
+
+
 def parse_supergraph(sdl: str) -> Supergraph:
     """Parse a supergraph SDL into the immutable :class:`Supergraph` model."""
     try:
         document = parse(sdl)
-    except Exception as exc:  # graphql.GraphQLSyntaxError
-        raise SupergraphError(f"supergraph does not parse: {exc}") from exc
+    except GraphQLError as exc:  # graphql.GraphQLSyntaxError: one line, with the position
+        where = ""
+        if exc.locations:
+            where = f" at line {exc.locations[0].line}, column {exc.locations[0].column}"
+        raise SupergraphError(f"supergraph does not parse: {exc.message}{where}") from exc
     subgraphs = _subgraphs(document)
     types: dict[str, TypeInfo] = {}
     for definition in document.definitions:
@@ -485,6 +511,7 @@ def parse_supergraph(sdl: str) -> Supergraph:
             }:
                 continue
             types[definition.name.value] = _type_info(definition)
+    _check_graph_names(subgraphs, types)
     roots = _root_names(document)
     defined = set(types)
     try:

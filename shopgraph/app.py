@@ -13,7 +13,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+import orjson
 import strawberry
+from cross_web import HTTPException
+from graphql import GraphQLError
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
@@ -31,10 +34,13 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from shopgraph.auth.principal import ANONYMOUS, Principal
+from shopgraph.body_deadline import DEFAULT_BODY_TIMEOUT_SECONDS, BodyDeadline
 from shopgraph.errors import Unauthenticated
 from shopgraph.graphql import classify_errors
+from shopgraph.json_depth import nested_deeper_than
 from shopgraph.logging import bind_context, clear_context, get_logger
 from shopgraph.settings import Settings
+from shopgraph.suggestions import without_suggestions
 
 log = get_logger(__name__)
 
@@ -42,6 +48,8 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 Hook = Callable[[], Awaitable[None]]
+# Deeper than any operation's variables (the router refuses beyond 64) plus the envelope.
+MAX_BODY_DEPTH = 100
 
 
 class PrincipalSource(Protocol):
@@ -124,12 +132,37 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
             raise ConnectionRejectionError({"message": exc.message, "code": exc.code}) from exc
         return UnsetType()
 
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson refuses nesting beyond 1024 levels (a 400, as any JSON error); deep input
+        below that is refused too, before GraphQL's coercion recurses into it."""
+        decoded = orjson.loads(data)
+        if nested_deeper_than(decoded, MAX_BODY_DEPTH):
+            raise HTTPException(400, f"Request JSON is nested deeper than {MAX_BODY_DEPTH} levels")
+        return decoded
+
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = classify_errors(result.errors)
+            if self.settings.is_production:
+                result.errors = [hide_suggestions(error) for error in result.errors]
         return await super().process_result(request, result)
+
+
+def hide_suggestions(error: GraphQLError) -> GraphQLError:
+    """The error without "Did you mean …?" (production: they reveal the schema)."""
+    message = without_suggestions(error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message,
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
+        extensions=error.extensions,
+    )
 
 
 class Authentication:
@@ -250,6 +283,7 @@ def create_subgraph_app(
     on_shutdown: Sequence[Hook] = (),
     readiness: Sequence[Hook] = (),
     routes: Sequence[BaseRoute] = (),
+    body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS,
 ) -> Starlette:
     """A subgraph as an ASGI app: ``/graphql`` (HTTP, WebSocket, GraphiQL outside
     production), ``/healthz`` (process up), ``/readyz`` (dependencies answer), ``/metrics``."""
@@ -299,6 +333,7 @@ def create_subgraph_app(
         middleware=[
             Middleware(RequestIdMiddleware, service=service),
             Middleware(MetricsMiddleware, metrics=metrics, paths=known_paths),
+            Middleware(BodyDeadline, timeout_seconds=body_timeout_seconds),
         ],
         lifespan=lifespan,
     )

@@ -8,22 +8,18 @@ make every request a cache miss.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any, Final
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
 
 from shopgraph.errors import ShopGraphError
+from shopgraph.graphql_limits import limits_rule
 from shopgraph.logging import get_logger
+from shopgraph.money import DECIMAL_SCALAR
 from shopgraph.settings import Settings
 
 log = get_logger(__name__)
@@ -47,8 +43,16 @@ class StaticValidationRules(SchemaExtension):
         yield
 
 
-def _classify(error: GraphQLError) -> GraphQLError:
+def _root_cause(error: GraphQLError) -> Exception | None:
+    """The exception under any GraphQLErrors wrapping it (input coercion wraps twice)."""
     original = error.original_error
+    while isinstance(original, GraphQLError):
+        original = original.original_error
+    return original
+
+
+def _classify(error: GraphQLError) -> GraphQLError:
+    original = _root_cause(error)
     extensions = dict(error.extensions or {})
     if isinstance(original, ShopGraphError):
         extensions["code"] = original.code
@@ -120,10 +124,7 @@ def standard_extensions(
     introspection: bool = True,
 ) -> Sequence[Callable[[], SchemaExtension]]:
     """Extension factories for a schema; rules are created here, once."""
-    rules: list[type[ASTValidationRule]] = [
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-    ]
+    rules: list[type[ASTValidationRule]] = [limits_rule(max_depth, max_aliases)]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     frozen = tuple(rules)
@@ -169,4 +170,5 @@ def federation_schema(
             introspection=not settings.is_production,
         ),
         federation_version=FEDERATION_VERSION,
+        scalar_overrides={Decimal: DECIMAL_SCALAR},
     )

@@ -17,6 +17,12 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 
+from shopgraph.http_deadlines import (
+    DEFAULT_HEADER_TIMEOUT_SECONDS,
+    KEEP_ALIVE_SECONDS,
+    MAX_INCOMPLETE_EVENT_BYTES,
+    header_deadline_protocol,
+)
 from shopgraph.logging import get_logger
 
 log = get_logger(__name__)
@@ -54,9 +60,11 @@ async def run_together(
     ready: asyncio.Event | None = None,
     stop: asyncio.Event | None = None,
     handle_signals: bool = True,
+    header_timeout_seconds: float = DEFAULT_HEADER_TIMEOUT_SECONDS,
 ) -> None:
     """Serve every app and run every loop until a signal (when ``handle_signals``) or
-    ``stop`` is set."""
+    ``stop`` is set. A connection must deliver each request's headers within
+    ``header_timeout_seconds`` (see :mod:`shopgraph.http_deadlines`)."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
@@ -73,6 +81,9 @@ async def run_together(
                 log_config=None,
                 lifespan="on",
                 ws="websockets-sansio",
+                http=header_deadline_protocol(header_timeout_seconds),
+                timeout_keep_alive=KEEP_ALIVE_SECONDS,
+                h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT_BYTES,
                 timeout_graceful_shutdown=5,
             )
         )

@@ -1,27 +1,19 @@
 """Operation limits checked before planning: token count, depth and aliases.
 
-Depth counts nested selection sets through fragments (a fragment cycle is a validation
-error the gateway reports; here it simply stops the walk). ``__typename`` and introspection
-meta fields count like any field. In production introspection is refused.
+Depth and aliases are measured by :mod:`shopgraph.document_shape` in time linear in the
+document's size (each fragment is read once however often it is spread). In production
+introspection is refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    parse,
-)
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse
 
-INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+from shopgraph.document_shape import INTROSPECTION_ROOTS, measure
+
+INTROSPECTION_FIELDS = INTROSPECTION_ROOTS
 
 
 class LimitExceeded(Exception):
@@ -50,74 +42,20 @@ class OperationLimits:
                     f"Query exceeds the limit of {self.max_tokens} tokens"
                 ) from None
             raise LimitExceeded(exc.message, "GRAPHQL_PARSE_FAILED") from None
-        walk = _Walk(document)
-        for operation in walk.operations:
-            depth = walk.depth(operation.selection_set, frozenset())
-            if depth > self.max_depth:
+        shape = measure(document)
+        for operation in shape.operations:
+            if operation.depth > self.max_depth:
                 raise LimitExceeded(
-                    f"Operation '{operation.name.value if operation.name else 'anonymous'}' "
-                    f"has depth {depth}, above the limit of {self.max_depth}"
+                    f"Operation '{operation.name or 'anonymous'}' "
+                    f"has depth {operation.depth}, above the limit of {self.max_depth}"
                 )
-        if walk.aliases > self.max_aliases:
+        if shape.aliases > self.max_aliases:
             raise LimitExceeded(
-                f"Query has {walk.aliases} aliases, above the limit of {self.max_aliases}"
+                f"Query has {shape.aliases} aliases, above the limit of {self.max_aliases}"
             )
-        if not self.introspection and walk.meta_fields & INTROSPECTION_FIELDS:
+        if not self.introspection and shape.meta_fields & INTROSPECTION_FIELDS:
             raise LimitExceeded("GraphQL introspection is not allowed here")
         return document
-
-
-class _Walk:
-    def __init__(self, document: DocumentNode) -> None:
-        self.operations = [
-            d for d in document.definitions if isinstance(d, OperationDefinitionNode)
-        ]
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        self.aliases = 0
-        self.meta_fields: set[str] = set()
-        for definition in document.definitions:
-            if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
-                self._count(definition.selection_set)
-
-    def _count(self, selection_set: SelectionSetNode | None) -> None:
-        if selection_set is None:
-            return
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                if selection.alias is not None:
-                    self.aliases += 1
-                if selection.name.value.startswith("__"):
-                    self.meta_fields.add(selection.name.value)
-                self._count(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                self._count(selection.selection_set)
-
-    def depth(self, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
-        if selection_set is None:
-            return 0
-        deepest = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                if selection.name.value in INTROSPECTION_ROOTS:
-                    # The introspection schema is fixed and bounded (GraphiQL's query is 15
-                    # deep); it is turned off in production instead of depth-limited.
-                    deepest = max(deepest, 1)
-                    continue
-                below = self.depth(selection.selection_set, seen)
-                deepest = max(deepest, 1 + below if selection.selection_set else 1)
-            elif isinstance(selection, InlineFragmentNode):
-                deepest = max(deepest, self.depth(selection.selection_set, seen))
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in seen:
-                    deepest = max(deepest, self.depth(fragment.selection_set, seen | {name}))
-        return deepest
-
-
-INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 
 
 def operation_type(document: DocumentNode, operation_name: str | None) -> str | None:

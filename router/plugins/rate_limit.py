@@ -10,6 +10,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
+from router.plugins.headers import normalized_authorization
 from shopgraph.kv.port import KeyValueStore
 
 
@@ -50,7 +51,9 @@ class FixedWindowRateLimiter:
 
 
 def client_key(authorization: str | None, client_host: str | None) -> str:
-    """Who is counted: the bearer credential (hashed, never stored) or the client address."""
+    """Who is counted: the bearer credential (hashed, never stored) or the client address.
+    A blank-looking credential is no credential: it counts against the address."""
+    authorization = normalized_authorization(authorization)
     if authorization:
         return "auth:" + hashlib.sha256(authorization.encode()).hexdigest()[:32]
     return "ip:" + (client_host or "unknown")

@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 import websockets
 
+from bootstrap.registry import service_names
 from router.serve import RouterOptions, dev_router
 from tests.support.platform import column_settings, free_port, running_platform
 
@@ -54,7 +55,7 @@ class Storefront:
 
 @contextlib.asynccontextmanager
 async def router_in_front(settings: Any) -> AsyncIterator[str]:
-    router = dev_router(settings, RouterOptions(rate_limit=10_000))
+    router = dev_router(settings, service_names(), RouterOptions(rate_limit=10_000))
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(router.app, host="127.0.0.1", port=port, log_config=None, lifespan="on")

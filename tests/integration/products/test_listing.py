@@ -163,6 +163,8 @@ async def test_filters(catalog: Catalog) -> None:
         {"priceMin": {"amount": "9", **usd}, "priceMax": {"amount": "5", **usd}},
         {"priceMinMinor": -1},
         {"priceMin": {"amount": "1.234", **usd}},
+        {"priceMin": {"amount": "1e999999999", **usd}},  # no decimal overflow (issue #11)
+        {"priceMin": {"amount": "abc", **usd}},
         {"ids": [str(i) for i in range(101)]},
     ):
         body = await catalog.gql(PRODUCTS, {"filter": bad})

@@ -1,0 +1,114 @@
+"""What the router lets through from clients, against the running platform (issue #11):
+guest carts work through it (``X-Cart-Token`` is forwarded), and a service token a client
+mints with the default dev secret is refused even though the subgraph behind would accept it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from shopgraph.auth.tokens import ServiceTokenIssuer
+from tests.e2e.test_router_storefront import ADDRESS, Storefront, router_in_front
+from tests.support.platform import column_settings, running_platform
+
+pytestmark = pytest.mark.e2e
+
+ADD_TO_CART = """mutation($i: AddToCartInput!) { addToCart(input: $i) {
+    cart { lines { quantity product { id } } } cartToken errors { code } } }"""
+
+
+async def post(
+    http: httpx.AsyncClient, url: str, query: str, variables: Any = None, **headers: str
+) -> httpx.Response:
+    return await http.post(url, json={"query": query, "variables": variables}, headers=headers)
+
+
+async def test_guest_carts_and_service_tokens_through_the_router(tmp_path: Path) -> None:
+    settings = column_settings("embedded", tmp_path)
+    async with running_platform(settings) as platform, router_in_front(platform.settings) as url:
+        shop = Storefront(platform.http, url)
+        page = await shop.data("{ products(first: 2) { edges { node { id } } } }")
+        for amount in ("1e999999999", "abc"):
+            refused = await shop.send(
+                """query($a: Decimal!) { products(first: 1,
+                     filter: {priceMin: {amount: $a, currency: "USD"}}) { totalCount } }""",
+                {"a": amount},
+            )
+            assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", refused
+        unknown = await shop.send("{ ...Nope }")
+        assert unknown["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        first, second = (edge["node"]["id"] for edge in page["products"]["edges"])
+
+        # a guest: the first addToCart returns the token, the second sends it back
+        added = (await shop.data(ADD_TO_CART, {"i": {"productId": first, "quantity": 1}}))[
+            "addToCart"
+        ]
+        token = added["cartToken"]
+        assert token and added["errors"] == []
+        again = await post(
+            platform.http,
+            url,
+            ADD_TO_CART,
+            {"i": {"productId": second, "quantity": 2}},
+            **{"X-Cart-Token": token},
+        )
+        lines = again.json()["data"]["addToCart"]["cart"]["lines"]
+        assert sorted((line["product"]["id"], line["quantity"]) for line in lines) == sorted(
+            [(first, 1), (second, 2)]
+        )
+
+        # a customer's order, and an outsider holding a service token
+        customer = await register(shop)
+        await shop.data(ADD_TO_CART, {"i": {"productId": first, "quantity": 1}}, customer)
+        placed = (
+            await shop.data(
+                """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
+                     order { id } errors { code } } }""",
+                {
+                    "i": {
+                        "shippingAddress": ADDRESS,
+                        "paymentMethod": "pm_card_visa",
+                        "idempotencyKey": uuid.uuid4().hex,
+                    }
+                },
+                customer,
+            )
+        )["placeOrder"]
+        order_id = placed["order"]["id"]
+        forged = ServiceTokenIssuer.from_settings(platform.settings, "orders").issue().token
+        read_order = "query($id: ID!) { order(id: $id) { id } }"
+        direct = await post(
+            platform.http,
+            platform.url("orders"),
+            read_order,
+            {"id": order_id},
+            authorization=f"Bearer {forged}",
+        )
+        assert direct.json()["data"]["order"] == {"id": order_id}  # what the token is worth
+        through_router = await post(
+            platform.http, url, read_order, {"id": order_id}, authorization=f"Bearer {forged}"
+        )
+        assert through_router.status_code == 401
+        assert through_router.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert "data" not in through_router.json()
+
+
+async def register(shop: Storefront) -> str:
+    registered = await shop.data(
+        """mutation($i: RegisterInput!) { register(input: $i) { accessToken errors { code } } }""",
+        {
+            "i": {
+                "email": f"edge-{uuid.uuid4().hex[:10]}@example.com",
+                "password": "edge-pass-1234",
+                "firstName": "Edge",
+                "lastName": "Case",
+            }
+        },
+    )
+    token: str = registered["register"]["accessToken"]
+    return token
