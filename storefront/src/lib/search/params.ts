@@ -54,8 +54,9 @@ export function minorToAmount(minor: string, currency: string): string {
 /** A price facet value ("2500-4999", "20000-": minor units, inclusive) as filter bounds. */
 function priceBucket(value: string, currency: string): Pick<ProductSearchFilter, "priceMin" | "priceMax"> {
   const match = PRICE_BUCKET.exec(value);
-  if (!match) return {};
-  const [, low, high] = match;
+  const low = match?.[1];
+  const high = match?.[2];
+  if (low === undefined) return {};
   return {
     priceMin: { amount: minorToAmount(low, currency), currency },
     ...(high ? { priceMax: { amount: minorToAmount(high, currency), currency } } : {}),
