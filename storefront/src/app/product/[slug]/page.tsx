@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { cache } from "react";
 import { AddToCart } from "@/components/product/AddToCart";
+import { ProductReviews } from "@/components/product/ProductReviews";
 import { Reviewing } from "@/components/product/Reviewing";
 import { Rating } from "@/components/catalog/Rating";
 import { catalogData } from "@/lib/graphql/require-data";
@@ -13,7 +14,7 @@ interface Props {
   params: Promise<{ slug: string }>;
 }
 
-// Metadata and page share one router call per request.
+// Metadata and page share one catalog read per request (itself cached for a few seconds).
 const loadProduct = cache(async (slug: string) => (await catalogData(ProductPageQuery, { slug })).product);
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -59,19 +60,7 @@ export default async function ProductPage({ params }: Props) {
       </div>
       <section aria-labelledby="reviews-heading" className="reviews">
         <h2 id="reviews-heading">Reviews</h2>
-        {product.reviews.edges.length === 0 && <p>No reviews yet.</p>}
-        <ul>
-          {product.reviews.edges.map(({ node }) => (
-            <li key={node.id}>
-              <h3>{node.title}</h3>
-              <Rating average={node.rating} count={1} />
-              <p>{node.body}</p>
-              <p className="muted">
-                {node.author.firstName}{node.verifiedPurchase ? " · verified purchase" : ""}
-              </p>
-            </li>
-          ))}
-        </ul>
+        <ProductReviews productId={product.id} />
         <Reviewing productId={product.id} />
       </section>
     </article>
