@@ -101,7 +101,10 @@ export async function fillCheckout(page: Page, address: Address, card: string): 
 
 /** The number the product page shows in "In stock (N available)". */
 export async function availableStock(page: Page): Promise<number> {
-  const text = await page.getByTestId("stock").innerText();
+  // The server-rendered figure may be a cached one; the page replaces it with the current one.
+  const stock = page.locator("[data-testid='stock'][data-current='true']");
+  await expect(stock).toBeVisible();
+  const text = await stock.innerText();
   const match = /\((\d+) available\)/.exec(text);
   if (!match) throw new Error(`no stock count in ${JSON.stringify(text)}`);
   return Number(match[1]);

@@ -15,6 +15,8 @@ export function ProductReviews({ productId }: { productId: string }) {
     query: ProductReviewsQuery,
     variables: { id: productId },
     requestPolicy: "cache-and-network",
+    // Not during the server render: there is no browser session there, and the page must not wait.
+    pause: typeof window === "undefined",
   });
   const edges = data?.product?.reviews.edges;
   if (error && !edges) {

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { cache } from "react";
-import { AddToCart } from "@/components/product/AddToCart";
+import { ProductAvailability } from "@/components/product/ProductAvailability";
 import { ProductReviews } from "@/components/product/ProductReviews";
 import { Reviewing } from "@/components/product/Reviewing";
 import { Rating } from "@/components/catalog/Rating";
@@ -45,9 +45,6 @@ export default async function ProductPage({ params }: Props) {
         <h1>{product.name}</h1>
         <p className="price price-large" data-testid="price">{formatMoney(product.price)}</p>
         <Rating average={product.rating.average ?? null} count={product.rating.count} />
-        <p data-testid="stock" className={product.stock.inStock ? "in-stock" : "out-of-stock"}>
-          {product.stock.inStock ? `In stock (${product.stock.available} available)` : "Out of stock"}
-        </p>
         {product.description && <p>{product.description}</p>}
         {product.attributes.length > 0 && (
           <dl className="attributes">
@@ -56,7 +53,7 @@ export default async function ProductPage({ params }: Props) {
             ))}
           </dl>
         )}
-        <AddToCart productId={product.id} inStock={product.stock.inStock} />
+        <ProductAvailability productId={product.id} rendered={product.stock} />
       </div>
       <section aria-labelledby="reviews-heading" className="reviews">
         <h2 id="reviews-heading">Reviews</h2>
