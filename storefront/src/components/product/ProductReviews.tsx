@@ -11,7 +11,7 @@ import { ProductReviewsQuery } from "@/operations/catalog";
  * moment ago shows up), and they cost the page's server render nothing. Plain HTML, no UI library.
  */
 export function ProductReviews({ productId }: { productId: string }) {
-  const [{ data, fetching, error }, reload] = useQuery({
+  const [{ data, error }, reload] = useQuery({
     query: ProductReviewsQuery,
     variables: { id: productId },
     requestPolicy: "cache-and-network",
@@ -28,7 +28,7 @@ export function ProductReviews({ productId }: { productId: string }) {
       </p>
     );
   }
-  if (!edges) return <p aria-busy={fetching}>Loading reviews…</p>;
+  if (!edges) return <p aria-busy="true">Loading reviews…</p>;
   if (edges.length === 0) return <p>No reviews yet.</p>;
   return (
     <ul>
