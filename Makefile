@@ -9,9 +9,9 @@ LOCK := requirements.lock
 LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 
-.PHONY: dev lock test test-unit services-up services-down services-status lint format bench bench-search bench-auth \
-	clean storefront storefront-install storefront-build storefront-chromium test-storefront \
-	lint-storefront
+.PHONY: dev lock test test-unit services-up services-down services-status lint format bench bench-search \
+	bench-auth clean storefront storefront-node storefront-install storefront-build \
+	storefront-chromium storefront-ready test-storefront lint-storefront
 
 # Installs the pinned, hash-checked dependencies of requirements.lock, then ShopGraph itself
 # without resolving anything. `pip check` fails when pyproject.toml asks for a package the
@@ -49,21 +49,25 @@ services-status:
 	$(PYTHON) -m infra status
 
 # Starts what is not already reachable, runs unit + integration + e2e tests against it,
-# then stops only what it started. pytest's exit code 5 (nothing collected) is a failure
-# here: `make test` must always run tests.
-test: $(STAMP)
+# then stops only what it started; then the storefront's tests (test-storefront). pytest's
+# exit code 5 (nothing collected) is a failure here: `make test` must always run tests. The
+# storefront runs even when pytest failed, and `make test` fails if either did.
+test: $(STAMP) storefront-ready
 	@set -o pipefail; \
-	$(PYTHON) -m infra up || exit $$?; \
-	trap '$(PYTHON) -m infra down' EXIT; \
-	eval "$$($(PYTHON) -m infra env)"; \
-	$(BIN)/python -m conformance.composition.reference install || exit $$?; \
-	SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	rc=0; \
+	( $(PYTHON) -m infra up || exit $$?; \
+	  trap '$(PYTHON) -m infra down' EXIT; \
+	  eval "$$($(PYTHON) -m infra env)"; \
+	  $(BIN)/python -m conformance.composition.reference install || exit $$?; \
+	  SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) ) || rc=$$?; \
+	$(MAKE) --no-print-directory test-storefront || rc=$$((rc ? rc : 1)); \
+	exit $$rc
 
 # Unit tests only: no services needed. Exit 5 (no tests selected) counts as success.
 test-unit: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider tests/unit $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
-lint: $(STAMP)
+lint: $(STAMP) lint-storefront
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shopgraph subgraphs workers router bootstrap conformance infra bench
@@ -99,14 +103,21 @@ clean:
 SF := storefront
 SF_BUILD_INPUTS := $(shell find $(SF)/src $(SF)/public -type f 2>/dev/null) \
 	$(SF)/package-lock.json $(SF)/next.config.ts $(SF)/tsconfig.json
-# Playwright tests that need work merged from other branches; empty this once search (issue
-# #9) and the router's X-Cart-Token forwarding are in.
-STOREFRONT_E2E_ARGS ?= --grep-invert "@needs-search|@needs-router-cart-token"
-# The e2e stack binds :3000 and :4000-4007: a private network namespace keeps it apart from
-# any other stack on the machine (root; `unshare -rn` does the same for other users).
-NETNS ?= unshare -n
+# Extra Playwright arguments, e.g. STOREFRONT_E2E_ARGS="--grep journey".
+STOREFRONT_E2E_ARGS ?=
+# The e2e stack binds :3000 and :4000-4009: a private network namespace keeps it apart from
+# any other stack on the machine, and a private PID namespace ends every process it started
+# when the run ends, pass or fail (root; add -r for other users).
+NETNS ?= unshare --net --pid --kill-child --mount-proc
 
-$(SF)/node_modules/.package-lock.json: $(SF)/package-lock.json
+# Node >= 18.18 for Next.js 15: Debian 12's own nodejs (18.19) when there is no Node at all.
+storefront-node:
+	@command -v npm >/dev/null || { echo "installing nodejs and npm"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>18||(a===18&&b>=18)?0:1)' || \
+		{ echo "the storefront needs Node >= 18.18 (found $$(node --version))"; exit 1; }
+
+$(SF)/node_modules/.package-lock.json: $(SF)/package-lock.json | storefront-node
 	cd $(SF) && npm ci --no-audit --no-fund --include=dev
 
 storefront-install: $(SF)/node_modules/.package-lock.json
@@ -125,9 +136,12 @@ storefront-build: storefront-install
 storefront: storefront-install
 	cd $(SF) && NEXT_TELEMETRY_DISABLED=1 npm run dev
 
+# Everything test-storefront needs installed and built (make test asks for it up front).
+storefront-ready: storefront-chromium $(SF)/.next/BUILD_ID
+
 # Unit tests (vitest), then Playwright against a fresh `make dev` stack (started by
 # playwright.config.ts) in Chromium; screenshots land in storefront/test-results/.
-test-storefront: $(STAMP) storefront-chromium $(SF)/.next/BUILD_ID
+test-storefront: $(STAMP) storefront-ready
 	cd $(SF) && npm test
 	cd $(SF) && $(NETNS) bash -c 'ip link set lo up && NEXT_TELEMETRY_DISABLED=1 npx playwright test $(STOREFRONT_E2E_ARGS)'
 

@@ -61,6 +61,14 @@ export const ProductPageQuery = graphql(`
       stock { inStock available }
       rating { average count histogram { stars count } }
       category { id name slug }
+    }
+  }
+`);
+
+export const ProductReviewsQuery = graphql(`
+  query ProductReviews($id: ID!) {
+    product(id: $id) {
+      id
       reviews(first: 20) {
         totalCount
         edges { node { id rating title body verifiedPurchase createdAt author { firstName } } }

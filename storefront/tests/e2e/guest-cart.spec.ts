@@ -1,9 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { snap } from "./support";
 
-// Needs the router to forward X-Cart-Token to the carts subgraph (the router's declared
-// header rule); until then a guest's second addToCart makes a new cart.
-test("a guest's cart keeps every product added @needs-router-cart-token", async ({ page }, testInfo) => {
+test("a guest's cart keeps every product added", async ({ page }, testInfo) => {
   await page.goto("/");
   const names: string[] = [];
   for (const index of [0, 1]) {

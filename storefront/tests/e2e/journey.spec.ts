@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { addToCart, fillCheckout, LONDON, newShopper, openAProductInStock, register, snap } from "./support";
+import { addToCart, fillCheckout, LONDON, newShopper, register, searchInStockAndOpen, snap } from "./support";
 
-test("a guest browses, adds to cart, registers (cart kept), pays and watches the order become PAID", async ({ page }, testInfo) => {
+test("a guest searches with a facet, adds to cart, registers (cart kept), pays and watches the order become PAID", async ({ page }, testInfo) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Featured products" })).toBeVisible();
   await snap(page, testInfo, "home");
 
-  const product = await openAProductInStock(page);
+  const product = await searchInStockAndOpen(page, "mug");
   await snap(page, testInfo, "product");
   await addToCart(page);
 

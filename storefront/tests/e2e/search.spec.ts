@@ -1,8 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { addToCart, snap } from "./support";
 
-// Needs the search API of issue #9 in the supergraph.
-test("a shopper finds a product with autocomplete, a facet and sorting @needs-search", async ({ page }, testInfo) => {
+test("a shopper finds a product with autocomplete, a facet and sorting", async ({ page }, testInfo) => {
   await page.goto("/");
   const box = page.getByRole("combobox", { name: "Search products" });
   await box.fill("ca");

@@ -45,6 +45,34 @@ export async function openAProductInStock(page: Page): Promise<string> {
   return name;
 }
 
+/**
+ * Searches for `word` from the header's box, narrows the results to products in stock with the
+ * Availability facet, and opens the first result. Returns the product's name.
+ */
+export async function searchInStockAndOpen(page: Page, word: string): Promise<string> {
+  const box = page.getByRole("combobox", { name: "Search products" });
+  await box.fill(word);
+  await expect(page.getByRole("listbox", { name: "Suggestions" }).getByRole("option").first()).toBeVisible();
+  await box.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/search\\?q=${word}$`));
+  await expect(page.getByRole("heading", { level: 1, name: `Results for “${word}”` })).toBeVisible();
+
+  const availability = page.getByRole("complementary", { name: "Filters" }).getByRole("region", { name: "Availability" });
+  await availability.getByRole("link", { name: /In stock/ }).click();
+  await expect(page).toHaveURL(/f\.inStock=true/);
+  await expect(availability.locator("a[aria-current='true']")).toContainText("In stock");
+  const cards = page.getByRole("article");
+  await expect(cards.first()).toBeVisible();
+  await expect(cards.filter({ hasText: "Out of stock" })).toHaveCount(0);
+
+  const card = cards.first();
+  const name = (await card.getByRole("heading").innerText()).trim();
+  expect(name.toLowerCase()).toContain(word);
+  await card.getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  return name;
+}
+
 export async function addToCart(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Added to your cart" })).toBeVisible();
@@ -73,7 +101,10 @@ export async function fillCheckout(page: Page, address: Address, card: string): 
 
 /** The number the product page shows in "In stock (N available)". */
 export async function availableStock(page: Page): Promise<number> {
-  const text = await page.getByTestId("stock").innerText();
+  // The server-rendered figure may be a cached one; the page replaces it with the current one.
+  const stock = page.locator("[data-testid='stock'][data-current='true']");
+  await expect(stock).toBeVisible();
+  const text = await stock.innerText();
   const match = /\((\d+) available\)/.exec(text);
   if (!match) throw new Error(`no stock count in ${JSON.stringify(text)}`);
   return Number(match[1]);

@@ -26,12 +26,14 @@ export default async function SearchPage({ searchParams }: Props) {
   const after = Array.isArray(params.after) ? params.after[0] : params.after;
   const result = await queryRouter(SearchPageQuery, { query: q || null, filter: searchFilter(params), sort, first: 20, after: after ?? null });
   if (!result.data) {
-    const unavailable = result.errors.some((e) => e.extensions?.code === "GRAPHQL_VALIDATION_FAILED");
-    if (!unavailable) throw new RouterUnavailableError(`search failed: ${result.errors.map((e) => e.message).join("; ")}`);
+    // The API refuses some queries (e.g. one with no letter or digit): say why, next to the box.
+    const refused = result.errors.filter((e) => e.extensions?.code === "BAD_USER_INPUT");
+    if (refused.length === 0) throw new RouterUnavailableError(`search failed: ${result.errors.map((e) => e.message).join("; ")}`);
     return (
       <>
         <h1>Search</h1>
-        <p className="alert alert-info">Search is not available on this shop yet. Browse the <Link href="/">categories</Link> instead.</p>
+        <p className="alert alert-error" role="alert">{refused.map((e) => e.message).join(" ")}</p>
+        <p><Link href="/search">Browse all products</Link></p>
       </>
     );
   }
@@ -45,7 +47,7 @@ export default async function SearchPage({ searchParams }: Props) {
       <p role="status">{search.totalCount} product{search.totalCount === 1 ? "" : "s"}</p>
       <form method="get" action="/search" style={{ margin: "16px 0" }}>
         <input type="hidden" name="q" value={q} />
-        {Object.entries(params).filter(([k]) => k.startsWith("f.")).flatMap(([k, v]) => (Array.isArray(v) ? v : [v ?? ""]).map((value) => (
+        {Object.entries(params).filter(([k]) => k.startsWith("f.") || k === "min" || k === "max").flatMap(([k, v]) => (Array.isArray(v) ? v : [v ?? ""]).map((value) => (
           <input key={`${k}=${value}`} type="hidden" name={k} value={value} />
         )))}
         <label htmlFor="sort">Sort by </label>

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { cache } from "react";
-import { AddToCart } from "@/components/product/AddToCart";
+import { ProductAvailability } from "@/components/product/ProductAvailability";
+import { ProductReviews } from "@/components/product/ProductReviews";
 import { Reviewing } from "@/components/product/Reviewing";
 import { Rating } from "@/components/catalog/Rating";
 import { catalogData } from "@/lib/graphql/require-data";
@@ -13,7 +14,7 @@ interface Props {
   params: Promise<{ slug: string }>;
 }
 
-// Metadata and page share one router call per request.
+// Metadata and page share one catalog read per request (itself cached for a few seconds).
 const loadProduct = cache(async (slug: string) => (await catalogData(ProductPageQuery, { slug })).product);
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -44,9 +45,6 @@ export default async function ProductPage({ params }: Props) {
         <h1>{product.name}</h1>
         <p className="price price-large" data-testid="price">{formatMoney(product.price)}</p>
         <Rating average={product.rating.average ?? null} count={product.rating.count} />
-        <p data-testid="stock" className={product.stock.inStock ? "in-stock" : "out-of-stock"}>
-          {product.stock.inStock ? `In stock (${product.stock.available} available)` : "Out of stock"}
-        </p>
         {product.description && <p>{product.description}</p>}
         {product.attributes.length > 0 && (
           <dl className="attributes">
@@ -55,23 +53,11 @@ export default async function ProductPage({ params }: Props) {
             ))}
           </dl>
         )}
-        <AddToCart productId={product.id} inStock={product.stock.inStock} />
+        <ProductAvailability productId={product.id} rendered={product.stock} />
       </div>
       <section aria-labelledby="reviews-heading" className="reviews">
         <h2 id="reviews-heading">Reviews</h2>
-        {product.reviews.edges.length === 0 && <p>No reviews yet.</p>}
-        <ul>
-          {product.reviews.edges.map(({ node }) => (
-            <li key={node.id}>
-              <h3>{node.title}</h3>
-              <Rating average={node.rating} count={1} />
-              <p>{node.body}</p>
-              <p className="muted">
-                {node.author.firstName}{node.verifiedPurchase ? " · verified purchase" : ""}
-              </p>
-            </li>
-          ))}
-        </ul>
+        <ProductReviews productId={product.id} />
         <Reviewing productId={product.id} />
       </section>
     </article>
