@@ -363,14 +363,22 @@ async def reservation(
 
 
 async def insert_reservation(
-    session: AsyncSession, order_id: str, *, created_at: datetime, expires_at: datetime
+    session: AsyncSession,
+    order_id: str,
+    *,
+    created_at: datetime,
+    expires_at: datetime,
+    status: ReservationStatus = ReservationStatus.RESERVED,
 ) -> None:
+    """A new reservation row; a finished ``status`` (a tombstone) is finished at creation."""
+    finished = None if status is ReservationStatus.RESERVED else created_at
     await session.execute(
         reservations.insert().values(
             order_id=order_id,
-            status=ReservationStatus.RESERVED.value,
+            status=status.value,
             created_at=created_at,
             expires_at=expires_at,
+            finished_at=finished,
         )
     )
 

@@ -17,14 +17,18 @@ State machine, one reservation per order id (the idempotency key)::
   its ``expires_at`` that the sweeper has not expired yet can still be committed (its units
   are still held).
 * ``release``: again on a released or expired reservation returns it unchanged (its units
-  were returned once); on a committed one ``RESERVATION_COMMITTED``.
+  were returned once); on a committed one ``RESERVATION_COMMITTED``. Releasing an order id
+  that has no reservation leaves a *tombstone*: a RELEASED reservation without lines, so a
+  ``reserve`` for that order id arriving later (the caller gave up before it landed) holds
+  nothing and answers RELEASED. This is how orders undoes a reservation whose outcome it
+  does not know (docs/architecture.md §6).
 * ``cancel`` (an ``OrderCancelled`` event): releases a RESERVED reservation, restocks a
   COMMITTED one, and leaves a released, expired or restocked one as it is.
 * ``sweep_expired(now)`` expires each ``RESERVED`` reservation with ``expires_at <= now``
   in its own transaction, re-checking the state under the row lock, so concurrent
   sweepers (or a sweeper racing a commit) return the units exactly once; each expiry
   publishes ``ReservationExpired``.
-* Unknown order id: ``RESERVATION_NOT_FOUND``.
+* Unknown order id (commit, cancel): ``RESERVATION_NOT_FOUND``.
 
 Concurrency: each transition locks the reservation row (``FOR UPDATE``), then the stock
 rows in primary-key order (see :mod:`subgraphs.inventory.repository`); the stock updates are
@@ -97,7 +101,7 @@ class ReservationService:
         async def work(session: AsyncSession) -> Reservation:
             existing = await repository.reservation(session, oid)
             if existing is not None:
-                if _quantities(existing.lines) != _quantities(wanted):
+                if existing.lines and _quantities(existing.lines) != _quantities(wanted):
                     raise DomainError(
                         "RESERVATION_MISMATCH",
                         "this order id already has a reservation with other lines",
@@ -141,8 +145,9 @@ class ReservationService:
         return await self._finish(order_id, COMMIT, event_id)
 
     async def release(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
-        """Release; None only when ``event_id`` was already processed (a redelivery)."""
-        return await self._finish(order_id, RELEASE, event_id)
+        """Release; None only when ``event_id`` was already processed (a redelivery). An
+        unknown order id gets a tombstone, so a late ``reserve`` for it holds nothing."""
+        return await self._finish(order_id, RELEASE, event_id, tombstone_unknown=True)
 
     async def cancel(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
         """The order was cancelled: release held units, or restock committed ones."""
@@ -169,6 +174,7 @@ class ReservationService:
         event_id: str | None,
         *,
         restock_committed: bool = False,
+        tombstone_unknown: bool = False,
     ) -> Reservation | None:
         oid = order_id_of(order_id)
         target = finish[0]
@@ -177,6 +183,10 @@ class ReservationService:
             if event_id is not None and not await claim(session, inbox, CONSUMER, event_id):
                 return None
             current = await repository.reservation(session, oid, lock=True)
+            if current is None and tombstone_unknown:
+                # A reserve still in flight holds the key's row lock: this insert waits
+                # for it, conflicts, and the retry releases what it reserved.
+                return await _tombstone(session, oid, self.clock())
             if current is None:
                 raise DomainError(
                     "RESERVATION_NOT_FOUND", f"no reservation for order {oid}", "orderId"
@@ -253,6 +263,21 @@ class ReservationService:
             finished_at=now,
             lines=current.lines,
         )
+
+
+async def _tombstone(session: AsyncSession, order_id: str, now: datetime) -> Reservation:
+    await repository.insert_reservation(
+        session, order_id, created_at=now, expires_at=now, status=ReservationStatus.RELEASED
+    )
+    log.info("reservation_tombstoned", order_id=order_id)
+    return Reservation(
+        order_id=order_id,
+        status=ReservationStatus.RELEASED,
+        created_at=now,
+        expires_at=now,
+        finished_at=now,
+        lines=(),
+    )
 
 
 def _quantities(lines: Sequence[LineRequest]) -> dict[str, int]:

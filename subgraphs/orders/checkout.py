@@ -16,6 +16,10 @@
    the primary key and returns the order the first one wrote. If the write fails for any
    other reason the reservation is released (its TTL is the backstop).
 
+Every failure after the reserve was sent releases it, including a reserve whose answer
+never came (timeout, reset, cancelled request): inventory then leaves a tombstone so a
+reserve that lands late holds nothing (docs/architecture.md §6).
+
 Any refusal after step 2 checks once more whether the order exists by now (a concurrent
 duplicate may have finished meanwhile and the cart been emptied): then it is returned.
 """
@@ -213,19 +217,33 @@ class CheckoutService:
     async def _reserve(self, order_id: str, cart: list[CartLine]) -> None:
         try:
             await self.checkout.reserve(order_id, cart, RESERVATION_TTL_SECONDS)
-        except DomainError as exc:
+        except DomainError as exc:  # inventory refused: nothing is held
             match = _LINE_FIELD.match(exc.field or "")
             if match and int(match.group(1)) < len(cart):
                 raise DomainError(
                     exc.code, exc.message, cart[int(match.group(1))].product_id
                 ) from exc
             raise
+        except BaseException:
+            # Timeout, reset, cancellation: inventory may have reserved, or may still do so
+            # after we gave up. Releasing leaves a tombstone that turns a late reserve into
+            # a no-op, so nothing stays held for an order that will not exist.
+            await self._release(order_id)
+            raise
 
     async def _release(self, order_id: str) -> None:
+        """Release the order's reservation (or tombstone it); shielded from the request's
+        cancellation, since an abandoned checkout must not keep its stock."""
         try:
-            await self.checkout.release(order_id)
+            await asyncio.shield(self._release_now(order_id))
+        except asyncio.CancelledError:
+            raise
         except Exception:  # the reservation's TTL releases it anyway
-            log.exception("release_after_failed_write_failed", order_id=order_id)
+            log.exception("release_of_abandoned_checkout_failed", order_id=order_id)
+
+    async def _release_now(self, order_id: str) -> None:
+        await self.checkout.release(order_id)
+        log.info("abandoned_checkout_released", order_id=order_id)
 
 
 def _replay(existing: Order, fingerprint: str) -> Order:
