@@ -73,7 +73,7 @@ class HttpTransport:
         payload = orjson.dumps(body)
         is_mutation = str(body.get("query", "")).lstrip().startswith("mutation")
         if not self._dedupe or is_mutation:
-            return await self._post(service, url, payload, headers)
+            return await self._post(service, url, payload, headers, idempotent=not is_mutation)
         # x-request-id differs per client request: identical fetches share one call anyway.
         shared = sorted((k, v) for k, v in headers.items() if k.lower() != "x-request-id")
         key = orjson.dumps([service, url, shared]) + payload
@@ -83,7 +83,7 @@ class HttpTransport:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            result = await self._post(service, url, payload, headers)
+            result = await self._post(service, url, payload, headers, idempotent=True)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved when nobody else waits
@@ -95,7 +95,13 @@ class HttpTransport:
             self._inflight.pop(key, None)
 
     async def _post(
-        self, service: str, url: str, payload: bytes, headers: Mapping[str, str]
+        self,
+        service: str,
+        url: str,
+        payload: bytes,
+        headers: Mapping[str, str],
+        *,
+        idempotent: bool,
     ) -> dict[str, Any]:
         self.requests_sent += 1
         request_headers = {
@@ -104,13 +110,15 @@ class HttpTransport:
             **headers,
         }
         try:
-            response = await self._client(service).post(
-                url, content=payload, headers=request_headers, timeout=self._timeout(service)
+            response = await self._post_once_more_if_dropped(
+                service, url, payload, request_headers, idempotent=idempotent
             )
         except httpx.TimeoutException as exc:
             raise SubgraphRequestError(service, f"timeout calling {service}", "TIMEOUT") from exc
         except httpx.HTTPError as exc:
-            raise SubgraphRequestError(service, f"cannot reach {service}: {exc}") from exc
+            raise SubgraphRequestError(
+                service, f"cannot reach {service}: {describe_http_error(exc)}"
+            ) from exc
         try:
             decoded = orjson.loads(response.content)
         except orjson.JSONDecodeError as exc:
@@ -123,7 +131,36 @@ class HttpTransport:
             )
         return decoded
 
+    async def _post_once_more_if_dropped(
+        self,
+        service: str,
+        url: str,
+        payload: bytes,
+        headers: Mapping[str, str],
+        *,
+        idempotent: bool,
+    ) -> httpx.Response:
+        """A pooled keep-alive connection the subgraph closed just as it was reused fails
+        with a reset or a disconnect; one retry opens a fresh connection. Only where a
+        repeat is harmless: a connection that never opened, or a query."""
+        client = self._client(service)
+        timeout = self._timeout(service)
+        try:
+            return await client.post(url, content=payload, headers=headers, timeout=timeout)
+        except httpx.ConnectError:
+            pass
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            if not idempotent:
+                raise
+        return await client.post(url, content=payload, headers=headers, timeout=timeout)
+
     async def close(self) -> None:
         clients, self._clients = self._clients, {}
         for client in clients.values():
             await client.aclose()
+
+
+def describe_http_error(exc: httpx.HTTPError) -> str:
+    """Never empty: a reset connection raises ``ReadError('')``."""
+    detail = str(exc).strip()
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

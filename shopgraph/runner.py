@@ -21,6 +21,8 @@ from shopgraph.logging import get_logger
 
 log = get_logger(__name__)
 
+SERVER_KEEP_ALIVE_SECONDS = 75
+
 
 class _QuietServer(uvicorn.Server):
     """A uvicorn server that leaves signal handling to :func:`run_together`."""
@@ -74,6 +76,10 @@ async def run_together(
                 lifespan="on",
                 ws="websockets-sansio",
                 timeout_graceful_shutdown=5,
+                # Longer than the callers' pool expiry (httpx: 5 s), so an idle keep-alive
+                # connection is always dropped by the caller first: uvicorn's default of 5 s
+                # raced it and reset a request now and then (docs/architecture.md §6).
+                timeout_keep_alive=SERVER_KEEP_ALIVE_SECONDS,
             )
         )
         for item in served
