@@ -9,7 +9,7 @@ directly with internal service tokens (:class:`~shopgraph.internal.InternalClien
   (:class:`~subgraphs.products.client.ProductsClient`);
 * users ``_entities`` — the buyer's email (for the ``OrderCreated`` event and the mails);
 * inventory ``reserveStock`` / ``releaseReservation`` — all-or-nothing, idempotent by
-  order id.
+  order id, so both are retried through a short outage like the queries.
 
 Business refusals come back as :class:`~shopgraph.errors.DomainError` (e.g.
 ``INSUFFICIENT_STOCK``); an unreachable or failing service as
@@ -124,6 +124,7 @@ class GraphQLCheckout:
                     "ttlSeconds": ttl_seconds,
                 }
             },
+            idempotent=True,  # by order id: a repeat returns the same reservation
         )
         payload = data.get("reserveStock")
         errors = _payload_errors("inventory", payload)
@@ -144,7 +145,7 @@ class GraphQLCheckout:
             )
 
     async def release(self, order_id: str) -> None:
-        data = await self.client.query("inventory", RELEASE, {"id": order_id})
+        data = await self.client.query("inventory", RELEASE, {"id": order_id}, idempotent=True)
         errors = _payload_errors("inventory", data.get("releaseReservation"))
         if errors and errors[0].get("code") not in ("RESERVATION_NOT_FOUND",):
             raise UpstreamError(

@@ -25,21 +25,24 @@ from tests.integration.inventory.conftest import Inventory, new_id, set_stock
 
 
 class FlakyInventoryTransport(httpx.AsyncBaseTransport):
-    """Inventory over ASGI, where the reserve call's answer never reaches the caller.
+    """Inventory over ASGI, where the reserve call's answer never reaches the caller
+    (the first ``failures`` times).
 
     ``late``: the reserve request is held back and answered with a timeout at once; the
     test delivers it afterwards (inventory reserves after the caller gave up).
     Otherwise inventory reserves, then the answer is lost (a timeout after it reserved).
     """
 
-    def __init__(self, inventory: Inventory, *, late: bool) -> None:
+    def __init__(self, inventory: Inventory, *, late: bool, failures: int = 1_000) -> None:
         self.inner = httpx.ASGITransport(app=inventory.app)
         self.late = late
+        self.failures = failures
         self.held: list[httpx.Request] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if b"reserveStock" not in request.content:
+        if b"reserveStock" not in request.content or self.failures == 0:
             return await self.inner.handle_async_request(request)
+        self.failures -= 1
         if self.late:
             self.held.append(request)
         else:
@@ -77,6 +80,14 @@ async def orders_db(tmp_path: Path) -> Database:
     return Database(url)
 
 
+def orders_client(inventory: Inventory, transport: httpx.AsyncBaseTransport) -> InternalClient:
+    """Orders' client to inventory, retrying idempotent calls for at most half a second."""
+    settings = inventory.settings.model_copy(
+        update={"service_urls": {"inventory": "http://inv/graphql"}}
+    )
+    return InternalClient(settings, "orders", retry_seconds=0.5, transport=transport)
+
+
 def request_for(user_id: str) -> PlaceOrder:
     return PlaceOrder(
         user_id=user_id,
@@ -104,11 +115,7 @@ async def test_a_reserve_that_timed_out_holds_no_stock(
     product = new_id()
     await set_stock(inventory, product, 3)
     transport = FlakyInventoryTransport(inventory, late=late)
-    client = InternalClient(
-        inventory.settings.model_copy(update={"service_urls": {"inventory": "http://inv/graphql"}}),
-        "orders",
-        transport=transport,
-    )
+    client = orders_client(inventory, transport)
     db = await orders_db(tmp_path)
     placing = CheckoutService(db, RealInventoryCheckout(client, [CartLine(product, 2)]))
     user_id = str(uuid.uuid4())
@@ -130,11 +137,7 @@ async def test_a_failed_order_write_releases_the_reservation(
 ) -> None:
     product = new_id()
     await set_stock(inventory, product, 3)
-    client = InternalClient(
-        inventory.settings.model_copy(update={"service_urls": {"inventory": "http://inv/graphql"}}),
-        "orders",
-        transport=httpx.ASGITransport(app=inventory.app),
-    )
+    client = orders_client(inventory, httpx.ASGITransport(app=inventory.app))
 
     async def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError("injected: the orders database refused the write")
@@ -151,3 +154,22 @@ async def test_a_failed_order_write_releases_the_reservation(
 
     level = await inventory.level(product)
     assert (level.on_hand, level.reserved, level.available) == (3, 0, 3)
+
+
+async def test_a_reserve_answer_lost_once_costs_latency_not_the_order(
+    inventory: Inventory, tmp_path: Path
+) -> None:
+    product = new_id()
+    await set_stock(inventory, product, 3)
+    client = orders_client(inventory, FlakyInventoryTransport(inventory, late=False, failures=1))
+    db = await orders_db(tmp_path)
+    placing = CheckoutService(db, RealInventoryCheckout(client, [CartLine(product, 2)]))
+    try:
+        order = await placing.place_order(request_for(str(uuid.uuid4())))
+    finally:
+        await client.close()
+        await db.dispose()
+
+    assert order.status.value == "PENDING"
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (3, 2, 1)
