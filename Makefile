@@ -9,7 +9,7 @@ LOCK := requirements.lock
 LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 
-.PHONY: dev lock test test-unit services-up services-down services-status lint format bench bench-search \
+.PHONY: dev lock test test-unit services-up services-down services-status lint format bench bench-search bench-checkout \
 	clean storefront storefront-install storefront-build storefront-chromium test-storefront \
 	lint-storefront
 
@@ -85,6 +85,13 @@ bench: $(STAMP)
 # services-up first. BENCH_SEARCH_ARGS e.g. "--duration 30 --connections 16".
 bench-search: $(STAMP)
 	eval "$$($(PYTHON) -m infra env)"; $(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
+
+# The checkout saga under a crowd: the scale-out stack (PostgreSQL, Kafka, Redis, one process
+# per subgraph and worker group, the router), then make dev; writes
+# bench/results/checkout-<date>.md. BENCH_CHECKOUT_ARGS e.g. "--shoppers 300 --concurrency 50".
+bench-checkout: $(STAMP)
+	$(PYTHON) -m infra up
+	eval "$$($(PYTHON) -m infra env)"; $(BIN)/python bench/checkout.py $(BENCH_CHECKOUT_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
