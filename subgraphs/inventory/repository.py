@@ -359,6 +359,7 @@ async def reservation(
         expires_at=row.expires_at,
         finished_at=row.finished_at,
         lines=tuple(LineRequest(pid, qty) for pid, qty in sorted(per_product.items())),
+        attempt=row.attempt,
     )
 
 
@@ -369,6 +370,7 @@ async def insert_reservation(
     created_at: datetime,
     expires_at: datetime,
     status: ReservationStatus = ReservationStatus.RESERVED,
+    attempt: str = "",
 ) -> None:
     """A new reservation row; a finished ``status`` (a tombstone) is finished at creation."""
     finished = None if status is ReservationStatus.RESERVED else created_at
@@ -379,6 +381,32 @@ async def insert_reservation(
             created_at=created_at,
             expires_at=expires_at,
             finished_at=finished,
+            attempt=attempt,
+        )
+    )
+
+
+async def renew_reservation(
+    session: AsyncSession,
+    order_id: str,
+    *,
+    attempt: str,
+    created_at: datetime,
+    expires_at: datetime,
+) -> None:
+    """A released or expired reservation held again by a newer checkout attempt."""
+    await session.execute(
+        reservation_lines.delete().where(reservation_lines.c.order_id == order_id)
+    )
+    await session.execute(
+        reservations.update()
+        .where(reservations.c.order_id == order_id)
+        .values(
+            status=ReservationStatus.RESERVED.value,
+            created_at=created_at,
+            expires_at=expires_at,
+            finished_at=None,
+            attempt=attempt,
         )
     )
 

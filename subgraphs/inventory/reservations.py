@@ -17,11 +17,14 @@ State machine, one reservation per order id (the idempotency key)::
   its ``expires_at`` that the sweeper has not expired yet can still be committed (its units
   are still held).
 * ``release``: again on a released or expired reservation returns it unchanged (its units
-  were returned once); on a committed one ``RESERVATION_COMMITTED``. Releasing an order id
-  that has no reservation leaves a *tombstone*: a RELEASED reservation without lines, so a
-  ``reserve`` for that order id arriving later (the caller gave up before it landed) holds
-  nothing and answers RELEASED. This is how orders undoes a reservation whose outcome it
-  does not know (docs/architecture.md §6).
+  were returned once); on a committed one ``RESERVATION_COMMITTED``.
+* Checkout attempts (docs/architecture.md §6): orders tags each reserve with its attempt
+  (time-ordered text) and, when it gives up without knowing the outcome, releases with
+  that attempt. Released with an attempt, an order id that has no reservation gets a
+  *tombstone* (RELEASED, no lines, that attempt), so the reserve arriving late holds
+  nothing; a reserve of an attempt older than the reservation's never holds anything; a
+  newer attempt (the shopper retrying with the same idempotency key) holds a released or
+  expired reservation again.
 * ``cancel`` (an ``OrderCancelled`` event): releases a RESERVED reservation, restocks a
   COMMITTED one, and leaves a released, expired or restocked one as it is.
 * ``sweep_expired(now)`` expires each ``RESERVED`` reservation with ``expires_at <= now``
@@ -92,16 +95,33 @@ class ReservationService:
             return await repository.reservation(session, oid)
 
     async def reserve(
-        self, order_id: str, lines: Sequence[LineRequest], ttl_seconds: int | None = None
+        self,
+        order_id: str,
+        lines: Sequence[LineRequest],
+        ttl_seconds: int | None = None,
+        *,
+        attempt: str = "",
     ) -> Reservation:
+        """Hold ``lines`` for the order. ``attempt`` orders the caller's tries for one order
+        id: a reserve of an older attempt than the reservation's holds nothing and returns
+        it as it is; a newer attempt holds a released or expired (given up) one again."""
         oid = order_id_of(order_id)
         wanted = reservation_lines_of(lines)
         ttl = ttl_of(ttl_seconds)
 
         async def work(session: AsyncSession) -> Reservation:
-            existing = await repository.reservation(session, oid)
-            if existing is not None:
-                if existing.lines and _quantities(existing.lines) != _quantities(wanted):
+            existing = await repository.reservation(session, oid, lock=True)
+            renew = (
+                existing is not None
+                and attempt > existing.attempt
+                and existing.status in (ReservationStatus.RELEASED, ReservationStatus.EXPIRED)
+            )
+            if existing is not None and not renew:
+                if (
+                    existing.lines
+                    and attempt >= existing.attempt
+                    and _quantities(existing.lines) != _quantities(wanted)
+                ):
                     raise DomainError(
                         "RESERVATION_MISMATCH",
                         "this order id already has a reservation with other lines",
@@ -110,9 +130,16 @@ class ReservationService:
                 return existing
             now = self.clock()
             expires_at = now + timedelta(seconds=ttl)
-            # Inserted first: a concurrent duplicate waits on this key, then retries and
-            # finds the reservation (see repository.retrying).
-            await repository.insert_reservation(session, oid, created_at=now, expires_at=expires_at)
+            if renew:
+                await repository.renew_reservation(
+                    session, oid, attempt=attempt, created_at=now, expires_at=expires_at
+                )
+            else:
+                # Inserted first: a concurrent duplicate waits on this key, then retries and
+                # finds the reservation (see repository.retrying).
+                await repository.insert_reservation(
+                    session, oid, created_at=now, expires_at=expires_at, attempt=attempt
+                )
             allocations = await _allocate(session, wanted)
             for product_id, warehouse_id, quantity in sorted(allocations):
                 await change_stock(
@@ -136,6 +163,7 @@ class ReservationService:
                 expires_at=expires_at,
                 finished_at=None,
                 lines=tuple(sorted(wanted, key=lambda line: line.product_id)),
+                attempt=attempt,
             )
 
         return await retrying(self.db, work, after_commit=self.on_commit)
@@ -144,10 +172,15 @@ class ReservationService:
         """Commit; None only when ``event_id`` was already processed (a redelivery)."""
         return await self._finish(order_id, COMMIT, event_id)
 
-    async def release(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
-        """Release; None only when ``event_id`` was already processed (a redelivery). An
-        unknown order id gets a tombstone, so a late ``reserve`` for it holds nothing."""
-        return await self._finish(order_id, RELEASE, event_id, tombstone_unknown=True)
+    async def release(
+        self, order_id: str, *, event_id: str | None = None, attempt: str | None = None
+    ) -> Reservation | None:
+        """Release; None only when ``event_id`` was already processed (a redelivery).
+
+        With ``attempt`` (a checkout giving up): a reservation held by a newer attempt is
+        left alone; an unknown order id gets a tombstone of this attempt, so a late
+        ``reserve`` of it holds nothing."""
+        return await self._finish(order_id, RELEASE, event_id, given_up=attempt)
 
     async def cancel(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
         """The order was cancelled: release held units, or restock committed ones."""
@@ -174,7 +207,7 @@ class ReservationService:
         event_id: str | None,
         *,
         restock_committed: bool = False,
-        tombstone_unknown: bool = False,
+        given_up: str | None = None,
     ) -> Reservation | None:
         oid = order_id_of(order_id)
         target = finish[0]
@@ -183,10 +216,12 @@ class ReservationService:
             if event_id is not None and not await claim(session, inbox, CONSUMER, event_id):
                 return None
             current = await repository.reservation(session, oid, lock=True)
-            if current is None and tombstone_unknown:
+            if current is None and given_up is not None:
                 # A reserve still in flight holds the key's row lock: this insert waits
                 # for it, conflicts, and the retry releases what it reserved.
-                return await _tombstone(session, oid, self.clock())
+                return await _tombstone(session, oid, self.clock(), given_up)
+            if given_up is not None and current is not None and current.attempt > given_up:
+                return current  # a newer attempt holds it now
             if current is None:
                 raise DomainError(
                     "RESERVATION_NOT_FOUND", f"no reservation for order {oid}", "orderId"
@@ -265,9 +300,16 @@ class ReservationService:
         )
 
 
-async def _tombstone(session: AsyncSession, order_id: str, now: datetime) -> Reservation:
+async def _tombstone(
+    session: AsyncSession, order_id: str, now: datetime, attempt: str
+) -> Reservation:
     await repository.insert_reservation(
-        session, order_id, created_at=now, expires_at=now, status=ReservationStatus.RELEASED
+        session,
+        order_id,
+        created_at=now,
+        expires_at=now,
+        status=ReservationStatus.RELEASED,
+        attempt=attempt,
     )
     log.info("reservation_tombstoned", order_id=order_id)
     return Reservation(
@@ -277,6 +319,7 @@ async def _tombstone(session: AsyncSession, order_id: str, now: datetime) -> Res
         expires_at=now,
         finished_at=now,
         lines=(),
+        attempt=attempt,
     )
 
 

@@ -6,7 +6,8 @@ both database columns, with the reserve call's answer lost or its request delive
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -74,18 +75,25 @@ class RealInventoryCheckout(GraphQLCheckout):
         return "sam@example.com"
 
 
-async def orders_db(tmp_path: Path) -> Database:
+@asynccontextmanager
+async def placing_orders(
+    inventory: Inventory, tmp_path: Path, transport: httpx.AsyncBaseTransport, product: str
+) -> AsyncIterator[CheckoutService]:
+    """Orders' checkout on its own SQLite database, buying 2 of ``product`` (3 in stock),
+    its client to inventory retrying idempotent calls for at most half a second."""
+    await set_stock(inventory, product, 3)
     url = f"sqlite+aiosqlite:///{tmp_path / 'orders.db'}"
     await migrate("orders", url)
-    return Database(url)
-
-
-def orders_client(inventory: Inventory, transport: httpx.AsyncBaseTransport) -> InternalClient:
-    """Orders' client to inventory, retrying idempotent calls for at most half a second."""
+    db = Database(url)
     settings = inventory.settings.model_copy(
         update={"service_urls": {"inventory": "http://inv/graphql"}}
     )
-    return InternalClient(settings, "orders", retry_seconds=0.5, transport=transport)
+    client = InternalClient(settings, "orders", retry_seconds=0.5, transport=transport)
+    try:
+        yield CheckoutService(db, RealInventoryCheckout(client, [CartLine(product, 2)]))
+    finally:
+        await client.close()
+        await db.dispose()
 
 
 def request_for(user_id: str) -> PlaceOrder:
@@ -113,18 +121,11 @@ async def test_a_reserve_that_timed_out_holds_no_stock(
     inventory: Inventory, tmp_path: Path, late: bool
 ) -> None:
     product = new_id()
-    await set_stock(inventory, product, 3)
     transport = FlakyInventoryTransport(inventory, late=late)
-    client = orders_client(inventory, transport)
-    db = await orders_db(tmp_path)
-    placing = CheckoutService(db, RealInventoryCheckout(client, [CartLine(product, 2)]))
     user_id = str(uuid.uuid4())
-    try:
+    async with placing_orders(inventory, tmp_path, transport, product) as placing:
         assert await place_and_fail(placing, user_id) == "SERVICE_UNAVAILABLE"
         await transport.deliver_held()
-    finally:
-        await client.close()
-        await db.dispose()
 
     level = await inventory.level(product)
     assert (level.on_hand, level.reserved, level.available) == (3, 0, 3)
@@ -132,25 +133,39 @@ async def test_a_reserve_that_timed_out_holds_no_stock(
     assert held is not None and held.status.value == "RELEASED"
 
 
+async def test_the_shoppers_retry_with_the_same_key_is_placed(
+    inventory: Inventory, tmp_path: Path
+) -> None:
+    """A storefront retries SERVICE_UNAVAILABLE with the same idempotency key: the new try
+    holds stock again, and the abandoned try's reserve landing after it holds nothing."""
+    product = new_id()
+    transport = FlakyInventoryTransport(inventory, late=True)
+    user_id = str(uuid.uuid4())
+    async with placing_orders(inventory, tmp_path, transport, product) as placing:
+        assert await place_and_fail(placing, user_id) == "SERVICE_UNAVAILABLE"
+        transport.failures = 0  # inventory answers again
+        order = await placing.place_order(request_for(user_id))
+        await transport.deliver_held()
+
+    assert order.id == order_id_for(user_id, "checkout-1")
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (3, 2, 1)
+
+
 async def test_a_failed_order_write_releases_the_reservation(
     inventory: Inventory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     product = new_id()
-    await set_stock(inventory, product, 3)
-    client = orders_client(inventory, httpx.ASGITransport(app=inventory.app))
 
     async def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError("injected: the orders database refused the write")
 
     monkeypatch.setattr(checkout_module.repository, "insert_order", disk_full)
-    db = await orders_db(tmp_path)
-    placing = CheckoutService(db, RealInventoryCheckout(client, [CartLine(product, 2)]))
-    try:
+    async with placing_orders(
+        inventory, tmp_path, httpx.ASGITransport(app=inventory.app), product
+    ) as placing:
         with pytest.raises(OSError):
             await placing.place_order(request_for(str(uuid.uuid4())))
-    finally:
-        await client.close()
-        await db.dispose()
 
     level = await inventory.level(product)
     assert (level.on_hand, level.reserved, level.available) == (3, 0, 3)
@@ -160,16 +175,44 @@ async def test_a_reserve_answer_lost_once_costs_latency_not_the_order(
     inventory: Inventory, tmp_path: Path
 ) -> None:
     product = new_id()
-    await set_stock(inventory, product, 3)
-    client = orders_client(inventory, FlakyInventoryTransport(inventory, late=False, failures=1))
-    db = await orders_db(tmp_path)
-    placing = CheckoutService(db, RealInventoryCheckout(client, [CartLine(product, 2)]))
-    try:
+    async with placing_orders(
+        inventory, tmp_path, FlakyInventoryTransport(inventory, late=False, failures=1), product
+    ) as placing:
         order = await placing.place_order(request_for(str(uuid.uuid4())))
-    finally:
-        await client.close()
-        await db.dispose()
 
     assert order.status.value == "PENDING"
     level = await inventory.level(product)
     assert (level.on_hand, level.reserved, level.available) == (3, 2, 1)
+
+
+RESERVE_ATTEMPT = """mutation($i: ReserveStockInput!) { reserveStock(input: $i) {
+  reservation { status lines { quantity } } errors { code } } }"""
+GIVE_UP = """mutation($id: ID!, $attempt: String) {
+  releaseReservation(orderId: $id, attempt: $attempt) {
+  reservation { status lines { quantity } } errors { code } } }"""
+
+
+async def test_attempts_order_the_tries_for_one_order_id(inventory: Inventory) -> None:
+    product, order = new_id(), new_id()
+    await set_stock(inventory, product, 5)
+
+    async def reserve(attempt: str) -> tuple[str, int]:
+        variables = {"i": {"orderId": order, "attempt": attempt,
+                           "lines": [{"productId": product, "quantity": 2}]}}  # fmt: skip
+        body = await inventory.gql(RESERVE_ATTEMPT, variables, token=inventory.tokens.service)
+        found = body["data"]["reserveStock"]["reservation"]
+        return found["status"], sum(line["quantity"] for line in found["lines"])
+
+    async def give_up(attempt: str) -> str:
+        variables = {"id": order, "attempt": attempt}
+        body = await inventory.gql(GIVE_UP, variables, token=inventory.tokens.service)
+        return str(body["data"]["releaseReservation"]["reservation"]["status"])
+
+    assert await give_up("0001") == "RELEASED"  # unknown: a tombstone of attempt 0001
+    assert await reserve("0001") == ("RELEASED", 0)  # its late reserve holds nothing
+    assert await reserve("0002") == ("RESERVED", 2)  # the retry holds again
+    assert await reserve("0001") == ("RESERVED", 2)  # an older try adds nothing
+    assert await give_up("0001") == "RESERVED"  # nor gives the newer try's stock up
+    assert (await inventory.level(product)).available == 3
+    assert await give_up("0002") == "RELEASED"
+    assert (await inventory.level(product)).available == 5

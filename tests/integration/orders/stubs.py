@@ -41,7 +41,9 @@ class StubCheckout:
         self.calls.append("email")
         return self.emails.get(user_id)
 
-    async def reserve(self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int) -> None:
+    async def reserve(
+        self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int, attempt: str = ""
+    ) -> None:
         self.calls.append("reserve")
         await asyncio.sleep(self.delay)
         wanted = tuple(sorted((x.product_id, x.quantity) for x in lines))
@@ -58,7 +60,7 @@ class StubCheckout:
             self.stock[line.product_id] -= line.quantity
         self.reservations[order_id] = wanted
 
-    async def release(self, order_id: str) -> None:
+    async def release(self, order_id: str, attempt: str = "") -> None:
         self.calls.append("release")
         self.released.append(order_id)
         for product_id, quantity in self.reservations.get(order_id, ()):
