@@ -8,7 +8,7 @@ and ``placeOrder``. Reported: checkouts/s (addToCart + placeOrder, refused ones 
 placeOrder p50/p99, time from placeOrder sent to the order's terminal status p50/p99 (the
 status history's timestamp, read from the orders database after the run, so the bench does
 not poll), CPU seconds per process during the phase, and the invariants: PAID ≤ stock,
-available = stock - PAID, no order left PENDING (waited for up to 60 s), no HTTP 5xx.
+available = stock - PAID, no order left PENDING (waited for up to 120 s), no HTTP 5xx.
 Writes ``bench/results/checkout-<date>.md`` with the command. Measured numbers only.
 """
 
@@ -36,6 +36,7 @@ import checkout_stack  # noqa: E402
 from process_usage import cpu_seconds  # noqa: E402
 from processes import log  # noqa: E402
 from sqlalchemy import select  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 from shopgraph.db import Database  # noqa: E402
 from subgraphs.orders.models import order_status_history, orders  # noqa: E402
@@ -122,12 +123,19 @@ async def checkout(client: Client, token: str, product_id: str) -> None:
 async def terminal_times(database_url: str, run: Run, wait_seconds: float) -> dict[str, Any]:
     """Each placed order's status now and the seconds from placeOrder sent to its terminal
     status, waiting up to ``wait_seconds`` for the last PENDING ones."""
-    db = Database(database_url)
+    db = Database(database_url, pool_size=1)
     try:
         deadline = time.monotonic() + wait_seconds
         while True:
-            async with db.session() as session:
-                rows = (await session.execute(select(orders.c.id, orders.c.status))).all()
+            try:
+                async with db.session() as session:
+                    rows = (await session.execute(select(orders.c.id, orders.c.status))).all()
+            except DBAPIError as exc:  # the shared PostgreSQL may be out of connections
+                if time.monotonic() > deadline:
+                    raise
+                log(f"orders database: {exc.__class__.__name__}, trying again")
+                await asyncio.sleep(2)
+                continue
             status = {row.id: row.status for row in rows if row.id in run.placed}
             if all(s != "PENDING" for s in status.values()) or time.monotonic() > deadline:
                 break
@@ -191,7 +199,7 @@ async def measure(
         elapsed = time.perf_counter() - started
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in sessions.items()}
         failures = Counter(str(o)[:80] for o in outcomes if isinstance(o, BaseException))
-        terminal = await terminal_times(stack.orders_database_url, run, 60)
+        terminal = await terminal_times(stack.orders_database_url, run, 120)
         level = (await client.call(STOCK, {"id": product_id}))["product"]["stock"]
     paid = terminal["status"].get("PAID", 0)
     return {
