@@ -24,7 +24,7 @@ State machine, one reservation per order id (the idempotency key)::
   *tombstone* (RELEASED, no lines, that attempt), so the reserve arriving late holds
   nothing; a reserve of an attempt older than the reservation's never holds anything; a
   newer attempt (the shopper retrying with the same idempotency key) holds a released or
-  expired reservation again.
+  expired reservation again; giving up never releases what another attempt holds.
 * ``cancel`` (an ``OrderCancelled`` event): releases a RESERVED reservation, restocks a
   COMMITTED one, and leaves a released, expired or restocked one as it is.
 * ``sweep_expired(now)`` expires each ``RESERVED`` reservation with ``expires_at <= now``
@@ -177,7 +177,7 @@ class ReservationService:
     ) -> Reservation | None:
         """Release; None only when ``event_id`` was already processed (a redelivery).
 
-        With ``attempt`` (a checkout giving up): a reservation held by a newer attempt is
+        With ``attempt`` (a checkout giving up): a reservation held by another attempt is
         left alone; an unknown order id gets a tombstone of this attempt, so a late
         ``reserve`` of it holds nothing."""
         return await self._finish(order_id, RELEASE, event_id, given_up=attempt)
@@ -220,8 +220,8 @@ class ReservationService:
                 # A reserve still in flight holds the key's row lock: this insert waits
                 # for it, conflicts, and the retry releases what it reserved.
                 return await _tombstone(session, oid, self.clock(), given_up)
-            if given_up is not None and current is not None and current.attempt > given_up:
-                return current  # a newer attempt holds it now
+            if given_up is not None and current is not None and current.attempt != given_up:
+                return current  # another attempt (a concurrent duplicate, a retry) holds it
             if current is None:
                 raise DomainError(
                     "RESERVATION_NOT_FOUND", f"no reservation for order {oid}", "orderId"

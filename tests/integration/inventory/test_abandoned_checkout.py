@@ -212,7 +212,8 @@ async def test_attempts_order_the_tries_for_one_order_id(inventory: Inventory) -
     assert await reserve("0001") == ("RELEASED", 0)  # its late reserve holds nothing
     assert await reserve("0002") == ("RESERVED", 2)  # the retry holds again
     assert await reserve("0001") == ("RESERVED", 2)  # an older try adds nothing
-    assert await give_up("0001") == "RESERVED"  # nor gives the newer try's stock up
+    assert await give_up("0001") == "RESERVED"  # nor gives another try's stock up
+    assert await give_up("0003") == "RESERVED"
     assert (await inventory.level(product)).available == 3
     assert await give_up("0002") == "RELEASED"
     assert (await inventory.level(product)).available == 5
