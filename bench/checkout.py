@@ -158,6 +158,17 @@ async def terminal_times(database_url: str, run: Run, wait_seconds: float) -> di
     return {"status": Counter(status.values()), "to_terminal": seconds}
 
 
+async def settled_stock(client: Client, product_id: str, wait_seconds: float) -> Any:
+    """The product's stock once the inventory worker has committed or released every
+    reservation (or after ``wait_seconds``)."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        level = (await client.call(STOCK, {"id": product_id}))["product"]["stock"]
+        if level["reserved"] == 0 or time.monotonic() > deadline:
+            return level
+        await asyncio.sleep(0.5)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -200,7 +211,7 @@ async def measure(
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in sessions.items()}
         failures = Counter(str(o)[:80] for o in outcomes if isinstance(o, BaseException))
         terminal = await terminal_times(stack.orders_database_url, run, 120)
-        level = (await client.call(STOCK, {"id": product_id}))["product"]["stock"]
+        level = await settled_stock(client, product_id, 60)
     paid = terminal["status"].get("PAID", 0)
     return {
         "stack": stack.name,
@@ -221,8 +232,8 @@ async def measure(
         "http_5xx": sum(n for code, n in run.statuses.items() if code >= 500),
         "invariants": {
             "PAID ≤ stock": paid <= stock,
-            "available = stock - PAID": level["available"] == stock - paid
-            and level["reserved"] == 0,
+            "available = stock - PAID": level["available"] == stock - paid,
+            "nothing left reserved": level["reserved"] == 0,
             "no order PENDING": terminal["status"].get("PENDING", 0) == 0,
             "no 5xx": all(code < 500 for code in run.statuses),
             "no failed request": not failures,
