@@ -10,7 +10,7 @@ LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 
 .PHONY: dev lock test test-unit services-up services-down services-status lint format bench bench-search \
-	bench-auth clean storefront storefront-node storefront-install storefront-build \
+	bench-auth bench-checkout clean storefront storefront-node storefront-install storefront-build \
 	storefront-chromium storefront-ready test-storefront lint-storefront
 
 # Installs the pinned, hash-checked dependencies of requirements.lock, then ShopGraph itself
@@ -94,6 +94,13 @@ bench-search: $(STAMP)
 # ShopGraph's; writes bench/results/auth-<date>.md. BENCH_AUTH_ARGS e.g. "--duration 30".
 bench-auth: $(STAMP)
 	$(BIN)/python bench/auth.py $(BENCH_AUTH_ARGS)
+
+# The checkout saga under a crowd: the scale-out stack (PostgreSQL, Kafka, Redis, one process
+# per subgraph and worker group, the router), then make dev; writes
+# bench/results/checkout-<date>.md. BENCH_CHECKOUT_ARGS e.g. "--shoppers 300 --concurrency 50".
+bench-checkout: $(STAMP)
+	$(PYTHON) -m infra up
+	eval "$$($(PYTHON) -m infra env)"; $(BIN)/python bench/checkout.py $(BENCH_CHECKOUT_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

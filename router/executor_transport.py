@@ -68,7 +68,7 @@ class HttpTransport:
         payload = orjson.dumps(body)
         is_mutation = str(body.get("query", "")).lstrip().startswith("mutation")
         if not self._dedupe or is_mutation:
-            return await self._post(service, url, payload, headers)
+            return await self._post(service, url, payload, headers, idempotent=not is_mutation)
         # x-request-id differs per client request: identical fetches share one call anyway.
         shared = sorted((k, v) for k, v in headers.items() if k.lower() != "x-request-id")
         key = orjson.dumps([service, url, shared]) + payload
@@ -78,7 +78,7 @@ class HttpTransport:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            result = await self._post(service, url, payload, headers)
+            result = await self._post(service, url, payload, headers, idempotent=True)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved when nobody else waits
@@ -90,7 +90,13 @@ class HttpTransport:
             self._inflight.pop(key, None)
 
     async def _post(
-        self, service: str, url: str, payload: bytes, headers: Mapping[str, str]
+        self,
+        service: str,
+        url: str,
+        payload: bytes,
+        headers: Mapping[str, str],
+        *,
+        idempotent: bool,
     ) -> dict[str, Any]:
         self.requests_sent += 1
         request_headers = {
@@ -99,15 +105,15 @@ class HttpTransport:
             **headers,
         }
         try:
-            async with self._client(service).post(
-                url, data=payload, headers=request_headers
-            ) as response:
-                status = response.status
-                content = await response.read()
+            status, content = await self._post_once_more_if_dropped(
+                service, url, payload, request_headers, idempotent=idempotent
+            )
         except TimeoutError as exc:
             raise SubgraphRequestError(service, f"timeout calling {service}", "TIMEOUT") from exc
         except aiohttp.ClientError as exc:
-            raise SubgraphRequestError(service, f"cannot reach {service}: {exc}") from exc
+            raise SubgraphRequestError(
+                service, f"cannot reach {service}: {describe_http_error(exc)}"
+            ) from exc
         try:
             decoded = orjson.loads(content)
         except orjson.JSONDecodeError as exc:
@@ -120,7 +126,40 @@ class HttpTransport:
             )
         return decoded
 
+    async def _post_once_more_if_dropped(
+        self,
+        service: str,
+        url: str,
+        payload: bytes,
+        headers: Mapping[str, str],
+        *,
+        idempotent: bool,
+    ) -> tuple[int, bytes]:
+        """A pooled keep-alive connection the subgraph closed just as it was reused fails
+        with a reset or a disconnect; one retry opens a fresh connection. Only where a
+        repeat is harmless: a connection that never opened, or a query."""
+        try:
+            return await self._post_once(service, url, payload, headers)
+        except aiohttp.ClientConnectorError:
+            pass  # nothing was sent
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+            if not idempotent:
+                raise
+        return await self._post_once(service, url, payload, headers)
+
+    async def _post_once(
+        self, service: str, url: str, payload: bytes, headers: Mapping[str, str]
+    ) -> tuple[int, bytes]:
+        async with self._client(service).post(url, data=payload, headers=headers) as response:
+            return response.status, await response.read()
+
     async def close(self) -> None:
         clients, self._clients = self._clients, {}
         for client in clients.values():
             await client.close()
+
+
+def describe_http_error(exc: BaseException) -> str:
+    """Never empty: a dropped connection can raise an error without a message."""
+    detail = str(exc).strip()
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

@@ -20,7 +20,6 @@ from shopgraph.logging import get_logger
 log = get_logger(__name__)
 
 DEFAULT_HEADER_TIMEOUT_SECONDS = 10.0
-KEEP_ALIVE_SECONDS = 5
 MAX_INCOMPLETE_EVENT_BYTES = 16 * 1024  # h11's limit on a request line plus headers
 
 

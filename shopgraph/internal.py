@@ -3,14 +3,29 @@ with a short-lived ``internal`` service token (docs/architecture.md §1).
 
 One pooled ``httpx.AsyncClient`` per calling process; a call that fails, times out or
 answers with GraphQL errors raises :class:`UpstreamError` naming the service.
+
+An outage of a few seconds costs latency, not the caller's request: an idempotent call
+(every query, and a mutation the caller declares idempotent) that could not reach the
+service, timed out, or met a 502/503/504 (a restarting or not yet ready service) is tried
+again with jittered exponential backoff until ``retry_seconds`` have passed since the
+first try; each attempt's timeout is cut to what remains. A mutation that is not declared
+idempotent is repeated only when its connection never opened. GraphQL errors (the service
+answered) are never retried.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
 import orjson
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
 
 from shopgraph.auth.tokens import ServiceTokenIssuer
 from shopgraph.settings import Settings
@@ -25,6 +40,17 @@ class UpstreamError(RuntimeError):
         self.code = code
 
 
+RETRY_STATUSES = frozenset({502, 503, 504})
+
+
+class _Unavailable(Exception):
+    """The service answered 502/503/504: not (yet) able to serve; worth another try."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
 class InternalClient:
     def __init__(
         self,
@@ -32,9 +58,12 @@ class InternalClient:
         caller: str,
         *,
         timeout_seconds: float = 5.0,
+        retry_seconds: float = 8.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings
+        self.timeout_seconds = timeout_seconds
+        self.retry_seconds = retry_seconds
         self.tokens = ServiceTokenIssuer.from_settings(settings, caller)
         self.http = httpx.AsyncClient(
             timeout=timeout_seconds,
@@ -43,15 +72,23 @@ class InternalClient:
         )
 
     async def query(
-        self, service: str, query: str, variables: dict[str, Any] | None = None
+        self,
+        service: str,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        idempotent: bool | None = None,
     ) -> dict[str, Any]:
-        """``data`` of the operation on ``service``; errors raise :class:`UpstreamError`."""
+        """``data`` of the operation on ``service``; errors raise :class:`UpstreamError`.
+        ``idempotent`` defaults to "is a query"; say True for a mutation safe to repeat."""
+        content = orjson.dumps({"query": query, "variables": variables or {}})
+        repeatable = (
+            idempotent if idempotent is not None else not query.lstrip().startswith("mutation")
+        )
         try:
-            response = await self.http.post(
-                self.settings.url_for(service),
-                content=orjson.dumps({"query": query, "variables": variables or {}}),
-                headers={"Content-Type": "application/json", **self.tokens.authorization_header()},
-            )
+            response = await self._post_retrying(service, content, repeatable)
+        except _Unavailable as exc:
+            raise UpstreamError(service, f"HTTP {exc.status}") from exc
         except httpx.HTTPError as exc:
             raise UpstreamError(service, f"unreachable ({exc.__class__.__name__})") from exc
         try:
@@ -68,5 +105,41 @@ class InternalClient:
         data: dict[str, Any] = body["data"]
         return data
 
+    async def _post_retrying(
+        self, service: str, content: bytes, repeatable: bool
+    ) -> httpx.Response:
+        deadline = time.monotonic() + self.retry_seconds
+        worth_retrying = _transient if repeatable else _never_sent
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(worth_retrying),
+            stop=stop_after_delay(self.retry_seconds),
+            wait=wait_exponential_jitter(multiplier=0.05, max=1.0, jitter=0.05),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                remaining = max(deadline - time.monotonic(), 0.1)
+                return await self._post(service, content, min(self.timeout_seconds, remaining))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _post(self, service: str, content: bytes, attempt_seconds: float) -> httpx.Response:
+        response = await self.http.post(
+            self.settings.url_for(service),
+            content=content,
+            headers={"Content-Type": "application/json", **self.tokens.authorization_header()},
+            timeout=attempt_seconds,
+        )
+        if response.status_code in RETRY_STATUSES:
+            raise _Unavailable(response.status_code)
+        return response
+
     async def close(self) -> None:
         await self.http.aclose()
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, httpx.TransportError | _Unavailable)
+
+
+def _never_sent(exc: BaseException) -> bool:
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)

@@ -20,13 +20,14 @@ from starlette.types import ASGIApp
 
 from shopgraph.http_deadlines import (
     DEFAULT_HEADER_TIMEOUT_SECONDS,
-    KEEP_ALIVE_SECONDS,
     MAX_INCOMPLETE_EVENT_BYTES,
     header_deadline_protocol,
 )
 from shopgraph.logging import get_logger
 
 log = get_logger(__name__)
+
+SERVER_KEEP_ALIVE_SECONDS = 75
 
 
 class _QuietServer(uvicorn.Server):
@@ -86,9 +87,12 @@ async def run_together(
                 lifespan="on",
                 ws="websockets-sansio",
                 http=header_deadline_protocol(header_timeout_seconds),
-                timeout_keep_alive=KEEP_ALIVE_SECONDS,
                 h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT_BYTES,
                 timeout_graceful_shutdown=5,
+                # Longer than the callers' pool expiry (httpx: 5 s), so an idle keep-alive
+                # connection is always dropped by the caller first: uvicorn's default of 5 s
+                # raced it and reset a request now and then (docs/architecture.md §6).
+                timeout_keep_alive=SERVER_KEEP_ALIVE_SECONDS,
             )
         )
         for item in served

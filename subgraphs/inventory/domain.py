@@ -102,6 +102,7 @@ class Reservation:
     expires_at: datetime
     finished_at: datetime | None
     lines: tuple[LineRequest, ...]  # per product (summed over warehouses), by product id
+    attempt: str = ""  # the checkout attempt that holds or gave up the order id
 
 
 def uuid_text(value: str, *, code: str, field: str, what: str) -> str:

@@ -78,6 +78,9 @@ reservations = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
     Column("finished_at", UTCDateTime(), nullable=True),
+    # The checkout attempt that holds the order id, or gave it up (orders: time-ordered
+    # text, compared as strings): a reserve of an older attempt is a no-op.
+    Column("attempt", String(24), nullable=False, server_default=""),
 )
 # The sweeper's scan: live reservations by expiry.
 Index("ix_reservations_status_expires_at", reservations.c.status, reservations.c.expires_at)

@@ -359,18 +359,54 @@ async def reservation(
         expires_at=row.expires_at,
         finished_at=row.finished_at,
         lines=tuple(LineRequest(pid, qty) for pid, qty in sorted(per_product.items())),
+        attempt=row.attempt,
     )
 
 
 async def insert_reservation(
-    session: AsyncSession, order_id: str, *, created_at: datetime, expires_at: datetime
+    session: AsyncSession,
+    order_id: str,
+    *,
+    created_at: datetime,
+    expires_at: datetime,
+    status: ReservationStatus = ReservationStatus.RESERVED,
+    attempt: str = "",
 ) -> None:
+    """A new reservation row; a finished ``status`` (a tombstone) is finished at creation."""
+    finished = None if status is ReservationStatus.RESERVED else created_at
     await session.execute(
         reservations.insert().values(
             order_id=order_id,
+            status=status.value,
+            created_at=created_at,
+            expires_at=expires_at,
+            finished_at=finished,
+            attempt=attempt,
+        )
+    )
+
+
+async def renew_reservation(
+    session: AsyncSession,
+    order_id: str,
+    *,
+    attempt: str,
+    created_at: datetime,
+    expires_at: datetime,
+) -> None:
+    """A released or expired reservation held again by a newer checkout attempt."""
+    await session.execute(
+        reservation_lines.delete().where(reservation_lines.c.order_id == order_id)
+    )
+    await session.execute(
+        reservations.update()
+        .where(reservations.c.order_id == order_id)
+        .values(
             status=ReservationStatus.RESERVED.value,
             created_at=created_at,
             expires_at=expires_at,
+            finished_at=None,
+            attempt=attempt,
         )
     )
 

@@ -18,13 +18,20 @@ State machine, one reservation per order id (the idempotency key)::
   are still held).
 * ``release``: again on a released or expired reservation returns it unchanged (its units
   were returned once); on a committed one ``RESERVATION_COMMITTED``.
+* Checkout attempts (docs/architecture.md §6): orders tags each reserve with its attempt
+  (time-ordered text) and, when it gives up without knowing the outcome, releases with
+  that attempt. Released with an attempt, an order id that has no reservation gets a
+  *tombstone* (RELEASED, no lines, that attempt), so the reserve arriving late holds
+  nothing; a reserve of an attempt older than the reservation's never holds anything; a
+  newer attempt (the shopper retrying with the same idempotency key) holds a released or
+  expired reservation again; giving up never releases what another attempt holds.
 * ``cancel`` (an ``OrderCancelled`` event): releases a RESERVED reservation, restocks a
   COMMITTED one, and leaves a released, expired or restocked one as it is.
 * ``sweep_expired(now)`` expires each ``RESERVED`` reservation with ``expires_at <= now``
   in its own transaction, re-checking the state under the row lock, so concurrent
   sweepers (or a sweeper racing a commit) return the units exactly once; each expiry
   publishes ``ReservationExpired``.
-* Unknown order id: ``RESERVATION_NOT_FOUND``.
+* Unknown order id (commit, cancel): ``RESERVATION_NOT_FOUND``.
 
 Concurrency: each transition locks the reservation row (``FOR UPDATE``), then the stock
 rows in primary-key order (see :mod:`subgraphs.inventory.repository`); the stock updates are
@@ -88,16 +95,33 @@ class ReservationService:
             return await repository.reservation(session, oid)
 
     async def reserve(
-        self, order_id: str, lines: Sequence[LineRequest], ttl_seconds: int | None = None
+        self,
+        order_id: str,
+        lines: Sequence[LineRequest],
+        ttl_seconds: int | None = None,
+        *,
+        attempt: str = "",
     ) -> Reservation:
+        """Hold ``lines`` for the order. ``attempt`` orders the caller's tries for one order
+        id: a reserve of an older attempt than the reservation's holds nothing and returns
+        it as it is; a newer attempt holds a released or expired (given up) one again."""
         oid = order_id_of(order_id)
         wanted = reservation_lines_of(lines)
         ttl = ttl_of(ttl_seconds)
 
         async def work(session: AsyncSession) -> Reservation:
-            existing = await repository.reservation(session, oid)
-            if existing is not None:
-                if _quantities(existing.lines) != _quantities(wanted):
+            existing = await repository.reservation(session, oid, lock=True)
+            renew = (
+                existing is not None
+                and attempt > existing.attempt
+                and existing.status in (ReservationStatus.RELEASED, ReservationStatus.EXPIRED)
+            )
+            if existing is not None and not renew:
+                if (
+                    existing.lines
+                    and attempt >= existing.attempt
+                    and _quantities(existing.lines) != _quantities(wanted)
+                ):
                     raise DomainError(
                         "RESERVATION_MISMATCH",
                         "this order id already has a reservation with other lines",
@@ -106,9 +130,16 @@ class ReservationService:
                 return existing
             now = self.clock()
             expires_at = now + timedelta(seconds=ttl)
-            # Inserted first: a concurrent duplicate waits on this key, then retries and
-            # finds the reservation (see repository.retrying).
-            await repository.insert_reservation(session, oid, created_at=now, expires_at=expires_at)
+            if renew:
+                await repository.renew_reservation(
+                    session, oid, attempt=attempt, created_at=now, expires_at=expires_at
+                )
+            else:
+                # Inserted first: a concurrent duplicate waits on this key, then retries and
+                # finds the reservation (see repository.retrying).
+                await repository.insert_reservation(
+                    session, oid, created_at=now, expires_at=expires_at, attempt=attempt
+                )
             allocations = await _allocate(session, wanted)
             for product_id, warehouse_id, quantity in sorted(allocations):
                 await change_stock(
@@ -132,6 +163,7 @@ class ReservationService:
                 expires_at=expires_at,
                 finished_at=None,
                 lines=tuple(sorted(wanted, key=lambda line: line.product_id)),
+                attempt=attempt,
             )
 
         return await retrying(self.db, work, after_commit=self.on_commit)
@@ -140,9 +172,15 @@ class ReservationService:
         """Commit; None only when ``event_id`` was already processed (a redelivery)."""
         return await self._finish(order_id, COMMIT, event_id)
 
-    async def release(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
-        """Release; None only when ``event_id`` was already processed (a redelivery)."""
-        return await self._finish(order_id, RELEASE, event_id)
+    async def release(
+        self, order_id: str, *, event_id: str | None = None, attempt: str | None = None
+    ) -> Reservation | None:
+        """Release; None only when ``event_id`` was already processed (a redelivery).
+
+        With ``attempt`` (a checkout giving up): a reservation held by another attempt is
+        left alone; an unknown order id gets a tombstone of this attempt, so a late
+        ``reserve`` of it holds nothing."""
+        return await self._finish(order_id, RELEASE, event_id, given_up=attempt)
 
     async def cancel(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
         """The order was cancelled: release held units, or restock committed ones."""
@@ -169,6 +207,7 @@ class ReservationService:
         event_id: str | None,
         *,
         restock_committed: bool = False,
+        given_up: str | None = None,
     ) -> Reservation | None:
         oid = order_id_of(order_id)
         target = finish[0]
@@ -177,6 +216,12 @@ class ReservationService:
             if event_id is not None and not await claim(session, inbox, CONSUMER, event_id):
                 return None
             current = await repository.reservation(session, oid, lock=True)
+            if current is None and given_up is not None:
+                # A reserve still in flight holds the key's row lock: this insert waits
+                # for it, conflicts, and the retry releases what it reserved.
+                return await _tombstone(session, oid, self.clock(), given_up)
+            if given_up is not None and current is not None and current.attempt != given_up:
+                return current  # another attempt (a concurrent duplicate, a retry) holds it
             if current is None:
                 raise DomainError(
                     "RESERVATION_NOT_FOUND", f"no reservation for order {oid}", "orderId"
@@ -253,6 +298,29 @@ class ReservationService:
             finished_at=now,
             lines=current.lines,
         )
+
+
+async def _tombstone(
+    session: AsyncSession, order_id: str, now: datetime, attempt: str
+) -> Reservation:
+    await repository.insert_reservation(
+        session,
+        order_id,
+        created_at=now,
+        expires_at=now,
+        status=ReservationStatus.RELEASED,
+        attempt=attempt,
+    )
+    log.info("reservation_tombstoned", order_id=order_id)
+    return Reservation(
+        order_id=order_id,
+        status=ReservationStatus.RELEASED,
+        created_at=now,
+        expires_at=now,
+        finished_at=now,
+        lines=(),
+        attempt=attempt,
+    )
 
 
 def _quantities(lines: Sequence[LineRequest]) -> dict[str, int]:

@@ -269,6 +269,11 @@ class ReserveStockInput:
     order_id: strawberry.ID
     lines: list[ReservationLineInput]
     ttl_seconds: int | None = strawberry.field(default=None, description="Default 900.")
+    attempt: str | None = strawberry.field(
+        default=None,
+        description="The caller's checkout attempt (time-ordered text): an older attempt "
+        "than the reservation's holds nothing, a newer one holds a released one again.",
+    )
 
 
 def _stock_payload(product_id: str, level: StockLevel) -> StockPayload:
@@ -345,7 +350,9 @@ class Mutation:
     @errors_as_data(ReservationPayload)
     async def reserve_stock(self, info: GqlInfo, input: ReserveStockInput) -> ReservationPayload:
         lines = [LineRequest(str(line.product_id), line.quantity) for line in input.lines]
-        found = await reservations_of(info).reserve(str(input.order_id), lines, input.ttl_seconds)
+        found = await reservations_of(info).reserve(
+            str(input.order_id), lines, input.ttl_seconds, attempt=input.attempt or ""
+        )
         return _reservation_payload(found)
 
     @strawberry.federation.mutation(inaccessible=True, permission_classes=[IsInternal])
@@ -358,9 +365,11 @@ class Mutation:
     @strawberry.federation.mutation(inaccessible=True, permission_classes=[IsInternal])
     @errors_as_data(ReservationPayload)
     async def release_reservation(
-        self, info: GqlInfo, order_id: strawberry.ID
+        self, info: GqlInfo, order_id: strawberry.ID, attempt: str | None = None
     ) -> ReservationPayload:
-        return _reservation_payload(await reservations_of(info).release(str(order_id)))
+        """With ``attempt``: the checkout gave up; an unknown order id gets a tombstone."""
+        released = await reservations_of(info).release(str(order_id), attempt=attempt)
+        return _reservation_payload(released)
 
 
 def build_schema(settings: Settings) -> strawberry.federation.Schema:

@@ -16,6 +16,12 @@
    the primary key and returns the order the first one wrote. If the write fails for any
    other reason the reservation is released (its TTL is the backstop).
 
+Every failure after the reserve was sent releases it, including a reserve whose answer
+never came (timeout, reset, cancelled request): inventory then leaves a tombstone so a
+reserve that lands late holds nothing. Each try carries an attempt (time-ordered), so the
+shopper's retry with the same key holds stock again while the late reserve of the
+abandoned try never does (docs/architecture.md §6).
+
 Any refusal after step 2 checks once more whether the order exists by now (a concurrent
 duplicate may have finished meanwhile and the cart been emptied): then it is returned.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
@@ -168,7 +175,8 @@ class CheckoutService:
         if email is None:
             raise DomainError("ACCOUNT_NOT_FOUND", "the signed-in account no longer exists", None)
 
-        await self._reserve(order_id, cart)
+        attempt = f"{time.time_ns():020d}"  # orders this try after any earlier one
+        await self._reserve(order_id, cart, attempt)
         now = self.clock()
         order = Order(
             id=order_id,
@@ -199,33 +207,47 @@ class CheckoutService:
             existing = await self._existing(order_id)
             if existing is not None:
                 return _replay(existing, fingerprint)  # a concurrent duplicate won
-            await self._release(order_id)
+            await self._release(order_id, attempt)
             raise
         except BaseException:
             if await self._existing(order_id) is None:
-                await self._release(order_id)
+                await self._release(order_id, attempt)
             raise
         if self.on_commit is not None:
             self.on_commit()
         log.info("order_placed", order_id=order_id, total_minor=order.total_minor)
         return order
 
-    async def _reserve(self, order_id: str, cart: list[CartLine]) -> None:
+    async def _reserve(self, order_id: str, cart: list[CartLine], attempt: str) -> None:
         try:
-            await self.checkout.reserve(order_id, cart, RESERVATION_TTL_SECONDS)
-        except DomainError as exc:
+            await self.checkout.reserve(order_id, cart, RESERVATION_TTL_SECONDS, attempt)
+        except DomainError as exc:  # inventory refused: nothing is held
             match = _LINE_FIELD.match(exc.field or "")
             if match and int(match.group(1)) < len(cart):
                 raise DomainError(
                     exc.code, exc.message, cart[int(match.group(1))].product_id
                 ) from exc
             raise
+        except BaseException:
+            # Timeout, reset, cancellation: inventory may have reserved, or may still do so
+            # after we gave up. Releasing leaves a tombstone that turns a late reserve into
+            # a no-op, so nothing stays held for an order that will not exist.
+            await self._release(order_id, attempt)
+            raise
 
-    async def _release(self, order_id: str) -> None:
+    async def _release(self, order_id: str, attempt: str) -> None:
+        """Give up this attempt's reservation (or tombstone it); shielded from the request's
+        cancellation, since an abandoned checkout must not keep its stock."""
         try:
-            await self.checkout.release(order_id)
+            await asyncio.shield(self._release_now(order_id, attempt))
+        except asyncio.CancelledError:
+            raise
         except Exception:  # the reservation's TTL releases it anyway
-            log.exception("release_after_failed_write_failed", order_id=order_id)
+            log.exception("release_of_abandoned_checkout_failed", order_id=order_id)
+
+    async def _release_now(self, order_id: str, attempt: str) -> None:
+        await self.checkout.release(order_id, attempt)
+        log.info("abandoned_checkout_released", order_id=order_id)
 
 
 def _replay(existing: Order, fingerprint: str) -> Order:

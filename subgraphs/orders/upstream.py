@@ -9,7 +9,7 @@ directly with internal service tokens (:class:`~shopgraph.internal.InternalClien
   (:class:`~subgraphs.products.client.ProductsClient`);
 * users ``_entities`` — the buyer's email (for the ``OrderCreated`` event and the mails);
 * inventory ``reserveStock`` / ``releaseReservation`` — all-or-nothing, idempotent by
-  order id.
+  order id, so both are retried through a short outage like the queries.
 
 Business refusals come back as :class:`~shopgraph.errors.DomainError` (e.g.
 ``INSUFFICIENT_STOCK``); an unreachable or failing service as
@@ -45,8 +45,10 @@ mutation OrdersReserve($i: ReserveStockInput!) {
 """
 
 RELEASE = """
-mutation OrdersRelease($id: ID!) {
-  releaseReservation(orderId: $id) { reservation { orderId status } errors { code message } }
+mutation OrdersRelease($id: ID!, $attempt: String) {
+  releaseReservation(orderId: $id, attempt: $attempt) {
+    reservation { orderId status } errors { code message }
+  }
 }
 """
 
@@ -66,11 +68,16 @@ class Checkout(Protocol):
 
     async def email_of(self, user_id: str) -> str | None: ...
 
-    async def reserve(self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int) -> None:
-        """Raises ``DomainError`` (INSUFFICIENT_STOCK, …) when inventory refuses."""
+    async def reserve(
+        self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int, attempt: str = ""
+    ) -> None:
+        """Raises ``DomainError`` (INSUFFICIENT_STOCK, …) when inventory refuses. ``attempt``
+        is this checkout try (time-ordered text, see docs/architecture.md §6)."""
         ...
 
-    async def release(self, order_id: str) -> None: ...
+    async def release(self, order_id: str, attempt: str = "") -> None:
+        """Give the attempt's hold back; unknown to inventory, leave a tombstone."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -113,7 +120,9 @@ class GraphQLCheckout:
         email = user.get("email") if isinstance(user, dict) else None
         return email if isinstance(email, str) and email else None
 
-    async def reserve(self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int) -> None:
+    async def reserve(
+        self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int, attempt: str = ""
+    ) -> None:
         data = await self.client.query(
             "inventory",
             RESERVE,
@@ -122,8 +131,10 @@ class GraphQLCheckout:
                     "orderId": order_id,
                     "lines": [{"productId": x.product_id, "quantity": x.quantity} for x in lines],
                     "ttlSeconds": ttl_seconds,
+                    "attempt": attempt,
                 }
             },
+            idempotent=True,  # by order id: a repeat returns the same reservation
         )
         payload = data.get("reserveStock")
         errors = _payload_errors("inventory", payload)
@@ -136,15 +147,16 @@ class GraphQLCheckout:
             )
         status = ((payload or {}).get("reservation") or {}).get("status")
         if status in ("RELEASED", "EXPIRED"):
-            # An order id is single-use: the stock held for it went back (a failed attempt).
+            # A newer attempt with this key gave the order id up meanwhile.
             raise DomainError(
                 "IDEMPOTENCY_KEY_EXPIRED",
                 "the stock held for this idempotency key was released; use a new key",
                 "idempotencyKey",
             )
 
-    async def release(self, order_id: str) -> None:
-        data = await self.client.query("inventory", RELEASE, {"id": order_id})
+    async def release(self, order_id: str, attempt: str = "") -> None:
+        variables = {"id": order_id, "attempt": attempt}
+        data = await self.client.query("inventory", RELEASE, variables, idempotent=True)
         errors = _payload_errors("inventory", data.get("releaseReservation"))
         if errors and errors[0].get("code") not in ("RESERVATION_NOT_FOUND",):
             raise UpstreamError(

@@ -51,7 +51,7 @@ async def test_graphql_errors_raise_with_their_code() -> None:
 
 async def test_unreachable_service_is_an_upstream_error() -> None:
     settings = load_settings(service_urls={"users": "http://127.0.0.1:9/graphql"})
-    client = InternalClient(settings, "orders", timeout_seconds=1)
+    client = InternalClient(settings, "orders", timeout_seconds=1, retry_seconds=0.3)
     with pytest.raises(UpstreamError, match="unreachable"):
         await client.query("users", "{ whoami }")
     await client.close()

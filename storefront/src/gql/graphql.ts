@@ -426,6 +426,7 @@ export type MutationRejectReviewArgs = {
 
 
 export type MutationReleaseReservationArgs = {
+  attempt?: InputMaybe<Scalars['String']['input']>;
   orderId: Scalars['ID']['input'];
 };
 
@@ -1024,6 +1025,8 @@ export type ReservationStatus =
   | 'RESTOCKED';
 
 export type ReserveStockInput = {
+  /** The caller's checkout attempt (time-ordered text): an older attempt than the reservation's holds nothing, a newer one holds a released one again. */
+  attempt?: InputMaybe<Scalars['String']['input']>;
   lines: Array<ReservationLineInput>;
   orderId: Scalars['ID']['input'];
   /** Default 900. */
