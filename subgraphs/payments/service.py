@@ -113,6 +113,11 @@ class PaymentService:
             row = await repository.claim_order_payment(session, order, _now())
             if row.status != PENDING:
                 log.info("order_already_charged", order_id=order.order_id, status=row.status)
+                if row.user_id is None and order.user_id is not None:
+                    # Settled by a provider's report, which does not know the customer.
+                    return await repository.update_payment(
+                        session, row.id, {"user_id": order.user_id}
+                    )
                 return PaymentRecord.from_row(row)
             values, event = await self._charge_with_provider(row.id, order)
             record = await repository.update_payment(session, row.id, values)

@@ -49,7 +49,7 @@ def check_webhook_settings(settings: Settings) -> None:
         )
 
 
-def reported_outcome(intent: Any, succeeded: bool) -> ReportedOutcome | None:
+def reported_outcome(intent: dict[str, Any], succeeded: bool) -> ReportedOutcome | None:
     """The outcome a PaymentIntent object reports, or ``None`` when it names no order."""
     metadata = intent.get("metadata") or {}
     order_id = metadata.get("order_id")
@@ -87,7 +87,7 @@ def stripe_webhook_route(settings: Settings, payments: PaymentService) -> Route:
             return JSONResponse({"error": "invalid signature or payload"}, status_code=400)
         if event.type not in SETTLING_EVENTS:
             return JSONResponse({"received": True, "handled": False})
-        outcome = reported_outcome(event.data.object, SETTLING_EVENTS[event.type])
+        outcome = reported_outcome(event.data.object.to_dict(), SETTLING_EVENTS[event.type])
         if outcome is None:
             log.warning("stripe_webhook_without_order", event_id=event.id, type=event.type)
             return JSONResponse({"received": True, "handled": False})
