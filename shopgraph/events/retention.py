@@ -96,7 +96,13 @@ class RetentionJob:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, name: str, db: Database, *, outbox: Table | None, inbox: Table | None
+        cls,
+        settings: Settings,
+        name: str,
+        db: Database,
+        *,
+        outbox: Table | None,
+        inbox: Table | None,
     ) -> RetentionJob:
         return cls(
             name=name,
@@ -122,4 +128,11 @@ class RetentionJob:
         return published, processed
 
     def periodic(self) -> Periodic:
-        return Periodic(f"retention:{self.name}", self.run_once, self.interval_seconds)
+        """Every ``interval_seconds``, the first round one interval after start (a restart
+        loop never turns into a purge loop)."""
+        return Periodic(
+            f"retention:{self.name}",
+            self.run_once,
+            self.interval_seconds,
+            first_delay=self.interval_seconds,
+        )

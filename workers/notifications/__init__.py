@@ -11,7 +11,8 @@ Group ``notifications`` consumes
 
 It keeps its own small database (``settings.database_url_for("notifications")``, migrations
 under ``migrations/``; ``shopgraph migrate`` knows it through
-``shopgraph.migrations.WORKER_DATABASES``). Mail goes over SMTP (``settings.smtp_url``;
+``shopgraph.migrations.WORKER_DATABASES``); its inbox is purged by the group's
+:class:`~shopgraph.events.retention.RetentionJob`. Mail goes over SMTP (``settings.smtp_url``;
 ``log://`` logs it), SMS through an HTTP API (``settings.sms_url``, :mod:`.sms`); production
 refuses log-only delivery unless allowed (:mod:`.delivery`). Delivery is at least once, one message per event; see
 :mod:`workers.notifications.notifier` for the trade-off.
@@ -24,11 +25,13 @@ from contextlib import asynccontextmanager
 
 from shopgraph.db import Database
 from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.events.retention import RetentionJob
 from shopgraph.internal import InternalClient
 from shopgraph.settings import Settings
-from workers.notifications.directory import Directory, NoDirectory, UsersDirectory
 from workers.notifications.delivery import check_delivery_settings
+from workers.notifications.directory import Directory, NoDirectory, UsersDirectory
 from workers.notifications.mail import Mailer, mailer_for
+from workers.notifications.models import inbox
 from workers.notifications.notifier import Notifier
 from workers.notifications.sms import SmsSender, sms_sender_for
 from workers.runtime import WorkerGroup
@@ -58,9 +61,13 @@ async def notification_handlers(
     )
     registry = HandlerRegistry()
     notifier.register(registry)
+    retention = RetentionJob.from_settings(settings, SERVICE, db, outbox=None, inbox=inbox)
+    purging = retention.periodic()
+    await purging.start()
     try:
         yield registry
     finally:
+        await purging.stop()
         if own_sms is not None:
             await own_sms.close()
         if users is not None:

@@ -13,7 +13,10 @@ def check_delivery_settings(settings: Settings) -> None:
         return
     logged = [
         name
-        for name, url in (("SHOPGRAPH_SMTP_URL", settings.smtp_url), ("SHOPGRAPH_SMS_URL", settings.sms_url))
+        for name, url in (
+            ("SHOPGRAPH_SMTP_URL", settings.smtp_url),
+            ("SHOPGRAPH_SMS_URL", settings.sms_url),
+        )
         if url.startswith("log://")
     ]
     if logged:

@@ -104,7 +104,10 @@ async def test_capture_and_refund_carry_their_idempotency_keys(
     refund = await provider.refund("pi_123", 500, "staff:refund-1")
 
     capture_sent, refund_sent = recorder.sent
-    assert (capture_sent.method, capture_sent.path) == ("POST", "/v1/payment_intents/pi_123/capture")
+    assert (capture_sent.method, capture_sent.path) == (
+        "POST",
+        "/v1/payment_intents/pi_123/capture",
+    )
     assert capture_sent.headers["idempotency-key"] == "order:o-2:capture"
     assert (refund_sent.method, refund_sent.path) == ("POST", "/v1/refunds")
     assert refund_sent.headers["idempotency-key"] == "staff:refund-1"

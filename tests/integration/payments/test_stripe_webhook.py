@@ -29,7 +29,9 @@ async def webhook(pay: Payments) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def intent_event(kind: str, order_id: str, *, amount: int = 5000, decline: str | None = None) -> str:
+def intent_event(
+    kind: str, order_id: str, *, amount: int = 5000, decline: str | None = None
+) -> str:
     intent: dict[str, Any] = {
         "id": f"pi_{uuid.uuid4().hex[:16]}",
         "object": "payment_intent",
@@ -37,7 +39,9 @@ def intent_event(kind: str, order_id: str, *, amount: int = 5000, decline: str |
         "currency": "usd",
         "payment_method": "pm_card_visa",
         "metadata": {"order_id": order_id},
-        "last_payment_error": {"code": "card_declined", "decline_code": decline} if decline else None,
+        "last_payment_error": {"code": "card_declined", "decline_code": decline}
+        if decline
+        else None,
     }
     return json.dumps(
         {
@@ -52,7 +56,9 @@ def intent_event(kind: str, order_id: str, *, amount: int = 5000, decline: str |
 async def post(client: httpx.AsyncClient, payload: str, secret: str = SECRET) -> httpx.Response:
     signature = stripe.WebhookSignature.generate_signature_header(payload, secret)
     return await client.post(
-        PATH, content=payload, headers={"Stripe-Signature": signature, "Content-Type": "application/json"}
+        PATH,
+        content=payload,
+        headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
     )
 
 

@@ -26,7 +26,9 @@ def test_production_refuses_to_start_on_the_sandbox_by_omission(tmp_path: Path) 
 
 
 def test_production_takes_the_sandbox_when_it_is_chosen_explicitly(tmp_path: Path) -> None:
-    settings = load_settings(data_dir=tmp_path, environment="production", payment_provider="sandbox")
+    settings = load_settings(
+        data_dir=tmp_path, environment="production", payment_provider="sandbox"
+    )
     assert isinstance(provider_for(settings), SandboxProvider)
 
 
