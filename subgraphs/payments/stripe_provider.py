@@ -4,8 +4,8 @@
   (``confirm=True``, ``capture_method=manual``, cards only), so a held amount is
   ``requires_capture``; ``requires_action`` (3-D Secure) is declined as
   ``authentication_required``; ``processing`` raises :class:`ProviderUnavailable` (retried
-  with the same key while the webhook may settle the order). The order id travels in the intent's metadata: the webhook
-  (:mod:`.webhook`) finds the order of an asynchronous outcome by it.
+  with the same key while the webhook may settle the order). The order id travels in the
+  intent's metadata: the webhook (:mod:`.webhook`) finds the order of an outcome by it.
 * ``capture`` captures that PaymentIntent; the capture id *is* the intent id, because a
   Stripe refund names the PaymentIntent it gives money back from.
 * ``refund`` creates a Refund of ``amount_minor`` (partial or full) of that intent.

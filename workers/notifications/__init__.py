@@ -14,8 +14,8 @@ under ``migrations/``; ``shopgraph migrate`` knows it through
 ``shopgraph.migrations.WORKER_DATABASES``); its inbox is purged by the group's
 :class:`~shopgraph.events.retention.RetentionJob`. Mail goes over SMTP (``settings.smtp_url``;
 ``log://`` logs it), SMS through an HTTP API (``settings.sms_url``, :mod:`.sms`); production
-refuses log-only delivery unless allowed (:mod:`.delivery`). Delivery is at least once, one message per event; see
-:mod:`workers.notifications.notifier` for the trade-off.
+refuses log-only delivery unless allowed (:mod:`.delivery`). Delivery is at least once, one
+message per event; see :mod:`workers.notifications.notifier` for the trade-off.
 """
 
 from __future__ import annotations
