@@ -2,7 +2,8 @@
 
 The URL is the first argument or ``$SHOPGRAPH_HEALTH_URL``; docker-compose.yml gives each
 subgraph and the router its ``/healthz``. A worker process serves no HTTP: with no URL the
-check passes while the process runs (Docker restarts a worker that exits). Standard library only: the image has no curl.
+check passes while the process runs (Docker restarts a worker that exits). Standard library
+only: the image has no curl.
 """
 
 from __future__ import annotations

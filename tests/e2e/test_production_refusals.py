@@ -54,18 +54,37 @@ def production_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     }
 
 
+SERVE_PAYMENTS = ["serve", "payments", "--no-migrate"]
+REFUSES_SANDBOX = "SHOPGRAPH_PAYMENT_PROVIDER is not set: production refuses the sandbox"
+LOG_ONLY = "deliver to the log only: production refuses that"
 CASES = [
     # (command, the setting taken away, what the refusal says)
-    (["serve", "users", "--no-migrate"], "SHOPGRAPH_JWT_PRIVATE_KEY_FILE", "SHOPGRAPH_JWT_PRIVATE_KEY_FILE is required in production"),
-    (["serve", "orders", "--no-migrate"], "SHOPGRAPH_SERVICE_TOKEN_SECRET", "SHOPGRAPH_SERVICE_TOKEN_SECRET must be set in production"),
-    (["serve", "payments", "--no-migrate"], "SHOPGRAPH_PAYMENT_PROVIDER", "SHOPGRAPH_PAYMENT_PROVIDER is not set: production refuses the sandbox"),
-    (["serve", "payments", "--no-migrate"], "SHOPGRAPH_STRIPE_WEBHOOK_SECRET", "SHOPGRAPH_STRIPE_WEBHOOK_SECRET is required in production"),
-    (["serve", "payments", "--no-migrate"], "SHOPGRAPH_STRIPE_API_KEY", "SHOPGRAPH_STRIPE_API_KEY is required"),
-    (["worker", "payments"], "SHOPGRAPH_PAYMENT_PROVIDER", "SHOPGRAPH_PAYMENT_PROVIDER is not set: production refuses the sandbox"),
-    (["worker", "notifications"], "SHOPGRAPH_SMTP_URL", "SHOPGRAPH_SMTP_URL deliver to the log only: production refuses that"),
-    (["worker", "notifications"], "SHOPGRAPH_SMS_URL", "SHOPGRAPH_SMS_URL deliver to the log only: production refuses that"),
-    (["seed"], "SHOPGRAPH_ADMIN_PASSWORD", "SHOPGRAPH_ADMIN_PASSWORD: the dev-only default cannot be used in production"),
-]  # fmt: skip
+    (
+        ["serve", "users", "--no-migrate"],
+        "SHOPGRAPH_JWT_PRIVATE_KEY_FILE",
+        "SHOPGRAPH_JWT_PRIVATE_KEY_FILE is required in production",
+    ),
+    (
+        ["serve", "orders", "--no-migrate"],
+        "SHOPGRAPH_SERVICE_TOKEN_SECRET",
+        "SHOPGRAPH_SERVICE_TOKEN_SECRET must be set in production",
+    ),
+    (SERVE_PAYMENTS, "SHOPGRAPH_PAYMENT_PROVIDER", REFUSES_SANDBOX),
+    (
+        SERVE_PAYMENTS,
+        "SHOPGRAPH_STRIPE_WEBHOOK_SECRET",
+        "SHOPGRAPH_STRIPE_WEBHOOK_SECRET is required in production",
+    ),
+    (SERVE_PAYMENTS, "SHOPGRAPH_STRIPE_API_KEY", "SHOPGRAPH_STRIPE_API_KEY is required"),
+    (["worker", "payments"], "SHOPGRAPH_PAYMENT_PROVIDER", REFUSES_SANDBOX),
+    (["worker", "notifications"], "SHOPGRAPH_SMTP_URL", f"SHOPGRAPH_SMTP_URL {LOG_ONLY}"),
+    (["worker", "notifications"], "SHOPGRAPH_SMS_URL", f"SHOPGRAPH_SMS_URL {LOG_ONLY}"),
+    (
+        ["seed"],
+        "SHOPGRAPH_ADMIN_PASSWORD",
+        "SHOPGRAPH_ADMIN_PASSWORD: the dev-only default cannot be used in production",
+    ),
+]
 
 
 @pytest.mark.parametrize(
