@@ -6,12 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
+PROD_LOCK := requirements-prod.lock
 LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 
-.PHONY: dev lock test test-unit services-up services-down services-status lint format bench bench-search \
-	bench-auth bench-checkout clean storefront storefront-node storefront-install storefront-build \
-	storefront-chromium storefront-ready test-storefront lint-storefront
+.PHONY: dev lock stripe-mock test test-unit services-up services-down services-status lint format \
+	bench bench-search bench-auth bench-checkout clean storefront storefront-node \
+	storefront-install storefront-build storefront-chromium storefront-ready test-storefront \
+	lint-storefront
 
 # Installs the pinned, hash-checked dependencies of requirements.lock, then ShopGraph itself
 # without resolving anything. `pip check` fails when pyproject.toml asks for a package the
@@ -29,12 +31,16 @@ $(STAMP): pyproject.toml $(LOCK)
 	@touch $(STAMP)
 
 # Re-resolves pyproject.toml's ranges to the newest versions into requirements.lock (Python
-# 3.11, hashes for every platform). One package only: make lock LOCK_ARGS="--upgrade-package httpx".
+# 3.11, hashes for every platform), then requirements-prod.lock (no dev extra) for the image. One package only: make lock LOCK_ARGS="--upgrade-package httpx".
 lock:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/pip install -q uv
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --generate-hashes --universal \
 		--python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCK)
+	@# The Docker image's lock: the runtime dependencies only, at the versions just locked.
+	$(BIN)/uv pip compile --quiet pyproject.toml --generate-hashes --universal \
+		--python-version 3.11 --custom-compile-command "make lock" --constraint $(LOCK) \
+		-o $(PROD_LOCK)
 
 dev: $(STAMP)
 	$(BIN)/shopgraph dev
@@ -48,11 +54,22 @@ services-down:
 services-status:
 	$(PYTHON) -m infra status
 
+# stripe-mock (Stripe's API mock, Go) for the Stripe provider's tests, built into .venv/bin;
+# tests/support/stripe_mock.py starts it on a free 127.0.0.1 port.
+STRIPE_MOCK := $(BIN)/stripe-mock
+STRIPE_MOCK_VERSION ?= v0.203.0
+
+$(STRIPE_MOCK):
+	@command -v go >/dev/null || { echo "stripe-mock needs Go (https://go.dev/dl/)"; exit 1; }
+	GOBIN=$(abspath $(BIN)) go install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION)
+
+stripe-mock: $(STAMP) $(STRIPE_MOCK)
+
 # Starts what is not already reachable, runs unit + integration + e2e tests against it,
 # then stops only what it started; then the storefront's tests (test-storefront). pytest's
 # exit code 5 (nothing collected) is a failure here: `make test` must always run tests. The
 # storefront runs even when pytest failed, and `make test` fails if either did.
-test: $(STAMP) storefront-ready
+test: $(STAMP) $(STRIPE_MOCK) storefront-ready
 	@set -o pipefail; \
 	rc=0; \
 	( $(PYTHON) -m infra up || exit $$?; \

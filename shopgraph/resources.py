@@ -1,6 +1,7 @@
 """What one service process holds: its database, the bus, the key-value store, the token
-verifier and its outbox relay, created from settings and started/stopped together: by a
-subgraph app's lifespan, or by a worker group's handlers (``async with res.running()``).
+verifier, its outbox relay and the retention job of its outbox and inbox, created from
+settings and started/stopped together: by a subgraph app's lifespan, or by a worker group's
+handlers (``async with res.running()``).
 
 Adapters are passed in (tests swap them) or chosen by URL; nothing is a module global.
 """
@@ -18,8 +19,11 @@ from shopgraph.auth.verify import TokenVerifier
 from shopgraph.db import Database
 from shopgraph.events.bus import EventBus, bus_from_url
 from shopgraph.events.outbox import OutboxRelay
+from shopgraph.events.retention import RetentionJob
+from shopgraph.events.tables import INBOX
 from shopgraph.kv import KeyValueStore, kv_from_url
 from shopgraph.logging import get_logger
+from shopgraph.periodic import Periodic
 from shopgraph.settings import Settings
 
 log = get_logger(__name__)
@@ -36,6 +40,7 @@ class ServiceResources:
     verifier: TokenVerifier | None = None  # None: built from settings on first use
     relay: OutboxRelay | None = field(default=None, init=False)
     _relay_task: asyncio.Task[None] | None = field(default=None, init=False)
+    _retention: Periodic | None = field(default=None, init=False)
 
     @classmethod
     def from_settings(
@@ -73,8 +78,26 @@ class ServiceResources:
             self._relay_task = asyncio.create_task(
                 self.relay.run(), name=f"outbox-relay:{self.service}"
             )
+            self._retention = self.retention_job().periodic()
+            await self._retention.start()
+
+    def retention_job(self) -> RetentionJob:
+        """Purges this database's published outbox rows and its inbox (the ``inbox`` table
+        of the outbox's own metadata, when the service has one); see
+        :mod:`shopgraph.events.retention`."""
+        assert self.outbox is not None
+        return RetentionJob.from_settings(
+            self.settings,
+            self.service,
+            self.db,
+            outbox=self.outbox,
+            inbox=self.outbox.metadata.tables.get(INBOX),
+        )
 
     async def stop(self) -> None:
+        if self._retention is not None:
+            await self._retention.stop()
+            self._retention = None
         if self.relay is not None:
             await self.relay.stop()
         if self._relay_task is not None:

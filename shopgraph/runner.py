@@ -118,6 +118,9 @@ async def run_together(
 
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait([waiter, *server_tasks, *loop_tasks], return_when=asyncio.FIRST_COMPLETED)
+    # A loop that ended on its own before any stop (a worker whose setup refused to start)
+    # fails the process below, like a crashed server.
+    ended_early = [task for task in loop_tasks if task.done()]
     log.info("stopping")
     for item in background:
         with contextlib.suppress(Exception):
@@ -132,6 +135,6 @@ async def run_together(
     for sig in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(sig)
-    for task in server_tasks:
+    for task in [*server_tasks, *ended_early]:
         if task.done() and not task.cancelled() and task.exception() is not None:
             raise RuntimeError(f"{task.get_name()} failed") from task.exception()

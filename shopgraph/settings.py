@@ -36,6 +36,11 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class PaymentProviderName(StrEnum):
+    SANDBOX = "sandbox"
+    STRIPE = "stripe"
+
+
 class SettingsError(RuntimeError):
     """Raised when the environment holds a value ShopGraph cannot start with."""
 
@@ -55,6 +60,22 @@ class Settings(BaseSettings):
     # Outgoing mail: ``log://`` writes each message to the log (make dev); ``smtp://host:port``.
     smtp_url: str = "log://"
     mail_from: str = "ShopGraph <no-reply@shopgraph.dev>"
+    # Outgoing SMS: ``log://`` (make dev) or the HTTP API's message URL (Twilio-style form POST
+    # with basic auth ``sms_username``/``sms_password``, sender ``sms_from``).
+    sms_url: str = "log://"
+    sms_username: str | None = None
+    sms_password: str | None = None
+    sms_from: str | None = None
+    # Production refuses log-only delivery (``log://`` mail or SMS) unless this is true.
+    allow_log_delivery: bool = False
+
+    # Card processor: ``sandbox`` (test tokens, no money moves) or ``stripe``. Unset means the
+    # sandbox outside production; production refuses to start until it is chosen explicitly.
+    payment_provider: PaymentProviderName | None = None
+    stripe_api_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    # Where the Stripe SDK sends its requests (stripe-mock in tests); unset: api.stripe.com.
+    stripe_api_base: str | None = None
 
     jwt_issuer: str = "shopgraph-users"
     jwt_audience: str = "shopgraph"
@@ -91,6 +112,10 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=2000, gt=0)
 
     outbox_poll_seconds: float = Field(default=0.2, gt=0)
+    # Published outbox rows and inbox rows older than this are deleted (shopgraph.events.retention).
+    event_retention_days: float = Field(default=7, gt=0)
+    retention_batch_size: int = Field(default=500, gt=0)
+    retention_interval_seconds: float = Field(default=3600, gt=0)
     consumer_max_attempts: int = Field(default=5, gt=0)
 
     ports: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PORTS))
@@ -138,6 +163,13 @@ class Settings(BaseSettings):
         memory = info.data.get("password_hash_memory_kib")
         if memory is not None and memory < 8 * value:
             raise ValueError(f"argon2 needs at least 8 KiB of memory per lane ({8 * value})")
+        return value
+
+    @field_validator("sms_url")
+    @classmethod
+    def _known_sms(cls, value: str) -> str:
+        if not value.startswith(("log://", "http://", "https://")):
+            raise ValueError("must be log:// or the SMS API's https:// message URL")
         return value
 
     @field_validator("log_level")

@@ -5,7 +5,7 @@ Consumes ``orders`` (``OrderCreated``, ``OrderCancelled``), ``payments``
 (``ProductCreated``, ``ProductUpdated``, ``ProductArchived``) and ``carts``
 (``CartCreated``) into the reporting tables (:mod:`subgraphs.analytics.ingest`). The inbox
 claim (consumer ``analytics``) and the facts commit together, so a redelivered event
-counts once.
+counts once. The group also purges old inbox rows (:mod:`shopgraph.events.retention`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from contextlib import asynccontextmanager
 from shopgraph.db import Database
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import Handler, HandlerRegistry
+from shopgraph.events.retention import RetentionJob
 from shopgraph.settings import Settings
 from subgraphs.analytics.ingest import TOPICS, WRITERS
+from subgraphs.analytics.models import inbox
 from subgraphs.analytics.service import AnalyticsService
 from workers.runtime import WorkerGroup
 
@@ -41,9 +43,14 @@ def _applier(service: AnalyticsService, topic: str) -> Handler:
 @asynccontextmanager
 async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
     db = Database(settings.database_url_for("analytics"), pool_size=5)
+    purging = RetentionJob.from_settings(
+        settings, "analytics", db, outbox=None, inbox=inbox
+    ).periodic()
+    await purging.start()
     try:
         yield registry_for(AnalyticsService(db))
     finally:
+        await purging.stop()
         await db.dispose()
 
 

@@ -25,7 +25,8 @@ from shopgraph.logging import get_logger
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings
 from subgraphs.payments.models import outbox
-from subgraphs.payments.provider import PaymentProvider, provider_for
+from subgraphs.payments.provider import PaymentProvider
+from subgraphs.payments.provider_choice import provider_for
 from subgraphs.payments.records import OrderCharge
 from subgraphs.payments.service import PaymentService
 from workers.runtime import WorkerGroup
@@ -59,9 +60,9 @@ async def payment_handlers(
 ) -> AsyncIterator[HandlerRegistry]:
     """The group's handlers, plus an outbox relay so that a worker process running alone
     (``shopgraph worker payments``) publishes the events its handlers write."""
+    charger = provider or provider_for(settings)  # refuses before anything starts
     resources = ServiceResources.from_settings(settings, "payments", outbox=outbox)
     async with resources.running() as res:
-        charger = provider or provider_for(settings)
         registry = HandlerRegistry()
         register_handlers(registry, PaymentService(res.db, charger, on_commit=res.wake_relay))
         yield registry

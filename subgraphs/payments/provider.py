@@ -1,7 +1,8 @@
 """The payment provider port and the built-in sandbox provider (docs/architecture.md §5).
 
 :class:`PaymentProvider` is what the payments service needs from a card processor:
-``authorize`` (hold the amount on the payment method), ``capture`` (take the held amount) and
+``authorize`` (hold the amount on the payment method; ``order_id`` is passed along for
+providers that report outcomes asynchronously), ``capture`` (take the held amount) and
 ``refund`` (give some of a capture back). Every call carries an ``idempotency_key``: a
 provider must answer a repeated key with the first answer and move money at most once (as
 Stripe, Adyen and Braintree do). The service derives its keys from the order id (charges)
@@ -15,9 +16,10 @@ does this with backoff for charges).
 **Plugging in a real provider**: write an adapter class with these three coroutine methods
 that maps your processor's API onto the result types below (pass the idempotency key as
 the processor's idempotency header, raise ``ProviderUnavailable`` for transient failures,
-return declines as data), then return it from :func:`provider_for` for the settings that
-select it. ``create_app(settings, provider=...)`` and
-``subgraphs.payments.handlers.payment_handlers(settings, provider=...)`` also accept one
+return declines as data), then return it from
+:func:`subgraphs.payments.provider_choice.provider_for` for the settings that select it
+(:mod:`.stripe_provider` is the built-in real one). ``create_app(settings, provider=...)``
+and ``subgraphs.payments.handlers.payment_handlers(settings, provider=...)`` also accept one
 directly (tests and embedding).
 
 The :class:`SandboxProvider` understands Stripe-style test tokens:
@@ -39,11 +41,6 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
-
-from shopgraph.logging import get_logger
-from shopgraph.settings import Settings
-
-log = get_logger(__name__)
 
 APPROVED_TOKENS = frozenset({"pm_card_visa", "pm_card_mastercard", "pm_card_amex"})
 DECLINED_TOKEN = "pm_card_chargeDeclined"
@@ -81,7 +78,13 @@ class PaymentProvider(Protocol):
     """A card processor behind idempotency keys (see the module docstring)."""
 
     async def authorize(
-        self, amount_minor: int, currency: str, method: str, idempotency_key: str
+        self,
+        amount_minor: int,
+        currency: str,
+        method: str,
+        idempotency_key: str,
+        *,
+        order_id: str | None = None,
     ) -> Authorization: ...
 
     async def capture(self, authorization_id: str, idempotency_key: str) -> Capture: ...
@@ -123,7 +126,13 @@ class SandboxProvider:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def authorize(
-        self, amount_minor: int, currency: str, method: str, idempotency_key: str
+        self,
+        amount_minor: int,
+        currency: str,
+        method: str,
+        idempotency_key: str,
+        *,
+        order_id: str | None = None,
     ) -> Authorization:
         async with self._lock:
             self.calls.append(("authorize", idempotency_key))
@@ -187,14 +196,3 @@ class SandboxProvider:
 
     def moved(self, kind: str) -> list[MoneyMovement]:
         return [m for m in self.movements if m.kind == kind]
-
-
-def provider_for(settings: Settings) -> PaymentProvider:
-    """The provider the settings select. Only the sandbox is built in; a real adapter is
-    returned from here (see the module docstring)."""
-    if settings.is_production:
-        log.warning(
-            "sandbox_payment_provider",
-            detail="no real payment provider is configured: test tokens only, no money moves",
-        )
-    return SandboxProvider()

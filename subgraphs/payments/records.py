@@ -121,3 +121,13 @@ class OrderCharge:
             currency=currency,
             method=method.strip()[:100],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedOutcome:
+    """A charge outcome the provider reported on its own (webhook), for ``order``."""
+
+    order: OrderCharge
+    intent_id: str
+    succeeded: bool
+    failure_reason: str | None = None

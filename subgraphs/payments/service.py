@@ -44,6 +44,7 @@ from subgraphs.payments.records import (
     PaymentRecord,
     PaymentStatus,
     RefundRecord,
+    ReportedOutcome,
 )
 
 log = get_logger(__name__)
@@ -112,6 +113,11 @@ class PaymentService:
             row = await repository.claim_order_payment(session, order, _now())
             if row.status != PENDING:
                 log.info("order_already_charged", order_id=order.order_id, status=row.status)
+                if row.user_id is None and order.user_id is not None:
+                    # Settled by a provider's report, which does not know the customer.
+                    return await repository.update_payment(
+                        session, row.id, {"user_id": order.user_id}
+                    )
                 return PaymentRecord.from_row(row)
             values, event = await self._charge_with_provider(row.id, order)
             record = await repository.update_payment(session, row.id, values)
@@ -131,7 +137,7 @@ class PaymentService:
     ) -> tuple[dict[str, Any], Event]:
         authorize_key, capture_key = charge_keys(order.order_id)
         auth = await self.provider.authorize(
-            order.amount_minor, order.currency, order.method, authorize_key
+            order.amount_minor, order.currency, order.method, authorize_key, order_id=order.order_id
         )
         values: dict[str, Any] = {"updated_at": _now()}
         reason: str | None = auth.decline_reason
@@ -140,32 +146,44 @@ class PaymentService:
             capture = await self.provider.capture(auth.authorization_id, capture_key)
             if capture.captured and capture.capture_id:
                 values |= {"status": PaymentStatus.CAPTURED, "capture_id": capture.capture_id}
-                return values, Event.new(
-                    "PaymentSucceeded",
-                    order.order_id,
-                    {
-                        "orderId": order.order_id,
-                        "paymentId": payment_id,
-                        "amountMinor": order.amount_minor,
-                        "currency": order.currency,
-                        "userId": order.user_id,
-                    },
-                )
+                return values, outcome_event(payment_id, order, failure_reason=None)
             reason = capture.decline_reason
         reason = (reason or "declined")[:REASON_MAX]
         values |= {"status": PaymentStatus.FAILED, "failure_reason": reason}
-        return values, Event.new(
-            "PaymentFailed",
-            order.order_id,
-            {
-                "orderId": order.order_id,
-                "paymentId": payment_id,
-                "reason": reason,
-                "amountMinor": order.amount_minor,
-                "currency": order.currency,
-                "userId": order.user_id,
-            },
-        )
+        return values, outcome_event(payment_id, order, failure_reason=reason)
+
+    async def settle_reported(self, report: ReportedOutcome) -> PaymentRecord:
+        """Record an outcome the provider reported asynchronously (a webhook), once.
+
+        The order's payment row is claimed as in :meth:`charge`; if the charge already settled
+        it (the usual case), nothing changes and no event is emitted. Otherwise (the worker's
+        attempt rolled back and is still retrying) the report settles it here, and the
+        worker's retry then finds it settled.
+        """
+        async with self.db.transaction() as session:
+            row = await repository.claim_order_payment(session, report.order, _now())
+            if row.status != PENDING:
+                if (row.status == PaymentStatus.CAPTURED) != report.succeeded:
+                    log.warning(
+                        "reported_outcome_disagrees",
+                        order_id=report.order.order_id,
+                        status=row.status,
+                        reported_succeeded=report.succeeded,
+                    )
+                return PaymentRecord.from_row(row)
+            values: dict[str, Any] = {"updated_at": _now(), "authorization_id": report.intent_id}
+            if report.succeeded:
+                values |= {"status": PaymentStatus.CAPTURED, "capture_id": report.intent_id}
+                event = outcome_event(row.id, report.order, failure_reason=None)
+            else:
+                reason = (report.failure_reason or "declined")[:REASON_MAX]
+                values |= {"status": PaymentStatus.FAILED, "failure_reason": reason}
+                event = outcome_event(row.id, report.order, failure_reason=reason)
+            record = await repository.update_payment(session, row.id, values)
+            await add_to_outbox(session, outbox, TOPIC, event)
+        self._on_commit()
+        log.info("reported_outcome_settled", order_id=record.order_id, status=record.status)
+        return record
 
     # -- refunds --------------------------------------------------------------------------
 
@@ -319,6 +337,20 @@ class PaymentService:
             "payment_refunded", payment_id=payment.id, amount_minor=amount, status=updated.status
         )
         return updated
+
+
+def outcome_event(payment_id: str, order: OrderCharge, *, failure_reason: str | None) -> Event:
+    """``PaymentSucceeded`` (no ``failure_reason``) or ``PaymentFailed`` for ``order``."""
+    payload: dict[str, Any] = {
+        "orderId": order.order_id,
+        "paymentId": payment_id,
+        "amountMinor": order.amount_minor,
+        "currency": order.currency,
+        "userId": order.user_id,
+    }
+    if failure_reason is None:
+        return Event.new("PaymentSucceeded", order.order_id, payload)
+    return Event.new("PaymentFailed", order.order_id, {**payload, "reason": failure_reason})
 
 
 def _clean_reason(reason: str | None) -> str | None:

@@ -6,13 +6,16 @@ Group ``notifications`` consumes
 * ``orders`` / ``OrderCreated`` → the order confirmation (and remembers who to write to);
 * ``payments`` / ``PaymentSucceeded`` → "payment received" (+ an SMS if the order has a phone);
 * ``payments`` / ``PaymentFailed`` → "payment failed";
-* ``orders`` / ``OrderCancelled`` → "order cancelled" (with the refund when it was paid).
+* ``orders`` / ``OrderCancelled`` → "order cancelled" (with the refund when it was paid);
+* ``orders`` / ``OrderStatusChanged`` to ``FULFILLED`` → "your order has shipped".
 
 It keeps its own small database (``settings.database_url_for("notifications")``, migrations
 under ``migrations/``; ``shopgraph migrate`` knows it through
-``shopgraph.migrations.WORKER_DATABASES``). Mail goes over SMTP (``settings.smtp_url``;
-``log://`` logs it). Delivery is at least once, one message per event; see
-:mod:`workers.notifications.notifier` for the trade-off.
+``shopgraph.migrations.WORKER_DATABASES``); its inbox is purged by the group's
+:class:`~shopgraph.events.retention.RetentionJob`. Mail goes over SMTP (``settings.smtp_url``;
+``log://`` logs it), SMS through an HTTP API (``settings.sms_url``, :mod:`.sms`); production
+refuses log-only delivery unless allowed (:mod:`.delivery`). Delivery is at least once, one
+message per event; see :mod:`workers.notifications.notifier` for the trade-off.
 """
 
 from __future__ import annotations
@@ -22,11 +25,15 @@ from contextlib import asynccontextmanager
 
 from shopgraph.db import Database
 from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.events.retention import RetentionJob
 from shopgraph.internal import InternalClient
 from shopgraph.settings import Settings
+from workers.notifications.delivery import check_delivery_settings
 from workers.notifications.directory import Directory, NoDirectory, UsersDirectory
-from workers.notifications.mail import LoggingSmsSender, Mailer, SmsSender, mailer_for
+from workers.notifications.mail import Mailer, mailer_for
+from workers.notifications.models import inbox
 from workers.notifications.notifier import Notifier
+from workers.notifications.sms import SmsSender, sms_sender_for
 from workers.runtime import WorkerGroup
 
 GROUP = "notifications"
@@ -41,19 +48,28 @@ async def notification_handlers(
     sms: SmsSender | None = None,
     directory: Directory | None = None,
 ) -> AsyncIterator[HandlerRegistry]:
+    if mailer is None or sms is None:
+        check_delivery_settings(settings)
+    own_sms = sms_sender_for(settings) if sms is None else None
     db = Database(settings.database_url_for(SERVICE))
     users = UsersDirectory(InternalClient(settings, SERVICE)) if directory is None else None
     notifier = Notifier(
         db,
         mailer or mailer_for(settings),
-        sms or LoggingSmsSender(),
+        sms or own_sms or sms_sender_for(settings),
         directory or users or NoDirectory(),
     )
     registry = HandlerRegistry()
     notifier.register(registry)
+    retention = RetentionJob.from_settings(settings, SERVICE, db, outbox=None, inbox=inbox)
+    purging = retention.periodic()
+    await purging.start()
     try:
         yield registry
     finally:
+        await purging.stop()
+        if own_sms is not None:
+            await own_sms.close()
         if users is not None:
             await users.close()
         await db.dispose()

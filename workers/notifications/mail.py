@@ -4,8 +4,10 @@
   (``smtp://[user:password@]host:port``, STARTTLS when the server offers it;
   ``smtps://`` for implicit TLS). :class:`LogMailer` (``log://``, what ``make dev`` uses)
   writes the message to the log instead.
-* :class:`SmsSender` — ``send(phone, text)``. Only :class:`LoggingSmsSender` is built in; an
-  SMS gateway (Twilio, Vonage…) plugs in behind the same one-method port.
+* SMS: :mod:`workers.notifications.sms`.
+
+Addresses are masked in log lines (:mod:`.masking`); ``log://`` keeps only the last
+:data:`~workers.notifications.sms.RECENT_LIMIT` messages in memory.
 
 A send raises on failure; the handler's transaction then rolls back and the runtime
 retries the event.
@@ -13,6 +15,7 @@ retries the event.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -23,6 +26,8 @@ import aiosmtplib
 
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
+from workers.notifications.masking import mask_email
+from workers.notifications.sms import RECENT_LIMIT
 
 log = get_logger(__name__)
 
@@ -39,10 +44,6 @@ class OutgoingEmail:
 
 class Mailer(Protocol):
     async def send(self, message: OutgoingEmail) -> None: ...
-
-
-class SmsSender(Protocol):
-    async def send(self, phone: str, text: str) -> None: ...
 
 
 def build_mime(message: OutgoingEmail, sender: str) -> EmailMessage:
@@ -75,27 +76,21 @@ class SmtpMailer:
             start_tls=None if not implicit_tls else False,
             timeout=self.timeout_seconds,
         )
-        log.info("email_sent", to=message.to, subject=message.subject)
+        log.info("email_sent", to=mask_email(message.to), subject=message.subject)
 
 
 @dataclass
 class LogMailer:
-    """``log://``: the message goes to the log (dev); ``sent`` keeps it for inspection."""
+    """``log://``: the message goes to the log (dev: the reset codes are read there);
+    ``sent`` keeps the last few for inspection."""
 
-    sent: list[OutgoingEmail] = field(default_factory=list)
+    sent: deque[OutgoingEmail] = field(default_factory=lambda: deque(maxlen=RECENT_LIMIT))
 
     async def send(self, message: OutgoingEmail) -> None:
         self.sent.append(message)
-        log.info("email_logged", to=message.to, subject=message.subject, body=message.text)
-
-
-@dataclass
-class LoggingSmsSender:
-    sent: list[tuple[str, str]] = field(default_factory=list)
-
-    async def send(self, phone: str, text: str) -> None:
-        self.sent.append((phone, text))
-        log.info("sms_logged", phone=phone, text=text)
+        log.info(
+            "email_logged", to=mask_email(message.to), subject=message.subject, body=message.text
+        )
 
 
 def mailer_for(settings: Settings) -> Mailer:

@@ -39,8 +39,9 @@ from shopgraph.events.inbox import claim
 from shopgraph.logging import get_logger
 from shopgraph.money import from_minor
 from workers.notifications.directory import Directory, Person
-from workers.notifications.mail import Mailer, OutgoingEmail, SmsSender
+from workers.notifications.mail import Mailer, OutgoingEmail
 from workers.notifications.models import inbox, recipients, sent_messages
+from workers.notifications.sms import SmsSender
 from workers.notifications.templates import render, render_sms
 
 log = get_logger(__name__)
@@ -137,6 +138,7 @@ class Notifier:
         registry.register("users", "PasswordResetRequested", self.password_reset_requested)
         registry.register("orders", "OrderCreated", self.order_created)
         registry.register("orders", "OrderCancelled", self.order_cancelled)
+        registry.register("orders", "OrderStatusChanged", self.order_status_changed)
         registry.register("payments", "PaymentSucceeded", self.payment_succeeded)
         registry.register("payments", "PaymentFailed", self.payment_failed)
 
@@ -300,6 +302,21 @@ class Notifier:
                 "refund_text": refund_text,
             }
             return [_email(event, "order_cancelled", who.email, values)]
+
+        await self._deliver(event, compose)
+
+    async def order_status_changed(self, event: Event) -> None:
+        """A shipping update when the order becomes ``FULFILLED``; other changes send nothing."""
+        payload = event.payload
+        if payload.get("status") != "FULFILLED":
+            return
+        order_id = str(payload.get("orderId") or event.aggregate_id)
+        fallback = await self._fallback(order_id, payload)
+
+        async def compose(session: AsyncSession) -> list[Outgoing]:
+            who = await self._recipient(session, order_id, fallback)
+            values = _order_values(order_id, who.first_name)
+            return [_email(event, "order_shipped", who.email, values)]
 
         await self._deliver(event, compose)
 

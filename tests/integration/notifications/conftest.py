@@ -19,8 +19,8 @@ from tests.support.columns import adapter_urls
 from tests.support.platform import Mailbox, free_port
 from workers.notifications import notification_handlers
 from workers.notifications.directory import Person
-from workers.notifications.mail import LoggingSmsSender
 from workers.notifications.models import sent_messages
+from workers.notifications.sms import LogSmsSender
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Notifications:
     settings: Settings
     registry: HandlerRegistry
     mailbox: Mailbox
-    sms: LoggingSmsSender
+    sms: LogSmsSender
     directory: StaticDirectory
 
     async def deliver(self, topic: str, event: Event) -> None:
@@ -96,7 +96,7 @@ async def notes(
     mailbox, port = smtp
     await migrate("notifications", database_url)
     settings = notification_settings(database_url, tmp_path, port)
-    sms = LoggingSmsSender()
+    sms = LogSmsSender()
     directory = StaticDirectory()
     async with notification_handlers(settings, sms=sms, directory=directory) as registry:
         yield Notifications(settings, registry, mailbox, sms, directory)

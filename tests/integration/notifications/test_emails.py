@@ -168,3 +168,26 @@ def unused_smtp_port() -> int:
     from tests.support.platform import free_port
 
     return free_port()
+
+
+def status_changed(order_id: str, status: str, previous: str) -> Event:
+    return Event.new(
+        "OrderStatusChanged",
+        order_id,
+        {"orderId": order_id, "status": status, "previousStatus": previous, "items": []},
+    )
+
+
+async def test_a_fulfilled_order_gets_a_shipping_update_and_other_changes_send_nothing(
+    notes: Notifications,
+) -> None:
+    order = order_created("ship@example.com")
+    await notes.deliver("orders", order)
+
+    await notes.deliver("orders", status_changed(order.aggregate_id, "PAID", "PENDING"))
+    await notes.deliver("orders", status_changed(order.aggregate_id, "FULFILLED", "PAID"))
+
+    [_, shipped] = notes.mail_to("ship@example.com")
+    assert "has shipped" in shipped["Subject"]
+    assert order.aggregate_id in body_text(shipped)
+    assert len(await notes.sent()) == 2

@@ -14,6 +14,7 @@ from workers.notifications.mail import (
     build_mime,
     mailer_for,
 )
+from workers.notifications.sms import RECENT_LIMIT
 from workers.notifications.templates import TEMPLATE_DIR, render, render_sms
 
 VALUES = {
@@ -37,6 +38,7 @@ def test_every_message_has_both_parts() -> None:
     assert MESSAGES == [
         "order_cancelled",
         "order_confirmation",
+        "order_shipped",
         "password_reset",
         "payment_failed",
         "payment_succeeded",
@@ -93,4 +95,12 @@ async def test_the_log_mailer_keeps_what_it_logged() -> None:
     mailer = LogMailer()
     message = OutgoingEmail("a@example.com", "Hi", "text", "<p>text</p>")
     await mailer.send(message)
-    assert mailer.sent == [message]
+    assert list(mailer.sent) == [message]
+
+
+async def test_the_log_mailer_keeps_only_the_last_messages() -> None:
+    mailer = LogMailer()
+    for n in range(RECENT_LIMIT + 5):
+        await mailer.send(OutgoingEmail(f"a{n}@example.com", "Hi", "text", "<p>text</p>"))
+    assert len(mailer.sent) == RECENT_LIMIT
+    assert mailer.sent[-1].to == f"a{RECENT_LIMIT + 4}@example.com"

@@ -1,0 +1,70 @@
+"""stripe-mock (Stripe's official API mock, a Go program) on a free 127.0.0.1 port.
+
+``make test`` builds it into ``.venv/bin/stripe-mock`` (``make stripe-mock``: ``go install
+github.com/stripe/stripe-mock``); ``STRIPE_MOCK_BIN`` points elsewhere. It answers with
+canned objects from Stripe's OpenAPI fixtures but validates every request against the real
+API's schema, so a request it accepts is one Stripe accepts in shape.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+READY = "Listening for HTTP at address"
+VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "stripe-mock"
+
+
+def stripe_mock_binary() -> str:
+    configured = os.environ.get("STRIPE_MOCK_BIN")
+    found = configured or (str(VENV_BIN) if VENV_BIN.exists() else shutil.which("stripe-mock"))
+    if not found:
+        pytest.fail("stripe-mock is not built: run `make stripe-mock` (go install)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_stripe_mock() -> Iterator[str]:
+    """stripe-mock's base URL while it runs (ready once it says it listens: polling the
+    port could connect the probe to itself, the port being an ephemeral one)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [stripe_mock_binary(), "-http-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert process.stdout is not None
+    output = process.stdout
+    try:
+        deadline = time.monotonic() + 60
+        seen: list[str] = []
+        while not any(READY in line for line in seen):
+            ready, _, _ = select.select([output], [], [], 0.2)
+            if ready:
+                line = output.readline().decode(errors="replace")
+                if not line and process.poll() is not None:
+                    pytest.fail(f"stripe-mock exited: {''.join(seen)[-500:]}")
+                seen.append(line)
+            if time.monotonic() > deadline:
+                pytest.fail("stripe-mock did not listen within 60 s")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        output.close()
