@@ -10,6 +10,8 @@ from typing import Any, Protocol
 import httpx
 import orjson
 
+from router.plugins.observability import observed_subgraph_client
+
 
 class SubgraphRequestError(Exception):
     def __init__(self, service: str, message: str, code: str = "SUBREQUEST_HTTP_ERROR") -> None:
@@ -63,7 +65,9 @@ class HttpTransport:
                     max_connections=self._max_connections,
                     max_keepalive_connections=self._max_connections,
                 )
-                client = httpx.AsyncClient(timeout=self._timeout(service), limits=limits)
+                client = observed_subgraph_client(
+                    service, timeout=self._timeout(service), limits=limits
+                )
             self._clients[service] = client
         return client
 

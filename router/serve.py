@@ -22,6 +22,7 @@ from router.assets import default_assets_dir
 from router.graphiql import GraphiQL
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import OperationLimits
+from router.plugins.observability import observe_router_app
 from router.plugins.ports import GatewayPort
 from router.plugins.rate_limit import FixedWindowRateLimiter
 from router.server import ServerConfig, create_router_app, default_plan_formatter
@@ -121,7 +122,7 @@ def build_router(
     graphiql = None
     if not settings.is_production:
         graphiql = GraphiQL(options.graphiql_dir or default_assets_dir())
-    return create_router_app(
+    app = create_router_app(
         holder,
         server_config(settings, options),
         rate_limiter=limiter,
@@ -132,6 +133,7 @@ def build_router(
         on_startup=on_startup,
         on_shutdown=on_shutdown,
     )
+    return observe_router_app(app)
 
 
 def plan_formatter() -> Callable[[Any], Any]:

@@ -26,6 +26,7 @@ from router.serve import (
 )
 from router.server import default_plan_formatter
 from shopgraph.cli_settings import cli_settings
+from shopgraph.tracing import configure_tracing
 
 router_app = typer.Typer(help="The federation router: serve it, or print a plan.")
 
@@ -97,6 +98,7 @@ def serve_command(
         app = build_router(settings, holder, options, watcher=watcher)
         await run_together([Served("router", app, host, port)])
 
+    configure_tracing("router")
     asyncio.run(main())
 
 

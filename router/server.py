@@ -33,6 +33,7 @@ from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
 from router.plugins.csrf import CsrfPolicy, media_type
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
+from router.plugins.observability import OPERATION_KEY, OUTCOME_KEY
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
 from router.plugins.responses import error_response, json_response, response_media_type
 from router.subscriptions import SubscriptionServer
@@ -170,6 +171,7 @@ class GraphQLHttp:
         else:
             raw = dict(request.query_params)
         gql = _parse_request(raw)
+        request.scope[OPERATION_KEY] = gql.operation_name
         await self._authenticate_and_limit(request)
         try:
             document = self.config.limits.check(gql.query)
@@ -192,6 +194,7 @@ class GraphQLHttp:
         gateway = self.holder.current
         headers = self._forwarded(request, request_id)
         result = await gateway.execute(gql.query, gql.variables, gql.operation_name, headers)
+        request.scope[OUTCOME_KEY] = "graphql_error" if result.get("errors") else "ok"
         if self.config.exposes_plans and request.headers.get(PLAN_HEADER, "").lower() == "true":
             result = dict(result)
             extensions = dict(result.get("extensions") or {})
@@ -372,4 +375,5 @@ def create_router_app(
         lifespan=lifespan,
     )
     app.state.holder = holder
+    app.state.subscriptions = subscriptions
     return app

@@ -27,11 +27,14 @@ from dataclasses import dataclass
 
 from structlog.contextvars import bound_contextvars
 
+from shopgraph import metrics
 from shopgraph.events.bus import Consumer, Delivery, EventBus, bus_from_url
 from shopgraph.events.dlq import dead_letter, dlq_topic
 from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.events.tracing import consumer_span
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
+from workers.lag import LagGauge
 
 log = get_logger(__name__)
 
@@ -70,6 +73,7 @@ class ConsumerRuntime:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.stats = RuntimeStats()
+        self._lag = LagGauge(bus, group, self.topics)
         self._stopping = asyncio.Event()
         self._finished = asyncio.Event()
         self._running = False
@@ -114,6 +118,7 @@ class ConsumerRuntime:
             while not self._stopping.is_set():
                 deliveries = await consumer.getmany(self.poll_seconds, self.batch_size)
                 await self._process_batch(consumer, deliveries)
+                await self._lag.update(deliveries)
         finally:
             try:
                 await consumer.stop()
@@ -143,10 +148,14 @@ class ConsumerRuntime:
         handler = self.handlers.lookup(delivery.topic, event.type)
         if handler is None:
             self.stats.skipped += 1
+            metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, "skipped").inc()
             log.debug("event_skipped", event_type=event.type, topic=delivery.topic)
             return True
-        with bound_contextvars(
-            event_id=event.id, event_type=event.type, traceparent=event.traceparent
+        with (
+            bound_contextvars(
+                event_id=event.id, event_type=event.type, traceparent=event.traceparent
+            ),
+            consumer_span(self.group, delivery.topic, event),
         ):
             for attempt in range(1, self.max_attempts + 1):
                 try:
@@ -165,10 +174,12 @@ class ConsumerRuntime:
                         await self._dead_letter(delivery, error, attempts=attempt)
                         return True
                     self.stats.retries += 1
+                    metrics.RETRIES.labels(self.group).inc()
                     if await self._interrupted_after(self._backoff(attempt)):
                         return False
                 else:
                     self.stats.handled += 1
+                    metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, "handled").inc()
                     return True
         return True  # pragma: no cover - the loop always returns
 
@@ -184,6 +195,8 @@ class ConsumerRuntime:
         letter = dead_letter(delivery, self.group, error, attempts)
         await self.bus.publish(dlq_topic(delivery.topic), letter)
         self.stats.dead_lettered += 1
+        metrics.DEAD_LETTERS.labels(self.group, delivery.topic).inc()
+        metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, "dead_lettered").inc()
         log.error(
             "event_dead_lettered",
             group=self.group,

@@ -139,7 +139,12 @@ class KafkaBus:
         producer = await self._ready_producer([topic for topic, _ in messages])
         # Sends are queued in order (per-partition order holds with idempotence), then awaited.
         acks = [
-            await producer.send(self.physical(topic), value=event.to_bytes(), key=event.key)
+            await producer.send(
+                self.physical(topic),
+                value=event.to_bytes(),
+                key=event.key,
+                headers=_trace_headers(event),
+            )
             for topic, event in messages
         ]
         await asyncio.gather(*acks)
@@ -181,6 +186,11 @@ class KafkaBus:
         await self.ensure_topics(topics)
         assert self._producer is not None
         return self._producer
+
+
+def _trace_headers(event: Event) -> list[tuple[str, bytes]] | None:
+    """The envelope's ``traceparent`` as a Kafka header too, for tools that read headers."""
+    return [("traceparent", event.traceparent.encode())] if event.traceparent else None
 
 
 class KafkaConsumer:

@@ -30,7 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph.db import Database
 from shopgraph.events.bus import EventBus
 from shopgraph.events.envelope import Event
+from shopgraph.events.tracing import producer_spans
 from shopgraph.logging import get_logger
+from shopgraph.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 
 log = get_logger(__name__)
 
@@ -78,7 +80,27 @@ class OutboxRelay:
             published = await self._publish_batch()
             total += published
             if published < self.batch_size:
+                await self._measure_backlog()
                 return total
+
+    async def _measure_backlog(self) -> None:
+        """Set the backlog gauges: unpublished rows and the age of the oldest one."""
+        table = self.table
+        async with self.db.session() as session:
+            row = (
+                await session.execute(
+                    select(func.count(), func.min(table.c.created_at)).where(
+                        table.c.published_at.is_(None)
+                    )
+                )
+            ).one()
+        count, oldest = row[0], row[1]
+        OUTBOX_BACKLOG.labels(table.name).set(count)
+        age = 0.0
+        if oldest is not None:
+            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+            age = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+        OUTBOX_OLDEST_AGE.labels(table.name).set(age)
 
     async def run(self) -> None:
         """Poll and publish until :meth:`stop`; bus or database errors are logged and retried."""
@@ -133,7 +155,8 @@ class OutboxRelay:
             if not rows:
                 return 0
             messages = [(row.topic, Event.from_bytes(row.event)) for row in rows]
-            await self.bus.publish_many(messages)
+            with producer_spans(messages) as stamped:
+                await self.bus.publish_many(stamped)
             await session.execute(
                 update(table)
                 .where(table.c.seq.in_([row.seq for row in rows]))

@@ -45,6 +45,7 @@ from subgraphs.payments.records import (
     PaymentStatus,
     RefundRecord,
 )
+from subgraphs.payments.traced_provider import traced
 
 log = get_logger(__name__)
 
@@ -76,7 +77,7 @@ class PaymentService:
         on_commit: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
-        self.provider = provider
+        self.provider = traced(provider)
         self._on_commit = on_commit or (lambda: None)
 
     # -- reads ----------------------------------------------------------------------------
