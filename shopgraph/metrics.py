@@ -4,7 +4,7 @@ They live in prometheus_client's default registry, which also carries the proces
 Python collectors. A subgraph's ``/metrics`` adds its own HTTP series to these; the router
 serves them at its ``/metrics``; a worker process serves them with :func:`metrics_app` on
 ``SHOPGRAPH_METRICS_PORT``. Every label has a bounded set of values: worker groups, topics
-and outbox tables are fixed by the code, partitions by the topic.
+and services are fixed by the code, partitions by the topic.
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ CONSUMER_LAG = Gauge(
     "Events published to a partition that the group has not processed yet",
     ["group", "topic", "partition"],
 )
-OUTBOX_BACKLOG = Gauge("shopgraph_outbox_backlog", "Outbox rows not yet published", ["table"])
+OUTBOX_BACKLOG = Gauge("shopgraph_outbox_backlog", "Outbox rows not yet published", ["service"])
 OUTBOX_OLDEST_AGE = Gauge(
     "shopgraph_outbox_oldest_age_seconds",
     "Age of the oldest unpublished outbox row (0 when none)",
-    ["table"],
+    ["service"],
 )
 
 

@@ -74,8 +74,11 @@ def configure_tracing(service_name: str) -> bool:
 
 
 def install_tracer_provider(provider: TracerProvider) -> None:
-    """Make ``provider`` the process's tracer provider and instrument Redis clients."""
-    trace.set_tracer_provider(provider)
+    """Make ``provider`` the process's tracer provider and instrument Redis clients.
+
+    OpenTelemetry lets a process set its provider once; later calls keep the first one."""
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(provider)
     _state["active"] = True
     if not _state["redis"]:
         from opentelemetry.instrumentation.redis import RedisInstrumentor

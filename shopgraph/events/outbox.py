@@ -60,12 +60,14 @@ class OutboxRelay:
         table: Table,
         poll_seconds: float = 0.2,
         batch_size: int = 200,
+        service: str = "",
     ) -> None:
         self.db = db
         self.bus = bus
         self.table = table
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
+        self.service = service or table.name  # the metrics label
         self._stopping = asyncio.Event()
         self._wakeup = asyncio.Event()
         self._finished = asyncio.Event()
@@ -95,12 +97,12 @@ class OutboxRelay:
                 )
             ).one()
         count, oldest = row[0], row[1]
-        OUTBOX_BACKLOG.labels(table.name).set(count)
+        OUTBOX_BACKLOG.labels(self.service).set(count)
         age = 0.0
         if oldest is not None:
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
             age = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
-        OUTBOX_OLDEST_AGE.labels(table.name).set(age)
+        OUTBOX_OLDEST_AGE.labels(self.service).set(age)
 
     async def run(self) -> None:
         """Poll and publish until :meth:`stop`; bus or database errors are logged and retried."""
