@@ -74,6 +74,10 @@ class ConsumerRuntime:
         self.poll_seconds = poll_seconds
         self.stats = RuntimeStats()
         self._lag = LagGauge(bus, group, self.topics)
+        # Zero-valued series from the start, so "no retries yet" is a 0, not a missing series.
+        metrics.RETRIES.labels(group)
+        for topic in self.topics:
+            metrics.DEAD_LETTERS.labels(group, topic)
         self._stopping = asyncio.Event()
         self._finished = asyncio.Event()
         self._running = False
