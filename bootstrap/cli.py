@@ -45,6 +45,14 @@ def _refuse(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def _start_tracing(process: str) -> None:
+    """Tracing as ``SHOPGRAPH_TRACING`` / ``OTEL_TRACES_EXPORTER`` ask (off by default)."""
+    try:
+        configure_tracing(process)
+    except ValueError as exc:
+        raise _refuse(str(exc)) from None
+
+
 @app.command()
 def serve(
     name: Annotated[str, typer.Argument(help="users, products, … (one subgraph)")],
@@ -57,7 +65,7 @@ def serve(
         spec = service(name)
     except KeyError as exc:
         raise _refuse(exc.args[0]) from None
-    configure_tracing(name)
+    _start_tracing(name)
 
     async def main() -> None:
         if not no_migrate and spec.migrations is not None:
@@ -123,7 +131,7 @@ def worker(group: Annotated[str, typer.Argument(help="worker group name")]) -> N
         runtime = dev_platform.worker_background(settings, group)
     except KeyError as exc:
         raise _refuse(exc.args[0]) from None
-    configure_tracing(f"worker-{group}")
+    _start_tracing(f"worker-{group}")
     metrics = Served("metrics", metrics_app(), settings.host, settings.metrics_port)
     asyncio.run(run_together([metrics], [runtime]))
 
@@ -165,7 +173,7 @@ def search_reindex() -> None:
 def dev() -> None:
     """Everything in one process on embedded defaults: migrate, seed, serve, work."""
     settings = cli_settings()
-    configure_tracing("dev")
+    _start_tracing("dev")
     asyncio.run(dev_platform.run(settings))
 
 

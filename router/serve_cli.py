@@ -98,7 +98,11 @@ def serve_command(
         app = build_router(settings, holder, options, watcher=watcher)
         await run_together([Served("router", app, host, port)])
 
-    configure_tracing("router")
+    try:
+        configure_tracing("router")
+    except ValueError as exc:
+        typer.echo(f"shopgraph: {exc}", err=True)
+        raise typer.Exit(2) from None
     asyncio.run(main())
 
 

@@ -18,8 +18,9 @@ from starlette.routing import Route
 
 EVENTS_PROCESSED = Counter(
     "shopgraph_worker_events_total",
-    "Events a worker group finished, by outcome (handled, skipped, dead_lettered)",
-    ["group", "topic", "outcome"],
+    "Events a worker group finished, by type and outcome (handled, skipped, dead_lettered); "
+    "types without a handler are 'unhandled', unreadable messages 'malformed'",
+    ["group", "topic", "event_type", "outcome"],
 )
 RETRIES = Counter(
     "shopgraph_worker_retries_total", "Handler attempts that failed and were retried", ["group"]

@@ -152,7 +152,9 @@ class ConsumerRuntime:
         handler = self.handlers.lookup(delivery.topic, event.type)
         if handler is None:
             self.stats.skipped += 1
-            metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, "skipped").inc()
+            metrics.EVENTS_PROCESSED.labels(
+                self.group, delivery.topic, "unhandled", "skipped"
+            ).inc()
             log.debug("event_skipped", event_type=event.type, topic=delivery.topic)
             return True
         with (
@@ -183,7 +185,9 @@ class ConsumerRuntime:
                         return False
                 else:
                     self.stats.handled += 1
-                    metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, "handled").inc()
+                    metrics.EVENTS_PROCESSED.labels(
+                        self.group, delivery.topic, event.type, "handled"
+                    ).inc()
                     return True
         return True  # pragma: no cover - the loop always returns
 
@@ -200,7 +204,11 @@ class ConsumerRuntime:
         await self.bus.publish(dlq_topic(delivery.topic), letter)
         self.stats.dead_lettered += 1
         metrics.DEAD_LETTERS.labels(self.group, delivery.topic).inc()
-        metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, "dead_lettered").inc()
+        # Only events with a handler (a type fixed by the code) or unreadable ones get here.
+        event_type = delivery.event.type if delivery.event is not None else "malformed"
+        metrics.EVENTS_PROCESSED.labels(
+            self.group, delivery.topic, event_type, "dead_lettered"
+        ).inc()
         log.error(
             "event_dead_lettered",
             group=self.group,
