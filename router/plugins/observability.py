@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -113,7 +114,7 @@ class RouterStateCollector(Collector):
     """Plan-cache hits and misses and active subscriptions, read from the running router."""
 
     def __init__(self) -> None:
-        self.apps: list[Starlette] = []
+        self.apps: weakref.WeakSet[Starlette] = weakref.WeakSet()  # a closed app drops out
 
     def collect(self) -> Iterator[Any]:
         hits = CounterMetricFamily(
@@ -126,7 +127,7 @@ class RouterStateCollector(Collector):
             "shopgraph_router_active_subscriptions", "Subscriptions open through the router"
         )
         hit_total = miss_total = subscriptions = 0
-        for app in self.apps:
+        for app in list(self.apps):
             planner = getattr(app.state.holder.current, "planner", None)
             hit_total += getattr(planner, "hits", 0)
             miss_total += getattr(planner, "misses", 0)
@@ -145,7 +146,7 @@ REGISTRY.register(_STATE)
 
 def observe_router_app(app: Starlette) -> Starlette:
     """``/metrics``, request metrics and (when tracing is on) server spans for the router."""
-    _STATE.apps.append(app)
+    _STATE.apps.add(app)
     app.add_route("/metrics", metrics_endpoint)
     app.add_middleware(RequestMetrics, names=OperationNames())
     for middleware in asgi_tracing_middleware():

@@ -82,20 +82,28 @@ class OutboxRelay:
             published = await self._publish_batch()
             total += published
             if published < self.batch_size:
-                await self._measure_backlog()
+                # Caught up: nothing is waiting (rows a concurrent relay holds are its own).
+                OUTBOX_BACKLOG.labels(self.service).set(0)
+                OUTBOX_OLDEST_AGE.labels(self.service).set(0)
                 return total
 
     async def _measure_backlog(self) -> None:
-        """Set the backlog gauges: unpublished rows and the age of the oldest one."""
+        """Set the backlog gauges while publishing fails: unpublished rows, oldest row's age.
+
+        A relay that keeps up sets them to 0 without asking the database."""
         table = self.table
-        async with self.db.session() as session:
-            row = (
-                await session.execute(
-                    select(func.count(), func.min(table.c.created_at)).where(
-                        table.c.published_at.is_(None)
+        try:
+            async with self.db.session() as session:
+                row = (
+                    await session.execute(
+                        select(func.count(), func.min(table.c.created_at)).where(
+                            table.c.published_at.is_(None)
+                        )
                     )
-                )
-            ).one()
+                ).one()
+        except Exception as exc:  # the database is what failed: keep the last reading
+            log.warning("outbox_backlog_unavailable", table=table.name, error=str(exc))
+            return
         count, oldest = row[0], row[1]
         OUTBOX_BACKLOG.labels(self.service).set(count)
         age = 0.0
@@ -123,6 +131,7 @@ class OutboxRelay:
                 log.exception(
                     "outbox_relay_failed", table=self.table.name, retry_in=self.poll_seconds
                 )
+                await self._measure_backlog()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_seconds)
 
