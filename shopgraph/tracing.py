@@ -31,7 +31,11 @@ _state: dict[str, bool] = {"active": False, "redis": False}
 
 
 def tracer() -> trace.Tracer:
-    return trace.get_tracer("shopgraph")
+    """ShopGraph's own spans (bus, payment provider); no-op while tracing is off."""
+    return trace.get_tracer("shopgraph") if tracing_active() else _NO_OP
+
+
+_NO_OP = trace.NoOpTracer()
 
 
 def tracing_active() -> bool:
@@ -85,6 +89,20 @@ def install_tracer_provider(provider: TracerProvider) -> None:
 
         RedisInstrumentor().instrument()
         _state["redis"] = True
+
+
+def deactivate_tracing() -> None:
+    """Attach no instrumentation to what is built from now on, and stop tracing Redis.
+
+    Already instrumented apps, engines and clients keep their hooks (OpenTelemetry cannot
+    take a provider back); tests that installed an in-memory provider call this at the end.
+    """
+    _state["active"] = False
+    if _state["redis"]:
+        from opentelemetry.instrumentation.redis import RedisInstrumentor
+
+        RedisInstrumentor().uninstrument()
+        _state["redis"] = False
 
 
 def current_traceparent() -> str | None:

@@ -27,7 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bootstrap.registry import service_names
 from router.serve import RouterOptions, dev_router
-from shopgraph.tracing import install_tracer_provider
+from shopgraph.tracing import deactivate_tracing, install_tracer_provider
 from tests.support.platform import column_settings, free_port, running_platform, settings_env
 from tests.support.shop import Shop
 
@@ -68,13 +68,14 @@ async def router_in_front(settings: Any) -> AsyncIterator[str]:
 def spans() -> Iterator[InMemorySpanExporter]:
     """Every span the process ends while the test runs."""
     provider = trace.get_tracer_provider()
-    if not isinstance(provider, TracerProvider):
+    if not isinstance(provider, TracerProvider):  # the process keeps its first provider
         provider = TracerProvider()
-        install_tracer_provider(provider)
+    install_tracer_provider(provider)
     exporter = InMemorySpanExporter()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     yield exporter
     exporter.shutdown()  # later spans are dropped, not kept in memory
+    deactivate_tracing()  # later tests build their apps without instrumentation
 
 
 async def checkout_through_router(shop: Shop, router_url: str) -> tuple[str, str]:
