@@ -73,7 +73,7 @@ class ConsumerRuntime:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.stats = RuntimeStats()
-        self._lag = LagGauge(bus, group, self.topics)
+        self._lag = LagGauge(group)
         # Zero-valued series from the start, so "no retries yet" is a 0, not a missing series.
         metrics.RETRIES.labels(group)
         for topic in self.topics:
@@ -122,7 +122,7 @@ class ConsumerRuntime:
             while not self._stopping.is_set():
                 deliveries = await consumer.getmany(self.poll_seconds, self.batch_size)
                 await self._process_batch(consumer, deliveries)
-                await self._lag.update(deliveries)
+                self._lag.update(consumer, deliveries)
         finally:
             try:
                 await consumer.stop()

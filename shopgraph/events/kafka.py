@@ -237,6 +237,16 @@ class KafkaConsumer:
             for r in records
         ]
 
+    def high_watermarks(self) -> dict[tuple[str, int], int]:
+        if self._consumer is None:
+            return {}
+        marks: dict[tuple[str, int], int] = {}
+        for tp in self._consumer.assignment():
+            end = self._consumer.highwater(tp)  # from the last fetch response
+            if end is not None:
+                marks[(self.bus.logical(tp.topic), tp.partition)] = int(end)
+        return marks
+
     async def commit(self, deliveries: Sequence[Delivery]) -> None:
         if self._consumer is None or not deliveries:
             return
