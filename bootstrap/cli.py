@@ -16,8 +16,10 @@ from router.compose_cli import compose_app
 from router.serve_cli import router_app
 from shopgraph.cli_settings import cli_settings
 from shopgraph.logging import get_logger
+from shopgraph.metrics import metrics_app
 from shopgraph.runner import Served, run_together
 from shopgraph.settings import Settings
+from shopgraph.tracing import configure_tracing
 from subgraphs.analytics.rebuild import RebuildRefused, rebuild, require_shared_bus
 from subgraphs.search.reindex import run_reindex
 
@@ -43,6 +45,14 @@ def _refuse(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def _start_tracing(process: str) -> None:
+    """Tracing as ``SHOPGRAPH_TRACING`` / ``OTEL_TRACES_EXPORTER`` ask (off by default)."""
+    try:
+        configure_tracing(process)
+    except ValueError as exc:
+        raise _refuse(str(exc)) from None
+
+
 @app.command()
 def serve(
     name: Annotated[str, typer.Argument(help="users, products, … (one subgraph)")],
@@ -55,6 +65,7 @@ def serve(
         spec = service(name)
     except KeyError as exc:
         raise _refuse(exc.args[0]) from None
+    _start_tracing(name)
 
     async def main() -> None:
         if not no_migrate and spec.migrations is not None:
@@ -120,7 +131,9 @@ def worker(group: Annotated[str, typer.Argument(help="worker group name")]) -> N
         runtime = dev_platform.worker_background(settings, group)
     except KeyError as exc:
         raise _refuse(exc.args[0]) from None
-    asyncio.run(run_together([], [runtime]))
+    _start_tracing(f"worker-{group}")
+    metrics = Served("metrics", metrics_app(), settings.host, settings.metrics_port)
+    asyncio.run(run_together([metrics], [runtime]))
 
 
 @app.command()
@@ -160,6 +173,7 @@ def search_reindex() -> None:
 def dev() -> None:
     """Everything in one process on embedded defaults: migrate, seed, serve, work."""
     settings = cli_settings()
+    _start_tracing("dev")
     asyncio.run(dev_platform.run(settings))
 
 

@@ -7,11 +7,15 @@ requests."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
 import aiohttp
 import orjson
+
+from router.plugins.observability import record_fetch
+from shopgraph.tracing import outgoing_request_span
 
 
 class SubgraphRequestError(Exception):
@@ -104,16 +108,23 @@ class HttpTransport:
             "accept": "application/graphql-response+json, application/json",
             **headers,
         }
+        started = time.perf_counter()
         try:
-            status, content = await self._post_once_more_if_dropped(
-                service, url, payload, request_headers, idempotent=idempotent
-            )
+            with outgoing_request_span(f"POST {service}", request_headers):
+                status, content = await self._post_once_more_if_dropped(
+                    service, url, payload, request_headers, idempotent=idempotent
+                )
         except TimeoutError as exc:
+            record_fetch(service, time.perf_counter() - started, "timeout")
             raise SubgraphRequestError(service, f"timeout calling {service}", "TIMEOUT") from exc
         except aiohttp.ClientError as exc:
+            record_fetch(service, time.perf_counter() - started, "unreachable")
             raise SubgraphRequestError(
                 service, f"cannot reach {service}: {describe_http_error(exc)}"
             ) from exc
+        record_fetch(
+            service, time.perf_counter() - started, f"http_{status}" if status >= 400 else None
+        )
         try:
             decoded = orjson.loads(content)
         except orjson.JSONDecodeError as exc:

@@ -65,6 +65,8 @@ class QueryPlanner:
         self.supergraph = supergraph
         self._cache: OrderedDict[tuple[str, str | None], QueryPlan] = OrderedDict()
         self._cache_size = cache_size
+        self.hits = 0
+        self.misses = 0
 
     def plan(
         self, query: str, operation_name: str | None = None, document: DocumentNode | None = None
@@ -73,7 +75,9 @@ class QueryPlanner:
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
+            self.hits += 1
             return cached
+        self.misses += 1
         plan = self.build(document or parse(query), operation_name)
         self._cache[key] = plan
         if len(self._cache) > self._cache_size:

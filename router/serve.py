@@ -24,6 +24,7 @@ from router.graphiql import GraphiQL
 from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import OperationLimits
+from router.plugins.observability import observe_router_app
 from router.plugins.ports import GatewayPort
 from router.plugins.rate_limit import FixedWindowRateLimiter
 from router.server import ServerConfig, create_router_app, default_plan_formatter
@@ -136,7 +137,7 @@ def build_router(
     graphiql = None
     if not settings.is_production:
         graphiql = GraphiQL(options.graphiql_dir or default_assets_dir())
-    return create_router_app(
+    app = create_router_app(
         holder,
         server_config(settings, options),
         rate_limiter=limiter,
@@ -147,6 +148,7 @@ def build_router(
         on_startup=on_startup,
         on_shutdown=on_shutdown,
     )
+    return observe_router_app(app)
 
 
 def plan_formatter() -> Callable[[Any], Any]:

@@ -31,6 +31,7 @@ from router.server import default_plan_formatter
 from router.supergraph import SupergraphError
 from shopgraph.cli_settings import cli_settings
 from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
+from shopgraph.tracing import configure_tracing, requested_exporter
 
 router_app = typer.Typer(help="The federation router: serve it, or print a plan.")
 
@@ -126,6 +127,7 @@ def serve_command(
     from shopgraph.runner import Served, run_together
 
     async def main(sock: socket.socket | None) -> None:
+        configure_tracing("router")  # in each worker process: exporters do not survive fork
         watcher = None
         if supergraph is not None:
             gateway = _load_file(supergraph, timeout_seconds=timeout, header_rules=rules)
@@ -146,6 +148,11 @@ def serve_command(
             [Served("router", app, host, port, sock)], header_timeout_seconds=header_timeout
         )
 
+    try:
+        requested_exporter()  # a bad SHOPGRAPH_TRACING stops here, before any fork
+    except ValueError as exc:
+        typer.echo(f"shopgraph: {exc}", err=True)
+        raise typer.Exit(2) from None
     try:
         code = serve_workers(workers, host, port, main)
     except OSError as exc:

@@ -42,6 +42,7 @@ from router.plugins.headers import (
 )
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
+from router.plugins.observability import OPERATION_KEY, OUTCOME_KEY
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
 from router.plugins.responses import error_response, json_response, response_media_type
 from router.subscriptions import SubscriptionServer
@@ -192,6 +193,7 @@ class GraphQLHttp:
         else:
             raw = dict(request.query_params)
         gql = _parse_request(raw)
+        request.scope[OPERATION_KEY] = gql.operation_name
         await self._authenticate_and_limit(request)
         try:
             document = self.config.limits.check(gql.query)
@@ -214,6 +216,7 @@ class GraphQLHttp:
         gateway = self.holder.current
         headers = self._forwarded(request, request_id)
         result = await gateway.execute(gql.query, gql.variables, gql.operation_name, headers)
+        request.scope[OUTCOME_KEY] = "graphql_error" if result.get("errors") else "ok"
         if self.config.production:
             result = _without_suggestions(result)
         if self.config.exposes_plans and request.headers.get(PLAN_HEADER, "").lower() == "true":
@@ -434,4 +437,5 @@ def create_router_app(
         lifespan=lifespan,
     )
     app.state.holder = holder
+    app.state.subscriptions = subscriptions
     return app

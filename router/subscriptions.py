@@ -105,6 +105,11 @@ class SubscriptionServer:
         self.principals = principals
         self._connections: set[_Connection] = set()
 
+    @property
+    def active_operations(self) -> int:
+        """Subscriptions open right now, over every connection."""
+        return sum(len(connection.operations) for connection in self._connections)
+
     async def aclose(self) -> None:
         for connection in list(self._connections):
             for task in connection.operations.values():

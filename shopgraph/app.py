@@ -17,7 +17,7 @@ import orjson
 import strawberry
 from cross_web import HTTPException
 from graphql import GraphQLError
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -39,8 +39,10 @@ from shopgraph.errors import Unauthenticated
 from shopgraph.graphql import classify_errors
 from shopgraph.json_depth import nested_deeper_than
 from shopgraph.logging import bind_context, clear_context, get_logger
+from shopgraph.metrics import exposition
 from shopgraph.settings import Settings
 from shopgraph.suggestions import without_suggestions
+from shopgraph.tracing import asgi_tracing_middleware
 
 log = get_logger(__name__)
 
@@ -238,7 +240,8 @@ class Metrics:
         self.service = service
 
     async def endpoint(self, _request: Request) -> Response:
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+        # This subgraph's HTTP series, then the process-wide ones (its outbox relay).
+        return Response(exposition(self.registry, REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
 class MetricsMiddleware:
@@ -331,6 +334,7 @@ def create_subgraph_app(
     app = Starlette(
         routes=all_routes,
         middleware=[
+            *asgi_tracing_middleware(),
             Middleware(RequestIdMiddleware, service=service),
             Middleware(MetricsMiddleware, metrics=metrics, paths=known_paths),
             Middleware(BodyDeadline, timeout_seconds=body_timeout_seconds),

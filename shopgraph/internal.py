@@ -29,6 +29,7 @@ from tenacity import (
 
 from shopgraph.auth.tokens import ServiceTokenIssuer
 from shopgraph.settings import Settings
+from shopgraph.tracing import trace_http_client
 
 
 class UpstreamError(RuntimeError):
@@ -70,6 +71,7 @@ class InternalClient:
             transport=transport,
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
+        trace_http_client(self.http)
 
     async def query(
         self,

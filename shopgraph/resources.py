@@ -73,7 +73,11 @@ class ServiceResources:
         await self.bus.start()
         if self.outbox is not None:
             self.relay = OutboxRelay(
-                self.db, self.bus, self.outbox, poll_seconds=self.settings.outbox_poll_seconds
+                self.db,
+                self.bus,
+                self.outbox,
+                poll_seconds=self.settings.outbox_poll_seconds,
+                service=self.service,
             )
             self._relay_task = asyncio.create_task(
                 self.relay.run(), name=f"outbox-relay:{self.service}"

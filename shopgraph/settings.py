@@ -117,6 +117,8 @@ class Settings(BaseSettings):
     retention_batch_size: int = Field(default=500, gt=0)
     retention_interval_seconds: float = Field(default=3600, gt=0)
     consumer_max_attempts: int = Field(default=5, gt=0)
+    # Where a worker process (`shopgraph worker`) serves Prometheus /metrics.
+    metrics_port: int = Field(default=9464, gt=0, lt=65536)
 
     ports: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PORTS))
     # Where each subgraph is reached by the others (compose: http://users:4001/graphql).

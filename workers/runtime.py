@@ -27,11 +27,14 @@ from dataclasses import dataclass
 
 from structlog.contextvars import bound_contextvars
 
+from shopgraph import metrics
 from shopgraph.events.bus import Consumer, Delivery, EventBus, bus_from_url
 from shopgraph.events.dlq import dead_letter, dlq_topic
 from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.events.tracing import consumer_span
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
+from workers.lag import LagGauge
 
 log = get_logger(__name__)
 
@@ -70,6 +73,11 @@ class ConsumerRuntime:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.stats = RuntimeStats()
+        self._lag = LagGauge(group)
+        # Zero-valued series from the start, so "no retries yet" is a 0, not a missing series.
+        metrics.RETRIES.labels(group)
+        for topic in self.topics:
+            metrics.DEAD_LETTERS.labels(group, topic)
         self._stopping = asyncio.Event()
         self._finished = asyncio.Event()
         self._running = False
@@ -114,6 +122,7 @@ class ConsumerRuntime:
             while not self._stopping.is_set():
                 deliveries = await consumer.getmany(self.poll_seconds, self.batch_size)
                 await self._process_batch(consumer, deliveries)
+                self._lag.update(consumer, deliveries)
         finally:
             try:
                 await consumer.stop()
@@ -143,10 +152,16 @@ class ConsumerRuntime:
         handler = self.handlers.lookup(delivery.topic, event.type)
         if handler is None:
             self.stats.skipped += 1
+            metrics.EVENTS_PROCESSED.labels(
+                self.group, delivery.topic, "unhandled", "skipped"
+            ).inc()
             log.debug("event_skipped", event_type=event.type, topic=delivery.topic)
             return True
-        with bound_contextvars(
-            event_id=event.id, event_type=event.type, traceparent=event.traceparent
+        with (
+            bound_contextvars(
+                event_id=event.id, event_type=event.type, traceparent=event.traceparent
+            ),
+            consumer_span(self.group, delivery.topic, event),
         ):
             for attempt in range(1, self.max_attempts + 1):
                 try:
@@ -165,10 +180,14 @@ class ConsumerRuntime:
                         await self._dead_letter(delivery, error, attempts=attempt)
                         return True
                     self.stats.retries += 1
+                    metrics.RETRIES.labels(self.group).inc()
                     if await self._interrupted_after(self._backoff(attempt)):
                         return False
                 else:
                     self.stats.handled += 1
+                    metrics.EVENTS_PROCESSED.labels(
+                        self.group, delivery.topic, event.type, "handled"
+                    ).inc()
                     return True
         return True  # pragma: no cover - the loop always returns
 
@@ -184,6 +203,12 @@ class ConsumerRuntime:
         letter = dead_letter(delivery, self.group, error, attempts)
         await self.bus.publish(dlq_topic(delivery.topic), letter)
         self.stats.dead_lettered += 1
+        metrics.DEAD_LETTERS.labels(self.group, delivery.topic).inc()
+        # Only events with a handler (a type fixed by the code) or unreadable ones get here.
+        event_type = delivery.event.type if delivery.event is not None else "malformed"
+        metrics.EVENTS_PROCESSED.labels(
+            self.group, delivery.topic, event_type, "dead_lettered"
+        ).inc()
         log.error(
             "event_dead_lettered",
             group=self.group,

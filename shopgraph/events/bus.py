@@ -63,6 +63,10 @@ class Consumer(Protocol):
     async def commit(self, deliveries: Sequence[Delivery]) -> None:
         """Commit the offsets of ``deliveries`` (call after their effects are committed)."""
 
+    def high_watermarks(self) -> dict[tuple[str, int], int]:
+        """(topic, partition) -> end offset, for the assigned partitions, as this member last
+        saw it (no network call; for the consumer-lag metric)."""
+
 
 class EventBus(Protocol):
     async def start(self) -> None: ...

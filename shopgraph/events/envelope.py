@@ -19,6 +19,8 @@ from typing import Any
 
 import orjson
 
+from shopgraph.tracing import current_traceparent
+
 
 class MalformedEvent(ValueError):
     """Raised when bytes or a mapping are not a valid event envelope."""
@@ -65,7 +67,8 @@ class Event:
             occurred_at=_now(),
             aggregate_id=aggregate_id,
             payload=payload,
-            traceparent=traceparent,
+            # Written inside the request's (or handler's) span, so consumers continue its trace.
+            traceparent=traceparent or current_traceparent(),
         )
 
     @property

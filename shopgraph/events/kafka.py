@@ -139,7 +139,12 @@ class KafkaBus:
         producer = await self._ready_producer([topic for topic, _ in messages])
         # Sends are queued in order (per-partition order holds with idempotence), then awaited.
         acks = [
-            await producer.send(self.physical(topic), value=event.to_bytes(), key=event.key)
+            await producer.send(
+                self.physical(topic),
+                value=event.to_bytes(),
+                key=event.key,
+                headers=_trace_headers(event),
+            )
             for topic, event in messages
         ]
         await asyncio.gather(*acks)
@@ -181,6 +186,11 @@ class KafkaBus:
         await self.ensure_topics(topics)
         assert self._producer is not None
         return self._producer
+
+
+def _trace_headers(event: Event) -> list[tuple[str, bytes]] | None:
+    """The envelope's ``traceparent`` as a Kafka header too, for tools that read headers."""
+    return [("traceparent", event.traceparent.encode())] if event.traceparent else None
 
 
 class KafkaConsumer:
@@ -226,6 +236,16 @@ class KafkaConsumer:
             for tp, records in batches.items()
             for r in records
         ]
+
+    def high_watermarks(self) -> dict[tuple[str, int], int]:
+        if self._consumer is None:
+            return {}
+        marks: dict[tuple[str, int], int] = {}
+        for tp in self._consumer.assignment():
+            end = self._consumer.highwater(tp)  # from the last fetch response
+            if end is not None:
+                marks[(self.bus.logical(tp.topic), tp.partition)] = int(end)
+        return marks
 
     async def commit(self, deliveries: Sequence[Delivery]) -> None:
         if self._consumer is None or not deliveries:

@@ -195,6 +195,9 @@ class InMemoryConsumer:
             self._active = True
             self.bus._join(self)
 
+    def high_watermarks(self) -> dict[tuple[str, int], int]:
+        return {(topic, p): self.bus._end_offsets(topic)[p] for topic, p in self.assignment}
+
     async def stop(self) -> None:
         if self._active:
             self._active = False

@@ -30,7 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph.db import Database
 from shopgraph.events.bus import EventBus
 from shopgraph.events.envelope import Event
+from shopgraph.events.tracing import producer_spans
 from shopgraph.logging import get_logger
+from shopgraph.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 
 log = get_logger(__name__)
 
@@ -58,12 +60,14 @@ class OutboxRelay:
         table: Table,
         poll_seconds: float = 0.2,
         batch_size: int = 200,
+        service: str = "",
     ) -> None:
         self.db = db
         self.bus = bus
         self.table = table
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
+        self.service = service or table.name  # the metrics label
         self._stopping = asyncio.Event()
         self._wakeup = asyncio.Event()
         self._finished = asyncio.Event()
@@ -78,7 +82,35 @@ class OutboxRelay:
             published = await self._publish_batch()
             total += published
             if published < self.batch_size:
+                # Caught up: nothing is waiting (rows a concurrent relay holds are its own).
+                OUTBOX_BACKLOG.labels(self.service).set(0)
+                OUTBOX_OLDEST_AGE.labels(self.service).set(0)
                 return total
+
+    async def _measure_backlog(self) -> None:
+        """Set the backlog gauges while publishing fails: unpublished rows, oldest row's age.
+
+        A relay that keeps up sets them to 0 without asking the database."""
+        table = self.table
+        try:
+            async with self.db.session() as session:
+                row = (
+                    await session.execute(
+                        select(func.count(), func.min(table.c.created_at)).where(
+                            table.c.published_at.is_(None)
+                        )
+                    )
+                ).one()
+        except Exception as exc:  # the database is what failed: keep the last reading
+            log.warning("outbox_backlog_unavailable", table=table.name, error=str(exc))
+            return
+        count, oldest = row[0], row[1]
+        OUTBOX_BACKLOG.labels(self.service).set(count)
+        age = 0.0
+        if oldest is not None:
+            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+            age = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+        OUTBOX_OLDEST_AGE.labels(self.service).set(age)
 
     async def run(self) -> None:
         """Poll and publish until :meth:`stop`; bus or database errors are logged and retried."""
@@ -99,6 +131,7 @@ class OutboxRelay:
                 log.exception(
                     "outbox_relay_failed", table=self.table.name, retry_in=self.poll_seconds
                 )
+                await self._measure_backlog()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_seconds)
 
@@ -133,7 +166,8 @@ class OutboxRelay:
             if not rows:
                 return 0
             messages = [(row.topic, Event.from_bytes(row.event)) for row in rows]
-            await self.bus.publish_many(messages)
+            with producer_spans(messages) as stamped:
+                await self.bus.publish_many(stamped)
             await session.execute(
                 update(table)
                 .where(table.c.seq.in_([row.seq for row in rows]))

@@ -46,6 +46,7 @@ from subgraphs.payments.records import (
     RefundRecord,
     ReportedOutcome,
 )
+from subgraphs.payments.traced_provider import traced
 
 log = get_logger(__name__)
 
@@ -77,7 +78,7 @@ class PaymentService:
         on_commit: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
-        self.provider = provider
+        self.provider = traced(provider)
         self._on_commit = on_commit or (lambda: None)
 
     # -- reads ----------------------------------------------------------------------------

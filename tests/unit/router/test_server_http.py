@@ -80,7 +80,12 @@ def test_post_runs_the_operation_and_forwards_auth_and_request_id() -> None:
     assert response.headers["x-request-id"] == "rid-1"
     _query, variables, operation_name, headers = gateway.calls[0]
     assert (variables, operation_name) == ({"x": 1}, None)
-    assert headers == {"authorization": "Bearer t", "x-request-id": "rid-1"}
+    # the cookie stays behind; the router adds the address it saw (the test client's)
+    assert headers == {
+        "authorization": "Bearer t",
+        "x-request-id": "rid-1",
+        "x-forwarded-for": "testclient",
+    }
     assert gateway.closed  # closed with the app
 
 

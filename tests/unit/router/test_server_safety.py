@@ -47,6 +47,7 @@ def test_the_declared_headers_reach_the_gateway_normalized() -> None:
         "x-cart-token": "cart-1",
         "traceparent": "00-abc-def-01",
         "x-request-id": "rid",
+        "x-forwarded-for": "testclient",
     }
 
 
