@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from subgraphs.search import text
 
@@ -61,6 +61,27 @@ class SearchDocument:
     @property
     def name_words(self) -> str:
         return " ".join(text.words(self.name))
+
+    def stored_fields(self) -> dict[str, Any]:
+        """What both index adapters store of the document, but its attributes (each adapter
+        stores those in its own form)."""
+        return {
+            "product_id": self.product_id,
+            "revision": self.revision,
+            "searchable": self.searchable,
+            "name": self.name,
+            "description": self.description,
+            "name_terms": self.name_terms,
+            "body_terms": self.body_terms,
+            "name_words": self.name_words,
+            "category_id": self.category_id,
+            "price_minor": self.price_minor,
+            "currency": self.currency,
+            "in_stock": self.in_stock,
+            "rating": self.rating,
+            "rating_count": self.rating_count,
+            "created_micros": self.created_micros,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,23 +63,7 @@ _SORT_COLUMNS = {
 
 
 def _row(doc: SearchDocument) -> dict[str, Any]:
-    return {
-        "product_id": doc.product_id,
-        "revision": doc.revision,
-        "searchable": doc.searchable,
-        "name": doc.name,
-        "description": doc.description,
-        "name_terms": doc.name_terms,
-        "body_terms": doc.body_terms,
-        "name_words": doc.name_words,
-        "category_id": doc.category_id,
-        "price_minor": doc.price_minor,
-        "currency": doc.currency,
-        "in_stock": doc.in_stock,
-        "rating": doc.rating,
-        "rating_count": doc.rating_count,
-        "created_micros": doc.created_micros,
-    }
+    return doc.stored_fields()
 
 
 def filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
