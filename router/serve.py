@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,8 +19,10 @@ import httpx
 from starlette.applications import Starlette
 
 from router.assets import default_assets_dir
+from router.config import RouterConfig
 from router.executor_transport import HttpTransport
 from router.graphiql import GraphiQL
+from router.pipeline import Pipeline, RouterPlugin
 from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import OperationLimits
@@ -54,6 +56,25 @@ class RouterOptions:
     header_rules: HeaderRules = DEFAULT_HEADER_RULES
     max_subscriptions_per_connection: int = 100
     body_timeout_seconds: float = 30.0
+    # The whole config file: plugin sections are read from it by pipeline_for.
+    config: RouterConfig = field(default_factory=RouterConfig)
+
+    @classmethod
+    def from_config(
+        cls, config: RouterConfig, *, header_rules: HeaderRules = DEFAULT_HEADER_RULES
+    ) -> RouterOptions:
+        return cls(
+            rate_limit=config.rate_limit.limit,
+            rate_window_seconds=config.rate_limit.window_seconds,
+            verify_tokens=config.server.verify_tokens,
+            timeout_seconds=config.subgraphs.timeout_seconds,
+            max_body_bytes=config.server.max_body_bytes,
+            cors_origins=config.server.cors_origins,
+            header_rules=header_rules,
+            max_subscriptions_per_connection=config.subscriptions.max_per_connection,
+            body_timeout_seconds=config.server.body_timeout_seconds,
+            config=config,
+        )
 
 
 def load_gateway(
@@ -116,6 +137,12 @@ def server_config(settings: Settings, options: RouterOptions) -> ServerConfig:
     )
 
 
+def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
+    """The request pipeline's plugins, in the order they run, from the config's sections."""
+    plugins: list[RouterPlugin] = []
+    return Pipeline(plugins)
+
+
 def build_router(
     settings: Settings,
     holder: GatewayHolder,
@@ -147,6 +174,7 @@ def build_router(
         plan_formatter=plan_formatter(),
         on_startup=on_startup,
         on_shutdown=on_shutdown,
+        pipeline=pipeline_for(settings, options),
     )
     return observe_router_app(app)
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
+from router.config import ConfigError, RouterConfig, load_config
 from router.plugins.headers import DEFAULT_FORWARDED, DEFAULT_HEADER_RULES, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.ports import GatewayPort
 from router.serve import (
-    DEFAULT_ROUTER_PORT,
     RouterOptions,
     build_router,
     compose_from_running,
@@ -30,7 +32,6 @@ from router.serve_workers import serve_workers
 from router.server import default_plan_formatter
 from router.supergraph import SupergraphError
 from shopgraph.cli_settings import cli_settings
-from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
 from shopgraph.tracing import configure_tracing, requested_exporter
 
 router_app = typer.Typer(help="The federation router: serve it, or print a plan.")
@@ -58,6 +59,31 @@ def _load_file(path: Path, **options: Any) -> GatewayPort:
     raise typer.Exit(2)
 
 
+def _config(path: Path | None, flags: dict[str, dict[str, Any]]) -> RouterConfig:
+    """The config file (if any) with environment overrides, then the flags given on the
+    command line (``None`` = not given); a bad key ends the command naming it (exit 2)."""
+    try:
+        where = ""
+        config = load_config(path, os.environ)
+        sections = {}
+        for section, values in flags.items():
+            where = section
+            given = {key: value for key, value in values.items() if value is not None}
+            if given:
+                current = getattr(config, section).model_dump()
+                sections[section] = type(getattr(config, section)).model_validate(
+                    {**current, **given}
+                )
+        return config.model_copy(update=sections)
+    except ConfigError as exc:
+        typer.echo(f"shopgraph: {exc}", err=True)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        typer.echo(f"shopgraph: command line: {where}.{key}: {error['msg']}", err=True)
+    raise typer.Exit(2)
+
+
 @router_app.command("serve")
 def serve_command(
     supergraph: Annotated[
@@ -67,36 +93,52 @@ def serve_command(
         list[str] | None,
         typer.Option(help="name=url of a running subgraph; composes from them (repeatable)"),
     ] = None,
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = DEFAULT_ROUTER_PORT,
-    rate_limit: Annotated[int, typer.Option(help="requests per client per window; 0: off")] = 1200,
-    rate_window: Annotated[float, typer.Option(help="rate-limit window, seconds")] = 60.0,
-    verify_tokens: Annotated[bool, typer.Option(help="verify bearer tokens at the edge")] = True,
-    timeout: Annotated[float, typer.Option(help="per-subgraph request timeout, seconds")] = 30.0,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="router config file (TOML; see router/router.example.toml)"),
+    ] = None,
+    host: Annotated[str | None, typer.Option(help="[server] host")] = None,
+    port: Annotated[int | None, typer.Option(help="[server] port (default 4000)")] = None,
+    rate_limit: Annotated[
+        int | None, typer.Option(help="[rate_limit] requests per client per window; 0: off")
+    ] = None,
+    rate_window: Annotated[float | None, typer.Option(help="[rate_limit] window, seconds")] = None,
+    verify_tokens: Annotated[
+        bool | None, typer.Option(help="[server] verify bearer tokens at the edge")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="[subgraphs] per-subgraph request timeout, seconds")
+    ] = None,
     cors_origin: Annotated[
-        list[str] | None, typer.Option(help="browser origin allowed cross-origin (repeatable)")
+        list[str] | None,
+        typer.Option(help="[server] browser origin allowed cross-origin (repeatable)"),
     ] = None,
     forward_header: Annotated[
         list[str] | None,
         typer.Option(
-            help="request header to forward: NAME (to every subgraph) or NAME=sub1,sub2 "
-            f"(repeatable; replaces the default {', '.join(DEFAULT_FORWARDED)})"
+            help="[subgraphs] request header to forward: NAME (to every subgraph) or "
+            f"NAME=sub1,sub2 (repeatable; replaces the default {', '.join(DEFAULT_FORWARDED)})"
         ),
     ] = None,
     max_subscriptions: Annotated[
-        int, typer.Option(help="subscriptions one WebSocket connection may hold")
-    ] = 100,
+        int | None, typer.Option(help="[subscriptions] subscriptions per WebSocket connection")
+    ] = None,
     body_timeout: Annotated[
-        float, typer.Option(help="seconds a client has to send a request body")
-    ] = 30.0,
+        float | None, typer.Option(help="[server] seconds a client has to send a request body")
+    ] = None,
     header_timeout: Annotated[
-        float, typer.Option(help="seconds a client has to send a request's headers")
-    ] = DEFAULT_HEADER_TIMEOUT_SECONDS,
+        float | None,
+        typer.Option(help="[server] seconds a client has to send a request's headers"),
+    ] = None,
     workers: Annotated[
-        int, typer.Option(min=1, help="processes serving the same port (SO_REUSEPORT)")
-    ] = 1,
+        int | None,
+        typer.Option(min=1, help="[server] processes serving the same port (SO_REUSEPORT)"),
+    ] = None,
 ) -> None:
-    """Serve the router: POST/GET /graphql, WebSocket subscriptions, GraphiQL, /health."""
+    """Serve the router: POST/GET /graphql, WebSocket subscriptions, GraphiQL, /health.
+
+    Settings come from ``--config`` (TOML), then ``SHOPGRAPH_ROUTER__<SECTION>__<KEY>``
+    environment overrides, then the options given here."""
     if (supergraph is None) == (not subgraph):
         typer.echo(
             "shopgraph: give exactly one of --supergraph FILE or --subgraph name=url", err=True
@@ -106,46 +148,57 @@ def serve_command(
         typer.echo(f"shopgraph: cannot read {supergraph}: no such file", err=True)
         raise typer.Exit(2)
     settings = cli_settings()
+    router_config = _config(
+        config,
+        {
+            "server": {
+                "host": host,
+                "port": port,
+                "workers": workers,
+                "cors_origins": tuple(cors_origin) if cors_origin else None,
+                "body_timeout_seconds": body_timeout,
+                "header_timeout_seconds": header_timeout,
+                "verify_tokens": verify_tokens,
+            },
+            "subgraphs": {
+                "timeout_seconds": timeout,
+                "forward_headers": tuple(forward_header) if forward_header else None,
+            },
+            "rate_limit": {"limit": rate_limit, "window_seconds": rate_window},
+            "subscriptions": {"max_per_connection": max_subscriptions},
+        },
+    )
+    forwarded = router_config.subgraphs.forward_headers
     try:
-        rules = HeaderRules.of(forward_header) if forward_header else DEFAULT_HEADER_RULES
+        rules = HeaderRules.of(forwarded) if forwarded else DEFAULT_HEADER_RULES
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--forward-header") from None
-    if max_subscriptions < 1 or body_timeout <= 0 or header_timeout <= 0:
-        raise typer.BadParameter(
-            "--max-subscriptions, --body-timeout and --header-timeout must be positive"
-        )
-    options = RouterOptions(
-        rate_limit=rate_limit,
-        rate_window_seconds=rate_window,
-        verify_tokens=verify_tokens,
-        timeout_seconds=timeout,
-        cors_origins=tuple(cors_origin or ()),
-        header_rules=rules,
-        max_subscriptions_per_connection=max_subscriptions,
-        body_timeout_seconds=body_timeout,
-    )
+    options = RouterOptions.from_config(router_config, header_rules=rules)
+    server = router_config.server
+    timeout_seconds = router_config.subgraphs.timeout_seconds
     from shopgraph.runner import Served, run_together
 
     async def main(sock: socket.socket | None) -> None:
         configure_tracing("router")  # in each worker process: exporters do not survive fork
         watcher = None
         if supergraph is not None:
-            gateway = _load_file(supergraph, timeout_seconds=timeout, header_rules=rules)
+            gateway = _load_file(supergraph, timeout_seconds=timeout_seconds, header_rules=rules)
             holder = GatewayHolder(gateway, version=str(supergraph))
 
             def rebuild(sdl: str) -> GatewayPort:
-                return load_gateway(sdl, timeout_seconds=timeout, header_rules=rules)
+                return load_gateway(sdl, timeout_seconds=timeout_seconds, header_rules=rules)
 
             watcher = SupergraphWatcher(
                 supergraph, holder, rebuild, interval_seconds=options.reload_interval_seconds
             )
         else:
             sdl = await compose_from_running(_parse_subgraphs(subgraph or []))
-            gateway = load_gateway(sdl, timeout_seconds=timeout, header_rules=rules)
+            gateway = load_gateway(sdl, timeout_seconds=timeout_seconds, header_rules=rules)
             holder = GatewayHolder(gateway, version="composed")
         app = build_router(settings, holder, options, watcher=watcher)
         await run_together(
-            [Served("router", app, host, port, sock)], header_timeout_seconds=header_timeout
+            [Served("router", app, server.host, server.port, sock)],
+            header_timeout_seconds=server.header_timeout_seconds,
         )
 
     try:
@@ -154,9 +207,11 @@ def serve_command(
         typer.echo(f"shopgraph: {exc}", err=True)
         raise typer.Exit(2) from None
     try:
-        code = serve_workers(workers, host, port, main)
+        code = serve_workers(server.workers, server.host, server.port, main)
     except OSError as exc:
-        typer.echo(f"shopgraph: cannot listen on {host}:{port}: {exc.strerror}", err=True)
+        typer.echo(
+            f"shopgraph: cannot listen on {server.host}:{server.port}: {exc.strerror}", err=True
+        )
         raise typer.Exit(1) from None
     if code:
         raise typer.Exit(code)

@@ -30,6 +30,7 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 
 from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
+from router.pipeline import Operation, Pipeline, RequestRefused
 from router.plugins.csrf import CsrfPolicy, media_type
 from router.plugins.edge_auth import EdgeAuthentication
 from router.plugins.headers import (
@@ -47,6 +48,7 @@ from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
 from router.plugins.responses import error_response, json_response, response_media_type
 from router.subscriptions import SubscriptionServer
 from shopgraph.app import PrincipalSource
+from shopgraph.auth.principal import Principal
 from shopgraph.errors import Unauthenticated
 from shopgraph.json_depth import nested_deeper_than
 from shopgraph.logging import bind_context, clear_context, get_logger
@@ -79,17 +81,6 @@ class ServerConfig:
     @property
     def exposes_plans(self) -> bool:
         return not self.production
-
-
-class RequestRefused(Exception):
-    """A request the router answers itself, before the gateway sees it."""
-
-    def __init__(
-        self, status: int, message: str, code: str, headers: Mapping[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status, self.message, self.code = status, message, code
-        self.headers = dict(headers or {})
 
 
 @dataclass(frozen=True)
@@ -154,8 +145,10 @@ class GraphQLHttp:
         principals: PrincipalSource | None,
         graphiql: GraphiQL | None,
         plan_formatter: PlanFormatter,
+        pipeline: Pipeline,
     ) -> None:
         self.holder = holder
+        self.pipeline = pipeline
         self.config = config
         self.rate_limiter = rate_limiter
         self.principals = EdgeAuthentication(principals)
@@ -191,15 +184,20 @@ class GraphQLHttp:
         if request.method == "POST":
             raw = await self._json_body(request)
         else:
-            raw = dict(request.query_params)
-        gql = _parse_request(raw)
+            raw = _get_params(request)
+        operation = Operation(
+            params=raw, headers=dict(request.headers), transport="http", request_id=request_id
+        )
+        await self.pipeline.on_request(operation)
+        gql = _parse_request(operation.params)
         request.scope[OPERATION_KEY] = gql.operation_name
-        await self._authenticate_and_limit(request)
+        operation.principal, operation.client_key = await self._authenticate_and_limit(request)
         try:
             document = self.config.limits.check(gql.query)
         except LimitExceeded as exc:
             raise RequestRefused(400, exc.message, exc.code) from None
         kind = operation_type(document, gql.operation_name)
+        operation.document, operation.kind = document, kind
         if kind == "mutation" and request.method == "GET":
             raise RequestRefused(
                 405,
@@ -213,9 +211,11 @@ class GraphQLHttp:
                 "Subscriptions are served over WebSocket (graphql-transport-ws) at this URL",
                 "SUBSCRIPTION_OVER_HTTP_UNSUPPORTED",
             )
-        gateway = self.holder.current
+        gateway = operation.gateway = self.holder.current
+        await self.pipeline.on_operation(operation)
         headers = self._forwarded(request, request_id)
         result = await gateway.execute(gql.query, gql.variables, gql.operation_name, headers)
+        result = await self.pipeline.on_response(operation, result)
         request.scope[OUTCOME_KEY] = "graphql_error" if result.get("errors") else "ok"
         if self.config.production:
             result = _without_suggestions(result)
@@ -268,20 +268,21 @@ class GraphQLHttp:
             raise RequestRefused(400, "Request body must be a JSON object", "BAD_REQUEST")
         return body
 
-    async def _authenticate_and_limit(self, request: Request) -> None:
+    async def _authenticate_and_limit(self, request: Request) -> tuple[Principal, str]:
+        """The verified caller and the key the rate limiter counts them by (401/429 else)."""
         authorization = request.headers.get("authorization")
         try:
             principal = await self.principals.principal_from_header(authorization)
         except Unauthenticated as exc:
             raise RequestRefused(401, exc.message, exc.code) from None
         subject = principal.subject or None
-        if self.rate_limiter is None:
-            return
         key = (
             f"sub:{subject}"
             if subject
             else client_key(authorization, request.client.host if request.client else None)
         )
+        if self.rate_limiter is None:
+            return principal, key
         decision = await self.rate_limiter.hit(key)
         if not decision.allowed:
             raise RequestRefused(
@@ -291,6 +292,7 @@ class GraphQLHttp:
                 "RATE_LIMITED",
                 {"retry-after": str(decision.retry_after_seconds)},
             )
+        return principal, key
 
     def _forwarded(self, request: Request, request_id: str) -> dict[str, str]:
         try:
@@ -305,6 +307,18 @@ class GraphQLHttp:
                 request.headers.get(FORWARDED_FOR_HEADER), request.client.host
             )
         return headers
+
+
+def _get_params(request: Request) -> dict[str, Any]:
+    """A GET request's GraphQL parameters; ``extensions`` arrives as JSON text."""
+    params: dict[str, Any] = dict(request.query_params)
+    extensions = params.get("extensions")
+    if isinstance(extensions, str) and extensions:
+        try:
+            params["extensions"] = orjson.loads(extensions)
+        except orjson.JSONDecodeError:
+            raise RequestRefused(400, "Extensions are invalid JSON", "BAD_REQUEST") from None
+    return params
 
 
 def _request_id(given: str | None) -> str:
@@ -372,6 +386,7 @@ def create_router_app(
     plan_formatter: PlanFormatter = default_plan_formatter,
     on_startup: Sequence[Hook] = (),
     on_shutdown: Sequence[Hook] = (),
+    pipeline: Pipeline | None = None,
 ) -> Starlette:
     """The router as an ASGI app. ``watcher`` (if any) reloads the supergraph while the app
     runs; the current gateway is closed on shutdown."""
@@ -383,6 +398,7 @@ def create_router_app(
         principals=principals,
         graphiql=graphiql,
         plan_formatter=plan_formatter,
+        pipeline=pipeline or Pipeline(),
     )
     subscriptions = SubscriptionServer(
         holder,
@@ -418,6 +434,7 @@ def create_router_app(
                 assert watcher is not None
                 await watcher.aclose()
             await subscriptions.aclose()
+            await http.pipeline.aclose()
             await holder.current.close()
             for hook in on_shutdown:
                 await hook()
