@@ -43,6 +43,7 @@ from graphql.execution.values import get_variable_values
 
 from router.executor import ExecutionState, Executor
 from router.executor_transport import HttpTransport, Transport
+from router.override import OverridePolicy
 from router.plan_format import format_plan
 from router.planner import PlanningError, QueryPlanner, select_operation
 from router.planner_nodes import Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
@@ -68,9 +69,14 @@ class Gateway:
         *,
         expose_plans: bool = False,
         plan_cache_size: int = 1000,
+        active_labels: frozenset[str] = frozenset(),
     ) -> None:
         self.supergraph = supergraph
         self.planner = QueryPlanner(supergraph, cache_size=plan_cache_size)
+        self._plan_cache_size = plan_cache_size
+        self.override = OverridePolicy(supergraph.override_labels, active_labels)
+        # One planner (and plan cache) per set of override labels in force.
+        self._planners: dict[frozenset[str], QueryPlanner] = {frozenset(): self.planner}
         self.urls = dict(urls)
         self._transport = transport
         placeholders = frozenset(
@@ -99,6 +105,7 @@ class Gateway:
         dedupe: bool = True,
         transport: Transport | None = None,
         expose_plans: bool = False,
+        active_labels: frozenset[str] = frozenset(),
     ) -> Gateway:
         supergraph = parse_supergraph(sdl)
         overrides = dict(subgraph_urls or {})
@@ -113,7 +120,9 @@ class Gateway:
         else:
             timeouts = timeout_seconds
         transport = transport or HttpTransport(timeout_seconds=timeouts, dedupe=dedupe)
-        return cls(supergraph, transport, urls, expose_plans=expose_plans)
+        return cls(
+            supergraph, transport, urls, expose_plans=expose_plans, active_labels=active_labels
+        )
 
     # -- documents --------------------------------------------------------------------------
     def _document(self, query: str) -> DocumentNode:
@@ -140,9 +149,28 @@ class Gateway:
             return [{"message": str(exc), "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
         return []
 
-    def plan(self, query: str, operation_name: str | None = None) -> QueryPlan:
+    def planner_for(self, labels: frozenset[str]) -> QueryPlanner:
+        """The planner with these progressive-override labels in force."""
+        planner = self._planners.get(labels)
+        if planner is None:
+            planner = QueryPlanner(
+                self.supergraph.with_labels(labels), cache_size=self._plan_cache_size
+            )
+            self._planners[labels] = planner
+        return planner
+
+    def plan(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        *,
+        labels: frozenset[str] | None = None,
+    ) -> QueryPlan:
+        """The operation's plan; ``labels``: the override labels in force (default: the
+        configured named ones, no percentages)."""
         document = self._document(query)
-        return self.planner.plan(query, operation_name, document)
+        chosen = self.override.active & self.override.labels if labels is None else labels
+        return self.planner_for(chosen).plan(query, operation_name, document)
 
     # -- execution --------------------------------------------------------------------------
     async def execute(
@@ -165,7 +193,7 @@ class Gateway:
         if isinstance(coerced, list):  # invalid variables never reach a subgraph
             return {"errors": [_error(e, "BAD_USER_INPUT") for e in coerced]}
         try:
-            plan = self.planner.plan(query, operation_name, document)
+            plan = self.planner_for(self.override.draw()).plan(query, operation_name, document)
         except PlanningError as exc:
             return {"errors": [{"message": str(exc), "extensions": {"code": "QUERY_PLAN_FAILED"}}]}
         forwarded = _forwarded(headers or {})

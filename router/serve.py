@@ -83,14 +83,19 @@ def load_gateway(
     subgraph_urls: Mapping[str, str] | None = None,
     timeout_seconds: float = 30.0,
     header_rules: HeaderRules = DEFAULT_HEADER_RULES,
+    active_labels: frozenset[str] = frozenset(),
 ) -> GatewayPort:
     """The planner/executor facade (``router.gateway.Gateway``) for a supergraph SDL, sending
-    each subgraph the headers ``header_rules`` give it. A supergraph that cannot be served
-    raises :class:`~router.supergraph.SupergraphError` saying why."""
+    each subgraph the headers ``header_rules`` give it, with the named progressive-override
+    ``active_labels`` in force. A supergraph that cannot be served raises
+    :class:`~router.supergraph.SupergraphError` saying why."""
     module = importlib.import_module("router.gateway")
     transport = HeaderRoutingTransport(HttpTransport(timeout_seconds=timeout_seconds), header_rules)
     gateway = module.Gateway.from_supergraph(
-        sdl, subgraph_urls=dict(subgraph_urls or {}) or None, transport=transport
+        sdl,
+        subgraph_urls=dict(subgraph_urls or {}) or None,
+        transport=transport,
+        active_labels=active_labels,
     )
     return cast(GatewayPort, gateway)
 
@@ -243,7 +248,10 @@ def dev_router(
         try:
             sdl = await compose_from_running(endpoints, write_to=write_to)
             gateway = load_gateway(
-                sdl, timeout_seconds=options.timeout_seconds, header_rules=options.header_rules
+                sdl,
+                timeout_seconds=options.timeout_seconds,
+                header_rules=options.header_rules,
+                active_labels=frozenset(options.config.progressive_override.active_labels),
             )
         except Exception as exc:  # keep serving and say why, rather than stop make dev
             log.error("router_compose_failed", error=str(exc))

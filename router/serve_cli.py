@@ -176,24 +176,34 @@ def serve_command(
     options = RouterOptions.from_config(router_config, header_rules=rules)
     server = router_config.server
     timeout_seconds = router_config.subgraphs.timeout_seconds
+    labels = frozenset(router_config.progressive_override.active_labels)
     from shopgraph.runner import Served, run_together
 
     async def main(sock: socket.socket | None) -> None:
         configure_tracing("router")  # in each worker process: exporters do not survive fork
         watcher = None
         if supergraph is not None:
-            gateway = _load_file(supergraph, timeout_seconds=timeout_seconds, header_rules=rules)
+            gateway = _load_file(
+                supergraph,
+                timeout_seconds=timeout_seconds,
+                header_rules=rules,
+                active_labels=labels,
+            )
             holder = GatewayHolder(gateway, version=str(supergraph))
 
             def rebuild(sdl: str) -> GatewayPort:
-                return load_gateway(sdl, timeout_seconds=timeout_seconds, header_rules=rules)
+                return load_gateway(
+                    sdl, timeout_seconds=timeout_seconds, header_rules=rules, active_labels=labels
+                )
 
             watcher = SupergraphWatcher(
                 supergraph, holder, rebuild, interval_seconds=options.reload_interval_seconds
             )
         else:
             sdl = await compose_from_running(_parse_subgraphs(subgraph or []))
-            gateway = load_gateway(sdl, timeout_seconds=timeout_seconds, header_rules=rules)
+            gateway = load_gateway(
+                sdl, timeout_seconds=timeout_seconds, header_rules=rules, active_labels=labels
+            )
             holder = GatewayHolder(gateway, version="composed")
         app = build_router(settings, holder, options, watcher=watcher)
         await run_together(

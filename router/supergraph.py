@@ -14,8 +14,10 @@ written by our composer, Apollo's or The Guild's) and returns a :class:`Supergra
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -77,6 +79,9 @@ class FieldJoin:
     external: bool
     override: str | None
     used_overridden: bool
+    # Progressive @override: the overriding graph's join has ``override`` and this label, the
+    # overridden graph's join only the label; which one resolves depends on the label.
+    override_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,29 @@ class Supergraph:
     query_type: str
     mutation_type: str | None
     subscription_type: str | None
+    # Progressive-override labels in force for plans made over this model (see with_labels).
+    active_labels: frozenset[str] = frozenset()
     _cache: dict[tuple[str, str, str], bool] = field(default_factory=dict, compare=False)
+
+    # -- progressive override ---------------------------------------------------------------
+    @cached_property
+    def override_labels(self) -> frozenset[str]:
+        """Every ``overrideLabel`` the supergraph uses."""
+        return frozenset(
+            join.override_label
+            for info in self.types.values()
+            for joins in info.fields.values()
+            for join in joins
+            if join.override_label is not None
+        )
+
+    def with_labels(self, active: frozenset[str]) -> Supergraph:
+        """The same supergraph planned with ``active`` override labels in force: a labelled
+        field is resolved by its new owner when its label is active, else by the old one."""
+        active = active & self.override_labels
+        if active == self.active_labels:
+            return self
+        return dataclasses.replace(self, active_labels=active, _cache={})
 
     # -- graphs -------------------------------------------------------------------------
     def graphs_of_type(self, type_name: str) -> tuple[str, ...]:
@@ -185,6 +212,9 @@ class Supergraph:
             return False
         for join in joins:
             if join.graph == graph:
+                if join.override_label is not None:
+                    overriding = join.override is not None
+                    return overriding == (join.override_label in self.active_labels)
                 return not join.external and not join.used_overridden
         return False
 
@@ -313,6 +343,7 @@ def _type_info(node: TypeDefinitionNode) -> TypeInfo:
                 external=_bool(d, "external", False),
                 override=_str(d, "override"),
                 used_overridden=_bool(d, "usedOverridden", False),
+                override_label=_str(d, "overrideLabel"),
             )
             for d in _directives(fnode, "join__field")
         )

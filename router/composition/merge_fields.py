@@ -5,6 +5,7 @@ from __future__ import annotations
 from router.composition import types as typeref
 from router.composition.errors import coordinate, quoted
 from router.composition.fieldset import top_level_names
+from router.composition.labels import label_problem
 from router.composition.merge_base import ARGUMENT, Defs, MergeBase
 from router.composition.merged import (
     JoinField,
@@ -76,10 +77,18 @@ class FieldMerger(MergeBase):
         )
         if in_all and not types_differ and not special and not overridden:
             return merged
+        # A progressive override keeps the overridden definition, marked with the label.
+        label_of_source = {
+            f.override: f.override_label
+            for _, f, _ in defs
+            if f.override_label is not None and self._override(f) is not None
+        }
         for subgraph, field, _ in defs:
             used = overridden.get(subgraph.name)
-            if used is False:
+            source_label = label_of_source.get(subgraph.name)
+            if used is False and source_label is None:
                 continue
+            label = field.override_label if self._override(field) is not None else source_label
             merged.joins.append(
                 JoinField(
                     self.graph_of[subgraph.name],
@@ -88,7 +97,8 @@ class FieldMerger(MergeBase):
                     type=typeref.text(field.type) if types_differ else None,
                     external=field.external,
                     override=self._override(field),
-                    used_overridden=bool(used),
+                    used_overridden=bool(used) and source_label is None,
+                    override_label=label,
                 )
             )
         return merged
@@ -110,6 +120,16 @@ class FieldMerger(MergeBase):
             source = field.override
             if source is None:
                 continue
+            problem = label_problem(field.override_label) if field.override_label else None
+            if problem is not None:
+                self.error(
+                    "OVERRIDE_LABEL_INVALID",
+                    f'Invalid @override label "{field.override_label}" on field "{where}" on '
+                    f'subgraph "{subgraph.name}": {problem}.',
+                    [subgraph.name],
+                    type_name,
+                    field_name,
+                )
             if source == subgraph.name:
                 self.error(
                     "OVERRIDE_FROM_SELF_ERROR",

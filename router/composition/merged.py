@@ -29,6 +29,7 @@ class JoinField:
     external: bool = False
     override: str | None = None
     used_overridden: bool = False
+    override_label: str | None = None
 
 
 @dataclass

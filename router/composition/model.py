@@ -49,6 +49,7 @@ class Field:
     requires: str | None = None
     provides: str | None = None
     override: str | None = None
+    override_label: str | None = None  # progressive @override(label:)
     shareable: bool = False
     default: ValueNode | None = None  # input fields only
 

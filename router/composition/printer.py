@@ -132,6 +132,8 @@ def _join_field(join: JoinField) -> str:
         args.append(f"override: {_string(join.override)}")
     if join.used_overridden:
         args.append("usedOverridden: true")
+    if join.override_label is not None:
+        args.append(f"overrideLabel: {_string(join.override_label)}")
     return f" @join__field({', '.join(args)})"
 
 

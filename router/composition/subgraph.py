@@ -268,6 +268,7 @@ class _Reader:
                 field.provides = args.get("fields")
             elif directive == "override":
                 field.override = args.get("from")
+                field.override_label = args.get("label")
             elif directive == "shareable":
                 field.shareable = True
         return field
