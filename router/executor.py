@@ -97,7 +97,10 @@ class Executor:
             await self._parallel(node, state)
         elif isinstance(node, Flatten):
             assert isinstance(node.node, Fetch)
-            await self._entities(node.node, self._targets(node.path, node.node, state), state)
+            if node.node.contexts:
+                await self._contextual(node.path, node.node, state)
+            else:
+                await self._entities(node.node, self._targets(node.path, node.node, state), state)
         else:
             await self._root(node, state)
 
@@ -111,6 +114,8 @@ class Executor:
             if isinstance(step, EntityBatch):
                 members = [self._targets(m.path, m.fetch, state, found) for m in step.members]
                 jobs.append(self._entity_batch(step, members, state))
+            elif isinstance(step, Flatten) and isinstance(step.node, Fetch) and step.node.contexts:
+                jobs.append(self._contextual(step.path, step.node, state))
             elif isinstance(step, Flatten) and isinstance(step.node, Fetch):
                 targets = self._targets(step.path, step.node, state, found)
                 jobs.append(self._entities(step.node, targets, state))
@@ -142,10 +147,43 @@ class Executor:
         for error in answer.get("errors") or ():
             state.errors.append(_map_error(error, fetch.service_name, lambda p: p))
 
-    async def _entities(self, fetch: Fetch, batch: _EntityTargets, state: ExecutionState) -> None:
+    async def _contextual(self, path: tuple[str, ...], fetch: Fetch, state: ExecutionState) -> None:
+        """An entity fetch with @fromContext arguments: each entity's values come from its
+        ancestors; entities with the same values share one request."""
+        groups: dict[bytes, tuple[Json, list[Json]]] = {}
+        uses = [(use, Representations(use.requires, self._possible)) for use in fetch.contexts]
+        for obj, ancestors in _objects_with_ancestors(state.data, path):
+            values = {
+                use.variable: _context_value(ancestors.get(use.depth), projection)
+                for use, projection in uses
+            }
+            key = orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
+            groups.setdefault(key, (values, []))[1].append(obj)
+        representations = self._representations(fetch)
+        await asyncio.gather(
+            *(
+                self._entities(
+                    fetch,
+                    _EntityTargets.collect(state.data, path, objects, representations),
+                    state,
+                    values,
+                )
+                for values, objects in groups.values()
+            )
+        )
+
+    async def _entities(
+        self,
+        fetch: Fetch,
+        batch: _EntityTargets,
+        state: ExecutionState,
+        extra: Json | None = None,
+    ) -> None:
         if not batch.representations:
             return
-        answer = await self._send(fetch, state, {"representations": batch.representations})
+        answer = await self._send(
+            fetch, state, {**(extra or {}), "representations": batch.representations}
+        )
         if answer is None:
             return
         data = answer.get("data")
@@ -290,6 +328,45 @@ def _objects_at(data: Json, path: tuple[str, ...]) -> list[Json]:
     objects: list[Json] = []
     _dicts(level, objects)
     return objects
+
+
+def _objects_with_ancestors(
+    data: Json, path: tuple[str, ...]
+) -> list[tuple[Json, dict[int, Json]]]:
+    """The objects at a flatten path (as :func:`_objects_at`), each with the objects on its
+    way down: path length -> the object there."""
+    out: list[tuple[Json, dict[int, Json]]] = []
+
+    def walk(value: Any, depth: int, chain: dict[int, Json]) -> None:
+        if isinstance(value, list) and (depth == len(path) or path[depth] != "@"):
+            for item in value:
+                walk(item, depth, chain)
+            return
+        if depth == len(path):
+            if isinstance(value, dict):
+                out.append((value, chain))
+            return
+        head = path[depth]
+        if head == "@":
+            below = value if isinstance(value, list) else []
+        else:
+            found = value.get(head) if isinstance(value, dict) else None
+            below = [] if found is None else [found]
+        for item in below:
+            walk(item, depth + 1, {**chain, depth + 1: item} if isinstance(item, dict) else chain)
+
+    walk(data, 0, {0: data})
+    return out
+
+
+def _context_value(ancestor: Json | None, projection: Representations) -> Any:
+    """The one field a context selects on the ancestor (None when there is none)."""
+    if ancestor is None:
+        return None
+    projected = projection.of(ancestor)
+    if not projected:
+        return None
+    return next((v for k, v in projected.items() if k != "__typename"), None)
 
 
 def _field_values(value: Any, name: str, out: list[Any]) -> None:

@@ -45,15 +45,15 @@ def batch_entity_fetches(nodes: Iterable[PlanNode]) -> tuple[PlanNode | EntityBa
     nodes = tuple(nodes)
     by_service: dict[str, list[BatchMember]] = {}
     for node in nodes:
-        if isinstance(node, Flatten) and isinstance(node.node, Fetch):
+        if isinstance(node, Flatten) and isinstance(node.node, Fetch) and not node.node.contexts:
             by_service.setdefault(node.node.service_name, []).append(
                 BatchMember(node.path, node.node)
             )
     steps: list[PlanNode | EntityBatch] = []
     emitted: set[str] = set()
     for node in nodes:
-        if not (isinstance(node, Flatten) and isinstance(node.node, Fetch)):
-            steps.append(node)
+        if not (isinstance(node, Flatten) and isinstance(node.node, Fetch)) or node.node.contexts:
+            steps.append(node)  # a fetch with @fromContext values groups its entities itself
             continue
         service = node.node.service_name
         members = by_service[service]

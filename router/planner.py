@@ -121,6 +121,7 @@ def _node(builder: PlanBuilder, fetch: FetchBuilder) -> PlanNode:
         requires=fetch.required(),
         variable_usages=variables,
         id=fetch.id,
+        contexts=tuple(fetch.contexts),
     )
     if fetch.path is None:
         return node

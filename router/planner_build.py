@@ -8,12 +8,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graphql import (
+    ArgumentNode,
     FieldNode,
     FragmentDefinitionNode,
     GraphQLList,
     GraphQLNonNull,
+    NameNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
     get_named_type,
     is_abstract_type,
     is_leaf_type,
@@ -21,7 +24,7 @@ from graphql import (
 )
 
 from router.planner_errors import PlanningError
-from router.planner_nodes import RequiredFragment
+from router.planner_nodes import ContextUse, RequiredFragment
 from router.planner_routes import RouteChooser
 from router.planner_selection import (
     Collector,
@@ -37,7 +40,7 @@ from router.planner_selection import (
     to_required,
     variables_in,
 )
-from router.supergraph import Supergraph
+from router.supergraph import ContextArgument, Supergraph
 
 _MAX_DEPTH = 12
 
@@ -53,6 +56,9 @@ class FetchBuilder:
     rename: dict[str, str] = field(default_factory=dict)  # data __typename -> sent __typename
     key_fields: dict[str, set[str]] = field(default_factory=dict)
     variables: set[str] = field(default_factory=set)
+    # @fromContext values: the uses, and each variable's GraphQL type
+    contexts: list[ContextUse] = field(default_factory=list)
+    context_types: dict[str, str] = field(default_factory=dict)
 
     def required(self) -> tuple[RequiredFragment, ...]:
         out = []
@@ -62,6 +68,17 @@ class FetchBuilder:
                 RequiredFragment(type_name, to_required(sel), self.rename.get(type_name), keys)
             )
         return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Ancestor:
+    """An object on the way down to the field being planned (for @fromContext)."""
+
+    type_name: str
+    graph: str
+    fetch: FetchBuilder
+    sel: Sel
+    path: tuple[str, ...]
 
 
 class PlanBuilder:
@@ -79,6 +96,8 @@ class PlanBuilder:
         self._children: dict[tuple[str, tuple[str, ...], frozenset[int], int], FetchBuilder] = {}
         self._depth = 0
         self.routes = RouteChooser(supergraph, self.collector)
+        self._ancestors: list[_Ancestor] = []
+        self._context_variables = 0
 
     # -- entry ------------------------------------------------------------------------------
     def build(self) -> list[FetchBuilder]:
@@ -216,10 +235,20 @@ class PlanBuilder:
             local_name = join.type.replace("[", "").replace("]", "").replace("!", "").strip()
             if local_name in self.schema.type_map:
                 target_type = local_name
-        with self.routes.below(type_name, name, graph):
-            return self._descend(
-                fetch, fsel.sub, target_type, graph, sub_selections(nodes), new_path, provide_sets
-            )
+        self._ancestors.append(_Ancestor(target_type, graph, fetch, fsel.sub, new_path))
+        try:
+            with self.routes.below(type_name, name, graph):
+                return self._descend(
+                    fetch,
+                    fsel.sub,
+                    target_type,
+                    graph,
+                    sub_selections(nodes),
+                    new_path,
+                    provide_sets,
+                )
+        finally:
+            self._ancestors.pop()
 
     def _descend(
         self,
@@ -354,7 +383,20 @@ class PlanBuilder:
             deps = self._plan_fields(fetch, sel, type_name, graph, req, path, provided)
         finally:
             self._depth -= 1
+        contexts: list[tuple[ContextArgument, _Ancestor]] = []
+        if join is not None and join.context_arguments:
+            for argument in join.context_arguments:
+                ancestor = self._context_ancestor(argument.context)
+                if ancestor is None:
+                    raise PlanningError(
+                        f"cannot plan {entity_type}.{name}: no object above it sets the "
+                        f"context {argument.context!r}"
+                    )
+                deps |= self._plan_context(ancestor, argument)
+                contexts.append((argument, ancestor))
         child = self._child(target, path, deps, type_name, req)
+        if contexts:
+            nodes = [self._with_context_arguments(child, nodes[0], contexts)]
         rsel = child.requires.setdefault(type_name, Sel())
         rsel.add("__typename")
         rsel.merge(sel_from_fields(req))
@@ -365,6 +407,78 @@ class PlanBuilder:
         touched = {child.id}
         touched |= self._plan_local(child, frag, entity_type, target, key, nodes, path, None)
         return touched
+
+    # -- @fromContext ------------------------------------------------------------------------
+    def _context_types(self, type_name: str, context: str) -> list[str]:
+        """The concrete types at an ancestor of ``type_name`` that set ``context``."""
+        info = self.sg.types.get(type_name)
+        if info is None:
+            return []
+        if context in info.contexts:
+            return self.sg.possible_types(type_name)
+        return [
+            t for t in self.sg.possible_types(type_name) if context in self.sg.types[t].contexts
+        ]
+
+    def _context_ancestor(self, context: str) -> _Ancestor | None:
+        for ancestor in reversed(self._ancestors):
+            if self._context_types(ancestor.type_name, context):
+                return ancestor
+        return None
+
+    def _plan_context(self, ancestor: _Ancestor, argument: ContextArgument) -> set[int]:
+        """Add the context's selection to the ancestor's fetch; the fetches it touched."""
+        text = argument.selection.strip()
+        if text.startswith("{") and text.endswith("}"):
+            text = text[1:-1]
+        selection = parse_selection(text)
+        ancestor.sel.add("__typename")
+        touched: set[int] = set()
+        for concrete in self._context_types(ancestor.type_name, argument.context):
+            fields = _alias_arguments(self.collector.collect(concrete, [selection]))
+            if len(fields) != 1:
+                raise PlanningError(
+                    f"the context selection {argument.selection!r} must select one field"
+                )
+            sel = ancestor.sel if concrete == ancestor.type_name else ancestor.sel.frag(concrete)
+            touched |= self._plan_fields(
+                ancestor.fetch, sel, concrete, ancestor.graph, fields, ancestor.path, None
+            )
+        return touched
+
+    def _with_context_arguments(
+        self,
+        child: FetchBuilder,
+        node: FieldNode,
+        contexts: list[tuple[ContextArgument, _Ancestor]],
+    ) -> FieldNode:
+        """The field as the child fetch asks for it: each @fromContext argument a variable."""
+        arguments = list(node.arguments or ())
+        for argument, ancestor in contexts:
+            self._context_variables += 1
+            variable = f"contextualArgument_{self._context_variables}"
+            text = argument.selection.strip()
+            if text.startswith("{") and text.endswith("}"):
+                text = text[1:-1]
+            requires = []
+            for concrete in self._context_types(ancestor.type_name, argument.context):
+                fields = _alias_arguments(self.collector.collect(concrete, [parse_selection(text)]))
+                requires.append(RequiredFragment(concrete, to_required(sel_from_fields(fields))))
+            child.contexts.append(ContextUse(variable, len(ancestor.path), tuple(requires)))
+            child.context_types[variable] = argument.type
+            arguments.append(
+                ArgumentNode(
+                    name=NameNode(value=argument.name),
+                    value=VariableNode(name=NameNode(value=variable)),
+                )
+            )
+        return FieldNode(
+            alias=node.alias,
+            name=node.name,
+            arguments=tuple(arguments),
+            directives=node.directives,
+            selection_set=node.selection_set,
+        )
 
     # -- output -----------------------------------------------------------------------------
     def operation_text(self, fetch: FetchBuilder) -> tuple[str, tuple[str, ...]]:
@@ -383,6 +497,7 @@ class PlanBuilder:
             head = kind + (f"({','.join(var_defs)})" if var_defs else "")
             return head + print_sel(fetch.sel), used
         var_defs.insert(0, "$representations:[_Any!]!")
+        var_defs.extend(f"${name}:{kind}" for name, kind in fetch.context_types.items())
         body = "{_entities(representations:$representations)" + print_sel(fetch.sel) + "}"
         return f"query({','.join(var_defs)})" + body, used
 

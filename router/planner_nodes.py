@@ -37,6 +37,16 @@ RequiredSelection = Union[RequiredField, RequiredFragment]  # noqa: UP007
 
 
 @dataclass(frozen=True)
+class ContextUse:
+    """An @fromContext argument of an entity fetch: ``variable`` takes, per entity, the value
+    of ``requires`` (one field) on its ancestor ``depth`` path segments below the root."""
+
+    variable: str
+    depth: int
+    requires: tuple[RequiredFragment, ...]
+
+
+@dataclass(frozen=True)
 class Fetch:
     service_name: str
     operation: str
@@ -44,6 +54,9 @@ class Fetch:
     requires: tuple[RequiredFragment, ...] = ()
     variable_usages: tuple[str, ...] = ()
     id: int = 0
+    # entity fetches only: values the router passes from ancestors (entities with different
+    # values go in separate requests)
+    contexts: tuple[ContextUse, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,13 @@ from router.planner_selection import (
     sub_selections,
     with_selections,
 )
-from router.supergraph import Supergraph
+from router.supergraph import FieldJoin, Supergraph
+
+
+def _needs_input(join: FieldJoin | None) -> bool:
+    """The field needs data the router passes in (@requires fields, @fromContext values), so
+    it is always fetched through an entity jump, never inline."""
+    return join is not None and bool(join.requires or join.context_arguments)
 
 
 class RouteChooser:
@@ -71,7 +77,7 @@ class RouteChooser:
     ) -> tuple[list[FieldNode], list[FieldNode]] | None:
         """Split a locally resolvable field whose subtree is only partly feasible here."""
         join = self.sg.field_join(type_name, name, graph)
-        if not self.local(type_name, name, graph, provided) or (join and join.requires):
+        if not self.local(type_name, name, graph, provided) or _needs_input(join):
             return None
         selected = self._object_selection(type_name, name, nodes)
         if selected is None:
@@ -95,7 +101,7 @@ class RouteChooser:
     ) -> bool:
         """The field is resolved in ``graph`` without an entity jump at this level."""
         join = self.sg.field_join(type_name, name, graph)
-        if not self.local(type_name, name, graph, provided) or (join and join.requires):
+        if not self.local(type_name, name, graph, provided) or _needs_input(join):
             return False
         if self.subtree_feasible(type_name, name, graph, nodes, provided, 0):
             return True
@@ -136,7 +142,7 @@ class RouteChooser:
             join = self.sg.field_join(type_name, name, graph)
             if (
                 self.local(type_name, name, graph, provided)
-                and not (join and join.requires)
+                and not _needs_input(join)
                 and self.subtree_feasible(type_name, name, graph, nodes, provided, depth + 1)
             ):
                 continue

@@ -33,9 +33,11 @@ from graphql import (
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
     InterfaceTypeDefinitionNode,
+    ListValueNode,
     NamedTypeNode,
     Node,
     ObjectTypeDefinitionNode,
+    ObjectValueNode,
     ScalarTypeDefinitionNode,
     SchemaDefinitionNode,
     StringValueNode,
@@ -45,7 +47,7 @@ from graphql import (
     parse,
 )
 
-_SPEC_PREFIXES = ("join__", "link__", "core__")
+_SPEC_PREFIXES = ("join__", "link__", "core__", "context__")
 _DROPPED_DIRECTIVES = {"link", "core", "inaccessible", "tag", "authenticated", "requiresScopes"}
 _KEPT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}
 
@@ -82,6 +84,19 @@ class FieldJoin:
     # Progressive @override: the overriding graph's join has ``override`` and this label, the
     # overridden graph's join only the label; which one resolves depends on the label.
     override_label: str | None = None
+    # @fromContext arguments the router supplies from an ancestor (@context) object.
+    context_arguments: tuple[ContextArgument, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContextArgument:
+    """``join__ContextArgument``: argument ``name`` of type ``type`` takes the value of
+    ``selection`` on the nearest ancestor whose type sets ``context``."""
+
+    context: str
+    name: str
+    type: str
+    selection: str
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,7 @@ class TypeInfo:
     implements: Mapping[str, frozenset[str]]  # graph -> interfaces (empty when untracked)
     union_members: Mapping[str, frozenset[str]]  # graph -> members
     inaccessible: bool
+    contexts: frozenset[str] = frozenset()  # @context(name:) set on this type
 
 
 @dataclass(frozen=True)
@@ -344,6 +360,7 @@ def _type_info(node: TypeDefinitionNode) -> TypeInfo:
                 override=_str(d, "override"),
                 used_overridden=_bool(d, "usedOverridden", False),
                 override_label=_str(d, "overrideLabel"),
+                context_arguments=_context_arguments(d),
             )
             for d in _directives(fnode, "join__field")
         )
@@ -361,7 +378,32 @@ def _type_info(node: TypeDefinitionNode) -> TypeInfo:
         implements=MappingProxyType({k: frozenset(v) for k, v in implements.items()}),
         union_members=MappingProxyType({k: frozenset(v) for k, v in members.items()}),
         inaccessible=_has(node, "inaccessible"),
+        contexts=frozenset(name for d in _directives(node, "context") if (name := _str(d, "name"))),
     )
+
+
+def _context_arguments(directive: ConstDirectiveNode) -> tuple[ContextArgument, ...]:
+    found = []
+    for argument in directive.arguments or ():
+        if argument.name.value != "contextArguments" or not isinstance(
+            argument.value, ListValueNode
+        ):
+            continue
+        for item in argument.value.values:
+            if not isinstance(item, ObjectValueNode):
+                continue
+            values = {
+                f.name.value: f.value.value
+                for f in item.fields
+                if isinstance(f.value, StringValueNode)
+            }
+            if {"context", "name", "type", "selection"} <= values.keys():
+                found.append(
+                    ContextArgument(
+                        values["context"], values["name"], values["type"], values["selection"]
+                    )
+                )
+    return tuple(found)
 
 
 def _subgraphs(document: DocumentNode) -> dict[str, Subgraph]:

@@ -23,6 +23,7 @@ class FieldMerger(MergeBase):
         merged = MergedType(name, kind, self._meta([d.meta for _, d in defs]))
         merged.join_types = self._join_types(defs)
         for subgraph, type_def in defs:
+            merged.contexts.extend(f"{subgraph.name}__{c}" for c in type_def.contexts)
             for interface in type_def.interfaces:
                 if interface not in merged.interfaces:
                     merged.interfaces.append(interface)
@@ -73,7 +74,8 @@ class FieldMerger(MergeBase):
         )
         types_differ = any(not typeref.same(f.type, merged_type) for _, f, _ in defs)
         special = any(
-            f.external or f.requires or f.provides or self._override(f) for _, f, _ in defs
+            f.external or f.requires or f.provides or self._override(f) or _contextual(f)
+            for _, f, _ in defs
         )
         if in_all and not types_differ and not special and not overridden:
             return merged
@@ -99,9 +101,42 @@ class FieldMerger(MergeBase):
                     override=self._override(field),
                     used_overridden=bool(used) and source_label is None,
                     override_label=label,
+                    context_arguments=self._context_arguments(where, subgraph, field),
                 )
             )
         return merged
+
+    def _context_arguments(
+        self, where: str, subgraph: Subgraph, field: Field
+    ) -> list[tuple[str, str, str, str]]:
+        """The field's @fromContext arguments as ``join__ContextArgument`` values."""
+        found = []
+        for argument in field.args.values():
+            if argument.from_context is None:
+                continue
+            text = argument.from_context.strip()
+            name, _, selection = text.partition(" ")
+            context = name.removeprefix("$")
+            declared = any(context in t.contexts for t in subgraph.types.values())
+            if not name.startswith("$") or not selection.strip() or not declared:
+                self.error(
+                    "CONTEXT_NOT_SET",
+                    f'Context "{context}" is used at location "{where}({argument.name}:)" '
+                    f'but is never set in subgraph "{subgraph.name}".',
+                    [subgraph.name],
+                    where.split(".")[0],
+                    field.name,
+                )
+                continue
+            found.append(
+                (
+                    f"{subgraph.name}__{context}",
+                    argument.name,
+                    typeref.text(argument.type),
+                    selection.strip(),
+                )
+            )
+        return found
 
     def _override(self, field: Field) -> str | None:
         """@override(from:) naming a subgraph that is not composed is ignored (as Apollo)."""
@@ -239,7 +274,11 @@ class FieldMerger(MergeBase):
     ) -> list[MergedArgument]:
         arg_names: list[str] = []
         for _, field in defs:
-            arg_names.extend(a for a in field.args if a not in arg_names)
+            arg_names.extend(
+                name
+                for name, argument in field.args.items()
+                if name not in arg_names and argument.from_context is None
+            )
         merged: list[MergedArgument] = []
         for arg_name in arg_names:
             value = self._input_value(
@@ -252,3 +291,7 @@ class FieldMerger(MergeBase):
             if value is not None:
                 merged.append(MergedArgument(arg_name, *value))
         return merged
+
+
+def _contextual(field: Field) -> bool:
+    return any(argument.from_context is not None for argument in field.args.values())

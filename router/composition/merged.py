@@ -30,6 +30,8 @@ class JoinField:
     override: str | None = None
     used_overridden: bool = False
     override_label: str | None = None
+    # @fromContext arguments: (context, argument name, argument type, selection)
+    context_arguments: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -69,6 +71,7 @@ class MergedType:
     members: list[str] = field(default_factory=list)
     member_joins: list[tuple[str, str]] = field(default_factory=list)  # (graph, member)
     values: dict[str, MergedEnumValue] = field(default_factory=dict)
+    contexts: list[str] = field(default_factory=list)  # "<subgraph>__<name>"
 
 
 @dataclass
@@ -88,6 +91,9 @@ class MergedSupergraph:
 
     def uses_inaccessible(self) -> bool:
         return any(_metas(t, lambda m: m.inaccessible) for t in self.types.values())
+
+    def uses_context(self) -> bool:
+        return any(t.contexts for t in self.types.values())
 
     def uses_tag(self) -> bool:
         return any(_metas(t, lambda m: bool(m.tags)) for t in self.types.values())

@@ -37,6 +37,8 @@ class Argument:
     type: TypeNode
     default: ValueNode | None = None
     meta: Applied = field(default_factory=Applied)
+    # @fromContext(field: "$name selection"): the router passes the value
+    from_context: str | None = None
 
 
 @dataclass
@@ -78,6 +80,7 @@ class TypeDef:
     interfaces: list[str] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
     values: dict[str, EnumValue] = field(default_factory=dict)
+    contexts: list[str] = field(default_factory=list)  # @context(name:)
 
     def key_field_names(self) -> set[str]:
         """Top-level field names used by any @key of this type."""

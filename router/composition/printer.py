@@ -37,6 +37,10 @@ directive @link(url: String, as: String, for: link__Purpose, import: [link__Impo
 INACCESSIBLE_DEFINITION = "directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION"  # noqa: E501
 TAG_DEFINITION = "directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION | SCHEMA"  # noqa: E501
 
+CONTEXT_DEFINITION = """directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION
+
+scalar context__context"""
+
 SPEC_TYPES = '''input join__ContextArgument {
   name: String!
   type: String!
@@ -134,6 +138,13 @@ def _join_field(join: JoinField) -> str:
         args.append("usedOverridden: true")
     if join.override_label is not None:
         args.append(f"overrideLabel: {_string(join.override_label)}")
+    if join.context_arguments:
+        values = ", ".join(
+            f"{{context: {_string(c)}, name: {_string(n)}, type: {_string(t)}, "
+            f"selection: {_string(s)}}}"
+            for c, n, t, s in join.context_arguments
+        )
+        args.append(f"contextArguments: [{values}]")
     return f" @join__field({', '.join(args)})"
 
 
@@ -176,6 +187,7 @@ def _type(merged: MergedType) -> str:
         f" @join__unionMember(graph: {graph}, member: {_string(member)})"
         for graph, member in merged.member_joins
     )
+    text += "".join(f" @context(name: {_string(c)})" for c in merged.contexts)
     text += _meta_directives(merged.meta)
     if merged.kind is Kind.UNION:
         return text + (" = " + " | ".join(merged.members) if merged.members else "")
@@ -206,6 +218,9 @@ def print_supergraph(supergraph: MergedSupergraph) -> str:
     if inaccessible:
         links.append('@link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)')
         definitions.append(INACCESSIBLE_DEFINITION)
+    if supergraph.uses_context():
+        links.append('@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)')
+        definitions.append(CONTEXT_DEFINITION)
     by_url: dict[str, list[str]] = {}
     for name, (definition, url) in sorted(supergraph.composed.items()):
         by_url.setdefault(url, []).append(f'"@{name}"')

@@ -212,6 +212,8 @@ class _Reader:
                 external = True
             elif directive == "interfaceObject":
                 type_def.interface_object = True
+            elif directive == "context" and isinstance(args.get("name"), str):
+                type_def.contexts.append(args["name"])
         for interface in getattr(node, "interfaces", None) or ():
             if interface.name.value not in type_def.interfaces:
                 type_def.interfaces.append(interface.name.value)
@@ -253,11 +255,16 @@ class _Reader:
             shareable=type_shareable or not self.links.fed2,
         )
         for argument in node.arguments or ():
+            argument_directives = self._directives(argument)
+            from_context = next(
+                (a.get("field") for d, a in argument_directives if d == "fromContext"), None
+            )
             field.args[argument.name.value] = Argument(
                 argument.name.value,
                 rename_type(argument.type, self._rename),
                 argument.default_value,
-                self._meta(argument, self._directives(argument)),
+                self._meta(argument, argument_directives),
+                from_context if isinstance(from_context, str) else None,
             )
         for directive, args in directives:
             if directive == "external":
