@@ -24,6 +24,7 @@ from graphql import (
 )
 
 from router.planner_errors import PlanningError
+from router.planner_merge import fold_late_entity_fetches
 from router.planner_nodes import ContextUse, RequiredFragment
 from router.planner_routes import RouteChooser
 from router.planner_selection import (
@@ -133,6 +134,7 @@ class PlanBuilder:
                     fetch = roots.get(graph) or self._new_fetch(graph, None, set())
                     roots[graph] = fetch
                 self._plan_local(fetch, fetch.sel, root, graph, key, part, (), None)
+        fold_late_entity_fetches(self.fetches)
         return self.fetches
 
     # -- fetches ----------------------------------------------------------------------------
