@@ -52,7 +52,7 @@ from shopgraph.auth.principal import Principal
 from shopgraph.errors import Unauthenticated
 from shopgraph.json_depth import nested_deeper_than
 from shopgraph.logging import bind_context, clear_context, get_logger
-from shopgraph.suggestions import without_suggestions
+from shopgraph.suggestions import errors_without_suggestions
 
 log = get_logger(__name__)
 
@@ -345,13 +345,7 @@ def _without_suggestions(result: dict[str, Any]) -> dict[str, Any]:
     errors = result.get("errors")
     if not errors:
         return result
-    cleaned = [
-        {**error, "message": without_suggestions(error["message"])}
-        if isinstance(error, dict) and isinstance(error.get("message"), str)
-        else error
-        for error in errors
-    ]
-    return {**result, "errors": cleaned}
+    return {**result, "errors": errors_without_suggestions(errors)}
 
 
 def _cors(config: ServerConfig) -> list[Middleware]:
@@ -407,6 +401,7 @@ def create_router_app(
         principals=http.principals,
         rate_limiter=rate_limiter,
         max_subscriptions_per_connection=config.max_subscriptions_per_connection,
+        production=config.production,
     )
 
     async def health(_request: Request) -> Response:

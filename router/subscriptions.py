@@ -35,6 +35,7 @@ from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
 from shopgraph.app import PrincipalSource
 from shopgraph.errors import Unauthenticated
 from shopgraph.logging import get_logger
+from shopgraph.suggestions import errors_without_suggestions
 
 log = get_logger(__name__)
 
@@ -56,8 +57,12 @@ class _Connection:
     request_id: str
     send_lock: asyncio.Lock
     operations: dict[str, asyncio.Task[None]]
+    # production: "Did you mean …?" hints are removed from every error sent
+    scrub_suggestions: bool = False
 
     async def send(self, message: Mapping[str, Any]) -> None:
+        if self.scrub_suggestions:
+            message = _without_suggestions(message)
         async with self.send_lock:
             await self.websocket.send_text(orjson.dumps(message).decode())
 
@@ -74,6 +79,18 @@ class _Connection:
         if isinstance(auth, str):
             headers["authorization"] = auth
         return headers
+
+
+def _without_suggestions(message: Mapping[str, Any]) -> Mapping[str, Any]:
+    payload = message.get("payload")
+    if isinstance(payload, list):  # an "error" message
+        return {**message, "payload": errors_without_suggestions(payload)}
+    if isinstance(payload, dict) and isinstance(payload.get("errors"), list):
+        return {
+            **message,
+            "payload": {**payload, "errors": errors_without_suggestions(payload["errors"])},
+        }
+    return message
 
 
 def _ws_url(url: str) -> str:
@@ -95,8 +112,10 @@ class SubscriptionServer:
         principals: PrincipalSource | None = None,
         rate_limiter: FixedWindowRateLimiter | None = None,
         max_subscriptions_per_connection: int = 100,
+        production: bool = False,
     ) -> None:
         self.holder = holder
+        self.production = production
         self.max_subscriptions_per_connection = max_subscriptions_per_connection
         self.rate_limiter = rate_limiter
         self.limits = limits
@@ -142,7 +161,9 @@ class SubscriptionServer:
         if not await self._authorized(payload):
             await websocket.close(4403, "Forbidden")
             return
-        connection = _Connection(websocket, payload, request_id, asyncio.Lock(), {})
+        connection = _Connection(
+            websocket, payload, request_id, asyncio.Lock(), {}, scrub_suggestions=self.production
+        )
         self._connections.add(connection)
         await connection.send({"type": "connection_ack"})
         try:

@@ -143,3 +143,20 @@ def test_operations_over_the_socket_are_rate_limited() -> None:
         limited = ws.receive_json()
     assert limited["type"] == "error" and limited["id"] == "2"
     assert limited["payload"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+@pytest.mark.parametrize(("production", "hinted"), [(True, False), (False, True)])
+def test_did_you_mean_hints_never_leave_a_production_router_over_the_socket(
+    production: bool, hinted: bool
+) -> None:
+    message = 'Cannot query field "nme" on type "Product". Did you mean "name"?'
+    gateway = FakeGateway({"errors": [{"message": message}]})
+    config = ServerConfig(ws_init_timeout_seconds=0.3, production=production)
+    app = create_router_app(GatewayHolder(gateway), config)
+    with TestClient(app) as c, c.websocket_connect("/graphql", subprotocols=PROTOCOL) as ws:
+        ws.send_json({"type": "connection_init"})
+        ws.receive_json()
+        ws.send_json({"id": "q", "type": "subscribe", "payload": {"query": "{ nme }"}})
+        sent = ws.receive_json()["payload"]["errors"][0]["message"]
+    assert ("Did you mean" in sent) is hinted
+    assert sent.startswith('Cannot query field "nme" on type "Product".')
