@@ -8,20 +8,17 @@ fetch, one request per distinct value.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import pytest
 import strawberry
-import uvicorn
 from strawberry.federation.schema_directives import Context, FromContext
 
-from router.compose import SubgraphSource, compose
 from router.gateway import Gateway
 from router.planner_nodes import Fetch, Flatten, PlanNode, Sequence
-from tests.integration.router.test_execution import _free_port
-from tests.integration.router.test_execution_subgraphs import Counter, CountingApp
+from tests.integration.router.test_execution_subgraphs import Counter
+from tests.support.strawberry_subgraphs import serving
 
 SHOPS = {"s1": ("Paris", "EUR", ["i1", "i2"]), "s2": ("Boston", "USD", ["i1"])}
 CENTS = {"i1": 1250, "i2": 300}
@@ -99,29 +96,10 @@ QUERY = "{ shops { city items { id price stars } } }"
 
 @pytest.fixture(scope="module")
 async def running() -> AsyncIterator[tuple[Gateway, dict[str, Counter]]]:
-    servers: list[tuple[uvicorn.Server, asyncio.Task[None]]] = []
-    sources, counters = [], {}
-    for name, schema in SCHEMAS.items():
-        port = _free_port()
-        counters[name] = Counter()
-        app = CountingApp(schema, counters[name])
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        )
-        servers.append((server, asyncio.create_task(server.serve())))
-        for _ in range(200):
-            if server.started:
-                break
-            await asyncio.sleep(0.02)
-        assert server.started, f"{name} did not start"
-        sdl = schema.execute_sync("{ _service { sdl } }").data["_service"]["sdl"]  # type: ignore[index]
-        sources.append(SubgraphSource(name, f"http://127.0.0.1:{port}/graphql", sdl))
-    gateway = Gateway.from_supergraph(compose(sources))
-    yield gateway, counters
-    await gateway.close()
-    for server, task in servers:
-        server.should_exit = True
-        await task
+    async with serving(SCHEMAS) as served:
+        gateway = Gateway.from_supergraph(served.supergraph)
+        yield gateway, served.counters
+        await gateway.close()
 
 
 def _fetches(node: PlanNode | None) -> list[Fetch]:

@@ -4,20 +4,16 @@ field of one request that shares the label comes from the same owner (one draw p
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import strawberry
-import uvicorn
-from strawberry.asgi import GraphQL
 from strawberry.federation.schema_directives import Override
 
-from router.compose import SubgraphSource, compose
 from router.gateway import Gateway
-from tests.integration.router.test_execution import _free_port
+from tests.support.strawberry_subgraphs import serving
 
 REQUESTS = 200
 
@@ -61,37 +57,18 @@ class NewQuery:
         return True
 
 
-def _old_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(query=OldQuery, federation_version="2.9")
-
-
-def _new_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(query=NewQuery, types=[NewWidget], federation_version="2.9")
-
-
 @pytest.fixture(scope="module")
 async def gateway() -> AsyncIterator[Gateway]:
-    servers: list[tuple[uvicorn.Server, asyncio.Task[None]]] = []
-    sources = []
-    for name, schema in (("old", _old_schema()), ("new", _new_schema())):
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(GraphQL(schema), host="127.0.0.1", port=port, log_level="warning")
-        )
-        servers.append((server, asyncio.create_task(server.serve())))
-        for _ in range(200):
-            if server.started:
-                break
-            await asyncio.sleep(0.02)
-        assert server.started, f"{name} did not start"
-        sdl = schema.execute_sync("{ _service { sdl } }").data["_service"]["sdl"]  # type: ignore[index]
-        sources.append(SubgraphSource(name, f"http://127.0.0.1:{port}/graphql", sdl))
-    gw = Gateway.from_supergraph(compose(sources))
-    yield gw
-    await gw.close()
-    for server, task in servers:
-        server.should_exit = True
-        await task
+    schemas = {
+        "old": strawberry.federation.Schema(query=OldQuery, federation_version="2.9"),
+        "new": strawberry.federation.Schema(
+            query=NewQuery, types=[NewWidget], federation_version="2.9"
+        ),
+    }
+    async with serving(schemas) as served:
+        gw = Gateway.from_supergraph(served.supergraph)
+        yield gw
+        await gw.close()
 
 
 async def test_a_percent_label_splits_requests_and_each_request_is_consistent(
