@@ -18,6 +18,7 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 
+from shopgraph import heap
 from shopgraph.http_deadlines import (
     DEFAULT_HEADER_TIMEOUT_SECONDS,
     MAX_INCOMPLETE_EVENT_BYTES,
@@ -112,6 +113,7 @@ async def run_together(
         await asyncio.sleep(0.05)
     loop_tasks = [asyncio.create_task(item.run(), name=item.name) for item in background]
     if not stop.is_set():
+        heap.settle()  # start-up's long-lived objects stay out of every later collection
         log.info("all_started", servers=[f"{s.name}:{s.port}" for s in served])
         if ready is not None:
             ready.set()

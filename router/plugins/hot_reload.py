@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from router.plugins.ports import GatewayPort
+from shopgraph import heap
 from shopgraph.logging import get_logger
 
 log = get_logger(__name__)
@@ -75,6 +76,7 @@ class SupergraphWatcher:
             return False
         self.last_error = None
         old = self.holder.swap(gateway, version=f"{stamp[0]}")
+        heap.settle()
         log.info("supergraph_reloaded", path=str(self.path))
         self._retired.append(old)
         task = asyncio.create_task(self._close_later(old))
