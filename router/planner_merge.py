@@ -51,10 +51,17 @@ def _foldable(early: FetchLike, late: FetchLike) -> bool:
     if not _compatible(early.sel, late.sel):
         return False
     return all(
-        _compatible(sel, late.requires[t])
+        _one_value_per_name(sel, late.requires[t]) and _compatible(sel, late.requires[t])
         for t, sel in early.requires.items()
         if t in late.requires
     )
+
+
+def _one_value_per_name(a: Sel, b: Sel) -> bool:
+    """A representation carries each field once, under its name: two requirements of one
+    field with other arguments (other response keys) cannot share a representation."""
+    keys = {f.name: f.key for f in b.fields.values()}
+    return all(keys.get(f.name, f.key) == f.key for f in a.fields.values())
 
 
 def _compatible(a: Sel, b: Sel) -> bool:

@@ -67,3 +67,26 @@ def test_with_nothing_to_fold_into_the_fetch_keeps_its_earliest_stage() -> None:
         [("reviews", "users.@")],
         [("inventory", "users.@.reviews.@.product")],
     ]
+
+
+def test_fetches_needing_one_field_with_other_arguments_are_not_folded() -> None:
+    subgraphs = [
+        sg(
+            "products",
+            'type Query { products: [Product!]! } type Product @key(fields: "upc") '
+            "{ upc: String! price(currency: String!): Int! }",
+        ),
+        sg(
+            "inventory",
+            'type Product @key(fields: "upc") { upc: String! '
+            "price(currency: String!): Int! @external "
+            'dollars: Int! @requires(fields: "price(currency: \\"USD\\")") '
+            'euros: Int! @requires(fields: "price(currency: \\"EUR\\")") }',
+        ),
+    ]
+    gateway = Gateway.from_supergraph(compose(subgraphs))
+    plan = gateway.plan("{ products { dollars euros } }")
+    # one representation cannot carry price in dollars and in euros: two inventory fetches
+    assert [f for stage in _stages(plan.node) for f in stage].count(
+        ("inventory", "products.@")
+    ) == 2
