@@ -7,8 +7,9 @@ index is asked anything; a query never changes the index.
 
 from __future__ import annotations
 
+import asyncio
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from sqlalchemy import select
@@ -173,26 +174,34 @@ class SearchService:
         size = page_size(request.first)
         sort = effective_sort(request.sort, terms)
         after = decode_after(request.after, sort)
-        tree = await self.category_tree()
-        selected = set(request.category_ids or ())
-        for category_id in selected:
-            if category_id not in tree:
-                raise BadUserInput(f"unknown category {category_id!r}")
         if request.min_rating is not None and not 0 <= request.min_rating <= 5:
             raise BadUserInput("minRating must be between 0 and 5")
         filters = Filters(
-            category_ids=(
-                None
-                if request.category_ids is None
-                else frozenset(d for c in selected for d in tree.subtree(c))
-            ),
             price=price_range(request.price_min, request.price_max),
             in_stock=request.in_stock,
             min_rating=request.min_rating,
             attributes=attribute_filters(request.attributes),
         )
-        query = IndexQuery(terms=terms, filters=filters, sort=sort, after=after, size=size)
-        result = await self.index.search(query)
+        selected = set(request.category_ids or ())
+        if request.category_ids is None:
+            # The tree only labels the facets then: read it while the index searches.
+            query = IndexQuery(terms=terms, filters=filters, sort=sort, after=after, size=size)
+            reading = asyncio.create_task(self.category_tree())
+            try:
+                result = await self.index.search(query)
+            except BaseException:
+                reading.cancel()
+                raise
+            tree = await reading
+        else:
+            tree = await self.category_tree()
+            for category_id in selected:
+                if category_id not in tree:
+                    raise BadUserInput(f"unknown category {category_id!r}")
+            expanded = frozenset(d for c in selected for d in tree.subtree(c))
+            filters = replace(filters, category_ids=expanded)
+            query = IndexQuery(terms=terms, filters=filters, sort=sort, after=after, size=size)
+            result = await self.index.search(query)
         corrected: str | None = None
         if terms and result.total == 0:
             corrected, result = await self._corrected(query, result)
