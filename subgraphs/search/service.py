@@ -40,6 +40,10 @@ MAX_PREFIX_LENGTH: Final = 100
 MAX_ATTRIBUTE_FILTERS: Final = 20
 DESCRIPTION_HIGHLIGHT_CHARS: Final = 300
 
+_LIVE_CATEGORIES: Final = select(categories.c.id, categories.c.name, categories.c.parent_id).where(
+    categories.c.deleted.is_(False)
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Money:
@@ -163,10 +167,10 @@ class SearchService:
         self.index = index
 
     async def category_tree(self) -> CategoryTree:
-        c = categories.c
-        stmt = select(c.id, c.name, c.parent_id).where(c.deleted.is_(False))
-        async with self.db.session() as session:
-            rows = (await session.execute(stmt)).all()
+        # Read on every search (a category event shows at once); a plain connection costs
+        # less than an ORM session for it.
+        async with self.db.engine.connect() as connection:
+            rows = (await connection.execute(_LIVE_CATEGORIES)).all()
         return CategoryTree(Category(r.id, r.name, r.parent_id) for r in rows)
 
     async def search(self, request: SearchRequest) -> SearchOutcome:
