@@ -7,19 +7,16 @@ index is asked anything; a query never changes the index.
 
 from __future__ import annotations
 
-import asyncio
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Final
-
-from sqlalchemy import select
 
 from shopgraph.db import Database
 from shopgraph.errors import BadUserInput
 from shopgraph.pagination import decode_cursor, encode_cursor
 from subgraphs.search import text
-from subgraphs.search.facets import Category, CategoryTree, FacetView, all_facets
-from subgraphs.search.models import categories
+from subgraphs.search.categories import CategoryCache
+from subgraphs.search.facets import FacetView, all_facets
 from subgraphs.search.records import (
     Filters,
     Hit,
@@ -39,10 +36,6 @@ MAX_SUGGESTIONS: Final = 20
 MAX_PREFIX_LENGTH: Final = 100
 MAX_ATTRIBUTE_FILTERS: Final = 20
 DESCRIPTION_HIGHLIGHT_CHARS: Final = 300
-
-_LIVE_CATEGORIES: Final = select(categories.c.id, categories.c.name, categories.c.parent_id).where(
-    categories.c.deleted.is_(False)
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,47 +158,33 @@ class SearchService:
     def __init__(self, db: Database, index: SearchIndex) -> None:
         self.db = db
         self.index = index
-
-    async def category_tree(self) -> CategoryTree:
-        # Read on every search (a category event shows at once); a plain connection costs
-        # less than an ORM session for it.
-        async with self.db.engine.connect() as connection:
-            rows = (await connection.execute(_LIVE_CATEGORIES)).all()
-        return CategoryTree(Category(r.id, r.name, r.parent_id) for r in rows)
+        self.categories = CategoryCache(db)
 
     async def search(self, request: SearchRequest) -> SearchOutcome:
         terms = query_terms(request.query)
         size = page_size(request.first)
         sort = effective_sort(request.sort, terms)
         after = decode_after(request.after, sort)
+        selected = set(request.category_ids or ())
+        tree = await self.categories.tree_knowing(selected)
+        for category_id in selected:
+            if category_id not in tree:
+                raise BadUserInput(f"unknown category {category_id!r}")
         if request.min_rating is not None and not 0 <= request.min_rating <= 5:
             raise BadUserInput("minRating must be between 0 and 5")
         filters = Filters(
+            category_ids=(
+                None
+                if request.category_ids is None
+                else frozenset(d for c in selected for d in tree.subtree(c))
+            ),
             price=price_range(request.price_min, request.price_max),
             in_stock=request.in_stock,
             min_rating=request.min_rating,
             attributes=attribute_filters(request.attributes),
         )
-        selected = set(request.category_ids or ())
-        if request.category_ids is None:
-            # The tree only labels the facets then: read it while the index searches.
-            query = IndexQuery(terms=terms, filters=filters, sort=sort, after=after, size=size)
-            reading = asyncio.create_task(self.category_tree())
-            try:
-                result = await self.index.search(query)
-            except BaseException:
-                reading.cancel()
-                raise
-            tree = await reading
-        else:
-            tree = await self.category_tree()
-            for category_id in selected:
-                if category_id not in tree:
-                    raise BadUserInput(f"unknown category {category_id!r}")
-            expanded = frozenset(d for c in selected for d in tree.subtree(c))
-            filters = replace(filters, category_ids=expanded)
-            query = IndexQuery(terms=terms, filters=filters, sort=sort, after=after, size=size)
-            result = await self.index.search(query)
+        query = IndexQuery(terms=terms, filters=filters, sort=sort, after=after, size=size)
+        result = await self.index.search(query)
         corrected: str | None = None
         if terms and result.total == 0:
             corrected, result = await self._corrected(query, result)
