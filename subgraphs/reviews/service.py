@@ -158,6 +158,9 @@ class ReviewService:
             )
             if status is Status.APPROVED:
                 await self._emit(session, "ReviewApproved", record)
+            elif current.status is Status.APPROVED:
+                # Back in the queue: it leaves the product's rating until a moderator decides.
+                await self._emit(session, "ReviewHeld", record, hold_reason=hold)
         self._on_commit()
         return record
 
@@ -299,7 +302,12 @@ class ReviewService:
         return record
 
     async def _emit(
-        self, session: AsyncSession, type_: str, record: ReviewRecord, reason: str | None = None
+        self,
+        session: AsyncSession,
+        type_: str,
+        record: ReviewRecord,
+        reason: str | None = None,
+        hold_reason: str | None = None,
     ) -> None:
         payload: dict[str, Any] = {
             "reviewId": record.id,
@@ -314,6 +322,8 @@ class ReviewService:
         payload["productRatingTotal"] = summary.total
         if reason is not None:
             payload["reason"] = reason
+        if hold_reason is not None:
+            payload["holdReason"] = hold_reason
         await add_to_outbox(session, outbox, TOPIC, Event.new(type_, record.id, payload))
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from elasticsearch import AsyncElasticsearch, BadRequestError, ConflictError, NotFoundError
 from elasticsearch.helpers import async_bulk
+from elasticsearch.serializer import OrjsonSerializer
 
 from subgraphs.search import es_query
 from subgraphs.search.records import (
@@ -39,6 +40,16 @@ def _action(index: str, doc: SearchDocument) -> dict[str, Any]:
     }
 
 
+class SearchFailed(RuntimeError):
+    """Elasticsearch answered the ``_msearch`` but refused one of its searches."""
+
+
+def _succeeded(response: dict[str, Any]) -> dict[str, Any]:
+    if "error" in response:
+        raise SearchFailed(f"[{response.get('status')}] {response['error']}")
+    return response
+
+
 class ElasticIndex:
     def __init__(self, client: AsyncElasticsearch, alias: str = DEFAULT_ALIAS) -> None:
         self.client = client
@@ -49,7 +60,10 @@ class ElasticIndex:
         """``elasticsearch://host:port[/alias]``."""
         parts = urlsplit(url)
         alias = parts.path.strip("/") or DEFAULT_ALIAS
-        client = AsyncElasticsearch(f"http://{parts.netloc}", request_timeout=10)
+        # One client per process: its pooled keep-alive connections serve every request.
+        client = AsyncElasticsearch(
+            f"http://{parts.netloc}", request_timeout=10, serializer=OrjsonSerializer()
+        )
         return cls(client, alias)
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -138,10 +152,12 @@ class ElasticIndex:
     # -- reads ------------------------------------------------------------------------------
 
     async def search(self, query: IndexQuery) -> IndexResult:
-        response = await self.client.search(index=self.alias, **es_query.search_body(query))
-        if query.terms and response["hits"]["total"]["value"] == 0:
-            fuzzy = es_query.search_body(query, fuzzy=True)
-            response = await self.client.search(index=self.alias, **fuzzy)
+        response = await self.client.msearch(
+            index=self.alias,
+            searches=es_query.msearch_lines(query),
+            filter_path=es_query.MSEARCH_FILTER_PATH,
+        )
+        page, facets = (_succeeded(r) for r in response["responses"])
         hits = [
             Hit(
                 product_id=hit["_id"],
@@ -149,12 +165,12 @@ class ElasticIndex:
                 description=hit["_source"].get("description") or "",
                 sort_value=hit["sort"][0],
             )
-            for hit in response["hits"]["hits"]
+            for hit in page["hits"].get("hits", ())
         ]
         return IndexResult(
             hits=hits,
-            total=int(response["hits"]["total"]["value"]),
-            facets=es_query.facet_counts(response["aggregations"], query.filters),
+            total=int(page["hits"]["total"]["value"]),
+            facets=es_query.facet_counts(facets["aggregations"], query.filters),
         )
 
     async def suggest(self, words: Sequence[str], size: int) -> list[Suggestion]:

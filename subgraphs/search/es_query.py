@@ -1,9 +1,17 @@
 """Elasticsearch request bodies built from an :class:`IndexQuery` (pure: no I/O).
 
-The text query only *scores* (every query stem must match ``name_terms`` or ``body_terms``);
-the filters go in ``post_filter`` so that every facet's aggregation can apply all filters
-except its own (disjunctive counts). Exact stems are tried first; only a query that matches
-nothing is run again with ``fuzziness: AUTO`` (else "sneakers" would also find "speakers").
+One search is one ``_msearch`` of two requests (:func:`msearch_lines`):
+
+* the **page** (:func:`hits_body`): every query stem must match ``name_terms`` or
+  ``body_terms`` (scored), every filter applies in filter context, only ``name`` and
+  ``description`` come back from ``_source``;
+* the **facets** (:func:`facets_body`): ``size: 0`` with the text query alone and one
+  ``filter`` aggregation per facet that applies every filter except its own (disjunctive
+  counts). With no hits it is eligible for the shard request cache, so a repeated query and
+  filter combination is answered from the cache until the index next changes.
+
+Stems match exactly (no ``fuzziness``: fuzzy matching made "sneakers" find "speakers");
+typos are corrected by the service with the term suggester (``similar_terms``).
 """
 
 from __future__ import annotations
@@ -137,8 +145,8 @@ def sort_clause(sort: SearchSort, has_terms: bool) -> list[dict[str, str]]:
     return [first, {"product_id": "asc"}]
 
 
-def text_query(terms: tuple[str, ...], *, fuzzy: bool = False) -> dict[str, Any]:
-    fuzziness: dict[str, Any] = {"fuzziness": "AUTO", "prefix_length": 1} if fuzzy else {}
+def text_query(terms: tuple[str, ...], filters: Filters | None = None) -> dict[str, Any]:
+    """Searchable documents matching every stem, and ``filters`` when given."""
     must = [
         # most_fields: a word in the name and the description scores both (as bm25 does in
         # SQLite); best_fields would keep only the name's score.
@@ -147,27 +155,50 @@ def text_query(terms: tuple[str, ...], *, fuzzy: bool = False) -> dict[str, Any]
                 "query": term,
                 "type": "most_fields",
                 "fields": ["name_terms^3", "body_terms"],
-                **fuzziness,
             }
         }
         for term in terms
     ]
-    return {"bool": {"filter": [{"term": {"searchable": True}}], "must": must}}
+    clauses = [{"term": {"searchable": True}}]
+    if filters is not None:
+        clauses += filter_clauses(filters)
+    return {"bool": {"filter": clauses, "must": must}}
 
 
-def search_body(query: IndexQuery, *, fuzzy: bool = False) -> dict[str, Any]:
+def hits_body(query: IndexQuery) -> dict[str, Any]:
+    """One page of matches (``size`` + 1 to tell whether more follow) and their total."""
     body: dict[str, Any] = {
         "size": query.size + 1,
         "track_total_hits": True,
-        "query": text_query(query.terms, fuzzy=fuzzy),
-        "post_filter": {"bool": {"filter": filter_clauses(query.filters)}},
+        "query": text_query(query.terms, query.filters),
         "sort": sort_clause(query.sort, bool(query.terms)),
-        "aggs": aggregations(query.filters),
-        "source": {"includes": ["name", "description"]},
+        "_source": ["name", "description"],
     }
     if query.after is not None:
         body["search_after"] = list(query.after)
     return body
+
+
+def facets_body(query: IndexQuery) -> dict[str, Any]:
+    """The disjunctive facet counts of the query's matches; no hits, so cacheable."""
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": text_query(query.terms),
+        "aggs": aggregations(query.filters),
+    }
+
+
+def msearch_lines(query: IndexQuery) -> list[dict[str, Any]]:
+    """``_msearch`` header and body pairs: the page, then the facets (request-cached)."""
+    return [{}, hits_body(query), {"request_cache": True}, facets_body(query)]
+
+
+# What the adapter reads of an ``_msearch`` response; the rest is not sent.
+MSEARCH_FILTER_PATH: Final = (
+    "responses.status,responses.error,responses.hits.total.value,responses.hits.hits._id,"
+    "responses.hits.hits._source,responses.hits.hits.sort,responses.aggregations"
+)
 
 
 def _split_attributes(buckets: list[dict[str, Any]]) -> dict[str, dict[str, int]]:

@@ -3,6 +3,10 @@
 The index counts each product under its own category; here a category's count becomes the
 sum over its subtree, because filtering by a category includes its descendants (as the
 products listing does). So "filtering by a facet value gives exactly its count" holds.
+
+Category and attribute facets list their :data:`MAX_FACET_VALUES` largest values (and every
+selected one) with ``has_more`` set when others were left out: a large catalog's hundred
+categories would otherwise make every search response mostly facet values.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from subgraphs.search.records import (
     PriceBucket,
 )
 
-MAX_ATTRIBUTE_VALUES = 20
+MAX_FACET_VALUES = 10
 DEFAULT_CURRENCY = "USD"
 
 
@@ -41,6 +45,7 @@ class FacetView:
     field: str
     label: str
     values: list[FacetValueView]
+    has_more: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,12 @@ def price_label(bucket: PriceBucket, currency: str) -> str:
     return f"{_money(bucket.minimum, currency)} to {_money(bucket.maximum, currency)} {currency}"
 
 
+def top_values(field: str, label: str, ranked: list[FacetValueView]) -> FacetView:
+    """The first :data:`MAX_FACET_VALUES` of ``ranked`` plus any selected value after them."""
+    kept = ranked[:MAX_FACET_VALUES] + [v for v in ranked[MAX_FACET_VALUES:] if v.selected]
+    return FacetView(field, label, kept, has_more=len(kept) < len(ranked))
+
+
 def category_facet(counts: FacetCounts, tree: CategoryTree, selected: set[str]) -> FacetView:
     totals = tree.rolled_up(counts.categories)
     values = [
@@ -97,7 +108,7 @@ def category_facet(counts: FacetCounts, tree: CategoryTree, selected: set[str]) 
         if count > 0 or cid in selected
     ]
     values.sort(key=lambda v: (-v.count, v.label, v.value))
-    return FacetView(CATEGORY, "Category", values)
+    return top_values(CATEGORY, "Category", values)
 
 
 def price_facet(counts: FacetCounts, filters: Filters) -> FacetView:
@@ -156,10 +167,8 @@ def attribute_facets(counts: FacetCounts, filters: Filters) -> list[FacetView]:
         for value in chosen:
             by_value.setdefault(value, 0)
         ranked = sorted(by_value.items(), key=lambda item: (-item[1], item[0]))
-        kept = [(v, c) for v, c in ranked[:MAX_ATTRIBUTE_VALUES]]
-        kept += [(v, c) for v, c in ranked[MAX_ATTRIBUTE_VALUES:] if v in chosen]
-        values = [FacetValueView(v, v, c, v in chosen) for v, c in kept]
-        facets.append(FacetView(f"{ATTRIBUTE_PREFIX}{name}", name, values))
+        values = [FacetValueView(v, v, c, v in chosen) for v, c in ranked]
+        facets.append(top_values(f"{ATTRIBUTE_PREFIX}{name}", name, values))
     return facets
 
 

@@ -5,7 +5,7 @@ reviews topics (see :mod:`subgraphs.search.indexer` for ordering and idempotency
 |---|---|
 | ``catalog`` | ProductCreated, ProductUpdated, ProductArchived, CategoryChanged |
 | ``inventory`` | StockChanged (in stock = ``available`` > 0) |
-| ``reviews`` | ReviewApproved, ReviewRejected, ReviewDeleted (the product's rating) |
+| ``reviews`` | ReviewApproved, ReviewRejected, ReviewHeld, ReviewDeleted (the product's rating) |
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def registry_for(
     registry.register(catalog, "ProductArchived", indexer.product_archived)
     registry.register(catalog, "CategoryChanged", indexer.category_changed)
     registry.register(inventory, "StockChanged", indexer.stock_changed)
-    for event_type in ("ReviewApproved", "ReviewRejected", "ReviewDeleted"):
+    for event_type in ("ReviewApproved", "ReviewRejected", "ReviewHeld", "ReviewDeleted"):
         registry.register(reviews, event_type, indexer.rating_changed)
     return registry
 

@@ -115,7 +115,8 @@ class Indexer:
         await self.apply([Change(p["productId"], "stock_version", event.occurred_at, values)])
 
     async def rating_changed(self, event: Event) -> None:
-        """ReviewApproved / ReviewRejected / ReviewDeleted carry the product's aggregate."""
+        """ReviewApproved / ReviewRejected / ReviewHeld / ReviewDeleted carry the product's
+        aggregate."""
         p = event.payload
         if "productRatingCount" not in p:
             return  # published before events carried the aggregate: reindex repairs it

@@ -25,7 +25,7 @@ from shopgraph.money import MoneyInput
 from shopgraph.pagination import PageInfo
 from shopgraph.settings import Settings
 from subgraphs.search import service as domain
-from subgraphs.search.facets import FacetView
+from subgraphs.search.facets import MAX_FACET_VALUES, FacetView
 from subgraphs.search.records import SearchSort
 from subgraphs.search.service import SearchService
 
@@ -88,7 +88,13 @@ class Facet:
         description="category, price, inStock, rating, or attribute:<name>."
     )
     label: str
-    values: list[FacetValue]
+    values: list[FacetValue] = strawberry.field(
+        description=f"The values with the most products, largest first (at most "
+        f"{MAX_FACET_VALUES}), and every selected value."
+    )
+    has_more: bool = strawberry.field(
+        description="True when values with fewer products were left out of values."
+    )
 
     @classmethod
     def from_view(cls, view: FacetView) -> Facet:
@@ -97,6 +103,7 @@ class Facet:
             label=view.label,
             values=[FacetValue(value=v.value, label=v.label, count=v.count, selected=v.selected)
                     for v in view.values],
+            has_more=view.has_more,
         )  # fmt: skip
 
 

@@ -11,14 +11,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Final
 
-from sqlalchemy import select
-
 from shopgraph.db import Database
 from shopgraph.errors import BadUserInput
 from shopgraph.pagination import decode_cursor, encode_cursor
 from subgraphs.search import text
-from subgraphs.search.facets import Category, CategoryTree, FacetView, all_facets
-from subgraphs.search.models import categories
+from subgraphs.search.categories import CategoryCache
+from subgraphs.search.facets import FacetView, all_facets
 from subgraphs.search.records import (
     Filters,
     Hit,
@@ -160,21 +158,15 @@ class SearchService:
     def __init__(self, db: Database, index: SearchIndex) -> None:
         self.db = db
         self.index = index
-
-    async def category_tree(self) -> CategoryTree:
-        c = categories.c
-        stmt = select(c.id, c.name, c.parent_id).where(c.deleted.is_(False))
-        async with self.db.session() as session:
-            rows = (await session.execute(stmt)).all()
-        return CategoryTree(Category(r.id, r.name, r.parent_id) for r in rows)
+        self.categories = CategoryCache(db)
 
     async def search(self, request: SearchRequest) -> SearchOutcome:
         terms = query_terms(request.query)
         size = page_size(request.first)
         sort = effective_sort(request.sort, terms)
         after = decode_after(request.after, sort)
-        tree = await self.category_tree()
         selected = set(request.category_ids or ())
+        tree = await self.categories.tree_knowing(selected)
         for category_id in selected:
             if category_id not in tree:
                 raise BadUserInput(f"unknown category {category_id!r}")

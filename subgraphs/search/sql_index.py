@@ -3,9 +3,9 @@
 Full text is SQLite FTS5 (bm25 ranking, name weighted 3:1 over description) or PostgreSQL
 ``tsvector`` (``ts_rank``, name weight A, description B), both over the pre-stemmed text of
 :mod:`subgraphs.search.text`. Facets are one ``GROUP BY`` / ``SUM(CASE …)`` query per facet,
-each with every filter except its own. Typo tolerance is simpler than Elasticsearch's fuzzy
-matching: a query that matches nothing is corrected to the closest indexed stems
-(:meth:`similar_terms`, difflib over the index vocabulary with the same first letter).
+each with every filter except its own. Typos: a query that matches nothing is corrected to
+the closest indexed stems (:meth:`similar_terms`, difflib over the index vocabulary with the
+same first letter; Elasticsearch answers the same question with its term suggester).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Search in the whole platform: the seeded catalog arrives through the search worker group,
 the router composes the search subgraph with the owners of name, price and stock, a new
-product is searchable moments after it is created, and ``reindex`` swaps the index with
+product is searchable moments after it is created, its rating follows its reviews (and
+drops a review edited back to moderation), and ``reindex`` swaps the index with
 no moment of empty results. Embedded column (SQLite index) and real column (PostgreSQL,
 Kafka, Redis and Elasticsearch)."""
 
@@ -32,6 +33,10 @@ query($q: String, $filter: ProductSearchFilter) {
 LOGIN = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }"
 CREATE = """mutation($i: CreateProductInput!) { createProduct(input: $i) {
   product { id } errors { code } } }"""
+ADD_REVIEW = """mutation($i: AddReviewInput!) { addReview(input: $i) {
+  review { id status } errors { code } } }"""
+EDIT_REVIEW = """mutation($id: ID!, $i: EditReviewInput!) { editReview(id: $id, input: $i) {
+  review { status } errors { code } } }"""
 
 
 async def eventually(check: Any, seconds: float = 30) -> Any:
@@ -84,6 +89,7 @@ async def test_search_in_the_running_platform(column: str, tmp_path: Path) -> No
 
         found = await eventually(kayak)
         assert [e["node"]["id"] for e in found] == [created["product"]["id"]]
+        await a_review_counts_in_search_only_while_approved(shop, admin, created["product"]["id"])
 
         counts: list[int] = []
 
@@ -101,3 +107,25 @@ async def test_search_in_the_running_platform(column: str, tmp_path: Path) -> No
         assert counts and set(counts) == {len(PRODUCTS) + 1}
         after = (await shop.data(SEARCH, {"q": "kayak"}))["search"]
         assert [e["node"]["id"] for e in after["edges"]] == [created["product"]["id"]]
+
+
+async def a_review_counts_in_search_only_while_approved(
+    shop: Storefront, token: str, product_id: str
+) -> None:
+    """reviews → outbox → bus → the search worker group → the index, for the product's
+    rating: approved, it matches ``minRating``; edited back to moderation, it no longer does."""
+    rated = {"q": "kayak", "filter": {"minRating": 4}}
+
+    async def rated_count(wanted: int) -> int | None:
+        count: int = (await shop.data(SEARCH, rated))["search"]["totalCount"]
+        return count if count == wanted else None
+
+    assert await rated_count(0) == 0
+    review = {"productId": product_id, "rating": 5, "title": "Great", "body": "Stable and fast."}
+    added = (await shop.data(ADD_REVIEW, {"i": review}, token))["addReview"]
+    assert (added["errors"], added["review"]["status"]) == ([], "APPROVED")
+    await eventually(lambda: rated_count(1))
+    link = {"id": added["review"]["id"], "i": {"body": "Cheaper at www.example.com"}}
+    held = (await shop.data(EDIT_REVIEW, link, token))["editReview"]
+    assert (held["errors"], held["review"]["status"]) == ([], "PENDING")
+    await eventually(lambda: rated_count(0))

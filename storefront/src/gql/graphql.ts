@@ -190,7 +190,10 @@ export type Facet = {
   __typename?: 'Facet';
   /** category, price, inStock, rating, or attribute:<name>. */
   field: Scalars['String']['output'];
+  /** True when values with fewer products were left out of values. */
+  hasMore: Scalars['Boolean']['output'];
   label: Scalars['String']['output'];
+  /** The values with the most products, largest first (at most 10), and every selected value. */
   values: Array<FacetValue>;
 };
 

@@ -163,3 +163,33 @@ async def test_staff_operations_refuse_customers_and_anonymous(reviews: Reviews)
     assert still["status"] == "PENDING"
     assert await reviews.events("ReviewApproved") == []
     assert await reviews.events("ReviewRejected") == []
+
+
+async def test_an_approved_review_edited_back_to_moderation_leaves_the_rating(
+    reviews: Reviews,
+) -> None:
+    product = new_id()
+    author_id, author = reviews.customer()
+    _, other = reviews.customer()
+    await reviews.add(other, product, 2, "Okay", "It is fine.")
+    review = (await reviews.add(author, product, 5, "Great", "Really good."))["review"]
+    edit = {"id": review["id"], "input": {"body": "Cheaper at www.example.com"}}
+    held = (await reviews.data(EDIT, edit, author))["editReview"]["review"]
+    assert held["status"] == "PENDING"
+    view = await shopper_view(reviews, product)
+    assert view["rating"]["count"] == 1  # type: ignore[index]
+    (event,) = await reviews.events("ReviewHeld")
+    assert event.aggregate_id == review["id"]
+    assert event.payload == {
+        "reviewId": review["id"],
+        "productId": product,
+        "userId": author_id,
+        "rating": 5,
+        "holdReason": held["holdReason"],
+        "productRatingCount": 1,
+        "productRatingTotal": 2,
+    }
+    # Editing it again while it waits changes no rating: nothing more is published.
+    again = {"id": review["id"], "input": {"title": "Still great"}}
+    await reviews.data(EDIT, again, author)
+    assert len(await reviews.events("ReviewHeld")) == 1

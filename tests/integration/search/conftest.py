@@ -90,11 +90,13 @@ class SearchHarness:
     name_of: dict[str, str] = field(default_factory=dict)
 
     async def deliver(self, topic: str, event: Event) -> None:
-        """Hand one event to the worker group's handler, as the consumer runtime does."""
+        """Hand one event to the worker group's handler, as the consumer runtime does, and
+        make it visible at once (index refresh, category tree re-read)."""
         handler = registry_for(self.indexer).lookup(topic, event.type)
         assert handler is not None, (topic, event.type)
         await handler(event)
         await self.index.refresh()
+        self.app.state.search.categories.forget()
 
     def event(
         self, type_: str, aggregate: str, payload: dict[str, Any], at: datetime | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from subgraphs.search.categories import MAX_AGE_SECONDS, CategoryCache
 from tests.integration.search.catalog import known_catalog
 from tests.integration.search.conftest import SearchHarness
 
@@ -98,3 +99,19 @@ async def test_replaying_every_event_leaves_the_same_results(search: SearchHarne
         await search.deliver(topic, event)  # type: ignore[arg-type]
     assert await search.search(sort="NEWEST", first=50) == middle
     assert before["totalCount"] == 2
+
+
+async def test_searches_read_the_category_tree_at_most_once_a_second(
+    search: SearchHarness,
+) -> None:
+    now = [100.0]
+    cache = CategoryCache(search.indexer.db, clock=lambda: now[0])
+    shoes = await search.category("Shoes")
+    assert shoes in await cache.tree()
+    boots = await search.category("Boots", shoes)
+    assert boots not in await cache.tree()  # read less than a second ago
+    now[0] += MAX_AGE_SECONDS + 0.01
+    assert (await cache.tree()).subtree(shoes) == {shoes, boots}
+    # A filter naming a category the tree does not know yet reads it again at once.
+    sandals = await search.category("Sandals", shoes)
+    assert sandals in await cache.tree_knowing({sandals})

@@ -33,8 +33,21 @@ async def test_a_typo_still_finds_the_product(search: SearchHarness) -> None:
     await known_catalog(search)
     result = await search.search(query="jackett")
     assert [search.name_of[e["node"]["id"]] for e in result["edges"]] == ["Rain Jacket"]
-    # The SQL adapter corrects the query; Elasticsearch matches fuzzily without correcting.
-    assert result["correctedQuery"] in (None, "jacket")
+    assert result["correctedQuery"] == "jacket"
+
+
+async def test_every_misspelled_word_is_corrected_and_the_result_says_so(
+    search: SearchHarness,
+) -> None:
+    await known_catalog(search)
+    result = await search.search(query="leathr boots")
+    assert [search.name_of[e["node"]["id"]] for e in result["edges"]] == ["Leather Hiking Boot"]
+    assert result["correctedQuery"] == "leather boot"
+    assert result["edges"][0]["highlights"][0] == "<em>Leather</em> Hiking <em>Boot</em>"
+    exact = await search.search(query="leather boots")
+    assert exact["correctedQuery"] is None
+    nothing = await search.search(query="qqqzzz")
+    assert (nothing["totalCount"], nothing["correctedQuery"]) == (0, None)
 
 
 async def test_highlights_mark_the_matched_words(search: SearchHarness) -> None:

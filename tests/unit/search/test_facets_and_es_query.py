@@ -47,15 +47,31 @@ def test_facets_mark_selected_values_and_keep_zero_count_selections() -> None:
     assert color == {"Red": (2, False), "Teal": (0, True)}
 
 
+def test_category_and_attribute_facets_keep_the_largest_values_and_every_selected_one() -> None:
+    many = CategoryTree(Category(f"c{i:02}", f"Aisle {i:02}", None) for i in range(15))
+    counts = FacetCounts(
+        categories={f"c{i:02}": 100 - i for i in range(15)},
+        attributes={"Size": {str(size): size for size in range(1, 13)}, "Fit": {"Slim": 3}},
+    )
+    filters = Filters(attributes=(("Size", frozenset({"1"})),))
+    facets = {f.field: f for f in all_facets(counts, filters, many, {"c14"})}
+    category = facets["category"]
+    assert [v.value for v in category.values] == [f"c{i:02}" for i in range(10)] + ["c14"]
+    assert category.values[-1].selected and category.has_more
+    size = facets["attribute:Size"]
+    assert [v.value for v in size.values] == [str(n) for n in range(12, 2, -1)] + ["1"]
+    assert size.has_more
+    assert not facets["attribute:Fit"].has_more and not facets["price"].has_more
+
+
 def test_each_facet_aggregation_applies_every_filter_but_its_own() -> None:
     filters = Filters(category_ids=frozenset({"a"}), in_stock=True,
                       attributes=(("Color", frozenset({"Red"})),))  # fmt: skip
-    body = es_query.search_body(
-        IndexQuery(
-            terms=("shoe",), filters=filters, sort=SearchSort.PRICE_ASC, after=(5, "x"), size=20
-        )
+    query = IndexQuery(
+        terms=("shoe",), filters=filters, sort=SearchSort.PRICE_ASC, after=(5, "x"), size=20
     )
-    aggs = body["aggs"]
+    facets = es_query.facets_body(query)
+    aggs = facets["aggs"]
 
     def fields(agg: str) -> set[str]:
         return {next(iter(next(iter(c.values())))) for c in aggs[agg]["filter"]["bool"]["filter"]}
@@ -64,14 +80,24 @@ def test_each_facet_aggregation_applies_every_filter_but_its_own() -> None:
     assert fields("inStock") == {"category_id", "attributes"}
     assert fields("attribute_0") == {"category_id", "in_stock"}
     assert fields("attributes") == {"category_id", "in_stock", "attributes"}
-    assert body["post_filter"]["bool"]["filter"] == es_query.filter_clauses(filters)
-    assert body["sort"] == [{"price_minor": "asc"}, {"product_id": "asc"}]
-    assert body["search_after"] == [5, "x"]
-    assert body["size"] == 21
-    match = body["query"]["bool"]["must"][0]["multi_match"]
+    # The facets' query is the text alone (every facet applies its own filters), no hits.
+    assert facets["query"] == es_query.text_query(("shoe",))
+    assert facets["size"] == 0
+
+
+def test_the_page_applies_every_filter_and_fetches_only_what_highlights_need() -> None:
+    filters = Filters(category_ids=frozenset({"a"}), in_stock=True)
+    query = IndexQuery(("shoe",), filters, SearchSort.PRICE_ASC, (5, "x"), 20)
+    hits = es_query.hits_body(query)
+    assert hits["query"]["bool"]["filter"] == [
+        {"term": {"searchable": True}}, *es_query.filter_clauses(filters)]  # fmt: skip
+    assert hits["sort"] == [{"price_minor": "asc"}, {"product_id": "asc"}]
+    assert hits["search_after"] == [5, "x"]
+    assert hits["size"] == 21
+    assert hits["_source"] == ["name", "description"]
+    match = hits["query"]["bool"]["must"][0]["multi_match"]
     assert "fuzziness" not in match
-    fuzzy = es_query.search_body(
-        IndexQuery(("shoe",), filters, SearchSort.RELEVANCE, None, 20), fuzzy=True
-    )
-    assert fuzzy["query"]["bool"]["must"][0]["multi_match"]["fuzziness"] == "AUTO"
-    assert fuzzy["sort"][0] == {"_score": "desc"}
+    relevance = es_query.hits_body(IndexQuery(("shoe",), filters, SearchSort.RELEVANCE, None, 20))
+    assert relevance["sort"][0] == {"_score": "desc"}
+    lines = es_query.msearch_lines(query)
+    assert lines == [{}, hits, {"request_cache": True}, es_query.facets_body(query)]
