@@ -17,7 +17,7 @@ from router.serve_cli import router_app
 from shopgraph.cli_settings import cli_settings
 from shopgraph.logging import get_logger
 from shopgraph.metrics import metrics_app
-from shopgraph.runner import Served, run_together
+from shopgraph.runner import Served, run_on_uvloop, run_together
 from shopgraph.settings import Settings
 from shopgraph.tracing import configure_tracing
 from subgraphs.analytics.rebuild import RebuildRefused, rebuild, require_shared_bus
@@ -75,7 +75,7 @@ def serve(
             [Served(name, application, settings.host, port or settings.port_for(name))]
         )
 
-    asyncio.run(main())
+    run_on_uvloop(main())
 
 
 @app.command(name="migrate")
@@ -133,7 +133,7 @@ def worker(group: Annotated[str, typer.Argument(help="worker group name")]) -> N
         raise _refuse(exc.args[0]) from None
     _start_tracing(f"worker-{group}")
     metrics = Served("metrics", metrics_app(), settings.host, settings.metrics_port)
-    asyncio.run(run_together([metrics], [runtime]))
+    run_on_uvloop(run_together([metrics], [runtime]))
 
 
 @app.command()
@@ -174,7 +174,7 @@ def dev() -> None:
     """Everything in one process on embedded defaults: migrate, seed, serve, work."""
     settings = cli_settings()
     _start_tracing("dev")
-    asyncio.run(dev_platform.run(settings))
+    run_on_uvloop(dev_platform.run(settings))
 
 
 @analytics_app.command(name="rebuild")

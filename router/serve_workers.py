@@ -12,7 +12,6 @@ share it) and a supergraph reload happens in each worker.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
@@ -20,15 +19,9 @@ import socket
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-import uvloop
+from shopgraph.runner import run_on_uvloop
 
 WorkerMain = Callable[[socket.socket | None], Coroutine[Any, Any, None]]
-
-
-def run_in_loop(main: Coroutine[Any, Any, None]) -> None:
-    """Run the server coroutine on uvloop (uvicorn's fastest loop)."""
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(main)
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:
@@ -51,7 +44,7 @@ def serve_workers(count: int, host: str, port: int, main: WorkerMain) -> int:
     if count < 1:
         raise ValueError(f"--workers must be at least 1, got {count}")
     if count == 1:
-        run_in_loop(main(None))
+        run_on_uvloop(main(None))
         return 0
     _refuse_busy_port(host, port)
     children: list[int] = []
@@ -60,7 +53,7 @@ def serve_workers(count: int, host: str, port: int, main: WorkerMain) -> int:
         if pid == 0:  # the worker
             code = 0
             try:
-                run_in_loop(main(reuse_port_socket(host, port)))
+                run_on_uvloop(main(reuse_port_socket(host, port)))
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 1
             except BaseException:
