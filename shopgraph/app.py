@@ -40,6 +40,7 @@ from shopgraph.graphql import classify_errors
 from shopgraph.json_depth import nested_deeper_than
 from shopgraph.logging import bind_context, clear_context, get_logger
 from shopgraph.metrics import exposition
+from shopgraph.request_deadline import RequestDeadlineMiddleware
 from shopgraph.settings import Settings
 from shopgraph.suggestions import without_suggestions
 from shopgraph.tracing import asgi_tracing_middleware
@@ -337,6 +338,9 @@ def create_subgraph_app(
             *asgi_tracing_middleware(),
             Middleware(RequestIdMiddleware, service=service),
             Middleware(MetricsMiddleware, metrics=metrics, paths=known_paths),
+            Middleware(
+                RequestDeadlineMiddleware, default_seconds=settings.request_deadline_seconds
+            ),
             Middleware(BodyDeadline, timeout_seconds=body_timeout_seconds),
         ],
         lifespan=lifespan,

@@ -7,10 +7,12 @@ answers with GraphQL errors raises :class:`UpstreamError` naming the service.
 An outage of a few seconds costs latency, not the caller's request: an idempotent call
 (every query, and a mutation the caller declares idempotent) that could not reach the
 service, timed out, or met a 502/503/504 (a restarting or not yet ready service) is tried
-again with jittered exponential backoff until ``retry_seconds`` have passed since the
-first try; each attempt's timeout is cut to what remains. A mutation that is not declared
-idempotent is repeated only when its connection never opened. GraphQL errors (the service
-answered) are never retried.
+again with jittered exponential backoff. Inside a request the retries spend what is left of
+the request's deadline (:mod:`shopgraph.request_deadline`), so they last as long as the
+client waits and no longer; outside one (workers) they stop ``retry_seconds`` after the
+first try. Each attempt's timeout is cut to what remains, and the callee is told the
+deadline. A mutation that is not declared idempotent is repeated only when its connection
+never opened. GraphQL errors (the service answered) are never retried.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from shopgraph import request_deadline
 from shopgraph.auth.tokens import ServiceTokenIssuer
 from shopgraph.settings import Settings
 from shopgraph.tracing import trace_http_client
@@ -42,6 +45,9 @@ class UpstreamError(RuntimeError):
 
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+MIN_ATTEMPT_SECONDS = 0.1
+# Kept back from the request's deadline for the caller to turn a failure into its answer.
+ANSWER_MARGIN_SECONDS = 0.5
 
 
 class _Unavailable(Exception):
@@ -110,26 +116,37 @@ class InternalClient:
     async def _post_retrying(
         self, service: str, content: bytes, repeatable: bool
     ) -> httpx.Response:
-        deadline = time.monotonic() + self.retry_seconds
+        budget = self.retry_budget()
+        deadline = time.monotonic() + budget
         worth_retrying = _transient if repeatable else _never_sent
         retrying = AsyncRetrying(
             retry=retry_if_exception(worth_retrying),
-            stop=stop_after_delay(self.retry_seconds),
+            stop=stop_after_delay(budget),
             wait=wait_exponential_jitter(multiplier=0.05, max=1.0, jitter=0.05),
             reraise=True,
         )
         async for attempt in retrying:
             with attempt:
-                remaining = max(deadline - time.monotonic(), 0.1)
+                remaining = max(deadline - time.monotonic(), MIN_ATTEMPT_SECONDS)
                 return await self._post(service, content, min(self.timeout_seconds, remaining))
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def retry_budget(self) -> float:
+        """Seconds from the first try after which no new try starts: what is left of the
+        request's deadline (less a moment to answer the client), else ``retry_seconds``."""
+        remaining = request_deadline.remaining_seconds()
+        if remaining is None:
+            return self.retry_seconds
+        return max(remaining - ANSWER_MARGIN_SECONDS, MIN_ATTEMPT_SECONDS)
+
     async def _post(self, service: str, content: bytes, attempt_seconds: float) -> httpx.Response:
+        headers = {"Content-Type": "application/json", **self.tokens.authorization_header()}
+        deadline = request_deadline.header_value()
+        if deadline is not None:
+            headers[request_deadline.HEADER] = deadline
+        url = self.settings.url_for(service)
         response = await self.http.post(
-            self.settings.url_for(service),
-            content=content,
-            headers={"Content-Type": "application/json", **self.tokens.authorization_header()},
-            timeout=attempt_seconds,
+            url, content=content, headers=headers, timeout=attempt_seconds
         )
         if response.status_code in RETRY_STATUSES:
             raise _Unavailable(response.status_code)

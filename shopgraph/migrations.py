@@ -4,22 +4,29 @@ which the composition root passes in: the kernel knows no service).
 ``migrate()`` runs inside the caller's event loop: it opens the connection itself and hands
 it to Alembic (the cookbook's "sharing a connection" recipe), so ``env.py`` never starts a
 second loop.
+
+Alembic (with Mako and Pygments) is imported when a migration runs, not with this module:
+a service started with ``--no-migrate`` (a restart) does not pay for it.
 """
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command, context
-from alembic.config import Config
 from sqlalchemy import Connection, MetaData, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shopgraph.db import create_engine, ensure_database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(directory: Path, url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(directory))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -41,11 +48,15 @@ async def migrate(directory: Path, url: str, revision: str = "head") -> None:
 
 
 def _upgrade(connection: Connection, config: Config, revision: str) -> None:
+    from alembic import command
+
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
 
 
 def _configure_and_run(connection: Connection, target_metadata: MetaData) -> None:
+    from alembic import context
+
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -58,6 +69,8 @@ def _configure_and_run(connection: Connection, target_metadata: MetaData) -> Non
 
 def run_env(target_metadata: MetaData) -> None:
     """The body of every service's ``env.py``."""
+    from alembic import context
+
     connection = context.config.attributes.get("connection")
     if connection is not None:
         _configure_and_run(connection, target_metadata)
@@ -75,6 +88,8 @@ def run_env(target_metadata: MetaData) -> None:
 
 
 async def _run_standalone(target_metadata: MetaData) -> None:
+    from alembic import context
+
     url = context.config.get_main_option("sqlalchemy.url")
     assert url is not None
     engine = create_async_engine(url, poolclass=pool.NullPool)

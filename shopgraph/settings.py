@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=2000, gt=0)
 
     outbox_poll_seconds: float = Field(default=0.2, gt=0)
+    # How long a subgraph request may take at most, retries of its internal calls included
+    # (shopgraph.request_deadline); under the router's 30 s per-subgraph timeout.
+    request_deadline_seconds: float = Field(default=25.0, gt=0)
     # Published outbox rows and inbox rows older than this are deleted (shopgraph.events.retention).
     event_retention_days: float = Field(default=7, gt=0)
     retention_batch_size: int = Field(default=500, gt=0)

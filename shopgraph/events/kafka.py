@@ -9,18 +9,24 @@ Topics are created on first use through the admin client with ``partitions`` par
 
 URL options: ``partitions``, ``replication_factor`` and the consumer timeouts
 ``session_timeout_ms``, ``heartbeat_interval_ms``, ``max_poll_interval_ms``.
+
+A client that cannot reach the broker when it starts (a broker restarting, or not up yet)
+tries again for up to ``CONNECT_SECONDS`` before the error reaches the caller: a worker or a
+service started during a broker restart waits for it instead of exiting.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import Any
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import CommitFailedError, IllegalStateError
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaConnectionError
 
 from shopgraph.events.bus import DEFAULT_PARTITIONS, Delivery
 from shopgraph.events.envelope import Event
@@ -30,6 +36,34 @@ log = get_logger(__name__)
 
 _TOPIC_ALREADY_EXISTS = 36
 _CONSUMER_OPTIONS = {"session_timeout_ms", "heartbeat_interval_ms", "max_poll_interval_ms"}
+CONNECT_SECONDS = 60.0
+
+
+class _Client(Protocol):
+    async def start(self) -> None: ...
+
+
+C = TypeVar("C", bound=_Client)
+
+
+async def _started(make: Callable[[], C], discard: Callable[[C], Awaitable[None]], what: str) -> C:
+    """A new client from ``make``, started once the broker answers (a fresh client per try:
+    a client whose start failed is not started again)."""
+    give_up_at = time.monotonic() + CONNECT_SECONDS
+    pause = 0.2
+    while True:
+        client = make()
+        try:
+            await client.start()
+            return client
+        except KafkaConnectionError as exc:
+            with contextlib.suppress(Exception):
+                await discard(client)
+            if time.monotonic() + pause > give_up_at:
+                raise
+            log.warning("kafka_unreachable_retrying", client=what, error=str(exc))
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 class KafkaBus:
@@ -86,19 +120,26 @@ class KafkaBus:
         async with self._lock:
             if self._producer is not None:
                 return
-            producer = AIOKafkaProducer(
-                bootstrap_servers=self.bootstrap_servers,
-                client_id=self.client_id,
-                acks="all",
-                enable_idempotence=True,
-                linger_ms=2,
+            producer = await _started(
+                lambda: AIOKafkaProducer(
+                    bootstrap_servers=self.bootstrap_servers,
+                    client_id=self.client_id,
+                    acks="all",
+                    enable_idempotence=True,
+                    linger_ms=2,
+                ),
+                AIOKafkaProducer.stop,
+                "producer",
             )
-            admin = AIOKafkaAdminClient(
-                bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-admin"
-            )
-            await producer.start()
             try:
-                await admin.start()
+                admin = await _started(
+                    lambda: AIOKafkaAdminClient(
+                        bootstrap_servers=self.bootstrap_servers,
+                        client_id=f"{self.client_id}-admin",
+                    ),
+                    AIOKafkaAdminClient.close,
+                    "admin",
+                )
             except BaseException:
                 await producer.stop()
                 raise
@@ -206,17 +247,19 @@ class KafkaConsumer:
         if self._consumer is not None:
             return
         await self.bus.ensure_topics(self.topics)
-        consumer = AIOKafkaConsumer(
-            *(self.bus.physical(topic) for topic in self.topics),
-            bootstrap_servers=self.bus.bootstrap_servers,
-            client_id=f"{self.bus.client_id}-{self.group}",
-            group_id=self.bus.physical(self.group),
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            **self.bus.consumer_options,
+        self._consumer = await _started(
+            lambda: AIOKafkaConsumer(
+                *(self.bus.physical(topic) for topic in self.topics),
+                bootstrap_servers=self.bus.bootstrap_servers,
+                client_id=f"{self.bus.client_id}-{self.group}",
+                group_id=self.bus.physical(self.group),
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                **self.bus.consumer_options,
+            ),
+            AIOKafkaConsumer.stop,
+            f"consumer {self.group}",
         )
-        await consumer.start()
-        self._consumer = consumer
 
     async def stop(self) -> None:
         consumer, self._consumer = self._consumer, None

@@ -41,7 +41,7 @@ def create_app(
         schema=build_schema(settings),
         context={SERVICE_KEY: orders, CHECKOUT_KEY: placing, KV_KEY: res.kv},
         on_startup=[sweeper.start],
-        on_shutdown=[sweeper.stop, upstream.close],
+        on_shutdown=[sweeper.stop, placing.close, upstream.close],
         readiness=[res.database, res.key_value],
     )
     app.state.orders = orders

@@ -18,9 +18,10 @@
 
 Every failure after the reserve was sent releases it, including a reserve whose answer
 never came (timeout, reset, cancelled request): inventory then leaves a tombstone so a
-reserve that lands late holds nothing. Each try carries an attempt (time-ordered), so the
-shopper's retry with the same key holds stock again while the late reserve of the
-abandoned try never does (docs/architecture.md §6).
+reserve that lands late holds nothing. A release inventory does not acknowledge within
+``RELEASE_IN_REQUEST_SECONDS`` is tried again in the background until it is. Each try
+carries an attempt (time-ordered), so the shopper's retry with the same key holds stock
+again while the late reserve of the abandoned try never does (docs/architecture.md §6).
 
 Any refusal after step 2 checks once more whether the order exists by now (a concurrent
 duplicate may have finished meanwhile and the cart been emptied): then it is returned.
@@ -37,6 +38,7 @@ from typing import Final
 
 from sqlalchemy.exc import IntegrityError
 
+from shopgraph import request_deadline
 from shopgraph.db import Database
 from shopgraph.errors import DomainError
 from shopgraph.events.outbox import add_to_outbox
@@ -57,6 +59,7 @@ from subgraphs.orders.domain import (
     validate_payment_method,
 )
 from subgraphs.orders.models import outbox
+from subgraphs.orders.pending_releases import PendingReleases
 from subgraphs.orders.service import PENDING_TIMEOUT, Clock, utc_now
 from subgraphs.orders.upstream import CartLine, Checkout
 
@@ -65,6 +68,9 @@ log = get_logger(__name__)
 # Stock stays held a little longer than an order may stay PENDING: the sweeper cancels
 # the order first, and its OrderCancelled releases the stock.
 RESERVATION_TTL_SECONDS: Final = int(PENDING_TIMEOUT.total_seconds()) + 5 * 60
+# How long a refusal waits for inventory to acknowledge its release before answering; an
+# unacknowledged release goes on in the background (pending_releases.py).
+RELEASE_IN_REQUEST_SECONDS: Final = 2.0
 _LINE_FIELD = re.compile(r"lines\[(\d+)\]")
 
 
@@ -97,6 +103,10 @@ class CheckoutService:
         self.checkout = checkout
         self.clock = clock
         self.on_commit = on_commit
+        self.pending_releases = PendingReleases(give_up_after_seconds=RESERVATION_TTL_SECONDS)
+
+    async def close(self) -> None:
+        await self.pending_releases.close()
 
     async def place_order(self, request: PlaceOrder) -> Order:
         address = validate_address(
@@ -238,15 +248,22 @@ class CheckoutService:
     async def _release(self, order_id: str, attempt: str) -> None:
         """Give up this attempt's reservation (or tombstone it); shielded from the request's
         cancellation, since an abandoned checkout must not keep its stock."""
-        try:
-            await asyncio.shield(self._release_now(order_id, attempt))
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the reservation's TTL releases it anyway
-            log.exception("release_of_abandoned_checkout_failed", order_id=order_id)
+        await asyncio.shield(self._release_now(order_id, attempt))
 
     async def _release_now(self, order_id: str, attempt: str) -> None:
-        await self.checkout.release(order_id, attempt)
+        """Released within a short budget of its own (the request's deadline may be spent
+        already), else handed to :attr:`pending_releases`, which keeps trying."""
+
+        async def release() -> None:
+            await self.checkout.release(order_id, attempt)
+
+        try:
+            with request_deadline.within(RELEASE_IN_REQUEST_SECONDS):
+                await release()
+        except Exception as exc:
+            log.warning("abandoned_checkout_release_deferred", order_id=order_id, error=str(exc))
+            self.pending_releases.keep_trying(order_id, release)
+            return
         log.info("abandoned_checkout_released", order_id=order_id)
 
 

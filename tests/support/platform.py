@@ -130,10 +130,14 @@ def column_settings(column: str, tmp_path: Path, **overrides: Any) -> Settings:
 
 @contextlib.asynccontextmanager
 async def running_platform(
-    settings: Settings, *, workers: bool = True, skip_groups: frozenset[str] = frozenset()
+    settings: Settings,
+    *,
+    workers: bool = True,
+    skip_groups: frozenset[str] = frozenset(),
+    skip_services: frozenset[str] = frozenset(),
 ) -> AsyncIterator[Platform]:
     """Migrate, seed the admin and demo data, serve every subgraph, run every worker group
-    (but ``skip_groups``, which a test may run as separate processes)."""
+    (but ``skip_groups`` and ``skip_services``, which a test may run as separate processes)."""
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -143,6 +147,7 @@ async def running_platform(
     served = [
         Served(spec.name, spec.create_app(settings), "127.0.0.1", settings.port_for(spec.name))
         for spec in SERVICES
+        if spec.name not in skip_services
     ]
     background = [
         loop

@@ -5,6 +5,7 @@ both database columns, with the reserve call's answer lost or its request delive
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -32,6 +33,8 @@ class FlakyInventoryTransport(httpx.AsyncBaseTransport):
     ``late``: the reserve request is held back and answered with a timeout at once; the
     test delivers it afterwards (inventory reserves after the caller gave up).
     Otherwise inventory reserves, then the answer is lost (a timeout after it reserved).
+    ``refusing_releases``: inventory cannot be reached for ``releaseReservation`` either
+    (overloaded or restarting) until the test sets it back to False.
     """
 
     def __init__(self, inventory: Inventory, *, late: bool, failures: int = 1_000) -> None:
@@ -39,8 +42,11 @@ class FlakyInventoryTransport(httpx.AsyncBaseTransport):
         self.late = late
         self.failures = failures
         self.held: list[httpx.Request] = []
+        self.refusing_releases = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.refusing_releases and b"releaseReservation" in request.content:
+            raise httpx.ConnectError("injected: inventory is not answering", request=request)
         if b"reserveStock" not in request.content or self.failures == 0:
             return await self.inner.handle_async_request(request)
         self.failures -= 1
@@ -126,6 +132,30 @@ async def test_a_reserve_that_timed_out_holds_no_stock(
     async with placing_orders(inventory, tmp_path, transport, product) as placing:
         assert await place_and_fail(placing, user_id) == "SERVICE_UNAVAILABLE"
         await transport.deliver_held()
+
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (3, 0, 3)
+    held = await inventory.reservations.get(order_id_for(user_id, "checkout-1"))
+    assert held is not None and held.status.value == "RELEASED"
+
+
+async def test_a_release_inventory_missed_is_made_once_it_answers(
+    inventory: Inventory, tmp_path: Path
+) -> None:
+    """make dev under load (bench/results/checkout-2026-11-28-030640.md): the reserve timed
+    out, the release timed out too, and the reserve landed afterwards. The refusal must not
+    leave the stock held until the reservation's TTL (half an hour)."""
+    product = new_id()
+    transport = FlakyInventoryTransport(inventory, late=True)
+    transport.refusing_releases = True
+    user_id = str(uuid.uuid4())
+    async with placing_orders(inventory, tmp_path, transport, product) as placing:
+        assert await place_and_fail(placing, user_id) == "SERVICE_UNAVAILABLE"
+        await transport.deliver_held()
+        assert (await inventory.level(product)).reserved == 2  # the late reserve held stock
+        transport.refusing_releases = False  # inventory answers again
+        async with asyncio.timeout(30):
+            await placing.pending_releases.settled()
 
     level = await inventory.level(product)
     assert (level.on_hand, level.reserved, level.available) == (3, 0, 3)
