@@ -87,7 +87,7 @@ test-unit: $(STAMP)
 lint: $(STAMP) lint-storefront
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shopgraph subgraphs workers router bootstrap conformance infra bench
+	$(BIN)/mypy shopgraph subgraphs workers router bootstrap conformance infra bench tests
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from subgraphs.users.models import users as users_table
 from tests.integration.users.conftest import LOGIN, Users, register, users_subgraph
 
-CHEAP_HASHING = {"password_hash_memory_kib": 1024, "password_hash_time_cost": 1}
+CHEAP_HASHING: dict[str, Any] = {"password_hash_memory_kib": 1024, "password_hash_time_cost": 1}
 PASSWORD = "correct-horse-42"
 
 RESET = """
