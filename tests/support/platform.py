@@ -25,7 +25,7 @@ from bootstrap.migrate import migrate_all
 from bootstrap.registry import SERVICES, service_names, worker_group
 from shopgraph.runner import Served, run_together
 from shopgraph.settings import Settings, load_settings
-from tests.support.columns import private_kafka_url
+from tests.support.columns import private_kafka_url, private_redis_url
 from tests.support.postgres import drop_databases_with_prefix
 
 
@@ -116,7 +116,7 @@ def column_settings(column: str, tmp_path: Path, **overrides: Any) -> Settings:
             "database_url": admin.rsplit("/", 1)[0] + f"/{prefix}_{{service}}",
             # Own topics and consumer groups: earlier platforms' events never leak in.
             "bus_url": private_kafka_url(),
-            "kv_url": real_service_url("redis"),
+            "kv_url": private_redis_url(),
         }
     return load_settings(
         environment="test",
