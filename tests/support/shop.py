@@ -16,6 +16,18 @@ import websockets
 from tests.support.platform import Platform
 
 TERMINAL = {"PAID", "PAYMENT_FAILED", "CANCELLED", "FULFILLED"}
+# How long a wait for the platform to settle may take before the test fails. Workers on a
+# quiet machine settle within a second; a machine shared with other test runs can take
+# minutes, and a wait ends as soon as its condition holds, so the bound costs nothing.
+SETTLE_SECONDS = 180.0
+
+
+async def poll_pause(previous: float) -> float:
+    """Sleep before the next poll: briefly at first, backing off to half a second, so many
+    concurrent waits do not themselves load the platform they wait for."""
+    pause = min(0.5, previous * 2) if previous else 0.05
+    await asyncio.sleep(pause)
+    return pause
 
 
 class GraphQLFailure(AssertionError):
@@ -216,29 +228,33 @@ class Shop:
                 return found
             after = connection["pageInfo"]["endCursor"]
 
-    async def settled_stock(self, product_id: str, seconds: float = 20) -> dict[str, int]:
+    async def settled_stock(
+        self, product_id: str, seconds: float = SETTLE_SECONDS
+    ) -> dict[str, int]:
         """Stock once no reservation is open any more (workers commit or release them)."""
+        pause = 0.0
         async with asyncio.timeout(seconds):
-            while (stock := await self.stock(product_id))["reserved"] != 0:  # noqa: ASYNC110
-                await asyncio.sleep(0.2)
+            while (stock := await self.stock(product_id))["reserved"] != 0:
+                pause = await poll_pause(pause)
         return stock
 
-    async def wait_for_empty_cart(self, token: str, seconds: float = 20) -> None:
+    async def wait_for_empty_cart(self, token: str, seconds: float = SETTLE_SECONDS) -> None:
+        pause = 0.0
         async with asyncio.timeout(seconds):
-            while await self.cart_quantity(token) != 0:  # noqa: ASYNC110
-                await asyncio.sleep(0.2)
+            while await self.cart_quantity(token) != 0:
+                pause = await poll_pause(pause)
 
     async def wait_for_status(
-        self, token: str, order_id: str, wanted: set[str], seconds: float = 30
+        self, token: str, order_id: str, wanted: set[str], seconds: float = SETTLE_SECONDS
     ) -> str:
-        status = ""
+        pause = 0.0
         async with asyncio.timeout(seconds):
             while True:
                 found = await self.order(token, order_id)
                 status = found["status"] if found else ""
                 if status in wanted:
                     return status
-                await asyncio.sleep(0.2)
+                pause = await poll_pause(pause)
 
     async def payment_of(self, order_id: str) -> dict[str, Any] | None:
         entities = (
