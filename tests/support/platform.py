@@ -26,6 +26,7 @@ from bootstrap.registry import SERVICES, service_names, worker_group
 from shopgraph.runner import Served, run_together
 from shopgraph.settings import Settings, load_settings
 from tests.support.columns import private_kafka_url, private_redis_url
+from tests.support.passwords import FAST_PASSWORD_HASHING
 from tests.support.postgres import drop_databases_with_prefix
 
 
@@ -124,7 +125,7 @@ def column_settings(column: str, tmp_path: Path, **overrides: Any) -> Settings:
         ports=ports,
         outbox_poll_seconds=0.05,
         **urls,
-        **overrides,
+        **(FAST_PASSWORD_HASHING | overrides),
     )
 
 
@@ -191,6 +192,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "SHOPGRAPH_PORTS": json.dumps(settings.ports),
         "SHOPGRAPH_OUTBOX_POLL_SECONDS": str(settings.outbox_poll_seconds),
         "SHOPGRAPH_SERVICE_TOKEN_SECRET": settings.service_token_secret,
+        "SHOPGRAPH_PASSWORD_HASH_MEMORY_KIB": str(settings.password_hash_memory_kib),
+        "SHOPGRAPH_PASSWORD_HASH_TIME_COST": str(settings.password_hash_time_cost),
     }
     base = {k: v for k, v in os.environ.items() if not k.startswith("SHOPGRAPH_")}
     return base | values
