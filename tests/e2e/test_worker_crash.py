@@ -11,14 +11,12 @@ import asyncio
 import signal
 import subprocess
 import sys
-import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.support.platform import column_settings, running_platform, settings_env
-from tests.support.shop import SETTLE_SECONDS, TERMINAL, Shop, poll_pause
+from tests.support.shop import TERMINAL, Shop
 
 pytestmark = pytest.mark.e2e
 
@@ -31,19 +29,6 @@ def payment_method(shopper: int, round_: int) -> str:
     if n % 5 == 0:
         return "pm_card_chargeDeclined"
     return "pm_card_flaky" if n % 7 == 0 else "pm_card_visa"
-
-
-async def place_with_retries(shop: Shop, token: str, method: str) -> dict[str, Any]:
-    """As a storefront does: on SERVICE_UNAVAILABLE try again with the same idempotency key
-    (a busy 2-core machine can make an upstream call time out)."""
-    key = uuid.uuid4().hex
-    pause = 0.0
-    async with asyncio.timeout(SETTLE_SECONDS):
-        while True:
-            result = await shop.place_order(token, payment_method=method, key=key)
-            if [e["code"] for e in result["errors"]] != ["SERVICE_UNAVAILABLE"]:
-                return result
-            pause = await poll_pause(pause)
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -76,7 +61,7 @@ async def test_worker_killed_mid_flow(tmp_path: Path) -> None:
                 token = tokens[index]
                 await shop.add_to_cart(token, product, 1)
                 method = payment_method(index, round_)
-                result = await place_with_retries(shop, token, method)
+                result = await shop.place_order_answered(token, payment_method=method)
                 assert result["errors"] == [], result
                 placed.append((token, result["order"]["id"], method))
                 if len(placed) >= 60:
