@@ -51,6 +51,20 @@ class Shop:
     ) -> dict[str, Any]:
         return data_of(await self.platform.gql(service, query, variables, token=token or None))
 
+    async def call_answered(
+        self, service: str, query: str, variables: dict[str, Any] | None = None, token: str = ""
+    ) -> dict[str, Any]:
+        """``call`` as a storefront does it: on SERVICE_UNAVAILABLE (an upstream call timed out
+        on a busy machine; such a refusal changes nothing) again, until another answer."""
+        pause = 0.0
+        async with asyncio.timeout(SETTLE_SECONDS):
+            while True:
+                body = await self.platform.gql(service, query, variables, token=token or None)
+                codes = {e.get("extensions", {}).get("code") for e in body.get("errors") or []}
+                if codes != {"SERVICE_UNAVAILABLE"}:
+                    return data_of(body)
+                pause = await poll_pause(pause)
+
     # -- users ----------------------------------------------------------------------------
 
     async def sign_in_admin(self) -> str:
@@ -155,7 +169,7 @@ class Shop:
 
     async def add_to_cart(self, token: str, product_id: str, quantity: int = 1) -> None:
         result = (
-            await self.call(
+            await self.call_answered(
                 "carts",
                 """mutation($i: AddToCartInput!) { addToCart(input: $i) {
                      errors { code message } } }""",
