@@ -104,11 +104,14 @@ def bus_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture(params=["memory", "redis"])
 def kv_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A key-value store URL; the in-process one is private to the test."""
+    """A key-value store URL private to the test: in-process, or Redis under its own
+    key namespace."""
     if request.param == "memory":
         yield f"memory://{unique_name('kv')}"
     else:
-        yield real_service_url("redis")
+        from tests.support.columns import private_redis_url
+
+        yield private_redis_url()
 
 
 @pytest.fixture(scope="session")
@@ -132,6 +135,17 @@ async def kafka_topics_of_the_run_are_deleted() -> AsyncIterator[None]:
     kafka_url = os.environ.get(REAL_URL_VARS["kafka"])
     if kafka_url and namespaces_used():
         await delete_run_topics(kafka_url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def redis_keys_of_the_run_are_deleted() -> AsyncIterator[None]:
+    """Tests on Redis keep keys under namespaces of their own; delete those left at the end."""
+    yield
+    from tests.support.columns import delete_run_keys
+
+    redis_url = os.environ.get(REAL_URL_VARS["redis"])
+    if redis_url and _REAL_SERVICE_USERS["redis"]:
+        await delete_run_keys(redis_url)
 
 
 _REAL_COLUMNS = ("postgres", "kafka", "redis", "elasticsearch")

@@ -6,15 +6,21 @@ they are single Redis commands, and so is ``hset`` (fields and expiry in one ste
 Each ``subscribe`` holds its own pub/sub connection from the pool and waits for Redis to
 confirm the subscription before the context is entered. Redis errors are translated to the
 port's exceptions (:class:`~shopgraph.kv.port.WrongTypeError`, ...).
+
+``redis://host:port/db?namespace=x`` prefixes every key and channel on the server with
+``x:``, so several platforms (parallel test runs, staging beside dev) can share one Redis
+without seeing each other's keys or messages; callers keep using the unprefixed names.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
 from redis import exceptions as redis_errors
@@ -73,6 +79,8 @@ end
 return added
 """
 
+_NAMESPACE = re.compile(r"[A-Za-z0-9_.-]+")
+
 # How long ``subscribe`` waits for Redis to confirm a subscription.
 SUBSCRIBE_TIMEOUT_SECONDS = 10.0
 
@@ -96,28 +104,37 @@ def _translated() -> Iterator[None]:
 class RedisKeyValueStore:
     """The key-value port on a Redis server."""
 
-    def __init__(self, client: aioredis.Redis) -> None:
+    def __init__(self, client: aioredis.Redis, namespace: str = "") -> None:
+        if namespace and not _NAMESPACE.fullmatch(namespace):
+            raise ValueError(f"invalid Redis namespace {namespace!r}: letters, digits, _ . -")
         self._redis = client
+        self._prefix = f"{namespace}:" if namespace else ""
         self._incr = client.register_script(_INCR)
         self._compare_and_set = client.register_script(_COMPARE_AND_SET)
         self._hset = client.register_script(_HSET)
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> RedisKeyValueStore:
-        """A store with its own connection pool (``redis://host:port/db``, ``rediss://``)."""
+        """A store with its own connection pool (``redis://host:port/db``, ``rediss://``;
+        ``?namespace=x`` prefixes its keys and channels, see the module docstring)."""
+        server_url, namespace = _split_namespace(url)
         options.setdefault("decode_responses", False)
-        return cls(aioredis.Redis.from_url(url, **options))
+        return cls(aioredis.Redis.from_url(server_url, **options), namespace)
 
     @property
     def client(self) -> aioredis.Redis:
         """The underlying ``redis.asyncio`` client (tooling, diagnostics)."""
         return self._redis
 
+    def physical(self, name: str) -> str:
+        """The server-side name of a key or channel (with the namespace's prefix)."""
+        return self._prefix + name
+
     # -- strings ----------------------------------------------------------------------------
 
     async def get(self, key: str) -> bytes | None:
         with _translated():
-            value = await self._redis.get(key)
+            value = await self._redis.get(self.physical(key))
         return None if value is None else _as_bytes(value)
 
     async def set(
@@ -129,21 +146,21 @@ class RedisKeyValueStore:
     ) -> bool:
         px = None if ttl_seconds is None else ttl_milliseconds(ttl_seconds)
         with _translated():
-            written = await self._redis.set(key, value, px=px, nx=only_if_absent)
+            written = await self._redis.set(self.physical(key), value, px=px, nx=only_if_absent)
         return bool(written)
 
     async def delete(self, *keys: str) -> int:
         if not keys:
             return 0
         with _translated():
-            return int(await self._redis.delete(*keys))
+            return int(await self._redis.delete(*map(self.physical, keys)))
 
     async def incr(self, key: str, amount: int = 1, ttl_seconds: float | None = None) -> int:
         with _translated():
             if ttl_seconds is None:
-                return int(await self._redis.incrby(key, amount))
+                return int(await self._redis.incrby(self.physical(key), amount))
             px = ttl_milliseconds(ttl_seconds)
-            return int(await self._incr(keys=[key], args=[amount, px]))
+            return int(await self._incr(keys=[self.physical(key)], args=[amount, px]))
 
     async def compare_and_set(
         self,
@@ -155,26 +172,26 @@ class RedisKeyValueStore:
         px = 0 if ttl_seconds is None else ttl_milliseconds(ttl_seconds)
         args = [b"1", b""] if expected is None else [b"0", expected]
         with _translated():
-            written = await self._compare_and_set(keys=[key], args=[*args, new, px])
+            written = await self._compare_and_set(keys=[self.physical(key)], args=[*args, new, px])
         return bool(written)
 
     # -- expiry -----------------------------------------------------------------------------
 
     async def ttl(self, key: str) -> float | None:
         with _translated():
-            ms = int(await self._redis.pttl(key))
+            ms = int(await self._redis.pttl(self.physical(key)))
         return None if ms < 0 else ms / 1000
 
     async def expire(self, key: str, ttl_seconds: float) -> bool:
         px = ttl_milliseconds(ttl_seconds)
         with _translated():
-            return bool(await self._redis.pexpire(key, px))
+            return bool(await self._redis.pexpire(self.physical(key), px))
 
     # -- hashes -----------------------------------------------------------------------------
 
     async def hgetall(self, key: str) -> dict[str, bytes]:
         with _translated():
-            raw = await self._redis.hgetall(key)
+            raw = await self._redis.hgetall(self.physical(key))
         return {_as_str(field): _as_bytes(value) for field, value in raw.items()}
 
     async def hset(
@@ -185,26 +202,26 @@ class RedisKeyValueStore:
         for field, value in mapping.items():
             args += [field, value]
         with _translated():
-            return int(await self._hset(keys=[key], args=args))
+            return int(await self._hset(keys=[self.physical(key)], args=args))
 
     async def hdel(self, key: str, *fields: str) -> int:
         if not fields:
             return 0
         with _translated():
-            return int(await self._redis.hdel(key, *fields))
+            return int(await self._redis.hdel(self.physical(key), *fields))
 
     # -- pub/sub ----------------------------------------------------------------------------
 
     async def publish(self, channel: str, message: bytes) -> None:
         with _translated():
-            await self._redis.publish(channel, message)
+            await self._redis.publish(self.physical(channel), message)
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[bytes]]:
         pubsub = self._redis.pubsub()
         try:
             with _translated():
-                await pubsub.subscribe(channel)
+                await pubsub.subscribe(self.physical(channel))
                 await self._confirmed(pubsub)
             closed: list[bool] = []
             try:
@@ -213,7 +230,7 @@ class RedisKeyValueStore:
                 closed.append(True)
                 # The connection is dropped right after, which ends the subscription anyway.
                 with contextlib.suppress(redis_errors.RedisError, OSError):
-                    await pubsub.unsubscribe(channel)
+                    await pubsub.unsubscribe(self.physical(channel))
         finally:
             await pubsub.aclose()  # type: ignore[no-untyped-call]
 
@@ -246,6 +263,17 @@ class RedisKeyValueStore:
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+def _split_namespace(url: str) -> tuple[str, str]:
+    """``url`` without its ``namespace`` option (redis-py does not know it), and the option."""
+    parts = urlsplit(url)
+    options = parse_qsl(parts.query, keep_blank_values=True)
+    namespaces = [value for name, value in options if name == "namespace"]
+    if len(namespaces) > 1:
+        raise ValueError(f"invalid Redis URL {url!r}: more than one namespace")
+    rest = urlencode([(name, value) for name, value in options if name != "namespace"])
+    return urlunsplit(parts._replace(query=rest)), (namespaces or [""])[0]
 
 
 def _as_bytes(value: bytes | str) -> bytes:

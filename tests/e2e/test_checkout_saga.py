@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.platform import column_settings, running_platform
-from tests.support.shop import TERMINAL, Shop
+from tests.support.shared_platforms import SharedShops
+from tests.support.shop import SETTLE_SECONDS, TERMINAL, Shop
 
 pytestmark = pytest.mark.e2e
 
@@ -20,15 +21,10 @@ COLUMNS = ["embedded", "postgres+kafka+redis"]
 
 
 @pytest.fixture(scope="module", params=COLUMNS)
-async def shop(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Shop]:
-    """One platform per column for the module: every test makes its own users and products."""
-    settings = column_settings(request.param, tmp_path_factory.mktemp("platform"))
-    async with running_platform(settings) as platform:
-        shop = Shop(platform)
-        await shop.sign_in_admin()
-        yield shop
+async def shop(request: pytest.FixtureRequest, shared: SharedShops) -> Shop:
+    """The e2e tests' shared platform per column: every test makes its own users and
+    products."""
+    return await shared.shop_on(request.param)
 
 
 @pytest.fixture(params=COLUMNS)
@@ -44,7 +40,7 @@ async def shop_without_payments(
 
 
 async def next_status(frames: asyncio.Queue[dict[str, object]]) -> str:
-    async with asyncio.timeout(20):
+    async with asyncio.timeout(SETTLE_SECONDS):
         frame = await frames.get()
     assert frame["type"] == "next", frame
     return str(frame["payload"]["data"]["orderStatusChanged"]["status"])  # type: ignore[index]
@@ -98,7 +94,7 @@ async def test_fifty_shoppers_ten_units(shop: Shop) -> None:
     tokens = [await shop.register() for _ in range(50)]
     await asyncio.gather(*(shop.add_to_cart(token, product, 1) for token in tokens))
 
-    results = await asyncio.gather(*(shop.place_order(token) for token in tokens))
+    results = await asyncio.gather(*(shop.place_order_answered(token) for token in tokens))
     placed = [(t, r["order"]["id"]) for t, r in zip(tokens, results, strict=True) if r["order"]]
     refused = [r for r in results if not r["order"]]
     assert len(placed) == 10, results

@@ -40,6 +40,9 @@ def production_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "SHOPGRAPH_ENVIRONMENT": "production",
         "SHOPGRAPH_DATA_DIR": str(data_dir),
         "SHOPGRAPH_PORTS": json.dumps({name: free_port() for name in DEFAULT_PORTS}),
+        # A worker serves its metrics before it checks its settings: never on a port that
+        # another process on the machine may hold.
+        "SHOPGRAPH_METRICS_PORT": str(free_port()),
         "SHOPGRAPH_JWT_PRIVATE_KEY_FILE": str(key_file),
         "SHOPGRAPH_SERVICE_TOKEN_SECRET": "a-long-random-production-secret-0123456789",
         "SHOPGRAPH_ADMIN_PASSWORD": "a production admin password",

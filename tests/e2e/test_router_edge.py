@@ -15,6 +15,7 @@ import pytest
 from shopgraph.auth.tokens import ServiceTokenIssuer
 from tests.e2e.test_router_storefront import ADDRESS, Storefront, router_in_front
 from tests.support.platform import column_settings, running_platform
+from tests.support.shared_platforms import SharedShops
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +29,9 @@ async def post(
     return await http.post(url, json={"query": query, "variables": variables}, headers=headers)
 
 
-async def test_guest_carts_and_service_tokens_through_the_router(tmp_path: Path) -> None:
-    settings = column_settings("embedded", tmp_path)
-    async with running_platform(settings) as platform, router_in_front(platform.settings) as url:
+async def test_guest_carts_and_service_tokens_through_the_router(shared: SharedShops) -> None:
+    platform = (await shared.shop_on("embedded")).platform
+    async with router_in_front(platform.settings) as url:
         shop = Storefront(platform.http, url)
         page = await shop.data("{ products(first: 2) { edges { node { id } } } }")
         for amount in ("1e999999999", "abc"):

@@ -15,7 +15,6 @@ import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,7 +24,8 @@ import websockets
 
 from bootstrap.registry import service_names
 from router.serve import RouterOptions, dev_router
-from tests.support.platform import column_settings, free_port, running_platform
+from tests.support.platform import free_port
+from tests.support.shared_platforms import SharedShops
 
 pytestmark = pytest.mark.e2e
 
@@ -84,12 +84,10 @@ ADDRESS = {
 
 
 @pytest.mark.parametrize("column", ["embedded", "postgres+kafka+redis"])
-async def test_storefront_operations_through_the_router(column: str, tmp_path: Path) -> None:
-    settings = column_settings(column, tmp_path)
-    async with (
-        running_platform(settings) as platform,
-        router_in_front(platform.settings) as url,
-    ):
+async def test_storefront_operations_through_the_router(column: str, shared: SharedShops) -> None:
+    platform = (await shared.shop_on(column)).platform
+    settings = platform.settings
+    async with router_in_front(settings) as url:
         shop = Storefront(platform.http, url)
 
         # register, login, me (users)

@@ -1,6 +1,9 @@
 """A payments worker killed with SIGKILL while 200 orders flow, then restarted: every order
 still ends PAID or PAYMENT_FAILED, with one charge each and stock released exactly once.
-Runs on PostgreSQL + Kafka + Redis: the worker is a separate ``shopgraph worker`` process."""
+Runs on PostgreSQL + Kafka + Redis: the worker is a separate ``shopgraph worker`` process.
+
+Every wait is for a condition with a generous bound (``SETTLE_SECONDS``), so a machine busy
+with other runs makes the test slower, not red."""
 
 from __future__ import annotations
 
@@ -8,9 +11,7 @@ import asyncio
 import signal
 import subprocess
 import sys
-import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -30,18 +31,6 @@ def payment_method(shopper: int, round_: int) -> str:
     return "pm_card_flaky" if n % 7 == 0 else "pm_card_visa"
 
 
-async def place_with_retries(shop: Shop, token: str, method: str) -> dict[str, Any]:
-    """As a storefront does: on SERVICE_UNAVAILABLE try again with the same idempotency key
-    (a busy 2-core machine can make an upstream call time out)."""
-    key = uuid.uuid4().hex
-    for attempt in range(5):
-        result = await shop.place_order(token, payment_method=method, key=key)
-        if [e["code"] for e in result["errors"]] != ["SERVICE_UNAVAILABLE"]:
-            return result
-        await asyncio.sleep(0.5 * (attempt + 1))
-    return result
-
-
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
@@ -52,6 +41,8 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+# 200 checkouts through a worker restart: minutes on a machine shared with other runs.
+@pytest.mark.timeout(1200)
 async def test_worker_killed_mid_flow(tmp_path: Path) -> None:
     settings = column_settings("postgres+kafka+redis", tmp_path)
     async with running_platform(settings, skip_groups=frozenset({"payments"})) as platform:
@@ -70,7 +61,7 @@ async def test_worker_killed_mid_flow(tmp_path: Path) -> None:
                 token = tokens[index]
                 await shop.add_to_cart(token, product, 1)
                 method = payment_method(index, round_)
-                result = await place_with_retries(shop, token, method)
+                result = await shop.place_order_answered(token, payment_method=method)
                 assert result["errors"] == [], result
                 placed.append((token, result["order"]["id"], method))
                 if len(placed) >= 60:
@@ -80,16 +71,15 @@ async def test_worker_killed_mid_flow(tmp_path: Path) -> None:
         async def killer() -> None:
             await sixty_placed.wait()
             worker.send_signal(signal.SIGKILL)
-            worker.wait()
-            await asyncio.sleep(2)
+            await asyncio.to_thread(worker.wait)
 
         try:
             await asyncio.gather(killer(), *(shopper(i) for i in range(SHOPPERS)))
             assert worker.returncode == -signal.SIGKILL
             worker = start_worker(env, log)
-            statuses = await asyncio.gather(
-                *(shop.wait_for_status(t, o, TERMINAL, seconds=180) for t, o, _ in placed)
-            )
+            # One order at a time: 200 concurrent pollers would load the platform they wait
+            # for; by the time the first is settled most of the others are too.
+            statuses = [await shop.wait_for_status(t, o, TERMINAL) for t, o, _ in placed]
         finally:
             if worker.poll() is None:
                 worker.terminate()

@@ -25,8 +25,13 @@ from bootstrap.migrate import migrate_all
 from bootstrap.registry import SERVICES, service_names, worker_group
 from shopgraph.runner import Served, run_together
 from shopgraph.settings import Settings, load_settings
-from tests.support.columns import private_kafka_url
+from tests.support.columns import private_kafka_url, private_redis_url
+from tests.support.passwords import FAST_PASSWORD_HASHING
 from tests.support.postgres import drop_databases_with_prefix
+
+# How long a request to the platform may take: well under a second on a quiet machine, far
+# longer on one shared with other test runs (a generous bound, never a timed assertion).
+REQUEST_TIMEOUT_SECONDS = 120.0
 
 
 def free_port() -> int:
@@ -116,15 +121,16 @@ def column_settings(column: str, tmp_path: Path, **overrides: Any) -> Settings:
             "database_url": admin.rsplit("/", 1)[0] + f"/{prefix}_{{service}}",
             # Own topics and consumer groups: earlier platforms' events never leak in.
             "bus_url": private_kafka_url(),
-            "kv_url": real_service_url("redis"),
+            "kv_url": private_redis_url(),
         }
     return load_settings(
         environment="test",
         data_dir=tmp_path,
         ports=ports,
+        metrics_port=free_port(),  # a worker process's; the default may be taken on the machine
         outbox_poll_seconds=0.05,
         **urls,
-        **overrides,
+        **(FAST_PASSWORD_HASHING | overrides),
     )
 
 
@@ -166,7 +172,7 @@ async def running_platform(
         task.result()
         raise RuntimeError("the platform stopped before it was ready")
     try:
-        async with httpx.AsyncClient(timeout=30) as http:
+        async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_SECONDS) as http:
             platform = Platform(settings=settings, mailbox=mailbox, http=http)
             try:
                 yield platform
@@ -194,8 +200,11 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "SHOPGRAPH_KV_URL": settings.kv_url,
         "SHOPGRAPH_SMTP_URL": settings.smtp_url,
         "SHOPGRAPH_PORTS": json.dumps(settings.ports),
+        "SHOPGRAPH_METRICS_PORT": str(settings.metrics_port),
         "SHOPGRAPH_OUTBOX_POLL_SECONDS": str(settings.outbox_poll_seconds),
         "SHOPGRAPH_SERVICE_TOKEN_SECRET": settings.service_token_secret,
+        "SHOPGRAPH_PASSWORD_HASH_MEMORY_KIB": str(settings.password_hash_memory_kib),
+        "SHOPGRAPH_PASSWORD_HASH_TIME_COST": str(settings.password_hash_time_cost),
     }
     base = {k: v for k, v in os.environ.items() if not k.startswith("SHOPGRAPH_")}
     return base | values

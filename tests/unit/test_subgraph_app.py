@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from functools import _lru_cache_wrapper
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -142,7 +144,7 @@ async def test_depth_and_alias_limits(client: httpx.AsyncClient) -> None:
 
 
 async def test_limits_keep_the_validation_cache_effective(client: httpx.AsyncClient) -> None:
-    cache = _get_validate_cache(1024)
+    cache = cast("_lru_cache_wrapper[Any]", _get_validate_cache(1024))
     query = "{ root { name } whoami }"
     await gql(client, query)
     before = cache.cache_info()

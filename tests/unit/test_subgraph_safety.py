@@ -10,6 +10,7 @@ import httpx
 import pytest
 import strawberry
 from starlette.applications import Starlette
+from starlette.types import Message
 
 from shopgraph.app import create_subgraph_app
 from shopgraph.auth.principal import ANONYMOUS, Principal
@@ -142,7 +143,7 @@ async def test_production_does_not_suggest_field_names() -> None:
 async def test_a_body_that_never_finishes_is_answered_408() -> None:
     app = subgraph_app(body_timeout_seconds=0.2)
     chunks = iter([{"type": "http.request", "body": b'{"query": "{ prod', "more_body": True}])
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
     async def receive() -> dict[str, Any]:
         chunk = next(chunks, None)
@@ -151,7 +152,7 @@ async def test_a_body_that_never_finishes_is_answered_408() -> None:
         assert chunk is not None
         return chunk
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     await app(dict(SCOPE), receive, send)
@@ -162,12 +163,12 @@ async def test_a_body_that_never_finishes_is_answered_408() -> None:
 async def test_a_client_gone_before_its_body_is_an_info_line() -> None:
     from structlog.testing import capture_logs
 
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     with capture_logs() as logs:

@@ -18,7 +18,7 @@ from bootstrap.migrate import migrate
 from shopgraph.db import Database
 from shopgraph.errors import DomainError
 from shopgraph.internal import InternalClient
-from subgraphs.orders import checkout as checkout_module
+from subgraphs.orders import repository as orders_repository
 from subgraphs.orders.checkout import CheckoutService, PlaceOrder
 from subgraphs.orders.domain import order_id_for
 from subgraphs.orders.upstream import CartLine, GraphQLCheckout
@@ -190,7 +190,7 @@ async def test_a_failed_order_write_releases_the_reservation(
     async def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError("injected: the orders database refused the write")
 
-    monkeypatch.setattr(checkout_module.repository, "insert_order", disk_full)
+    monkeypatch.setattr(orders_repository, "insert_order", disk_full)
     async with placing_orders(
         inventory, tmp_path, httpx.ASGITransport(app=inventory.app), product
     ) as placing:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import jwt
 from alembic.autogenerate import compare_metadata
@@ -220,7 +221,10 @@ async def test_internal_reservation_api_refuses_user_tokens(
     product = new_id()
     await set_stock(inventory, product, 5)
     order = new_id()
-    reserve_vars = {"input": {"orderId": order, "lines": [{"productId": product, "quantity": 1}]}}
+    reserve_vars: dict[str, Any] = {
+        "input": {"orderId": order, "lines": [{"productId": product, "quantity": 1}]}
+    }
+    by_order: dict[str, Any] = {"id": order}
     for token, code in [
         (None, "UNAUTHENTICATED"),
         (inventory.tokens.customer, "FORBIDDEN"),
@@ -229,8 +233,8 @@ async def test_internal_reservation_api_refuses_user_tokens(
     ]:
         for query, variables in [
             (RESERVE, reserve_vars),
-            (COMMIT, {"id": order}),
-            (RELEASE, {"id": order}),
+            (COMMIT, by_order),
+            (RELEASE, by_order),
         ]:
             body = await inventory.gql(query, variables, token=token)
             assert body["errors"][0]["extensions"]["code"] == code, (query, token)

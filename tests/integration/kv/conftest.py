@@ -32,7 +32,7 @@ class KV:
     async def subscriber_count(self, channel: str) -> int:
         """Open subscriptions to ``channel`` (seen by the server, for Redis)."""
         if isinstance(self.store, RedisKeyValueStore):
-            counts = await self.store.client.pubsub_numsub(channel)
+            counts = await self.store.client.pubsub_numsub(self.store.physical(channel))
             return int(counts[0][1])
         assert isinstance(self.store, InMemoryKeyValueStore)
         return self.store.subscriber_count(channel)

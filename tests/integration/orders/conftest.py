@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,8 @@ from subgraphs.orders.app import create_app
 from subgraphs.orders.models import order_status_history, orders, outbox
 from subgraphs.orders.service import OrderService
 from subgraphs.products.models import products as products_table
-from tests.support.columns import adapter_urls, is_embedded
-from tests.support.platform import column_settings, running_platform
+from tests.support.columns import adapter_urls
+from tests.support.shared_platforms import SharedShops, shared_shops
 from tests.support.shop import Shop, data_of
 
 
@@ -48,36 +47,14 @@ class Product:
     name: str
 
 
-REAL_COLUMN = "postgres+kafka+redis"
-
-
-@dataclass
-class Upstream:
-    """One platform per column, started on first use and stopped when the package ends."""
-
-    tmp_path_factory: pytest.TempPathFactory
-    stack: AsyncExitStack
-    shops: dict[str, Shop] = field(default_factory=dict)
-
-    async def shop_for(self, database_url: str) -> Shop:
-        """The platform on the column of a test database."""
-        return await self.shop_on("embedded" if is_embedded(database_url) else REAL_COLUMN)
-
-    async def shop_on(self, column: str) -> Shop:
-        """The platform on ``column``: ``embedded`` or ``postgres+kafka+redis``."""
-        if column not in self.shops:
-            settings = column_settings(column, self.tmp_path_factory.mktemp("upstream"))
-            platform = await self.stack.enter_async_context(running_platform(settings))
-            shop = Shop(platform)
-            await shop.sign_in_admin()
-            self.shops[column] = shop
-        return self.shops[column]
+# One platform per column, started on first use and stopped when the package ends.
+Upstream = SharedShops
 
 
 @pytest.fixture(scope="package")
 async def upstream(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Upstream]:
-    async with AsyncExitStack() as stack:
-        yield Upstream(tmp_path_factory, stack)
+    async with shared_shops(tmp_path_factory) as shops:
+        yield shops
 
 
 def subject_of(token: str) -> str:

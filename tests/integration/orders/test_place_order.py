@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from subgraphs.orders import checkout as checkout_module
+from subgraphs.orders import repository as orders_repository
 from subgraphs.orders.domain import order_id_for
 from tests.integration.orders.conftest import (
     ADDRESS,
@@ -246,7 +246,7 @@ async def test_a_failed_write_releases_the_reservation(
     async def broken_insert(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(checkout_module.repository, "insert_order", broken_insert)
+    monkeypatch.setattr(orders_repository, "insert_order", broken_insert)
     body = await orders_app.gql(PLACE_ORDER, place_input("k"), token=shopper.token)
     assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     reservation = await orders_app.reservation(order_id_for(shopper.id, "k"))

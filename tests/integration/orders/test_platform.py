@@ -15,7 +15,8 @@ from shopgraph.db import Database
 from shopgraph.events.envelope import Event
 from subgraphs.orders.domain import order_id_for
 from subgraphs.orders.models import outbox
-from tests.integration.orders.conftest import REAL_COLUMN, Upstream
+from tests.integration.orders.conftest import Upstream
+from tests.support.shared_platforms import REAL_COLUMN
 from tests.support.shop import TERMINAL, Shop
 
 PLACE = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {

@@ -31,7 +31,7 @@ class SentRequest:
 
 
 @dataclass
-class RecordingClient(stripe.HTTPXClient):  # type: ignore[misc]
+class RecordingClient(stripe.HTTPXClient):
     """The SDK's own httpx client, noting each request it sends."""
 
     sent: list[SentRequest] = field(default_factory=list)

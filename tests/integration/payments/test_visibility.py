@@ -17,10 +17,10 @@ async def test_owner_and_staff_see_the_payment_others_get_null(pay: Payments) ->
 
     owner_view = await order_payment(pay, order_id, pay.tokens.owner)
     assert owner_view is not None and owner_view["status"] == "CAPTURED"
-    for token in (pay.tokens.admin, pay.tokens.staff, pay.tokens.service):
-        assert (await order_payment(pay, order_id, token))["id"] == owner_view["id"]
-    for token in (pay.tokens.stranger, None):
-        assert await order_payment(pay, order_id, token) is None
+    for insider in (pay.tokens.admin, pay.tokens.staff, pay.tokens.service):
+        assert (await order_payment(pay, order_id, insider))["id"] == owner_view["id"]
+    for outsider in (pay.tokens.stranger, None):
+        assert await order_payment(pay, order_id, outsider) is None
 
     payment_id = owner_view["id"]
     for token, visible in [

@@ -57,7 +57,7 @@ async def test_add_review_trims_and_publishes_approved(reviews: Reviews) -> None
 async def test_invalid_input_is_refused_with_a_code_and_changes_nothing(reviews: Reviews) -> None:
     _, token = reviews.customer()
     product = new_id()
-    cases = [
+    cases: list[tuple[dict[str, object], str, str]] = [
         ({"rating": 0}, "INVALID_RATING", "rating"),
         ({"rating": 6}, "INVALID_RATING", "rating"),
         ({"title": "   "}, "INVALID_TITLE", "title"),

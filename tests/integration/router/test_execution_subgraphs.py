@@ -19,7 +19,7 @@ import strawberry
 from strawberry.asgi import GraphQL
 
 USERS = {"u1": "Ada", "u2": "Grace"}
-PRODUCTS = {
+PRODUCTS: dict[str, dict[str, str | int | None]] = {
     "p1": {"name": "Kettle", "price": 30, "weight": 2},
     "p2": {"name": "Toaster", "price": 50, "weight": 4},
     "p3": {"name": None, "price": 10, "weight": 1},  # its non-null name fails

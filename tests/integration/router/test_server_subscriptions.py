@@ -14,7 +14,7 @@ import json
 import socket
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -23,6 +23,7 @@ import uvicorn
 import websockets
 from strawberry.asgi import GraphQL
 from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 
 from router.compose import compose
 from router.composition.sources import SubgraphSource
@@ -49,7 +50,9 @@ class OrdersState:
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-@strawberry.federation.type(name="Product", directives=[Key(fields="id", resolvable=False)])
+@strawberry.federation.type(
+    name="Product", directives=[Key(fields=FieldSet("id"), resolvable=False)]
+)
 class OrderedProduct:
     id: strawberry.ID
 
@@ -131,7 +134,9 @@ class OrdersGraphQL(GraphQL[Any, Any]):
 
 
 @contextlib.asynccontextmanager
-async def serving(app: Any, port: int, lifespan: str = "off") -> AsyncIterator[uvicorn.Server]:
+async def serving(
+    app: Any, port: int, lifespan: Literal["auto", "on", "off"] = "off"
+) -> AsyncIterator[uvicorn.Server]:
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan=lifespan)
     )

@@ -19,6 +19,7 @@ from subgraphs.users.models import outbox
 from subgraphs.users.throttle import AttemptThrottle
 from tests.conftest import unique_name
 from tests.support.columns import adapter_urls
+from tests.support.passwords import FAST_PASSWORD_HASHING
 
 
 @dataclass
@@ -63,6 +64,7 @@ async def users_subgraph(
         "data_dir": tmp_path,
         "admin_email": "admin@shop.test",
         "admin_password": "admin-secret-123",
+        **FAST_PASSWORD_HASHING,
     }
     settings = load_settings(**(values | overrides))
     app = create_app(settings)

@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from shopgraph.settings import Settings
 from subgraphs.users.models import users as users_table
 from tests.integration.users.conftest import LOGIN, Users, register, users_subgraph
+from tests.support.passwords import FAST_PASSWORD_HASHING
 
-CHEAP_HASHING = {"password_hash_memory_kib": 1024, "password_hash_time_cost": 1}
 PASSWORD = "correct-horse-42"
 
 RESET = """
@@ -55,7 +56,7 @@ def aliased_logins(emails: list[str], password: str) -> str:
 async def test_200_wrong_passwords_are_throttled_without_revealing_the_account(
     database_url: str, tmp_path: Path
 ) -> None:
-    async with users_subgraph(database_url, tmp_path, **CHEAP_HASHING) as users:
+    async with users_subgraph(database_url, tmp_path) as users:
         victim = unique_email("victim")
         await register(users, email=victim, password=PASSWORD)
         nobody = unique_email("nobody")
@@ -81,7 +82,6 @@ async def test_30_aliased_logins_in_one_request_count_30_times(
         tmp_path,
         client_address=client,
         sign_in_max_failures_per_client=25,
-        **CHEAP_HASHING,
     ) as users:
         one_account = [unique_email("target")] * 30
         body = await users.gql(aliased_logins(one_account, "wrong-password-1"))
@@ -93,7 +93,6 @@ async def test_30_aliased_logins_in_one_request_count_30_times(
         tmp_path,
         client_address=unique_client(),
         sign_in_max_failures_per_client=25,
-        **CHEAP_HASHING,
     ) as users:
         spread = [unique_email("spray") for _ in range(30)]  # one guess per account
         body = await users.gql(aliased_logins(spread, "wrong-password-1"))
@@ -109,7 +108,6 @@ async def test_the_right_password_waits_for_the_window_then_resets_the_count(
         tmp_path,
         sign_in_window_seconds=2,  # room for the first four attempts on a busy machine
         sign_in_max_failures_per_account=3,
-        **CHEAP_HASHING,
     ) as users:
         email = unique_email("alice")
         await register(users, email=email, password=PASSWORD)
@@ -154,7 +152,6 @@ async def test_password_reset_requests_are_limited_alike_for_any_address(
         tmp_path,
         client_address=unique_client(),
         password_reset_max_per_account=2,
-        **CHEAP_HASHING,
     ) as users:
         member = unique_email("member")
         await register(users, email=member, password=PASSWORD)
@@ -179,14 +176,15 @@ async def test_sign_in_rehashes_when_the_hashing_parameters_change(
             found: str = await session.scalar(select(users_table.c.password_hash))
         return found
 
-    async with users_subgraph(database_url, tmp_path, **CHEAP_HASHING) as users:
+    async with users_subgraph(database_url, tmp_path) as users:
         await register(users, email=email, password=PASSWORD)
         cheap = await stored_hash(users)
         assert "$m=1024,t=1,p=1$" in cheap
         assert (await login(users, email, PASSWORD))["errors"] == []
         assert await stored_hash(users) == cheap  # same parameters: left alone
 
-    async with users_subgraph(database_url, tmp_path) as users:  # the defaults
+    defaults = {name: Settings.model_fields[name].default for name in FAST_PASSWORD_HASHING}
+    async with users_subgraph(database_url, tmp_path, **defaults) as users:
         assert (await login(users, email, "wrong-password-1"))["errors"]
         assert await stored_hash(users) == cheap  # a failed sign-in rehashes nothing
         assert (await login(users, email, PASSWORD))["errors"] == []

@@ -22,7 +22,8 @@ class RecordingTransport:
         self, service: str, url: str, body: dict[str, Any], headers: Mapping[str, str]
     ) -> dict[str, Any]:
         self.sent.append((service, body, headers))
-        return self.answers[service]
+        answer: dict[str, Any] = self.answers[service]
+        return answer
 
     async def close(self) -> None:
         return None

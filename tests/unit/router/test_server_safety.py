@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from starlette.types import Message
 from structlog.testing import capture_logs
 
 from router.plugins.edge_auth import SERVICE_TOKEN_REFUSED
@@ -132,12 +133,12 @@ def test_production_hides_did_you_mean() -> None:
 
 async def test_a_client_that_disconnects_is_logged_as_a_disconnect() -> None:
     app = create_router_app(GatewayHolder(FakeGateway()), ServerConfig())
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     scope = {
