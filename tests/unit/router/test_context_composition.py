@@ -4,10 +4,12 @@ tests/integration/router/test_context_serving.py)."""
 from __future__ import annotations
 
 import pytest
+from graphql import GraphQLObjectType
 
 from router.compose import SubgraphSource, compose
 from router.gateway import Gateway
 from router.planner import PlanningError
+from router.planner_nodes import Fetch, Flatten, Sequence
 from router.supergraph import ContextArgument, parse_supergraph
 from tests.unit.router.test_compose_rules import errors_of
 
@@ -42,7 +44,9 @@ def test_the_contextual_argument_becomes_a_join_argument_not_a_field_argument() 
     assert join is not None and join.context_arguments == (
         ContextArgument("shops__shop", "currency", "String", "{ currency }"),
     )
-    assert "currency" not in supergraph.api_schema.type_map["Item"].fields["price"].args  # type: ignore[union-attr]
+    item = supergraph.api_schema.type_map["Item"]
+    assert isinstance(item, GraphQLObjectType)
+    assert "currency" not in item.fields["price"].args
 
 
 def test_a_context_never_set_in_the_subgraph_is_an_error() -> None:
@@ -54,9 +58,12 @@ def test_a_context_never_set_in_the_subgraph_is_an_error() -> None:
 def test_the_value_is_fetched_on_the_ancestor_and_passed_as_a_variable() -> None:
     gateway = Gateway.from_supergraph(_sdl())
     plan = gateway.plan("{ shop { item { price(cents: true) } } }")
-    root, entity = plan.node.nodes  # type: ignore[union-attr]
+    assert isinstance(plan.node, Sequence)
+    root, entity = plan.node.nodes
+    assert isinstance(root, Fetch) and isinstance(entity, Flatten)
     assert "currency" in root.operation and "__typename" in root.operation
     fetch = entity.node
+    assert isinstance(fetch, Fetch)
     assert fetch.contexts[0].depth == 1  # the shop, one segment below the root
     assert "$contextualArgument_1:String" in fetch.operation
     assert "price(cents:true,currency:$contextualArgument_1)" in fetch.operation.replace(" ", "")

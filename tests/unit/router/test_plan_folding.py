@@ -55,7 +55,10 @@ def test_a_key_only_field_waits_for_the_fetch_that_needs_the_required_fields() -
         [("products", path)],
         [("inventory", path)],  # inStock and shippingEstimate in one request
     ]
-    inventory = plan.node.nodes[-1].node  # type: ignore[union-attr]
+    assert isinstance(plan.node, Sequence)
+    last = plan.node.nodes[-1]
+    assert isinstance(last, Flatten) and isinstance(last.node, Fetch)
+    inventory = last.node
     assert "inStock" in inventory.operation and "shippingEstimate" in inventory.operation
 
 
