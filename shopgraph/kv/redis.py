@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -137,6 +137,23 @@ class RedisKeyValueStore:
             return 0
         with _translated():
             return int(await self._redis.delete(*keys))
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        with _translated():
+            values = await self._redis.mget(list(keys))
+        return [None if value is None else _as_bytes(value) for value in values]
+
+    async def set_many(self, values: Mapping[str, bytes], ttl_seconds: float) -> None:
+        px = ttl_milliseconds(ttl_seconds)
+        if not values:
+            return
+        with _translated():
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key, value in values.items():
+                    pipe.set(key, value, px=px)
+                await pipe.execute()
 
     async def incr(self, key: str, amount: int = 1, ttl_seconds: float | None = None) -> int:
         with _translated():
