@@ -8,11 +8,13 @@ import uuid
 
 import pytest
 
+from router.compose import SubgraphSource, compose
 from router.config import ConfigError, parse_config
 from router.entity_cache import EntityCache
 from router.entity_cache_events import InvalidationConsumer, invalidations
 from router.entity_cache_keys import EntityRef, entry_key, selection_digest
 from router.entity_cache_policy import CacheHint, TypePolicy, cache_hints
+from router.plugins.entity_cache import EntityCacheSection
 from shopgraph.events.envelope import Event
 from shopgraph.events.memory import memory_bus
 from shopgraph.kv import InMemoryKeyValueStore
@@ -133,3 +135,24 @@ async def test_the_consumer_invalidates_what_the_bus_announces() -> None:
         assert consumer.invalidated == 1
     finally:
         await consumer.stop()
+
+
+def test_a_subgraph_carries_cache_control_into_the_supergraph_with_compose_directive() -> None:
+    sdl = compose(
+        [
+            SubgraphSource(
+                "products",
+                "http://products",
+                'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+                'import: ["@key", "@composeDirective"]) '
+                '@link(url: "https://shopgraph.dev/cache/v1.0", import: ["@cacheControl"]) '
+                '@composeDirective(name: "@cacheControl")\n'
+                "enum CacheControlScope { PUBLIC PRIVATE }\n"
+                "directive @cacheControl(maxAge: Int, scope: CacheControlScope) on OBJECT\n"
+                "type Query { product: Product }\n"
+                'type Product @key(fields: "id") @cacheControl(maxAge: 45) { id: ID! }',
+            )
+        ]
+    )
+    policy = EntityCacheSection(enabled=True).policy().with_hints(cache_hints(sdl))
+    assert policy.for_type("Product") == TypePolicy(45, private=False)
