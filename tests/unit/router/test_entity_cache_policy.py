@@ -63,9 +63,9 @@ def test_config_beats_hints_which_beat_the_default() -> None:
 
 
 def test_a_misspelt_or_negative_setting_names_itself() -> None:
-    with pytest.raises(ConfigError, match="entity_cache.default_ttl: unknown key"):
+    with pytest.raises(ConfigError, match=r"entity_cache\.default_ttl: unknown key"):
         parse_config("[entity_cache]\ndefault_ttl = 5")
-    with pytest.raises(ConfigError, match="entity_cache.types.Product.ttl_seconds"):
+    with pytest.raises(ConfigError, match=r"entity_cache\.types\.Product\.ttl_seconds"):
         parse_config("[entity_cache.types.Product]\nttl_seconds = -1")
 
 
