@@ -73,7 +73,12 @@ def shopgraph_routers(supergraph: Path, port: int) -> list[Gateway]:
     env = {"SHOPGRAPH_ENVIRONMENT": "production", "SHOPGRAPH_LOG_LEVEL": "WARNING"}
     version = working_tree_version()
     has_workers = "--workers" in router_serve_options(cli)
-    cached = {**env, "SHOPGRAPH_ROUTER__ENTITY_CACHE__ENABLED": "true"}
+    # The bench's subgraphs answer every caller alike: no type is private there.
+    cached = {
+        **env,
+        "SHOPGRAPH_ROUTER__ENTITY_CACHE__ENABLED": "true",
+        "SHOPGRAPH_ROUTER__ENTITY_CACHE__PRIVATE_TYPES": "[]",
+    }
     has_apq = (ROOT / "router" / "plugins" / "persisted_queries.py").exists()
     return [
         Gateway("ShopGraph router", version, serve, env),

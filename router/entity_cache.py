@@ -11,16 +11,18 @@ cache, never the request: the fetch goes to the subgraph as if nothing were cach
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from prometheus_client import Counter
+from prometheus_client import Counter as PrometheusCounter
 
 from router.entity_cache_fetch import EntityFetchShape, partial_body, place_answer
 from router.entity_cache_keys import (
     EntityRef,
+    encode,
     entry_key,
     invalidation_key,
     selection_digest,
@@ -34,17 +36,17 @@ Json = dict[str, Any]
 Send = Callable[[Json], Awaitable[Json]]
 log = get_logger(__name__)
 
-LOOKUPS = Counter(
+LOOKUPS = PrometheusCounter(
     "shopgraph_router_entity_cache_lookups_total",
     "Entity representations looked up in the entity cache (hit: served without the subgraph)",
     ["subgraph", "type", "result"],
 )
-INVALIDATIONS = Counter(
+INVALIDATIONS = PrometheusCounter(
     "shopgraph_router_entity_cache_invalidations_total",
     "Entities invalidated by events",
     ["type"],
 )
-STORE_ERRORS = Counter(
+STORE_ERRORS = PrometheusCounter(
     "shopgraph_router_entity_cache_store_errors_total",
     "Entity cache reads or writes that failed (the fetch went to the subgraph)",
     ["operation"],
@@ -82,11 +84,12 @@ class CacheRequest:
     stats: CacheStats = field(default_factory=CacheStats)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Slot:
     ref: EntityRef
     ttl_seconds: float
     subject: str | None
+    encoded: bytes
 
 
 class EntityCache:
@@ -133,13 +136,16 @@ class EntityCache:
         cached: list[list[Any]] = [[None] * len(reps) for reps in representations]
         hit = [[False] * len(reps) for reps in representations]
         key_of: dict[tuple[int, int], tuple[str, _Slot]] = {}
+        counted: Counter[tuple[str, str]] = Counter()
         for (i, j, slot, _), key, value in zip(lookups, keys, found, strict=True):
             if value is not None:
                 cached[i][j], hit[i][j] = orjson.loads(value), True
+                counted[(slot.ref.type_name, "hit")] += 1
             else:
                 key_of[(i, j)] = (key, slot)
-            result = "hit" if value is not None else "miss"
-            LOOKUPS.labels(subgraph, slot.ref.type_name, result).inc()
+                counted[(slot.ref.type_name, "miss")] += 1
+        for (type_name, result), count in counted.items():
+            LOOKUPS.labels(subgraph, type_name, result).inc(count)
         request.stats.hits += len(lookups) - len(key_of)
         request.stats.misses += len(key_of)
         missing = [[j for j, was_hit in enumerate(row) if not was_hit] for row in hit]
@@ -157,13 +163,16 @@ class EntityCache:
     def _slot(self, representation: Any, request: CacheRequest) -> _Slot | None:
         if not isinstance(representation, dict):
             return None
-        ref = EntityRef.of(representation)
-        policy = request.policy.for_type(ref.type_name) if ref is not None else None
-        if ref is None or policy is None:
+        type_name = representation.get("__typename")
+        policy = request.policy.for_type(type_name) if isinstance(type_name, str) else None
+        if policy is None or (policy.private and request.subject is None):
             return None
-        if policy.private and request.subject is None:
+        encoded = encode(representation)
+        ref = EntityRef.of(representation, encoded)
+        if ref is None:
             return None
-        return _Slot(ref, policy.ttl_seconds, request.subject if policy.private else None)
+        subject = request.subject if policy.private else None
+        return _Slot(ref, policy.ttl_seconds, subject, encoded)
 
     async def _entry_keys(
         self,
@@ -180,10 +189,10 @@ class EntityCache:
                 slot.ref,
                 (markers[2 * n], markers[2 * n + 1]),
                 digests[i],
-                rep,
+                slot.encoded,
                 slot.subject,
             )
-            for n, (i, _, slot, rep) in enumerate(lookups)
+            for n, (i, _, slot, _) in enumerate(lookups)
         ]
 
     async def _store_answers(

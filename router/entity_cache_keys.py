@@ -40,19 +40,26 @@ class EntityRef:
     identity: str
 
     @classmethod
-    def of(cls, representation: dict[str, Any]) -> EntityRef | None:
+    def of(cls, representation: dict[str, Any], encoded: bytes | None = None) -> EntityRef | None:
+        """``encoded``: the representation as :func:`encode` gives it, when already known."""
         type_name = representation.get("__typename")
         if not isinstance(type_name, str) or not type_name:
             return None
         identity = representation.get("id")
         if isinstance(identity, str | int) and not isinstance(identity, bool):
             text = str(identity)
+            if len(text) <= MAX_ID_LENGTH and ":" not in text:
+                return cls(type_name, text)
+            whole = text.encode()
         else:
-            rest = {k: v for k, v in representation.items() if k != "__typename"}
-            text = orjson.dumps(rest, option=orjson.OPT_SORT_KEYS).decode()
-        if len(text) > MAX_ID_LENGTH or ":" in text:
-            text = "h" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-        return cls(type_name, text)
+            whole = encoded if encoded is not None else encode(representation)
+        return cls(type_name, "h" + hashlib.blake2b(whole, digest_size=16).hexdigest())
+
+
+def encode(representation: dict[str, Any]) -> bytes:
+    """A representation as bytes. The executor projects every representation of a fetch with
+    its fields in the order of the requirements, so no key sorting is needed."""
+    return orjson.dumps(representation)
 
 
 def version_keys(ref: EntityRef, subgraph: str) -> tuple[str, str]:
@@ -78,13 +85,15 @@ def entry_key(
     ref: EntityRef,
     versions: tuple[bytes | None, bytes | None],
     selection: bytes,
-    representation: dict[str, Any],
+    representation: bytes,
     subject: str | None,
 ) -> str:
-    """The entry for one entity, selection and scope (``subject`` None: public)."""
-    marks = ".".join(NO_VERSION if v is None else v.decode() for v in versions)
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(selection)
-    digest.update(orjson.dumps(representation, option=orjson.OPT_SORT_KEYS))
-    digest.update(b"\x00public" if subject is None else b"\x00user:" + subject.encode())
+    """The entry for one entity (``representation`` as :func:`encode` gives it), selection
+    and scope (``subject`` None: public)."""
+    first, second = versions
+    marks = f"{NO_VERSION if first is None else first.decode()}." + (
+        NO_VERSION if second is None else second.decode()
+    )
+    scope = b"\x00public" if subject is None else b"\x00user:" + subject.encode()
+    digest = hashlib.blake2b(selection + representation + scope, digest_size=16)
     return f"{PREFIX}:e:{subgraph}:{ref.type_name}:{ref.identity}:{marks}:{digest.hexdigest()}"

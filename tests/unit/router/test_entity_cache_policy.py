@@ -12,7 +12,7 @@ from router.compose import SubgraphSource, compose
 from router.config import ConfigError, parse_config
 from router.entity_cache import EntityCache
 from router.entity_cache_events import InvalidationConsumer, invalidations
-from router.entity_cache_keys import EntityRef, entry_key, selection_digest
+from router.entity_cache_keys import EntityRef, encode, entry_key, selection_digest
 from router.entity_cache_policy import CacheHint, TypePolicy, cache_hints
 from router.plugins.entity_cache import EntityCacheSection
 from shopgraph.events.envelope import Event
@@ -72,16 +72,17 @@ def test_a_misspelt_or_negative_setting_names_itself() -> None:
 def test_entries_are_keyed_by_subject_selection_and_versions() -> None:
     ref = EntityRef.of({"__typename": "Product", "id": "p1"})
     assert ref == EntityRef("Product", "p1")
-    rep = {"__typename": "Product", "id": "p1"}
+    rep = encode({"__typename": "Product", "id": "p1"})
     selection = selection_digest("{stock{available}}", {})
     public = entry_key("inventory", ref, (None, None), selection, rep, None)
-    assert public == entry_key("inventory", ref, (None, None), selection, dict(rep), None)
+    assert public == entry_key("inventory", ref, (None, None), selection, bytes(rep), None)
+    priced = encode({"__typename": "Product", "id": "p1", "price": 2})
     others = {
         entry_key("inventory", ref, (None, None), selection, rep, "alice"),
         entry_key("inventory", ref, (None, None), selection, rep, "bob"),
         entry_key("inventory", ref, (b"x", None), selection, rep, None),
         entry_key("inventory", ref, (None, None), selection_digest("{stock}", {}), rep, None),
-        entry_key("inventory", ref, (None, None), selection, {**rep, "price": 2}, None),
+        entry_key("inventory", ref, (None, None), selection, priced, None),
     }
     assert public not in others and len(others) == 5
     composite = EntityRef.of({"__typename": "Line", "order": "o:1", "n": 2})
