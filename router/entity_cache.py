@@ -92,6 +92,43 @@ class _Slot:
     encoded: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """Representation ``index`` of entity field ``field``, and how it is cached."""
+
+    field: int
+    index: int
+    slot: _Slot
+
+
+@dataclass
+class _Found:
+    """What the store had: entities by field and index, the indices still missing, and where
+    to store the subgraph's answers for them."""
+
+    cached: list[list[Any]]
+    missing: list[list[int]] = field(default_factory=list)
+    to_store: dict[tuple[int, int], tuple[str, _Slot]] = field(default_factory=dict)
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, lookup: _Lookup, key: str, value: bytes | None) -> None:
+        type_name = lookup.slot.ref.type_name
+        if value is None:
+            self.to_store[(lookup.field, lookup.index)] = (key, lookup.slot)
+            self.counts[(type_name, "miss")] += 1
+            return
+        self.cached[lookup.field][lookup.index] = orjson.loads(value)
+        self.counts[(type_name, "hit")] += 1
+
+    def count(self, subgraph: str, stats: CacheStats) -> None:
+        for (type_name, result), count in self.counts.items():
+            LOOKUPS.labels(subgraph, type_name, result).inc(count)
+            if result == "hit":
+                stats.hits += count
+            else:
+                stats.misses += count
+
+
 class EntityCache:
     def __init__(self, store: KeyValueStore, max_ttl_seconds: float) -> None:
         self.store = store
@@ -107,58 +144,71 @@ class EntityCache:
     ) -> Json:
         """The subgraph's answer to ``body``, with cached entities filled in and only the
         missing representations asked."""
-        variables = body.get("variables") or {}
-        others = {k: v for k, v in variables.items() if k not in shape.representation_variables}
-        representations: list[list[Any]] = []
-        for entities in shape.fields:
-            given = variables.get(entities.variable)
-            if not isinstance(given, list):
-                return await send(body)
-            representations.append(given)
-        slots = [[self._slot(rep, request) for rep in reps] for reps in representations]
+        representations = _representations(body, shape)
+        if representations is None:
+            return await send(body)
         lookups = [
-            (i, j, slot, rep)
-            for i, (field_slots, reps) in enumerate(zip(slots, representations, strict=True))
-            for j, (slot, rep) in enumerate(zip(field_slots, reps, strict=True))
-            if slot is not None
+            _Lookup(i, j, slot)
+            for i, reps in enumerate(representations)
+            for j, rep in enumerate(reps)
+            if (slot := self._slot(rep, request)) is not None
         ]
         request.stats.uncached += sum(len(r) for r in representations) - len(lookups)
         if not lookups:
             return await send(body)
-        digests = [selection_digest(f.selection, others) for f in shape.fields]
         try:
-            keys = await self._entry_keys(subgraph, digests, lookups)
-            found = await self.store.get_many(keys)
+            found = await self._read(subgraph, body, shape, representations, lookups)
         except KeyValueError as exc:
             STORE_ERRORS.labels("read").inc()
             log.warning("entity_cache_read_failed", error=str(exc))
             return await send(body)
-        cached: list[list[Any]] = [[None] * len(reps) for reps in representations]
-        hit = [[False] * len(reps) for reps in representations]
-        key_of: dict[tuple[int, int], tuple[str, _Slot]] = {}
-        counted: Counter[tuple[str, str]] = Counter()
-        for (i, j, slot, _), key, value in zip(lookups, keys, found, strict=True):
-            if value is not None:
-                cached[i][j], hit[i][j] = orjson.loads(value), True
-                counted[(slot.ref.type_name, "hit")] += 1
-            else:
-                key_of[(i, j)] = (key, slot)
-                counted[(slot.ref.type_name, "miss")] += 1
-        for (type_name, result), count in counted.items():
-            LOOKUPS.labels(subgraph, type_name, result).inc(count)
-        request.stats.hits += len(lookups) - len(key_of)
-        request.stats.misses += len(key_of)
-        missing = [[j for j, was_hit in enumerate(row) if not was_hit] for row in hit]
-        if not any(missing):
-            rows = zip(shape.fields, cached, strict=True)
+        found.count(subgraph, request.stats)
+        if not any(found.missing):
+            rows = zip(shape.fields, found.cached, strict=True)
             return {"data": {entities.response_key: row for entities, row in rows}}
         nothing_found = all(
-            len(row) == len(reps) for row, reps in zip(missing, representations, strict=True)
+            len(row) == len(reps) for row, reps in zip(found.missing, representations, strict=True)
         )
-        answer = await send(body if nothing_found else partial_body(body, shape, missing))
-        placed, failed = place_answer(answer, shape, missing, cached)
-        await self._store_answers(shape, placed, failed, key_of)
+        asked = body if nothing_found else partial_body(body, shape, found.missing)
+        placed, failed = place_answer(await send(asked), shape, found.missing, found.cached)
+        await self._store_answers(shape, placed, failed, found.to_store)
         return placed
+
+    async def _read(
+        self,
+        subgraph: str,
+        body: Json,
+        shape: EntityFetchShape,
+        representations: list[list[Any]],
+        lookups: list[_Lookup],
+    ) -> _Found:
+        """Markers first, then the entries they make current, in two round trips."""
+        variables = body.get("variables") or {}
+        others = {k: v for k, v in variables.items() if k not in shape.representation_variables}
+        digests = [selection_digest(f.selection, others) for f in shape.fields]
+        markers = await self.store.get_many(
+            [key for lookup in lookups for key in version_keys(lookup.slot.ref, subgraph)]
+        )
+        keys = [
+            entry_key(
+                subgraph,
+                lookup.slot.ref,
+                (markers[2 * n], markers[2 * n + 1]),
+                digests[lookup.field],
+                lookup.slot.encoded,
+                lookup.slot.subject,
+            )
+            for n, lookup in enumerate(lookups)
+        ]
+        values = await self.store.get_many(keys)
+        found = _Found(cached=[[None] * len(reps) for reps in representations])
+        for lookup, key, value in zip(lookups, keys, values, strict=True):
+            found.add(lookup, key, value)
+        # only dicts are stored, so a None is never a hit
+        found.missing = [
+            [j for j, entity in enumerate(row) if entity is None] for row in found.cached
+        ]
+        return found
 
     def _slot(self, representation: Any, request: CacheRequest) -> _Slot | None:
         if not isinstance(representation, dict):
@@ -173,27 +223,6 @@ class EntityCache:
             return None
         subject = request.subject if policy.private else None
         return _Slot(ref, policy.ttl_seconds, subject, encoded)
-
-    async def _entry_keys(
-        self,
-        subgraph: str,
-        digests: list[bytes],
-        lookups: list[tuple[int, int, _Slot, Any]],
-    ) -> list[str]:
-        markers = await self.store.get_many(
-            [key for _, _, slot, _ in lookups for key in version_keys(slot.ref, subgraph)]
-        )
-        return [
-            entry_key(
-                subgraph,
-                slot.ref,
-                (markers[2 * n], markers[2 * n + 1]),
-                digests[i],
-                slot.encoded,
-                slot.subject,
-            )
-            for n, (i, _, slot, _) in enumerate(lookups)
-        ]
 
     async def _store_answers(
         self,
@@ -225,3 +254,15 @@ class EntityCache:
         if markers:
             await self.store.set_many(markers, self.max_ttl_seconds)
         return len(markers)
+
+
+def _representations(body: Json, shape: EntityFetchShape) -> list[list[Any]] | None:
+    """Each entity field's representations, or None when the variables are not lists."""
+    variables = body.get("variables") or {}
+    found: list[list[Any]] = []
+    for entities in shape.fields:
+        given = variables.get(entities.variable)
+        if not isinstance(given, list):
+            return None
+        found.append(given)
+    return found
