@@ -1,6 +1,7 @@
-"""The entity cache through a running router in front of ShopGraph's subgraphs, on
-PostgreSQL, Kafka and Redis: a cached product is served without asking its subgraphs, a
-price change is visible as soon as its event arrives, private data never crosses users."""
+"""The entity cache through a running router in front of ShopGraph's subgraphs, on the
+embedded stack of ``make dev`` and on PostgreSQL, Kafka and Redis: a cached product is
+served without asking its subgraphs, a price change is visible as soon as its event arrives,
+private data never crosses users."""
 
 from __future__ import annotations
 
@@ -108,8 +109,9 @@ async def customer(client: Client) -> str:
     )
 
 
-async def test_entity_cache_through_the_router(tmp_path: Path) -> None:
-    settings = column_settings("postgres+kafka+redis", tmp_path)
+@pytest.mark.parametrize("column", ["embedded", "postgres+kafka+redis"])
+async def test_entity_cache_through_the_router(column: str, tmp_path: Path) -> None:
+    settings = column_settings(column, tmp_path)
     async with running_platform(settings) as platform, caching_router(platform.settings) as url:
         client = Client(platform.http, url)
         page = await client.send("{ products(first: 2) { edges { node { id } } } }")
