@@ -13,6 +13,9 @@ from router.entity_cache import CacheRequest, EntityCache
 from router.entity_cache_keys import EntityRef
 from router.entity_cache_policy import CachePolicy, TypeOverride
 from router.entity_cache_transport import CURRENT_REQUEST, EntityCachingTransport
+from router.pipeline import Operation
+from router.plugins.entity_cache import EntityCachePlugin, EntityCacheSection
+from shopgraph.auth.principal import Principal
 from shopgraph.kv import InMemoryKeyValueStore
 
 STOCK = (
@@ -235,3 +238,33 @@ async def test_a_store_that_fails_costs_the_cache_not_the_request() -> None:
     request = request_for(BrokenStore())
     answer = await fetch(transport, request, STOCK, {"representations": [product("p1")]})
     assert answer == {"data": {"_entities": [{"stock": {"available": 1}}]}}
+
+
+async def test_the_plugin_scopes_each_operation_and_reports_when_asked(
+    store: InMemoryKeyValueStore,
+) -> None:
+    plugin = EntityCachePlugin(EntityCacheSection(enabled=True), store, bus=None)
+    user = Principal(subject="alice", roles=("CUSTOMER",))
+    asked = Operation(params={"extensions": {"cache": True}}, headers={}, principal=user)
+    asked.kind = "query"
+    await plugin.on_operation(asked)
+    request = CURRENT_REQUEST.get()
+    assert request is not None and request.subject == "alice" and request.reads
+    request.stats.hits = 3
+    await plugin.on_response(asked, {"data": {}})
+    assert CURRENT_REQUEST.get() is None, "nothing outlives the operation"
+    assert asked.extensions["cache"] == {"hits": 3, "misses": 0, "uncached": 0}
+
+    mutation = Operation(params={}, headers={"x-shopgraph-cache": "true"})
+    mutation.kind = "mutation"
+    await plugin.on_operation(mutation)
+    request = CURRENT_REQUEST.get()
+    assert request is not None and request.subject is None and not request.reads
+    await plugin.on_response(mutation, {"data": {}})
+    assert mutation.extensions["cache"]["bypassed"] == "mutation"
+
+    quiet = Operation(params={}, headers={})
+    quiet.kind = "query"
+    await plugin.on_operation(quiet)
+    await plugin.on_response(quiet, {"data": {}})
+    assert quiet.extensions == {}
