@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+import persisted_queries
 from gateways import Gateway
 from loadgen import Load, run_load
 from process_usage import peak_rss_bytes
@@ -73,15 +74,32 @@ def _answer(
     process = start(gateway.command, gateway.env, _slug(gateway.name))
     try:
         answer = wait_for(url, query, process, STARTUP_SECONDS)
+        if gateway.persisted_query:
+            persisted_queries.register(url, query)
         fetches = None
         if answered is not None:
             before = answered()
-            answer = post_query(url, query).content
+            answer = _ask(gateway, url, query)
             fetches = {name: count - before[name] for name, count in answered().items()}
+        elif gateway.persisted_query:
+            answer = _ask(gateway, url, query)
     finally:
         stop(process)
     # The JSON text itself is compared: Apollo Server ends its body with a newline.
     return answer.strip(), fetches
+
+
+def _ask(gateway: Gateway, url: str, query: str) -> bytes:
+    if gateway.persisted_query:
+        return persisted_queries.answer_by_hash(url, query)
+    return post_query(url, query).content
+
+
+def _load_body(gateway: Gateway, query: str) -> bytes:
+    """What the load generator sends: the query, or only its hash for an APQ row."""
+    if gateway.persisted_query:
+        return persisted_queries.hashed_body(query)
+    return json.dumps({"query": query}).encode()
 
 
 def _difference(body: bytes, reference: bytes) -> str:
@@ -100,6 +118,8 @@ def _measure(
     process = start(gateway.command, gateway.env, _slug(gateway.name))
     try:
         wait_for(url, query, process, STARTUP_SECONDS)
+        if gateway.persisted_query:
+            persisted_queries.register(url, query)
         log(f"{gateway.name}: warm-up {settings.warmup_seconds}s")
         run_load(settings.node, url, body, settings.connections, settings.warmup_seconds)
         log(f"{gateway.name}: measuring {settings.seconds}s, {settings.connections} connections")
@@ -169,7 +189,6 @@ def compare(
         else:
             (LOGS / f"{_slug(gateway.name)}.response.json").write_bytes(answers[gateway.name])
     reference = _reference(list(answers.values()), same)
-    body = json.dumps({"query": query}).encode()
     rows = []
     for gateway in gateways:
         answer = answers.get(gateway.name)
@@ -183,7 +202,7 @@ def compare(
             rows.append(Row(gateway, failure=failure, fetches=fetches[gateway.name]))
         else:
             row = replace(
-                _measure(gateway, query, body, settings, subgraphs_pid),
+                _measure(gateway, query, _load_body(gateway, query), settings, subgraphs_pid),
                 fetches=fetches[gateway.name],
             )
             if answer != reference:

@@ -30,6 +30,8 @@ class Gateway:
     env: dict[str, str]
     unsupported: str | None = None
     """Why this gateway cannot run here (then it is listed, never measured)."""
+    persisted_query: bool = False
+    """Load it with the query's APQ hash only (registered once with the full query)."""
 
 
 def package_version(name: str) -> str:
@@ -71,8 +73,25 @@ def shopgraph_routers(supergraph: Path, port: int) -> list[Gateway]:
     env = {"SHOPGRAPH_ENVIRONMENT": "production", "SHOPGRAPH_LOG_LEVEL": "WARNING"}
     version = working_tree_version()
     has_workers = "--workers" in router_serve_options(cli)
+    # The bench's subgraphs answer every caller alike: no type is private there.
+    cached = {
+        **env,
+        "SHOPGRAPH_ROUTER__ENTITY_CACHE__ENABLED": "true",
+        "SHOPGRAPH_ROUTER__ENTITY_CACHE__PRIVATE_TYPES": "[]",
+    }
+    has_apq = (ROOT / "router" / "plugins" / "persisted_queries.py").exists()
     return [
         Gateway("ShopGraph router", version, serve, env),
+        # The same router with entity fetches answered from its cache (in-process store).
+        Gateway("ShopGraph router + entity cache", version, serve, cached),
+        Gateway(
+            "ShopGraph router, APQ hash only",
+            version,
+            serve,
+            env,
+            None if has_apq else "not supported: router/plugins/persisted_queries.py is missing",
+            persisted_query=True,
+        ),
         Gateway(
             "ShopGraph router --workers 2",
             version,

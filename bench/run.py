@@ -40,7 +40,15 @@ from queries import PRODUCTS_PAGE, TEST_QUERY
 from report import SubgraphAlone, Table, machine, subgraphs_alone, table, write
 from shopgraph_subgraphs import start_shopgraph
 
-GATEWAY_KEYS = ("shopgraph", "shopgraph-workers", "hive", "hive-rust", "apollo")
+GATEWAY_KEYS = (
+    "shopgraph",
+    "shopgraph-entity-cache",
+    "shopgraph-apq",
+    "shopgraph-workers",
+    "hive",
+    "hive-rust",
+    "apollo",
+)
 SOLO_WARMUP_SECONDS = 2
 Starter = Callable[[], tuple[subprocess.Popen[bytes], dict[str, str]]]
 

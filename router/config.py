@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError
 
 from router.config_section import Section
 from router.override import ProgressiveOverrideSection
+from router.plugins.entity_cache import EntityCacheSection
 from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
 
 ENV_PREFIX = "SHOPGRAPH_ROUTER__"
@@ -68,6 +69,7 @@ class RouterConfig(Section):
     rate_limit: RateLimitSection = RateLimitSection()
     subscriptions: SubscriptionsSection = SubscriptionsSection()
     progressive_override: ProgressiveOverrideSection = ProgressiveOverrideSection()
+    entity_cache: EntityCacheSection = EntityCacheSection()
 
 
 class ConfigError(Exception):

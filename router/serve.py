@@ -20,9 +20,11 @@ from starlette.applications import Starlette
 
 from router.assets import default_assets_dir
 from router.config import RouterConfig
+from router.entity_cache_transport import EntityCachingTransport
 from router.executor_transport import HttpTransport
 from router.graphiql import GraphiQL
 from router.pipeline import Pipeline, RouterPlugin
+from router.plugins.entity_cache import EntityCachePlugin, EntityCacheSection
 from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import OperationLimits
@@ -31,6 +33,7 @@ from router.plugins.ports import GatewayPort
 from router.plugins.rate_limit import FixedWindowRateLimiter
 from router.server import ServerConfig, create_router_app, default_plan_formatter
 from shopgraph.auth.verify import TokenVerifier
+from shopgraph.events.bus import bus_from_url
 from shopgraph.kv import kv_from_url
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
@@ -90,7 +93,9 @@ def load_gateway(
     ``active_labels`` in force. A supergraph that cannot be served raises
     :class:`~router.supergraph.SupergraphError` saying why."""
     module = importlib.import_module("router.gateway")
-    transport = HeaderRoutingTransport(HttpTransport(timeout_seconds=timeout_seconds), header_rules)
+    transport = EntityCachingTransport(
+        HeaderRoutingTransport(HttpTransport(timeout_seconds=timeout_seconds), header_rules)
+    )
     gateway = module.Gateway.from_supergraph(
         sdl,
         subgraph_urls=dict(subgraph_urls or {}) or None,
@@ -145,6 +150,10 @@ def server_config(settings: Settings, options: RouterOptions) -> ServerConfig:
 def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
     """The request pipeline's plugins, in the order they run, from the config's sections."""
     plugins: list[RouterPlugin] = []
+    cache = options.config.entity_cache
+    if cache.enabled:
+        bus = bus_from_url(settings.bus_url) if cache.invalidate_on_events else None
+        plugins.append(EntityCachePlugin(cache, kv_from_url(settings.kv_url), bus))
     return Pipeline(plugins)
 
 
@@ -228,7 +237,10 @@ class DevRouter:
     port: int
 
 
-DEV_OPTIONS = RouterOptions(cors_origins=("http://localhost:3000", "http://127.0.0.1:3000"))
+DEV_OPTIONS = RouterOptions(
+    cors_origins=("http://localhost:3000", "http://127.0.0.1:3000"),
+    config=RouterConfig(entity_cache=EntityCacheSection(enabled=True)),
+)
 
 
 def dev_router(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -86,6 +86,18 @@ class InMemoryKeyValueStore:
                 del self._data[key]
                 removed += 1
         return removed
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        values: list[bytes | None] = []
+        for key in keys:
+            entry = self._live(key)
+            values.append(None if entry is None else self._string(entry))
+        return values
+
+    async def set_many(self, values: Mapping[str, bytes], ttl_seconds: float) -> None:
+        expires_at = self._expires_at(ttl_seconds)
+        for key, value in values.items():
+            self._write(key, _Entry(bytes(value), expires_at))
 
     async def incr(self, key: str, amount: int = 1, ttl_seconds: float | None = None) -> int:
         expires_at = self._expires_at(ttl_seconds)

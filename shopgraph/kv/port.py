@@ -24,7 +24,7 @@ Semantics both adapters keep (they are Redis's):
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
@@ -74,6 +74,15 @@ class KeyValueStore(Protocol):
 
     async def delete(self, *keys: str) -> int:
         """Remove the keys; returns how many existed."""
+        ...
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """The values of ``keys`` in order (``None`` where a key does not exist), in one
+        round trip (Redis ``MGET``)."""
+        ...
+
+    async def set_many(self, values: Mapping[str, bytes], ttl_seconds: float) -> None:
+        """Store every ``key -> value`` with the same expiry, in one round trip."""
         ...
 
     async def incr(self, key: str, amount: int = 1, ttl_seconds: float | None = None) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -154,6 +154,23 @@ class RedisKeyValueStore:
             return 0
         with _translated():
             return int(await self._redis.delete(*map(self.physical, keys)))
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        with _translated():
+            values = await self._redis.mget([self.physical(key) for key in keys])
+        return [None if value is None else _as_bytes(value) for value in values]
+
+    async def set_many(self, values: Mapping[str, bytes], ttl_seconds: float) -> None:
+        px = ttl_milliseconds(ttl_seconds)
+        if not values:
+            return
+        with _translated():
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key, value in values.items():
+                    pipe.set(self.physical(key), value, px=px)
+                await pipe.execute()
 
     async def incr(self, key: str, amount: int = 1, ttl_seconds: float | None = None) -> int:
         with _translated():

@@ -42,6 +42,18 @@ async def test_set_get_delete(kv: KV) -> None:
     assert await kv.store.get(a) is None
 
 
+async def test_get_many_and_set_many(kv: KV) -> None:
+    a, b, missing = kv.key("many-a"), kv.key("many-b"), kv.key("many-missing")
+    assert await kv.store.get_many([]) == []
+    await kv.store.set_many({a: b"1", b: b"\x00two"}, ttl_seconds=60)
+    assert await kv.store.get_many([b, missing, a]) == [b"\x00two", None, b"1"]
+    remaining = await kv.store.ttl(a)
+    assert remaining is not None and 0 < remaining <= 60
+    with pytest.raises(ValueError):
+        await kv.store.set_many({a: b"changed"}, ttl_seconds=0)
+    assert await kv.store.get(a) == b"1"
+
+
 async def test_ttl_expiry(kv: KV) -> None:
     key, plain = kv.key("ttl"), kv.key("plain")
     assert await kv.store.set(key, b"v", ttl_seconds=0.3)
