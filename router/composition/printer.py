@@ -16,6 +16,7 @@ from router.composition.merged import (
     MergedSupergraph,
     MergedType,
 )
+from router.composition import access, cost
 from router.composition.model import Applied, Kind
 
 JOIN_DEFINITIONS = """directive @join__directive(graphs: [join__Graph!], name: String!, args: join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION
@@ -100,7 +101,7 @@ def _meta_directives(meta: Applied) -> str:
         out += f" @tag(name: {_string(tag)})"
     for directive in meta.composed:
         out += " " + print_ast(directive)
-    return out
+    return out + access.printed(meta.access) + cost.printed(meta)
 
 
 def _join_type(join: JoinType) -> str:
@@ -204,6 +205,12 @@ def print_supergraph(supergraph: MergedSupergraph) -> str:
     if inaccessible:
         links.append('@link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)')
         definitions.append(INACCESSIBLE_DEFINITION)
+    if supergraph.uses(lambda meta: bool(meta.access)):
+        links.extend(access.LINKS)
+        definitions.extend(access.DEFINITIONS)
+    if supergraph.uses(lambda meta: meta.cost is not None or meta.list_size is not None):
+        links.append(cost.LINK)
+        definitions.extend(cost.DEFINITIONS)
     by_url: dict[str, list[str]] = {}
     for name, (definition, url) in sorted(supergraph.composed.items()):
         by_url.setdefault(url, []).append(f'"@{name}"')
