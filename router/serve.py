@@ -23,6 +23,7 @@ from router.config import RouterConfig
 from router.executor_transport import HttpTransport
 from router.graphiql import GraphiQL
 from router.pipeline import Pipeline, RouterPlugin
+from router.plugins.authorization import AuthorizationPlugin
 from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import OperationLimits
@@ -140,6 +141,7 @@ def server_config(settings: Settings, options: RouterOptions) -> ServerConfig:
 def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
     """The request pipeline's plugins, in the order they run, from the config's sections."""
     plugins: list[RouterPlugin] = []
+    plugins.append(AuthorizationPlugin.from_config(options.config.authorization))
     return Pipeline(plugins)
 
 
