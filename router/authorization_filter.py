@@ -97,11 +97,12 @@ def requirements_in(
         if isinstance(selection, FieldNode):
             coordinate = f"{parent.name}.{selection.name.value}"
             requirement = field_requirement(schema, access, parent, selection.name.value)
-        else:
-            coordinate = _condition(selection)
-            requirement = access.get(coordinate, AccessRequirement()) if coordinate else None
-        if requirement and coordinate:
-            found[coordinate] = requirement
+            if requirement:
+                found[coordinate] = requirement
+            continue
+        inline = _condition(selection)
+        if inline is not None and access.get(inline):
+            found[inline] = access[inline]
     return found
 
 
@@ -118,7 +119,7 @@ def field_requirement(
     if field is not None:
         parts.append(access.get(get_named_type(field.type).name))
     if is_abstract_type(parent):
-        for implementation in schema.get_possible_types(parent):  # type: ignore[arg-type]
+        for implementation in schema.get_possible_types(parent):
             parts.append(access.get(f"{implementation.name}.{field_name}"))
     return all_of(part for part in parts if part is not None)
 
@@ -185,7 +186,8 @@ class _Filter:
                 kept.append(selection)
         if not kept:
             kept.append(_typename_field(KEEP_MARKER))
-        return _replace(node, selections=tuple(kept))
+        result: SelectionSetNode = _replace(node, selections=tuple(kept))
+        return result
 
     def field(self, parent: GraphQLNamedType, node: FieldNode) -> SelectionNode:
         field = getattr(parent, "fields", {}).get(node.name.value)
@@ -199,7 +201,8 @@ class _Filter:
         if node.selection_set is None:
             return node
         inner = self.selection_set(get_named_type(field.type), node.selection_set)
-        return _replace(node, selection_set=inner)
+        result: FieldNode = _replace(node, selection_set=inner)
+        return result
 
 
 def filter_operation(

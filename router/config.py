@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError
 
 from router.config_section import Section
 from router.plugins.authorization import AuthorizationSection
+from router.plugins.demand_control import DemandControlSection
 from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
 
 ENV_PREFIX = "SHOPGRAPH_ROUTER__"
@@ -68,6 +69,7 @@ class RouterConfig(Section):
     rate_limit: RateLimitSection = RateLimitSection()
     subscriptions: SubscriptionsSection = SubscriptionsSection()
     authorization: AuthorizationSection = AuthorizationSection()
+    demand_control: DemandControlSection = DemandControlSection()
 
 
 class ConfigError(Exception):

@@ -24,6 +24,7 @@ from router.executor_transport import HttpTransport
 from router.graphiql import GraphiQL
 from router.pipeline import Pipeline, RouterPlugin
 from router.plugins.authorization import AuthorizationPlugin
+from router.plugins.demand_control import demand_control_plugin
 from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import OperationLimits
@@ -142,6 +143,9 @@ def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
     """The request pipeline's plugins, in the order they run, from the config's sections."""
     plugins: list[RouterPlugin] = []
     plugins.append(AuthorizationPlugin.from_config(options.config.authorization))
+    demand = options.config.demand_control
+    if demand.enabled:
+        plugins.append(demand_control_plugin(demand, kv_from_url(settings.kv_url)))
     return Pipeline(plugins)
 
 

@@ -166,7 +166,11 @@ class GraphQLHttp:
             return Response(status_code=499)
         except RequestRefused as refused:
             response = error_response(
-                refused.status, refused.message, refused.code, headers=refused.headers
+                refused.status,
+                refused.message,
+                refused.code,
+                headers=refused.headers,
+                extensions=refused.extensions,
             )
         except Exception as exc:  # masked: the client gets a code, the log gets the cause
             log.error("router_request_failed", error=repr(exc), exc_info=exc)

@@ -7,6 +7,7 @@ import json
 from graphql.language import print_ast
 from graphql.language.block_string import print_block_string
 
+from router.composition import access, cost
 from router.composition import types as typeref
 from router.composition.merged import (
     JoinField,
@@ -16,7 +17,6 @@ from router.composition.merged import (
     MergedSupergraph,
     MergedType,
 )
-from router.composition import access, cost
 from router.composition.model import Applied, Kind
 
 JOIN_DEFINITIONS = """directive @join__directive(graphs: [join__Graph!], name: String!, args: join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION

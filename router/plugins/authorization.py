@@ -115,8 +115,7 @@ class Decider:
         ):
             return False
         return not requirement.policies or any(
-            all(self._policy(name, coordinate) for name in group)
-            for group in requirement.policies
+            all(self._policy(name, coordinate) for name in group) for group in requirement.policies
         )
 
     def _policy(self, name: str, coordinate: str) -> bool:
