@@ -5,23 +5,36 @@ supergraph with the specs' @links as Apollo's composition writes them."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from router.access_requirements import AccessRequirement, Alternatives, alternatives
 from router.composition.model import Applied
 
 NAMES = frozenset({"authenticated", "requiresScopes", "policy"})
 
-LINKS = (
-    '@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)',
-    '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)',
-    '@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)',
-)
-DEFINITIONS = (
-    "directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",
-    "directive @requiresScopes(scopes: [[requiresScopes__Scope!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",  # noqa: E501
-    "scalar requiresScopes__Scope",
-    "directive @policy(policies: [[policy__Policy!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",  # noqa: E501
-    "scalar policy__Policy",
+# (does a requirement use the spec, its @link, its definitions): printed only when used.
+SPECS: tuple[tuple[Callable[[AccessRequirement], bool], str, tuple[str, ...]], ...] = (
+    (
+        lambda requirement: requirement.authenticated,
+        '@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)',
+        ("directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",),
+    ),
+    (
+        lambda requirement: bool(requirement.scopes),
+        '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)',
+        (
+            "directive @requiresScopes(scopes: [[requiresScopes__Scope!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",  # noqa: E501
+            "scalar requiresScopes__Scope",
+        ),
+    ),
+    (
+        lambda requirement: bool(requirement.policies),
+        '@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)',
+        (
+            "directive @policy(policies: [[policy__Policy!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",  # noqa: E501
+            "scalar policy__Policy",
+        ),
+    ),
 )
 
 

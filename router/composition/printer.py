@@ -205,9 +205,10 @@ def print_supergraph(supergraph: MergedSupergraph) -> str:
     if inaccessible:
         links.append('@link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)')
         definitions.append(INACCESSIBLE_DEFINITION)
-    if supergraph.uses(lambda meta: bool(meta.access)):
-        links.extend(access.LINKS)
-        definitions.extend(access.DEFINITIONS)
+    for uses_spec, link, spec_definitions in access.SPECS:
+        if supergraph.uses(lambda meta, test=uses_spec: test(meta.access)):  # type: ignore[misc]
+            links.append(link)
+            definitions.extend(spec_definitions)
     if supergraph.uses(lambda meta: meta.cost is not None or meta.list_size is not None):
         links.append(cost.LINK)
         definitions.extend(cost.DEFINITIONS)
