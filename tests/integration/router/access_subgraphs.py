@@ -1,3 +1,5 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry.federation.field(...) with arguments is typed as returning Any.)
 """Two small Strawberry subgraphs with access-control and cost directives, for the router's
 authorization and demand-control tests (tests/integration/router/test_access_control.py).
 
@@ -50,7 +52,8 @@ class RecordingApp(GraphQL[Any, Any]):
         async def replay() -> dict[str, Any]:
             nonlocal sent
             if sent:
-                return await receive()
+                following: dict[str, Any] = await receive()
+                return following
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
@@ -70,7 +73,7 @@ class User:
 
     @strawberry.federation.field(requires_scopes=[["users:manage"]])
     def email(self) -> str | None:
-        return f"{str(self.id)}@example.test"
+        return f"{self.id}@example.test"
 
     @strawberry.federation.field(policy=[["even_subject"]])
     def badge(self) -> str | None:

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import uvicorn
 
-from router.config import parse_config
+from router.config import ConfigError, parse_config
 from router.plugins.hot_reload import GatewayHolder
 from router.serve import RouterOptions, compose_from_running, load_gateway, pipeline_for
 from router.serve import server_config as router_server_config
@@ -215,9 +215,7 @@ async def test_reject_unauthorized_refuses_the_whole_operation(
 
 
 async def test_a_policy_that_cannot_be_imported_stops_start_up_naming_it() -> None:
-    from router.config import ConfigError
-
-    with pytest.raises(ConfigError, match="policy 'vip'.*no_such_module"):
+    with pytest.raises(ConfigError, match=r"policy 'vip'.*no_such_module"):
         parse_config('[authorization]\npolicies = { vip = "no_such_module:check" }\n')
 
 
