@@ -144,8 +144,8 @@ def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
     plugins: list[RouterPlugin] = []
     plugins.append(AuthorizationPlugin.from_config(options.config.authorization))
     demand = options.config.demand_control
-    if demand.enabled:
-        plugins.append(demand_control_plugin(demand, kv_from_url(settings.kv_url)))
+    budgets = kv_from_url(settings.kv_url) if demand.budget_per_window else None
+    plugins.append(demand_control_plugin(demand, budgets))
     return Pipeline(plugins)
 
 

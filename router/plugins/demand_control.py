@@ -46,10 +46,6 @@ class DemandControlSection(Section):
     budget_per_window: int = Field(default=0, ge=0)
     budget_window_seconds: float = Field(default=60.0, gt=0)
 
-    @property
-    def enabled(self) -> bool:
-        return self.max_cost > 0 or self.report or self.budget_per_window > 0
-
 
 @dataclass
 class _Measured:
@@ -78,6 +74,8 @@ class DemandControlPlugin(RouterPlugin):
         supergraph = getattr(operation.gateway, "supergraph", None)
         if not isinstance(supergraph, Supergraph) or operation.document is None:
             return
+        if not (self.max_cost or self.budget or self._reports(operation)):
+            return  # nothing to enforce or report: no estimate
         model = self._model(supergraph)
         variables = operation.params.get("variables")
         try:
@@ -145,11 +143,14 @@ class DemandControlPlugin(RouterPlugin):
 
 
 def demand_control_plugin(
-    section: DemandControlSection, store: KeyValueStore
+    section: DemandControlSection, store: KeyValueStore | None
 ) -> DemandControlPlugin:
-    """The plugin a config section describes; ``store`` (the rate limiter's) holds budgets."""
+    """The plugin a config section describes; ``store`` (the rate limiter's) holds budgets
+    (needed when ``budget_per_window`` is set)."""
     budget = None
     if section.budget_per_window > 0:
+        if store is None:
+            raise ValueError("demand_control.budget_per_window needs a key-value store")
         budget = FixedWindowRateLimiter(
             store,
             limit=section.budget_per_window,

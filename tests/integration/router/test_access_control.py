@@ -262,3 +262,13 @@ async def test_cost_budgets_are_per_client_and_say_when_to_retry(
         cheap = await router.post("{ users(first: 1) { edges { node { id } } } }", token=alice)
         assert cheap.json()["data"]["users"]["edges"] == [{"node": {"id": "u1"}}]
         assert (await router.post(query, token=bob)).status_code == 200
+
+
+async def test_the_cost_of_what_the_caller_may_see_is_reported_when_asked(router: Router) -> None:
+    query = "{ users(first: 1) { edges { node { invoices { total } } } } }"
+    asked = {"x-shopgraph-cost": "true"}
+    # Anonymous callers lose invoices before planning: 1 + 1 edge x (1 + node 1).
+    anonymous = await router.post(query, headers=asked)
+    assert anonymous.json()["extensions"]["cost"] == {"estimated": 3, "actual": 3}
+    customer = await router.post(query, roles=("CUSTOMER",), headers=asked)
+    assert customer.json()["extensions"]["cost"] == {"estimated": 53, "actual": 13}
