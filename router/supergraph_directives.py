@@ -10,7 +10,7 @@ and ``Type.field(argument:)``; input fields are ``Input.field``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -18,8 +18,6 @@ from typing import Any
 from graphql import (
     ConstDirectiveNode,
     DocumentNode,
-    ListValueNode,
-    ObjectValueNode,
     SchemaDefinitionNode,
     SchemaExtensionNode,
     StringValueNode,
@@ -28,6 +26,7 @@ from graphql import (
 from graphql.utilities import value_from_ast_untyped
 
 from router.access_requirements import AccessRequirement, alternatives
+from router.composition.links import link_imports
 from router.cost_directives import ListSize, cost_from, list_size_from
 
 _SPEC_URL = re.compile(r"^https://specs\.apollo\.dev/([A-Za-z]+)/v\d+\.\d+/?$")
@@ -64,7 +63,7 @@ def _local_names(document: DocumentNode) -> dict[str, str]:
             spec = match.group(1)
             alias = args.get("as")
             prefix = alias.value if isinstance(alias, StringValueNode) else spec
-            imported = dict(_imports(args.get("import")))
+            imported = dict(link_imports(args.get("import")))
             for canonical in _SPECS[spec]:
                 local = imported.get(canonical)
                 if local is None:
@@ -73,19 +72,6 @@ def _local_names(document: DocumentNode) -> dict[str, str]:
                     names.pop(canonical, None)
                 names[local] = canonical
     return names
-
-
-def _imports(value: object) -> Iterable[tuple[str, str]]:
-    items = value.values if isinstance(value, ListValueNode) else ()
-    for item in items:
-        if isinstance(item, StringValueNode):
-            yield item.value.lstrip("@"), item.value.lstrip("@")
-        elif isinstance(item, ObjectValueNode):
-            named = {f.name.value: f.value for f in item.fields}
-            name, alias = named.get("name"), named.get("as")
-            if isinstance(name, StringValueNode):
-                local = alias.value if isinstance(alias, StringValueNode) else name.value
-                yield name.value.lstrip("@"), local.lstrip("@")
 
 
 class _Collector:
