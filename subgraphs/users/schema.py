@@ -118,16 +118,14 @@ class User:
         if not self._owner_view and not _may_see_personal(principal_of(info), str(self.id)):
             raise Forbidden(f"Only the user themself or staff may read {what}")
 
-    @strawberry.federation.field(
-        authenticated=True, description="Visible to the user themself and staff."
-    )
+    # No @authenticated (nor on roles): register and login hand the new user their own email
+    # before they hold a token (owner view); _check_personal decides.
+    @strawberry.field(description="Visible to the user themself and staff.")
     def email(self, info: GqlInfo) -> str:
         self._check_personal(info, "the email")
         return self._email
 
-    @strawberry.federation.field(
-        authenticated=True, description="Visible to the user themself and staff."
-    )
+    @strawberry.field(description="Visible to the user themself and staff.")
     def roles(self, info: GqlInfo) -> list[RoleEnum]:  # type: ignore[valid-type]
         self._check_personal(info, "the roles")
         return [Role(role) for role in self._roles if role in Role.__members__]
