@@ -143,3 +143,14 @@ async def test_reject_unauthorized_refuses_before_any_fetch() -> None:
     else:
         raise AssertionError("the operation was not refused")
     assert transport.queries == []
+
+
+async def test_a_named_fragment_on_a_denied_type_is_removed_with_its_definition() -> None:
+    gateway, transport = _gateway()
+    query = "{ feed { ...S ... on Book { id } } } fragment S on Secret { id }"
+    result = await _run(AuthorizationPlugin(), gateway, query)
+    assert result["data"] == {"feed": [{"id": "b1"}, {}, {"id": "b2"}]}
+    assert _paths(result) == [["feed", "@"]]
+    assert "Secret" not in transport.queries[0]
+    signed_in = await _run(AuthorizationPlugin(), gateway, query, Principal("u1"))
+    assert signed_in == {"data": {"feed": [{"id": "b1"}, {"id": "s1"}, {"id": "b2"}]}}
