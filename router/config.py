@@ -22,6 +22,8 @@ from pydantic import Field, ValidationError
 
 from router.config_section import Section
 from router.override import ProgressiveOverrideSection
+from router.plugins.authorization import AuthorizationSection
+from router.plugins.demand_control import DemandControlSection
 from router.plugins.entity_cache import EntityCacheSection
 from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
 
@@ -70,6 +72,8 @@ class RouterConfig(Section):
     subscriptions: SubscriptionsSection = SubscriptionsSection()
     progressive_override: ProgressiveOverrideSection = ProgressiveOverrideSection()
     entity_cache: EntityCacheSection = EntityCacheSection()
+    authorization: AuthorizationSection = AuthorizationSection()
+    demand_control: DemandControlSection = DemandControlSection()
 
 
 class ConfigError(Exception):

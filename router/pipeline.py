@@ -32,11 +32,19 @@ class RequestRefused(Exception):
     """A request the router answers itself, before the gateway sees it."""
 
     def __init__(
-        self, status: int, message: str, code: str, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        message: str,
+        code: str,
+        headers: Mapping[str, str] | None = None,
+        *,
+        extensions: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.message, self.code = status, message, code
         self.headers = dict(headers or {})
+        # Added to the error's extensions beside the code (e.g. the estimated cost).
+        self.extensions = dict(extensions or {})
 
 
 @dataclass

@@ -24,6 +24,8 @@ from router.entity_cache_transport import EntityCachingTransport
 from router.executor_transport import HttpTransport
 from router.graphiql import GraphiQL
 from router.pipeline import Pipeline, RouterPlugin
+from router.plugins.authorization import AuthorizationPlugin
+from router.plugins.demand_control import demand_control_plugin
 from router.plugins.entity_cache import EntityCachePlugin, EntityCacheSection
 from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
@@ -150,6 +152,10 @@ def server_config(settings: Settings, options: RouterOptions) -> ServerConfig:
 def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
     """The request pipeline's plugins, in the order they run, from the config's sections."""
     plugins: list[RouterPlugin] = []
+    plugins.append(AuthorizationPlugin.from_config(options.config.authorization))
+    demand = options.config.demand_control
+    budgets = kv_from_url(settings.kv_url) if demand.budget_per_window else None
+    plugins.append(demand_control_plugin(demand, budgets))
     cache = options.config.entity_cache
     if cache.enabled:
         bus = bus_from_url(settings.bus_url) if cache.invalidate_on_events else None

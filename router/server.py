@@ -166,7 +166,11 @@ class GraphQLHttp:
             return Response(status_code=499)
         except RequestRefused as refused:
             response = error_response(
-                refused.status, refused.message, refused.code, headers=refused.headers
+                refused.status,
+                refused.message,
+                refused.code,
+                headers=refused.headers,
+                extensions=refused.extensions,
             )
         except Exception as exc:  # masked: the client gets a code, the log gets the cause
             log.error("router_request_failed", error=repr(exc), exc_info=exc)
@@ -214,7 +218,9 @@ class GraphQLHttp:
         gateway = operation.gateway = self.holder.current
         await self.pipeline.on_operation(operation)
         headers = self._forwarded(request, request_id)
-        result = await gateway.execute(gql.query, gql.variables, gql.operation_name, headers)
+        # Plugins may have rewritten the operation (e.g. authorization removed fields).
+        query = operation.query or gql.query
+        result = await gateway.execute(query, gql.variables, gql.operation_name, headers)
         result = await self.pipeline.on_response(operation, result)
         request.scope[OUTCOME_KEY] = "graphql_error" if result.get("errors") else "ok"
         if self.config.production:
@@ -224,7 +230,7 @@ class GraphQLHttp:
             extensions = dict(result.get("extensions") or {})
             try:
                 extensions["queryPlan"] = self.plan_formatter(
-                    gateway.plan(gql.query, gql.operation_name)
+                    gateway.plan(query, gql.operation_name)
                 )
             except Exception as exc:  # the plan is a debugging aid: never fail the request
                 extensions["queryPlan"] = None

@@ -8,7 +8,10 @@ written by our composer, Apollo's or The Guild's) and returns a :class:`Supergra
   elements removed), a graphql-core schema used to validate and complete client operations;
 * ``schema`` - every type and field, inaccessible ones included (planning needs them);
 * per type and field: which subgraphs resolve it, keys, ``@requires``, ``@provides``,
-  ``@external``, ``@override``, interface objects, union members and implementations.
+  ``@external``, ``@override``, interface objects, union members and implementations;
+* ``directives`` - the access-control (``@authenticated``, ``@requiresScopes``, ``@policy``)
+  and demand-control (``@cost``, ``@listSize``) directives by schema coordinate
+  (:mod:`router.supergraph_directives`); the API schema does not show them.
 """
 
 from __future__ import annotations
@@ -47,8 +50,11 @@ from graphql import (
     parse,
 )
 
-_SPEC_PREFIXES = ("join__", "link__", "core__", "context__")
-_DROPPED_DIRECTIVES = {"link", "core", "inaccessible", "tag", "authenticated", "requiresScopes"}
+from router.supergraph_directives import SupergraphDirectives, read_directives
+
+# requiresScopes__Scope and policy__Policy are the access-control specs' argument scalars;
+# context__context the context spec's.
+_SPEC_PREFIXES = ("join__", "link__", "core__", "context__", "requiresScopes__", "policy__")
 _KEPT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}
 
 
@@ -121,6 +127,7 @@ class Supergraph:
     query_type: str
     mutation_type: str | None
     subscription_type: str | None
+    directives: SupergraphDirectives = field(default_factory=SupergraphDirectives)
     # Progressive-override labels in force for plans made over this model (see with_labels).
     active_labels: frozenset[str] = frozenset()
     _cache: dict[tuple[str, str, str], bool] = field(default_factory=dict, compare=False)
@@ -603,4 +610,5 @@ def parse_supergraph(sdl: str) -> Supergraph:
         query_type=roots["query"],
         mutation_type=roots["mutation"] if roots["mutation"] in defined else None,
         subscription_type=roots["subscription"] if roots["subscription"] in defined else None,
+        directives=read_directives(document),
     )

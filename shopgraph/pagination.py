@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 import strawberry
+from strawberry.federation.schema_directives import ListSize
 
 from shopgraph.errors import BadUserInput
 
@@ -22,6 +23,17 @@ R = TypeVar("R")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 CURSOR_VERSION = "c1"
+
+
+def connection_list_size(default_page_size: int = DEFAULT_PAGE_SIZE) -> ListSize:
+    """``@listSize`` of a connection field, for the router's demand control: ``first`` (or
+    the default page size) is how many ``edges`` it returns."""
+    return ListSize(
+        assumed_size=default_page_size,
+        slicing_arguments=["first"],
+        sized_fields=["edges"],
+        require_one_slicing_argument=False,
+    )
 
 
 def encode_cursor(*values: Any) -> str:

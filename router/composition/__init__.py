@@ -9,7 +9,8 @@
   unknown types);
 - ``merge`` (``merge_base``, ``merge_fields``, ``merge_leaf``): the merge rules into
   ``merged`` (the merged supergraph, ready to print); ``inaccessible``: @inaccessible rules
-  on the result;
+  on the result; ``access`` / ``cost``: @authenticated, @requiresScopes, @policy and
+  @cost, @listSize (read, merged as every subgraph's requirement, printed with their @links);
 - ``printer``: the supergraph SDL.
 
 Tests compare the output with the public composer through ``conformance/composition``.

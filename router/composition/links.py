@@ -57,7 +57,7 @@ def _string(value: ValueNode | None) -> str | None:
     return value.value if isinstance(value, StringValueNode) else None
 
 
-def _imports(value: ValueNode | None) -> list[tuple[str, str]]:
+def link_imports(value: ValueNode | None) -> list[tuple[str, str]]:
     """(imported name, local name) pairs of a ``import:`` list, without the leading @."""
     pairs: list[tuple[str, str]] = []
     items = value.values if isinstance(value, ListValueNode) else ()
@@ -96,18 +96,18 @@ def read_links(document: DocumentNode) -> Links:
                 prefix = _string(args.get("as")) or "federation"
                 for name in FEDERATION_DIRECTIVES:
                     links.canonical[f"{prefix}__{name}"] = name
-                for imported, local in _imports(args.get("import")):
+                for imported, local in link_imports(args.get("import")):
                     if imported in FEDERATION_DIRECTIVES:
                         links.canonical[local] = imported
                 continue
-            for _, local in _imports(args.get("import")):
+            for _, local in link_imports(args.get("import")):
                 imported_from[local] = url
             spec_match = SPEC_URL.match(url)
             if spec_match:
                 spec_name = spec_match.group(1)
                 prefix = _string(args.get("as")) or spec_name
                 spec_imports.append((spec_name, prefix, prefix))
-                for imported, local in _imports(args.get("import")):
+                for imported, local in link_imports(args.get("import")):
                     spec_imports.append((spec_name, imported, local))
     if not links.fed2:
         links.canonical.update({name: name for name in FEDERATION_DIRECTIVES})

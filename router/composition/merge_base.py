@@ -8,6 +8,7 @@ from typing import Protocol
 
 from graphql.language import TypeNode, ValueNode, print_ast
 
+from router.composition import cost
 from router.composition import types as typeref
 from router.composition.errors import CompositionError, quoted
 from router.composition.graphs import graph_enum_values
@@ -86,6 +87,9 @@ class MergeBase:
                 merged.deprecated = meta.deprecated
             printed = {print_ast(d) for d in merged.composed}
             merged.composed.extend(d for d in meta.composed if print_ast(d) not in printed)
+            merged.access = merged.access.and_(meta.access)
+            merged.cost = cost.merged_cost(merged.cost, meta.cost)
+            merged.list_size = cost.merged_list_size(merged.list_size, meta.list_size)
         return merged
 
     def _join_types(self, defs: Defs) -> list[JoinType]:

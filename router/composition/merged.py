@@ -4,6 +4,7 @@ metadata. (The router reads a printed supergraph into its run-time model,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graphql.language import DirectiveDefinitionNode, TypeNode, ValueNode
@@ -88,6 +89,10 @@ class MergedSupergraph:
     roots: list[str]  # Query, Mutation, Subscription present
     # @composeDirective: name -> (definition, URL of the @link importing it)
     composed: dict[str, tuple[DirectiveDefinitionNode, str]] = field(default_factory=dict)
+
+    def uses(self, test: Callable[[Applied], bool]) -> bool:
+        """Some type, field, argument or enum value has metadata that passes ``test``."""
+        return any(_metas(t, test) for t in self.types.values())
 
     def uses_inaccessible(self) -> bool:
         return any(_metas(t, lambda m: m.inaccessible) for t in self.types.values())

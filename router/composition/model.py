@@ -7,8 +7,10 @@ from enum import Enum
 
 from graphql.language import ConstDirectiveNode, DirectiveDefinitionNode, TypeNode, ValueNode
 
+from router.access_requirements import NO_REQUIREMENT, AccessRequirement
 from router.composition.fieldset import selected_fields, top_level_names
 from router.composition.types import named
+from router.cost_directives import ListSize
 
 
 class Kind(Enum):
@@ -22,13 +24,17 @@ class Kind(Enum):
 
 @dataclass
 class Applied:
-    """Metadata kept in the supergraph as is: @inaccessible, @tag, @deprecated, description."""
+    """Metadata kept in the supergraph: @inaccessible, @tag, @deprecated, description, the
+    access-control directives and the demand-control ones (@cost, @listSize)."""
 
     description: str | None = None
     inaccessible: bool = False
     tags: list[str] = field(default_factory=list)
     deprecated: str | None = None  # the reason; "" when @deprecated has no reason
     composed: list[ConstDirectiveNode] = field(default_factory=list)  # @composeDirective ones
+    access: AccessRequirement = NO_REQUIREMENT
+    cost: int | None = None
+    list_size: ListSize | None = None
 
 
 @dataclass

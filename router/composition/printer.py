@@ -7,6 +7,7 @@ import json
 from graphql.language import print_ast
 from graphql.language.block_string import print_block_string
 
+from router.composition import access, cost
 from router.composition import types as typeref
 from router.composition.merged import (
     JoinField,
@@ -104,7 +105,7 @@ def _meta_directives(meta: Applied) -> str:
         out += f" @tag(name: {_string(tag)})"
     for directive in meta.composed:
         out += " " + print_ast(directive)
-    return out
+    return out + access.printed(meta.access) + cost.printed(meta)
 
 
 def _join_type(join: JoinType) -> str:
@@ -221,6 +222,13 @@ def print_supergraph(supergraph: MergedSupergraph) -> str:
     if supergraph.uses_context():
         links.append('@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)')
         definitions.append(CONTEXT_DEFINITION)
+    for uses_spec, link, spec_definitions in access.SPECS:
+        if supergraph.uses(lambda meta, test=uses_spec: test(meta.access)):  # type: ignore[misc]
+            links.append(link)
+            definitions.extend(spec_definitions)
+    if supergraph.uses(lambda meta: meta.cost is not None or meta.list_size is not None):
+        links.append(cost.LINK)
+        definitions.extend(cost.DEFINITIONS)
     by_url: dict[str, list[str]] = {}
     for name, (definition, url) in sorted(supergraph.composed.items()):
         by_url.setdefault(url, []).append(f'"@{name}"')

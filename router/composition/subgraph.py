@@ -20,6 +20,8 @@ from graphql.language import (
     InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
+    IntValueNode,
+    ListValueNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     ScalarTypeDefinitionNode,
@@ -32,7 +34,9 @@ from graphql.language import (
     UnionTypeExtensionNode,
     parse,
 )
+from graphql.utilities import value_from_ast_untyped
 
+from router.composition import access, cost
 from router.composition import types as typeref
 from router.composition.errors import CompositionError
 from router.composition.links import Links, read_links
@@ -96,6 +100,8 @@ def _args(directive: ConstDirectiveNode) -> dict[str, Any]:
         value = argument.value
         if isinstance(value, StringValueNode | BooleanValueNode):
             values[argument.name.value] = value.value
+        elif isinstance(value, IntValueNode | ListValueNode):  # @cost, @requiresScopes…
+            values[argument.name.value] = value_from_ast_untyped(value)
     return values
 
 
@@ -175,6 +181,10 @@ class _Reader:
                 meta.tags.append(args["name"])
             elif name == "deprecated":
                 meta.deprecated = args.get("reason", "No longer supported")
+            elif name in access.NAMES:
+                access.read(meta, name, args)
+            elif name in cost.NAMES:
+                cost.read(meta, name, args)
         for directive in node.directives or ():
             if directive.name.value in self.links.composed:
                 meta.composed.append(directive)
@@ -245,6 +255,9 @@ class _Reader:
         into.inaccessible = into.inaccessible or other.inaccessible
         into.tags.extend(t for t in other.tags if t not in into.tags)
         into.composed.extend(other.composed)
+        into.access = into.access.and_(other.access)
+        into.cost = cost.merged_cost(into.cost, other.cost)
+        into.list_size = cost.merged_list_size(into.list_size, other.list_size)
 
     def _field(self, node: FieldDefinitionNode, type_shareable: bool) -> Field:
         directives = self._directives(node)

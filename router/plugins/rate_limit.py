@@ -49,6 +49,22 @@ class FixedWindowRateLimiter:
             ttl = self.window_seconds
         return RateDecision(False, self.limit, 0, max(1, math.ceil(ttl)))
 
+    async def spend(self, client: str, amount: int) -> RateDecision:
+        """Take ``amount`` from the client's budget for this window; a refused spend is given
+        back, so a request that does not fit takes nothing (a cost budget)."""
+        key = f"{self.prefix}:{client}"
+        total = await self.store.incr(key, amount, ttl_seconds=self.window_seconds)
+        if total <= self.limit:
+            return RateDecision(True, self.limit, self.limit - total, 0)
+        await self.store.incr(key, -amount, ttl_seconds=self.window_seconds)
+        ttl = await self.store.ttl(key)
+        if ttl is None:
+            await self.store.expire(key, self.window_seconds)
+            ttl = self.window_seconds
+        return RateDecision(
+            False, self.limit, max(0, self.limit - total + amount), max(1, math.ceil(ttl))
+        )
+
 
 def client_key(authorization: str | None, client_host: str | None) -> str:
     """Who is counted: the bearer credential (hashed, never stored) or the client address.

@@ -32,9 +32,14 @@ def json_response(
 
 
 def error_response(
-    status: int, message: str, code: str, *, headers: Mapping[str, str] | None = None
+    status: int,
+    message: str,
+    code: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> Response:
-    return json_response(error_body(message, code), status, headers=headers)
+    return json_response(error_body(message, code, **(extensions or {})), status, headers=headers)
 
 
 def response_media_type(accept: str) -> str:

@@ -164,7 +164,8 @@ class Conversion:
 
 @strawberry.type
 class Query:
-    @strawberry.field(
+    @strawberry.federation.field(
+        requires_scopes=[[Scope.REPORTS_READ.value]],
         permission_classes=[ReportsReader],
         description="Sales per period and currency (staff: reports:read). "
         "DAY up to 366 days, WEEK up to 742, MONTH up to 3660.",
@@ -179,7 +180,8 @@ class Query:
         report = await service_of(info).sales_report(from_, to, records.Grouping(group_by))
         return SalesReport.of(report)
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        requires_scopes=[[Scope.REPORTS_READ.value]],
         permission_classes=[ReportsReader],
         description="Best sellers by units (staff: reports:read); first 1..100.",
     )
@@ -193,7 +195,8 @@ class Query:
         found = await service_of(info).top_products(from_, to, first)
         return [TopProduct.of(sales) for sales in found]
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        requires_scopes=[[Scope.REPORTS_READ.value]],
         permission_classes=[ReportsReader],
         description="Carts created vs orders placed and paid (staff: reports:read).",
     )

@@ -26,7 +26,7 @@ from shopgraph.auth.principal import HasScope, IsInternal, Scope, principal_of
 from shopgraph.errors import BadUserInput, DomainError, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.money import Money, to_minor
-from shopgraph.pagination import Connection, connection, encode_cursor
+from shopgraph.pagination import Connection, connection, connection_list_size, encode_cursor
 from shopgraph.settings import Settings
 from subgraphs.inventory import domain
 from subgraphs.inventory.domain import LineRequest, MovementKind, ReservationStatus, StockLevel
@@ -286,12 +286,19 @@ def _reservation_payload(found: domain.Reservation | None) -> ReservationPayload
 
 @strawberry.type
 class Query:
-    @strawberry.field(permission_classes=[StaffOnly], description="Staff: all warehouses.")
+    @strawberry.federation.field(
+        requires_scopes=[[Scope.INVENTORY_WRITE.value]],
+        permission_classes=[StaffOnly],
+        description="Staff: all warehouses.",
+    )
     async def warehouses(self, info: GqlInfo) -> list[Warehouse]:
         return [Warehouse.of(w) for w in await inventory_of(info).list_warehouses()]
 
-    @strawberry.field(
-        permission_classes=[StaffOnly], description="Staff: a product's ledger, newest first."
+    @strawberry.federation.field(
+        directives=[connection_list_size()],
+        requires_scopes=[[Scope.INVENTORY_WRITE.value]],
+        permission_classes=[StaffOnly],
+        description="Staff: a product's ledger, newest first.",
     )
     async def stock_movements(
         self,
@@ -317,13 +324,19 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(permission_classes=[StaffOnly])
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.INVENTORY_WRITE.value]], permission_classes=[StaffOnly]
+    )
     @errors_as_data(WarehousePayload)
     async def create_warehouse(self, info: GqlInfo, code: str, name: str) -> WarehousePayload:
         created = await inventory_of(info).create_warehouse(code, name)
         return WarehousePayload(warehouse=Warehouse.of(created))
 
-    @strawberry.mutation(permission_classes=[StaffOnly], description="Staff: set on-hand.")
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.INVENTORY_WRITE.value]],
+        permission_classes=[StaffOnly],
+        description="Staff: set on-hand.",
+    )
     @errors_as_data(StockPayload)
     async def set_stock(self, info: GqlInfo, input: SetStockInput) -> StockPayload:
         level = await inventory_of(info).set_stock(
@@ -334,7 +347,11 @@ class Mutation:
         )
         return _stock_payload(level.product_id, level)
 
-    @strawberry.mutation(permission_classes=[StaffOnly], description="Staff: add or remove.")
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.INVENTORY_WRITE.value]],
+        permission_classes=[StaffOnly],
+        description="Staff: add or remove.",
+    )
     @errors_as_data(StockPayload)
     async def adjust_stock(self, info: GqlInfo, input: AdjustStockInput) -> StockPayload:
         level = await inventory_of(info).adjust_stock(

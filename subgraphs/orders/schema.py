@@ -34,7 +34,7 @@ from shopgraph.errors import Forbidden, NotFound, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.kv import KeyValueStore
 from shopgraph.money import Money
-from shopgraph.pagination import Connection, connection, encode_cursor
+from shopgraph.pagination import Connection, connection, connection_list_size, encode_cursor
 from shopgraph.settings import Settings
 from subgraphs.orders import domain
 from subgraphs.orders.checkout import CheckoutService, PlaceOrder
@@ -86,7 +86,11 @@ class Product:
 class User:
     id: strawberry.ID
 
-    @strawberry.field(description="The user's orders, newest first (the user themself or staff).")
+    @strawberry.federation.field(
+        directives=[connection_list_size()],
+        authenticated=True,
+        description="The user's orders, newest first (the user themself or staff).",
+    )
     async def orders(
         self, info: GqlInfo, first: int | None = None, after: str | None = None
     ) -> Connection[Order]:
@@ -285,13 +289,20 @@ def _utc(value: datetime | None) -> datetime | None:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="An order, for its owner or staff; null for anyone else.")
+    @strawberry.federation.field(
+        authenticated=True, description="An order, for its owner or staff; null for anyone else."
+    )
     async def order(self, info: GqlInfo, id: strawberry.ID) -> Order | None:
         require_authenticated(info)
         oid = normalize_order_id(str(id))
         return None if oid is None else await _readable_order(info, oid)
 
-    @strawberry.field(permission_classes=[StaffOnly], description="Staff: all orders.")
+    @strawberry.federation.field(
+        directives=[connection_list_size()],
+        requires_scopes=[[Scope.ORDERS_MANAGE.value]],
+        permission_classes=[StaffOnly],
+        description="Staff: all orders.",
+    )
     async def orders(
         self,
         info: GqlInfo,
@@ -310,7 +321,9 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Checkout: the signed-in user's cart becomes an order.")
+    @strawberry.federation.mutation(
+        authenticated=True, description="Checkout: the signed-in user's cart becomes an order."
+    )
     @errors_as_data(OrderPayload)
     async def place_order(self, info: GqlInfo, input: PlaceOrderInput) -> OrderPayload:
         principal = require_user(info)
@@ -331,7 +344,9 @@ class Mutation:
         )
         return OrderPayload(order=Order.of(order))
 
-    @strawberry.mutation(description="Owner or staff: cancel a PENDING or PAID order.")
+    @strawberry.federation.mutation(
+        authenticated=True, description="Owner or staff: cancel a PENDING or PAID order."
+    )
     @errors_as_data(OrderPayload)
     async def cancel_order(
         self, info: GqlInfo, id: strawberry.ID, reason: str | None = None
@@ -340,7 +355,11 @@ class Mutation:
         order = await orders_of(info).cancel(principal, str(id), reason)
         return OrderPayload(order=Order.of(order))
 
-    @strawberry.mutation(permission_classes=[StaffOnly], description="Staff: PAID → FULFILLED.")
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.ORDERS_MANAGE.value]],
+        permission_classes=[StaffOnly],
+        description="Staff: PAID → FULFILLED.",
+    )
     @errors_as_data(OrderPayload)
     async def fulfill_order(self, info: GqlInfo, id: strawberry.ID) -> OrderPayload:
         order = await orders_of(info).fulfill(principal_of(info), str(id))

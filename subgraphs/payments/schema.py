@@ -165,7 +165,8 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.PAYMENTS_REFUND.value]],
         permission_classes=[HasScope(Scope.PAYMENTS_REFUND)],
         description="Staff (payments:refund): refund some or all of a captured payment.",
     )

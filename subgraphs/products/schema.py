@@ -20,7 +20,7 @@ from shopgraph.auth.principal import HasScope, Scope
 from shopgraph.errors import BadUserInput, DomainError, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
 from shopgraph.money import MoneyInput
-from shopgraph.pagination import Connection, connection, page_size
+from shopgraph.pagination import Connection, connection, connection_list_size, page_size
 from shopgraph.settings import Settings
 from subgraphs.products.listing import ProductFilter, ProductSortSpec, SortDirection, SortField
 from subgraphs.products.service import NewProduct, ProductChanges
@@ -251,7 +251,10 @@ class Query:
             return None
         return Product.from_record(record)
 
-    @strawberry.field(description="Products page by page (keyset cursors bound to the sort).")
+    @strawberry.field(
+        directives=[connection_list_size()],
+        description="Products page by page (keyset cursors bound to the sort).",
+    )
     async def products(
         self,
         info: GqlInfo,
@@ -294,7 +297,9 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(permission_classes=CATALOG_WRITE)
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.CATALOG_WRITE.value]], permission_classes=CATALOG_WRITE
+    )
     @errors_as_data(ProductPayload)
     async def create_product(self, info: GqlInfo, input: CreateProductInput) -> ProductPayload:
         new = NewProduct(
@@ -312,7 +317,9 @@ class Mutation:
         record = await catalog_of(info).products.create(new)
         return ProductPayload(product=Product.from_record(record))
 
-    @strawberry.mutation(permission_classes=CATALOG_WRITE)
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.CATALOG_WRITE.value]], permission_classes=CATALOG_WRITE
+    )
     @errors_as_data(ProductPayload)
     async def update_product(
         self, info: GqlInfo, id: strawberry.ID, input: UpdateProductInput
@@ -320,7 +327,8 @@ class Mutation:
         record = await catalog_of(info).products.update(str(id), _changes(input))
         return ProductPayload(product=Product.from_record(record))
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.CATALOG_WRITE.value]],
         permission_classes=CATALOG_WRITE,
         description="Stops selling the product (idempotent); orders keep referring to it.",
     )
@@ -329,7 +337,9 @@ class Mutation:
         record = await catalog_of(info).products.archive(str(id))
         return ProductPayload(product=Product.from_record(record))
 
-    @strawberry.mutation(permission_classes=CATALOG_WRITE)
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.CATALOG_WRITE.value]], permission_classes=CATALOG_WRITE
+    )
     @errors_as_data(CategoryPayload)
     async def create_category(self, info: GqlInfo, input: CreateCategoryInput) -> CategoryPayload:
         record = await catalog_of(info).categories.create(
@@ -340,7 +350,9 @@ class Mutation:
         )
         return CategoryPayload(category=Category.from_record(record))
 
-    @strawberry.mutation(permission_classes=CATALOG_WRITE)
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.CATALOG_WRITE.value]], permission_classes=CATALOG_WRITE
+    )
     @errors_as_data(CategoryPayload)
     async def update_category(
         self, info: GqlInfo, id: strawberry.ID, input: UpdateCategoryInput
@@ -359,7 +371,8 @@ class Mutation:
         )
         return CategoryPayload(category=Category.from_record(record))
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.CATALOG_WRITE.value]],
         permission_classes=CATALOG_WRITE,
         description="Re-parents a category (null: make it a root) with its whole subtree.",
     )
@@ -372,7 +385,8 @@ class Mutation:
         )
         return CategoryPayload(category=Category.from_record(record))
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.CATALOG_WRITE.value]],
         permission_classes=CATALOG_WRITE,
         description="Refused (CATEGORY_NOT_EMPTY) while it has products or subcategories.",
     )

@@ -26,7 +26,7 @@ from shopgraph.app import RequestContext
 from shopgraph.auth.principal import HasScope, Scope, principal_of, require_user
 from shopgraph.errors import BadUserInput, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
-from shopgraph.pagination import Connection, Edge, PageInfo, page_size
+from shopgraph.pagination import Connection, Edge, PageInfo, connection_list_size, page_size
 from shopgraph.settings import Settings
 from subgraphs.reviews.records import RatingSummary, ReviewPage, ReviewRecord, ReviewSort, Status
 from subgraphs.reviews.repository import ListKey
@@ -116,7 +116,10 @@ class Product:
     def resolve_reference(cls, id: strawberry.ID, **_extra: Any) -> Product:
         return cls(id=id)
 
-    @strawberry.field(description="Approved reviews only; totalCount is how many there are.")
+    @strawberry.field(
+        directives=[connection_list_size()],
+        description="Approved reviews only; totalCount is how many there are.",
+    )
     async def reviews(
         self,
         info: GqlInfo,
@@ -146,8 +149,9 @@ class User:
         return cls(id=id)
 
     @strawberry.field(
+        directives=[connection_list_size()],
         description="Newest first. Every status for the user themself and moderators; "
-        "approved reviews only for anyone else."
+        "approved reviews only for anyone else.",
     )
     async def reviews(
         self, info: GqlInfo, first: int | None = None, after: str | None = None
@@ -263,7 +267,9 @@ class Query:
         record = await _load_review(info, str(id))
         return None if record is None else Review.from_record(record)
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        directives=[connection_list_size()],
+        requires_scopes=[[Scope.REVIEWS_MODERATE.value]],
         permission_classes=[HasScope(Scope.REVIEWS_MODERATE)],
         description="Reviews held for moderation, oldest first (staff: reviews:moderate).",
     )
@@ -276,7 +282,9 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="One review per user and product (signed-in users).")
+    @strawberry.federation.mutation(
+        authenticated=True, description="One review per user and product (signed-in users)."
+    )
     @errors_as_data(ReviewPayload)
     async def add_review(self, info: GqlInfo, input: AddReviewInput) -> ReviewPayload:
         principal = require_user(info)
@@ -289,7 +297,9 @@ class Mutation:
         )
         return ReviewPayload.ok(record)
 
-    @strawberry.mutation(description="The author edits their review; moderation runs again.")
+    @strawberry.federation.mutation(
+        authenticated=True, description="The author edits their review; moderation runs again."
+    )
     @errors_as_data(ReviewPayload)
     async def edit_review(
         self, info: GqlInfo, id: strawberry.ID, input: EditReviewInput
@@ -302,20 +312,28 @@ class Mutation:
         )
         return ReviewPayload.ok(record)
 
-    @strawberry.mutation(description="The author deletes their review.")
+    @strawberry.federation.mutation(
+        authenticated=True, description="The author deletes their review."
+    )
     @errors_as_data(DeleteReviewPayload)
     async def delete_review(self, info: GqlInfo, id: strawberry.ID) -> DeleteReviewPayload:
         principal = require_user(info)
         record = await service_of(info).delete_review(actor_id=principal.subject, review_id=str(id))
         return DeleteReviewPayload(deleted_review_id=strawberry.ID(record.id))
 
-    @strawberry.mutation(permission_classes=[HasScope(Scope.REVIEWS_MODERATE)])
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.REVIEWS_MODERATE.value]],
+        permission_classes=[HasScope(Scope.REVIEWS_MODERATE)],
+    )
     @errors_as_data(ReviewPayload)
     async def approve_review(self, info: GqlInfo, id: strawberry.ID) -> ReviewPayload:
         record = await service_of(info).approve(review_id=str(id))
         return ReviewPayload.ok(record)
 
-    @strawberry.mutation(permission_classes=[HasScope(Scope.REVIEWS_MODERATE)])
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.REVIEWS_MODERATE.value]],
+        permission_classes=[HasScope(Scope.REVIEWS_MODERATE)],
+    )
     @errors_as_data(ReviewPayload)
     async def reject_review(self, info: GqlInfo, id: strawberry.ID, reason: str) -> ReviewPayload:
         record = await service_of(info).reject(review_id=str(id), reason=reason)

@@ -28,7 +28,7 @@ from shopgraph.auth.principal import (
 )
 from shopgraph.errors import BadUserInput, Forbidden, UserError, errors_as_data
 from shopgraph.graphql import federation_schema
-from shopgraph.pagination import PageInfo
+from shopgraph.pagination import PageInfo, connection_list_size
 from shopgraph.settings import Settings
 from subgraphs.users.client_address import client_address
 from subgraphs.users.repository import UserRecord
@@ -118,6 +118,8 @@ class User:
         if not self._owner_view and not _may_see_personal(principal_of(info), str(self.id)):
             raise Forbidden(f"Only the user themself or staff may read {what}")
 
+    # No @authenticated (nor on roles): register and login hand the new user their own email
+    # before they hold a token (owner view); _check_personal decides.
     @strawberry.field(description="Visible to the user themself and staff.")
     def email(self, info: GqlInfo) -> str:
         self._check_personal(info, "the email")
@@ -216,7 +218,9 @@ class ResetPasswordPayload:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The signed-in user, or null when signed out.")
+    @strawberry.federation.field(
+        authenticated=True, description="The signed-in user, or null when signed out."
+    )
     async def me(self, info: GqlInfo) -> User | None:
         principal = principal_of(info)
         if not principal.is_user:
@@ -224,12 +228,17 @@ class Query:
         record = await service_of(info).get(principal.subject)
         return None if record is None else User.from_record(record)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.USERS_MANAGE)])
+    @strawberry.federation.field(
+        requires_scopes=[[Scope.USERS_MANAGE.value]],
+        permission_classes=[HasScope(Scope.USERS_MANAGE)],
+    )
     async def user(self, info: GqlInfo, id: strawberry.ID) -> User | None:
         record = await service_of(info).get(str(id))
         return None if record is None else User.from_record(record)
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        directives=[connection_list_size(DEFAULT_PAGE)],
+        requires_scopes=[[Scope.USERS_MANAGE.value]],
         permission_classes=[HasScope(Scope.USERS_MANAGE)],
         description="Users by email, for staff with users:manage.",
     )
@@ -322,7 +331,9 @@ class Mutation:
         await service_of(info).reset_password(token=token, new_password=new_password)
         return ResetPasswordPayload(ok=True)
 
-    @strawberry.mutation(description="Signs out every other session.")
+    @strawberry.federation.mutation(
+        authenticated=True, description="Signs out every other session."
+    )
     @errors_as_data(UserPayload)
     async def change_password(
         self, info: GqlInfo, current_password: str, new_password: str
@@ -336,7 +347,10 @@ class Mutation:
         )
         return UserPayload(user=User.from_record(record))
 
-    @strawberry.mutation(permission_classes=[HasScope(Scope.USERS_MANAGE)])
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.USERS_MANAGE.value]],
+        permission_classes=[HasScope(Scope.USERS_MANAGE)],
+    )
     @errors_as_data(UserPayload)
     async def grant_role(
         self,
@@ -349,7 +363,10 @@ class Mutation:
         )
         return UserPayload(user=User.from_record(record))
 
-    @strawberry.mutation(permission_classes=[HasScope(Scope.USERS_MANAGE)])
+    @strawberry.federation.mutation(
+        requires_scopes=[[Scope.USERS_MANAGE.value]],
+        permission_classes=[HasScope(Scope.USERS_MANAGE)],
+    )
     @errors_as_data(UserPayload)
     async def revoke_role(
         self,
