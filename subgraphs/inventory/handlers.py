@@ -25,7 +25,7 @@ from shopgraph.settings import Settings
 from subgraphs.inventory.domain import Reservation
 from subgraphs.inventory.models import outbox
 from subgraphs.inventory.reservations import ReservationService
-from workers.runtime import PER_ORDER_CONCURRENCY, WorkerGroup
+from workers.runtime import WorkerGroup
 
 log = get_logger(__name__)
 
@@ -73,7 +73,7 @@ async def inventory_handlers(settings: Settings) -> AsyncIterator[HandlerRegistr
 
 
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
-    WorkerGroup(
-        GROUP, ("payments", "orders"), inventory_handlers, concurrency=PER_ORDER_CONCURRENCY
-    ),
+    # One event at a time: its events change the same stock rows as checkout's reservations,
+    # and handled at once they would only queue on those rows ahead of the shoppers.
+    WorkerGroup(GROUP, ("payments", "orders"), inventory_handlers),
 )
