@@ -242,7 +242,7 @@ class ConsumerRuntime:
 
 # For the checkout saga's groups: each event touches one order's rows (and shared stock rows
 # only under row locks taken in a fixed order), so different orders may be handled at once.
-PER_ORDER_CONCURRENCY: Final = 16
+PER_ORDER_CONCURRENCY: Final = 8
 
 HandlerFactory = Callable[[Settings], AbstractAsyncContextManager[HandlerRegistry]]
 
