@@ -240,8 +240,8 @@ class ConsumerRuntime:
         )
 
 
-# For the checkout saga's groups: each event touches one order's rows (and shared stock rows
-# only under row locks taken in a fixed order), so different orders may be handled at once.
+# For the checkout saga's groups whose events each touch one order's rows: different orders
+# are handled at once (each in flight holds a database connection, hence not more).
 PER_ORDER_CONCURRENCY: Final = 8
 
 HandlerFactory = Callable[[Settings], AbstractAsyncContextManager[HandlerRegistry]]
