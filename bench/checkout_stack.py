@@ -100,10 +100,20 @@ def scale_out(postgres_url: str, kafka_url: str, redis_url: str) -> Iterator[Sta
     try:
         for name in names:
             processes[name] = start([*SHOPGRAPH, "serve", name, "--no-migrate"], env, name)
+        worker_metrics: dict[str, str] = {}
         for group in worker_groups():
-            processes[f"worker:{group}"] = start([*SHOPGRAPH, "worker", group], env, group)
+            # Each worker serves /metrics on its own port: on a shared one all but the
+            # first would fail to start.
+            metrics_port = free_port()
+            worker_metrics[f"worker:{group}"] = f"http://127.0.0.1:{metrics_port}/metrics"
+            worker_env = env | {"SHOPGRAPH_METRICS_PORT": str(metrics_port)}
+            processes[f"worker:{group}"] = start(
+                [*SHOPGRAPH, "worker", group], worker_env, f"worker-{group}"
+            )
         for name in names:
             _wait_ready(f"http://127.0.0.1:{ports[name]}/readyz", processes[name])
+        for name, url in worker_metrics.items():
+            _wait_ready(url, processes[name])
         router_url = f"http://127.0.0.1:{ports['router']}/graphql"
         subgraphs = [f"--subgraph={n}=http://127.0.0.1:{ports[n]}/graphql" for n in names]
         serve_router = [*SHOPGRAPH, "router", "serve", *subgraphs, "--rate-limit", "0"]

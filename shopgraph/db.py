@@ -8,6 +8,8 @@ outbox rows alike, commits or rolls back together.
 from __future__ import annotations
 
 import asyncio
+import uuid
+import weakref
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -100,9 +102,9 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite allows one writer; serialising writers in-process avoids "database is locked"
-        # storms under concurrency while WAL keeps readers unblocked.
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        # SQLite allows one writer per file; serialising writers in-process avoids "database
+        # is locked" waits in SQLite's busy handler while WAL keeps readers unblocked.
+        self._sqlite_file = _sqlite_file(url) if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -121,8 +123,9 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Unit of work: commits on success, rolls back on any exception."""
-        if self._write_lock is not None:
-            async with self._write_lock, self.sessions() as session, session.begin():
+        if self._sqlite_file is not None:
+            writer = _writer_lock(self._sqlite_file)
+            async with writer, self.sessions() as session, session.begin():
                 yield session
         else:
             async with self.sessions() as session, session.begin():
@@ -130,6 +133,29 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _sqlite_file(url: str) -> str:
+    """The file behind a SQLite URL (in-memory databases are private to their engine)."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return f":memory:{uuid.uuid4()}"
+    return str(Path(database).resolve())
+
+
+# One writer lock per SQLite file and event loop, shared by every Database on that file: in
+# `make dev` a service and its worker groups open the same file through separate engines.
+_WRITER_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _writer_lock(sqlite_file: str) -> asyncio.Lock:
+    per_file = _WRITER_LOCKS.setdefault(asyncio.get_running_loop(), {})
+    lock = per_file.get(sqlite_file)
+    if lock is None:
+        lock = per_file[sqlite_file] = asyncio.Lock()
+    return lock
 
 
 async def insert_if_absent(

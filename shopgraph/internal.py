@@ -75,7 +75,9 @@ class InternalClient:
         self.http = httpx.AsyncClient(
             timeout=timeout_seconds,
             transport=transport,
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            # Every connection may stay open: under load (a crowd checking out) a smaller
+            # keep-alive pool closed the extras after each call and reconnected the next.
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
         )
         trace_http_client(self.http)
 

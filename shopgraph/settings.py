@@ -111,7 +111,10 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, gt=0)
     max_tokens: int = Field(default=2000, gt=0)
 
-    outbox_poll_seconds: float = Field(default=0.2, gt=0)
+    # The relay's fallback only: every commit wakes its process's relay, and a relay woken
+    # while another publishes waits for it (shopgraph.events.outbox). An idle poll costs a
+    # database round trip per service, so not too often.
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
     # How long a subgraph request may take at most, retries of its internal calls included
     # (shopgraph.request_deadline); under the router's 30 s per-subgraph timeout.
     request_deadline_seconds: float = Field(default=25.0, gt=0)

@@ -9,11 +9,15 @@ For each delivery, in order:
   ``max_attempts`` times in all, then the event goes to ``<topic>.dlq`` with the error text
   and the group moves on.
 
-Offsets are committed after each batch, i.e. after the handlers' effects are committed: a
-crash redelivers the uncommitted part of the batch, which handlers absorb with their inbox
-(:func:`shopgraph.events.inbox.claim`). ``stop()`` is graceful: the current event finishes,
-the processed offsets are committed and the consumer leaves its group. Cancelling the task
-running :meth:`ConsumerRuntime.run` is treated like a crash: nothing more is committed.
+A group with ``concurrency`` above 1 handles up to that many events of a batch at once, one
+lane per aggregate (:mod:`workers.lanes`): each aggregate's events still run in order.
+
+Offsets are committed after each batch, i.e. after the handlers' effects are committed, per
+partition up to the first event not handled: a crash redelivers the uncommitted part of the
+batch, which handlers absorb with their inbox (:func:`shopgraph.events.inbox.claim`).
+``stop()`` is graceful: the events in flight finish, the processed offsets are committed and
+the consumer leaves its group. Cancelling the task running :meth:`ConsumerRuntime.run` is
+treated like a crash: nothing more is committed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import signal
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Final
 
 from structlog.contextvars import bound_contextvars
 
@@ -35,6 +40,7 @@ from shopgraph.events.tracing import consumer_span
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
 from workers.lag import LagGauge
+from workers.lanes import committable, lanes, position
 
 log = get_logger(__name__)
 
@@ -60,9 +66,12 @@ class ConsumerRuntime:
         max_backoff_seconds: float = 2.0,
         batch_size: int = 100,
         poll_seconds: float = 0.5,
+        concurrency: int = 1,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         self.bus = bus
         self.group = group
         self.topics = tuple(dict.fromkeys([*topics, *handlers.topics]))
@@ -72,6 +81,7 @@ class ConsumerRuntime:
         self.max_backoff_seconds = max_backoff_seconds
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
+        self.concurrency = concurrency
         self.stats = RuntimeStats()
         self._lag = LagGauge(group)
         # Zero-valued series from the start, so "no retries yet" is a 0, not a missing series.
@@ -132,16 +142,26 @@ class ConsumerRuntime:
                 log.info("consumer_stopped", group=self.group)
 
     async def _process_batch(self, consumer: Consumer, deliveries: list[Delivery]) -> None:
-        done: list[Delivery] = []
-        try:
-            for delivery in deliveries:
-                if self._stopping.is_set() or not await self._process(delivery):
-                    break
-                done.append(delivery)
-        except Exception:
-            await consumer.commit(done)  # keep what was applied; the failed one is redelivered
-            raise
-        await consumer.commit(done)
+        done: set[tuple[str, int, int]] = set()
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def run_lane(lane: list[Delivery]) -> None:
+            for delivery in lane:
+                if self._stopping.is_set():
+                    return
+                async with slots:
+                    if not await self._process(delivery):
+                        return
+                done.add(position(delivery))
+
+        outcomes = await asyncio.gather(
+            *(run_lane(lane) for lane in lanes(deliveries)), return_exceptions=True
+        )
+        # Keep what was applied; a failed event and what follows it are redelivered.
+        await consumer.commit(committable(deliveries, done))
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def _process(self, delivery: Delivery) -> bool:
         """Handle one delivery; False if a stop interrupted its retries (do not commit)."""
@@ -220,6 +240,10 @@ class ConsumerRuntime:
         )
 
 
+# For the checkout saga's groups whose events each touch one order's rows: different orders
+# are handled at once (each in flight holds a database connection, hence not more).
+PER_ORDER_CONCURRENCY: Final = 8
+
 HandlerFactory = Callable[[Settings], AbstractAsyncContextManager[HandlerRegistry]]
 
 
@@ -237,6 +261,8 @@ class WorkerGroup:
     topics: tuple[str, ...]
     handlers: HandlerFactory
     max_attempts: int | None = None  # None: settings.consumer_max_attempts
+    # Events of different aggregates handled at once (see ConsumerRuntime); 1: one by one.
+    concurrency: int = 1
 
     def build(self, settings: Settings, bus: EventBus | None = None) -> WorkerRuntime:
         """A runtime for this group (nothing is opened until ``run()``)."""
@@ -274,6 +300,7 @@ class WorkerRuntime:
                     self.group.topics,
                     registry,
                     max_attempts=self.group.max_attempts or self.settings.consumer_max_attempts,
+                    concurrency=self.group.concurrency,
                 )
                 if self._stop_requested:
                     return

@@ -13,7 +13,9 @@ and the mark publishes the rows again; consumers' inboxes absorb the duplicates.
 Several relays may run against one PostgreSQL database: each batch is taken under a
 transaction-scoped advisory lock (one relay publishes at a time, so the topic order follows
 ``seq``) and with ``SELECT ... FOR UPDATE SKIP LOCKED`` (a row is never in two relays'
-batches). On SQLite, :class:`~shopgraph.db.Database` serialises writers in-process, so a
+batches). A relay woken while another publishes waits for that batch (up to
+:data:`LOCK_WAIT`) and then publishes what is left, rather than sleeping a poll interval.
+On SQLite, :class:`~shopgraph.db.Database` serialises writers in-process, so a
 batch holds the write lock while the bus acknowledges it (a few milliseconds).
 """
 
@@ -23,8 +25,10 @@ import asyncio
 import contextlib
 import zlib
 from datetime import UTC, datetime
+from typing import Final
 
 from sqlalchemy import Table, func, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db import Database
@@ -35,6 +39,9 @@ from shopgraph.logging import get_logger
 from shopgraph.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 
 log = get_logger(__name__)
+
+# How long a relay waits for another relay's batch before giving this round up.
+LOCK_WAIT: Final = "2s"
 
 
 async def add_to_outbox(session: AsyncSession, table: Table, topic: str, event: Event) -> None:
@@ -58,7 +65,7 @@ class OutboxRelay:
         db: Database,
         bus: EventBus,
         table: Table,
-        poll_seconds: float = 0.2,
+        poll_seconds: float = 1.0,
         batch_size: int = 200,
         service: str = "",
     ) -> None:
@@ -146,15 +153,28 @@ class OutboxRelay:
         if self._running:
             await self._finished.wait()
 
+    async def _wait_for_turn(self, session: AsyncSession) -> None:
+        """Take the outbox's advisory lock, waiting for another relay's batch; raises
+        :class:`_OtherRelayPublishing` if that takes longer than :data:`LOCK_WAIT`."""
+        await session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+        try:
+            await session.execute(select(func.pg_advisory_xact_lock(text(str(self._lock_key)))))
+        except DBAPIError as exc:
+            if _sqlstate(exc) == LOCK_NOT_AVAILABLE:
+                raise _OtherRelayPublishing from exc
+            raise
+
     async def _publish_batch(self) -> int:
+        try:
+            return await self._publish_batch_in_turn()
+        except _OtherRelayPublishing:
+            return 0  # it publishes these rows; the next wake or poll looks again
+
+    async def _publish_batch_in_turn(self) -> int:
         table = self.table
         async with self.db.transaction() as session:
             if self.db.is_postgres:
-                locked = await session.scalar(
-                    select(func.pg_try_advisory_xact_lock(text(str(self._lock_key))))
-                )
-                if not locked:
-                    return 0  # another relay is publishing this outbox right now
+                await self._wait_for_turn(session)
             query = (
                 select(table.c.seq, table.c.topic, table.c.event)
                 .where(table.c.published_at.is_(None))
@@ -174,3 +194,15 @@ class OutboxRelay:
                 .values(published_at=datetime.now(UTC))
             )
             return len(rows)
+
+
+LOCK_NOT_AVAILABLE: Final = "55P03"
+
+
+class _OtherRelayPublishing(Exception):
+    """Another relay held this outbox's lock for longer than :data:`LOCK_WAIT`."""
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return str(code) if code is not None else None

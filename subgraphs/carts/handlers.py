@@ -30,7 +30,7 @@ from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
 from subgraphs.carts.service import CartService
 from subgraphs.products.client import ProductsClient
-from workers.runtime import WorkerGroup
+from workers.runtime import PER_ORDER_CONCURRENCY, WorkerGroup
 
 log = get_logger(__name__)
 
@@ -63,4 +63,6 @@ async def carts_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
         await kv.close()
 
 
-WORKER_GROUPS: tuple[WorkerGroup, ...] = (WorkerGroup(GROUP, ("orders",), carts_handlers),)
+WORKER_GROUPS: tuple[WorkerGroup, ...] = (
+    WorkerGroup(GROUP, ("orders",), carts_handlers, concurrency=PER_ORDER_CONCURRENCY),
+)

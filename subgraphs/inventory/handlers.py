@@ -73,5 +73,7 @@ async def inventory_handlers(settings: Settings) -> AsyncIterator[HandlerRegistr
 
 
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
+    # One event at a time: its events change the same stock rows as checkout's reservations,
+    # and handled at once they would only queue on those rows ahead of the shoppers.
     WorkerGroup(GROUP, ("payments", "orders"), inventory_handlers),
 )

@@ -215,6 +215,26 @@ async def totals(session: AsyncSession, product_ids: Iterable[str]) -> dict[str,
     return {pid: found.get(pid, StockLevel(pid)) for pid in ids}
 
 
+def totals_after(
+    locked: Sequence[Row[Any]], changes: Iterable[tuple[str, int, int]]
+) -> dict[str, StockLevel]:
+    """What :func:`totals` would read back once ``changes`` (product id, on-hand delta,
+    reserved delta) are applied to ``locked``, every stock row of those products (locked
+    by :func:`lock_stock`), without another round trip while the rows are held."""
+    on_hand: dict[str, int] = defaultdict(int)
+    reserved: dict[str, int] = defaultdict(int)
+    for row in locked:
+        on_hand[row.product_id] += int(row.on_hand)
+        reserved[row.product_id] += int(row.reserved)
+    for product_id, on_hand_delta, reserved_delta in changes:
+        on_hand[product_id] += on_hand_delta
+        reserved[product_id] += reserved_delta
+    return {
+        pid: StockLevel(pid, on_hand[pid], reserved[pid])
+        for pid in sorted(set(on_hand) | set(reserved))
+    }
+
+
 async def announce_stock(
     session: AsyncSession,
     product_ids: Iterable[str],
@@ -225,6 +245,19 @@ async def announce_stock(
 ) -> dict[str, StockLevel]:
     """One ``StockChanged`` per product with its new totals, in this transaction."""
     levels = await totals(session, sorted(set(product_ids)))
+    await announce_levels(session, levels, kind, note=note, order_id=order_id)
+    return levels
+
+
+async def announce_levels(
+    session: AsyncSession,
+    levels: dict[str, StockLevel],
+    kind: MovementKind,
+    *,
+    note: str | None = None,
+    order_id: str | None = None,
+) -> None:
+    """One ``StockChanged`` per level (the product's new totals), in this transaction."""
     for level in levels.values():
         payload: dict[str, Any] = {
             "productId": level.product_id,
@@ -240,7 +273,6 @@ async def announce_stock(
         await add_to_outbox(
             session, outbox, TOPIC, Event.new("StockChanged", level.product_id, payload)
         )
-    return levels
 
 
 async def insert_stock(

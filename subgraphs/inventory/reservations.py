@@ -65,7 +65,14 @@ from subgraphs.inventory.domain import (
     ttl_of,
 )
 from subgraphs.inventory.models import inbox, outbox
-from subgraphs.inventory.repository import TOPIC, announce_stock, change_stock, lock_stock, retrying
+from subgraphs.inventory.repository import (
+    TOPIC,
+    announce_levels,
+    change_stock,
+    lock_stock,
+    retrying,
+    totals_after,
+)
 from subgraphs.inventory.service import Clock, utc_now
 
 log = get_logger(__name__)
@@ -140,7 +147,7 @@ class ReservationService:
                 await repository.insert_reservation(
                     session, oid, created_at=now, expires_at=expires_at, attempt=attempt
                 )
-            allocations = await _allocate(session, wanted)
+            locked, allocations = await _allocate(session, wanted)
             for product_id, warehouse_id, quantity in sorted(allocations):
                 await change_stock(
                     session,
@@ -153,9 +160,8 @@ class ReservationService:
                     order_id=oid,
                 )
             await repository.insert_reservation_lines(session, oid, sorted(allocations))
-            await announce_stock(
-                session, [line.product_id for line in wanted], MovementKind.RESERVE, order_id=oid
-            )
+            levels = totals_after(locked, [(p, 0, q) for p, _, q in allocations])
+            await announce_levels(session, levels, MovementKind.RESERVE, order_id=oid)
             return Reservation(
                 order_id=oid,
                 status=ReservationStatus.RESERVED,
@@ -274,7 +280,10 @@ class ReservationService:
         target, kind, on_hand_sign, reserved_sign = finish
         now = self.clock()
         held = await repository.held_lines(session, current.order_id)
-        await lock_stock(session, [row.product_id for row in held])
+        # The reservation row is locked already: finish it before taking the stock rows, so a
+        # hot product's row is held for as few statements as possible.
+        await repository.finish_reservation(session, current.order_id, target, now)
+        locked = await lock_stock(session, [row.product_id for row in held])
         for row in held:
             await change_stock(
                 session,
@@ -286,9 +295,12 @@ class ReservationService:
                 now=now,
                 order_id=current.order_id,
             )
-        await repository.finish_reservation(session, current.order_id, target, now)
-        await announce_stock(
-            session, [row.product_id for row in held], kind, order_id=current.order_id
+        changes = [
+            (row.product_id, on_hand_sign * row.quantity, reserved_sign * row.quantity)
+            for row in held
+        ]
+        await announce_levels(
+            session, totals_after(locked, changes), kind, order_id=current.order_id
         )
         return Reservation(
             order_id=current.order_id,
@@ -329,11 +341,15 @@ def _quantities(lines: Sequence[LineRequest]) -> dict[str, int]:
 
 async def _allocate(
     session: AsyncSession, wanted: Sequence[LineRequest]
-) -> list[tuple[str, str, int]]:
-    """(product, warehouse, units) to reserve, from warehouses in code order; the stock rows
-    are locked here (primary-key order). ``INSUFFICIENT_STOCK`` names the first short line."""
-    rows = await lock_stock(session, [line.product_id for line in wanted])
+) -> tuple[list[Any], list[tuple[str, str, int]]]:
+    """The stock rows of the wanted products, locked here (primary-key order), and the
+    (product, warehouse, units) to reserve from them, from warehouses in code order.
+    ``INSUFFICIENT_STOCK`` names the first short line. Warehouse codes are read before the
+    lock: a hot product's row is held no longer than needed."""
     codes = await repository.warehouse_codes(session)
+    rows = await lock_stock(session, [line.product_id for line in wanted])
+    if any(row.warehouse_id not in codes for row in rows):  # a warehouse added meanwhile
+        codes = await repository.warehouse_codes(session)
     by_product: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
         by_product[row.product_id].append(row)
@@ -355,4 +371,4 @@ async def _allocate(
                 need -= take
             if need == 0:
                 break
-    return allocations
+    return rows, allocations

@@ -154,13 +154,17 @@ class CheckoutService:
         method: str,
         fingerprint: str,
     ) -> Order:
-        cart = await self.checkout.cart_lines(user_id)
-        if not cart:
-            raise DomainError("CART_EMPTY", "the cart is empty", None)
-        quotes, email = await asyncio.gather(
-            self.checkout.quotes([line.product_id for line in cart]),
-            self.checkout.email_of(user_id),
-        )
+        # The buyer's email does not depend on the cart: asked for while the cart loads.
+        email_lookup = asyncio.ensure_future(self.checkout.email_of(user_id))
+        try:
+            cart = await self.checkout.cart_lines(user_id)
+            if not cart:
+                raise DomainError("CART_EMPTY", "the cart is empty", None)
+            quotes = await self.checkout.quotes([line.product_id for line in cart])
+            email = await email_lookup
+        finally:
+            email_lookup.cancel()  # no-op once it finished
+            await asyncio.gather(email_lookup, return_exceptions=True)
         priced: list[PricedLine] = []
         for line in cart:
             quote = quotes.get(line.product_id)

@@ -32,7 +32,7 @@ from subgraphs.orders.domain import PAYMENTS, OrderStatus
 from subgraphs.orders.models import outbox
 from subgraphs.orders.service import OrderService
 from subgraphs.orders.status_feed import StatusUpdate, publish
-from workers.runtime import WorkerGroup
+from workers.runtime import PER_ORDER_CONCURRENCY, WorkerGroup
 
 log = get_logger(__name__)
 
@@ -112,6 +112,6 @@ async def status_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
 
 
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
-    WorkerGroup(GROUP, ("payments",), order_handlers),
-    WorkerGroup(STATUS_GROUP, (events.TOPIC,), status_handlers),
+    WorkerGroup(GROUP, ("payments",), order_handlers, concurrency=PER_ORDER_CONCURRENCY),
+    WorkerGroup(STATUS_GROUP, (events.TOPIC,), status_handlers, concurrency=PER_ORDER_CONCURRENCY),
 )

@@ -29,7 +29,7 @@ from subgraphs.payments.provider import PaymentProvider
 from subgraphs.payments.provider_choice import provider_for
 from subgraphs.payments.records import OrderCharge
 from subgraphs.payments.service import PaymentService
-from workers.runtime import WorkerGroup
+from workers.runtime import PER_ORDER_CONCURRENCY, WorkerGroup
 
 log = get_logger(__name__)
 
@@ -68,4 +68,6 @@ async def payment_handlers(
         yield registry
 
 
-WORKER_GROUPS: tuple[WorkerGroup, ...] = (WorkerGroup(GROUP, ("orders",), payment_handlers),)
+WORKER_GROUPS: tuple[WorkerGroup, ...] = (
+    WorkerGroup(GROUP, ("orders",), payment_handlers, concurrency=PER_ORDER_CONCURRENCY),
+)

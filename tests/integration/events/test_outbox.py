@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from shopgraph.db import Database
 from shopgraph.events import Event, EventBus, OutboxRelay, add_to_outbox, bus_from_url
@@ -89,3 +89,61 @@ async def test_relay_loop_publishes_committed_rows_in_order_per_key(
             select(outbox.c.id).where(outbox.c.published_at.is_(None))
         )
         assert unpublished.all() == []
+
+
+class _HeldBus:
+    """A bus whose ``publish_many`` waits for ``release``: a relay caught mid-batch."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self.bus = bus
+        self.publishing = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def publish_many(self, messages: Sequence[tuple[str, Event]]) -> None:
+        self.publishing.set()
+        await self.release.wait()
+        await self.bus.publish_many(messages)
+
+
+async def _waits_for_advisory_lock(db: Database) -> bool:
+    async with db.session() as session:
+        waiting = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+        )
+    return bool(waiting)
+
+
+@pytest.mark.parametrize(
+    ("database_url", "bus_url"), [("postgres", "memory")], indirect=True, ids=["postgres"]
+)
+async def test_a_relay_woken_while_another_publishes_publishes_right_after_it(
+    db: Database, bus: EventBus, topic: str
+) -> None:
+    async def write(event: Event) -> None:
+        async with db.transaction() as session:
+            await add_to_outbox(session, outbox, topic, event)
+
+    first, second = Event.new("Step", "a", {}), Event.new("Step", "b", {})
+    held = _HeldBus(bus)
+    busy = OutboxRelay(db, held, outbox)  # type: ignore[arg-type]
+    woken = OutboxRelay(db, bus, outbox)
+    await write(first)
+    busy_batch = asyncio.create_task(busy.publish_pending())
+    await held.publishing.wait()
+    await write(second)  # committed while the other relay holds the outbox
+    woken_batch = asyncio.create_task(woken.publish_pending())
+    async with asyncio.timeout(30):
+        while not (woken_batch.done() or await _waits_for_advisory_lock(db)):  # noqa: ASYNC110 - state in PostgreSQL
+            await asyncio.sleep(0.01)
+    held.release.set()
+
+    assert await busy_batch == 1
+    assert await woken_batch == 1  # not 0 and a poll interval later
+    consumer = bus.consumer([topic], f"{topic}-reader")
+    await consumer.start()
+    received = [d.event.id for d in await consumer.getmany(0.5, 10) if d.event is not None]
+    await consumer.stop()
+    assert sorted(received) == sorted([first.id, second.id])

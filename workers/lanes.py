@@ -1,0 +1,42 @@
+"""A fetched batch split into lanes that may be handled at the same time.
+
+A lane holds one aggregate's deliveries (same topic, partition and key) in offset order, so
+each aggregate's events keep the order Kafka gives them while events of different orders
+are handled concurrently. Offsets are committed per partition only up to the first delivery
+that was not handled, so a crash or stop redelivers everything after it (at-least-once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from shopgraph.events.bus import Delivery
+
+Position = tuple[str, int, int]  # topic, partition, offset
+
+
+def position(delivery: Delivery) -> Position:
+    return delivery.topic, delivery.partition, delivery.offset
+
+
+def lanes(deliveries: Sequence[Delivery]) -> list[list[Delivery]]:
+    """The batch grouped by (topic, partition, key), each lane in offset order."""
+    grouped: dict[tuple[str, int, bytes | None], list[Delivery]] = {}
+    for delivery in deliveries:
+        grouped.setdefault((delivery.topic, delivery.partition, delivery.key), []).append(delivery)
+    return [sorted(lane, key=lambda d: d.offset) for lane in grouped.values()]
+
+
+def committable(deliveries: Sequence[Delivery], done: Collection[Position]) -> list[Delivery]:
+    """Per partition, the deliveries before the first one not in ``done``."""
+    blocked: set[tuple[str, int]] = set()
+    ready: list[Delivery] = []
+    for delivery in sorted(deliveries, key=position):
+        partition = (delivery.topic, delivery.partition)
+        if partition in blocked:
+            continue
+        if position(delivery) in done:
+            ready.append(delivery)
+        else:
+            blocked.add(partition)
+    return ready
