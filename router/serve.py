@@ -25,6 +25,7 @@ from router.graphiql import GraphiQL
 from router.pipeline import Pipeline, RouterPlugin
 from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
+from router.plugins.incremental import IncrementalDelivery
 from router.plugins.limits import OperationLimits
 from router.plugins.observability import observe_router_app
 from router.plugins.ports import GatewayPort
@@ -140,6 +141,7 @@ def server_config(settings: Settings, options: RouterOptions) -> ServerConfig:
 def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
     """The request pipeline's plugins, in the order they run, from the config's sections."""
     plugins: list[RouterPlugin] = []
+    plugins.append(IncrementalDelivery(options.config.incremental))
     return Pipeline(plugins)
 
 

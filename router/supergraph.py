@@ -43,6 +43,8 @@ from graphql import (
     parse,
 )
 
+from router.incremental_directives import with_incremental_directives
+
 _SPEC_PREFIXES = ("join__", "link__", "core__")
 _DROPPED_DIRECTIVES = {"link", "core", "inaccessible", "tag", "authenticated", "requiresScopes"}
 _KEPT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}
@@ -516,8 +518,10 @@ def parse_supergraph(sdl: str) -> Supergraph:
     defined = set(types)
     try:
         schema = build_ast_schema(_strip(document, api=False), assume_valid_sdl=True)
-        api_schema = build_ast_schema(
-            _prune_hidden_references(_strip(document, api=True)), assume_valid_sdl=True
+        api_schema = with_incremental_directives(
+            build_ast_schema(
+                _prune_hidden_references(_strip(document, api=True)), assume_valid_sdl=True
+            )
         )
     except Exception as exc:
         raise SupergraphError(f"supergraph schema is invalid: {exc}") from exc

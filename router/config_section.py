@@ -1,0 +1,15 @@
+"""The base of every router config section (:mod:`router.config`).
+
+Its own module so a plugin can define its section beside itself and :mod:`router.config`
+can import that section without an import cycle.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Section(BaseModel):
+    """A config section: unknown keys are errors, values are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
