@@ -161,3 +161,31 @@ async def test_stream_sends_the_initial_items_first_and_the_rest_later(router: R
     assert [item for e in entries for item in e["items"]] == every[1:]
     assert {e["label"] for e in entries} == {"more"}
     assert [p["hasNext"] for p in later] == [True] * (len(later) - 1) + [False]
+
+
+async def test_a_nested_defer_arrives_after_the_part_it_is_in(router: Router) -> None:
+    product_id = await _reviewed_product(router)
+    query = """
+    query($id: ID!) {
+      product(id: $id) {
+        name
+        ... @defer(label: "reviews") {
+          reviews(first: 2) {
+            edges { node { title ... @defer(label: "author") { author { firstName } } } }
+          }
+        }
+      }
+    }
+    """
+    _, (first, *later) = await router.parts(query, {"id": product_id})
+
+    assert set(first["data"]["product"]) == {"name"}
+    labels = [[e["label"] for e in p.get("incremental", [])] for p in later]
+    assert labels[0] == ["reviews"]
+    edges = later[0]["incremental"][0]["data"]["reviews"]["edges"]
+    assert edges and all(set(edge["node"]) == {"title"} for edge in edges)
+    authors = [e for p in later[1:] for e in p.get("incremental", [])]
+    assert sorted(e["path"] for e in authors) == [
+        ["product", "reviews", "edges", index, "node"] for index in range(len(edges))
+    ]
+    assert all(e["label"] == "author" and e["data"]["author"]["firstName"] for e in authors)
