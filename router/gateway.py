@@ -31,12 +31,13 @@ from typing import Any
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    ExperimentalIncrementalExecutionResults,
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLResolveInfo,
     GraphQLSchema,
     OperationDefinitionNode,
-    execute,
+    experimental_execute_incrementally,
     extend_schema,
     is_abstract_type,
     parse,
@@ -267,8 +268,9 @@ class Gateway:
     def _execute_over(
         self, document: DocumentNode, operation_name: str | None, state: ExecutionState
     ) -> Json:
-        """graphql-core's executor over the merged data: for introspection operations."""
-        result = execute(
+        """graphql-core's executor over the merged data: for introspection operations (its
+        incremental entry point: the API schema defines @defer and @stream)."""
+        result = experimental_execute_incrementally(
             self._completion_schema,
             document,
             root_value=state.data,
@@ -277,6 +279,9 @@ class Gateway:
             field_resolver=_resolve_field,
             type_resolver=self._resolve_type,
         )
+        if isinstance(result, ExperimentalIncrementalExecutionResults):
+            message = "Introspection cannot use @defer or @stream"
+            return {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
         if not isinstance(result, ExecutionResult):  # pragma: no cover - resolvers are sync
             raise RuntimeError("unexpected asynchronous completion")
         completion_errors = [_error(e, None) for e in result.errors or ()]
