@@ -146,7 +146,8 @@ class IncrementalDelivery:
             entries = _entries(data, deferred, state.errors or shaping_errors)
         except Exception as exc:  # one broken part must not leave the client waiting
             log.error("deferred_part_failed", error=repr(exc), exc_info=exc)
-            error = {"message": "Internal server error", "extensions": {"code": "INTERNAL_ERROR"}}
+            code = {"code": "INTERNAL_SERVER_ERROR"}
+            error = {"message": "Internal server error", "extensions": code}
             entries = [_entry(None, _fixed_prefix(deferred.path), deferred, [error])]
         for child in self._active_children(deferred.id):
             self._launch(child)
@@ -160,12 +161,12 @@ class IncrementalDelivery:
                 if sent + 1 >= self._max_parts:  # the last part allowed: it takes the rest
                     while self._outstanding > 0:
                         entries += await self._next()
-                sent += 1
                 payload: Json = {"hasNext": self._outstanding > 0}
                 if entries:
                     payload = {"incremental": entries, **payload}
-                elif payload["hasNext"]:
+                elif payload["hasNext"]:  # nothing to say yet (e.g. its objects were null)
                     continue
+                sent += 1
                 yield payload
         finally:
             for task in list(self._tasks):
