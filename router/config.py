@@ -25,6 +25,7 @@ from router.override import ProgressiveOverrideSection
 from router.plugins.authorization import AuthorizationSection
 from router.plugins.demand_control import DemandControlSection
 from router.plugins.entity_cache import EntityCacheSection
+from router.plugins.incremental import IncrementalSection
 from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
 
 ENV_PREFIX = "SHOPGRAPH_ROUTER__"
@@ -74,6 +75,7 @@ class RouterConfig(Section):
     entity_cache: EntityCacheSection = EntityCacheSection()
     authorization: AuthorizationSection = AuthorizationSection()
     demand_control: DemandControlSection = DemandControlSection()
+    incremental: IncrementalSection = IncrementalSection()
 
 
 class ConfigError(Exception):

@@ -18,6 +18,8 @@ from router.executor_batch import EntityBatch, batch_entity_fetches
 from router.executor_representations import Representations
 from router.executor_transport import SubgraphRequestError, Transport
 from router.planner_nodes import (
+    Defer,
+    DeferredNode,
     Fetch,
     Flatten,
     Parallel,
@@ -68,6 +70,12 @@ class Executor:
             await self._run(plan.node, state)
         return state
 
+    async def run(self, node: PlanNode | None, state: ExecutionState) -> None:
+        """Runs one part of a plan over ``state`` (its data already holds what the part's
+        fetches start from)."""
+        if node is not None:
+            await self._run(node, state)
+
     def _steps(self, node: Parallel) -> tuple[PlanNode | EntityBatch, ...]:
         """The parallel step's children, entity fetches to one subgraph batched (cached)."""
         cached = self._batched.get(id(node))
@@ -90,7 +98,9 @@ class Executor:
         return built
 
     async def _run(self, node: PlanNode, state: ExecutionState) -> None:
-        if isinstance(node, Sequence):
+        if isinstance(node, Defer):
+            await self._all_parts(node, state)
+        elif isinstance(node, Sequence):
             for child in node.nodes:
                 await self._run(child, state)
         elif isinstance(node, Parallel):
@@ -103,6 +113,17 @@ class Executor:
                 await self._entities(node.node, self._targets(node.path, node.node, state), state)
         else:
             await self._root(node, state)
+
+    async def _all_parts(self, node: Defer, state: ExecutionState) -> None:
+        """Every part of a deferred plan into one response: the primary, then each deferred
+        part once its parent part is done."""
+        await self.run(node.primary, state)
+
+        async def part(deferred: DeferredNode) -> None:
+            await self.run(deferred.node, state)
+            await asyncio.gather(*(part(d) for d in node.deferred if d.parent == deferred.id))
+
+        await asyncio.gather(*(part(d) for d in node.deferred if d.parent is None))
 
     async def _parallel(self, node: Parallel, state: ExecutionState) -> None:
         """One plan step. Every entity fetch's representations are taken from the data as it

@@ -11,6 +11,9 @@ Used by :mod:`router.server` (HTTP and WebSocket) and by the audit adapter.
   ``extensions.code = GRAPHQL_VALIDATION_FAILED`` and call no subgraph. ``authorization``
   and ``x-request-id`` are forwarded to subgraphs. With ``expose_plans=True`` (dev mode) a
   request header ``x-shopgraph-query-plan: true`` adds ``extensions.queryPlan``.
+* ``await gateway.execute_incremental(query, variables, operation_name, headers,
+  max_parts=)`` - ``(first payload, later payloads)`` for ``@defer``/``@stream``
+  (:mod:`router.incremental_execution`); ``execute`` answers such operations in one response.
 * ``gateway.plan(query, operation_name)`` - the (cached) :class:`QueryPlan`.
 * Subscriptions: ``gateway.subscription_root(query, operation_name)`` returns
   ``(subgraph name, url, upstream operation)`` to open over graphql-transport-ws;
@@ -22,17 +25,19 @@ Used by :mod:`router.server` (HTTP and WebSocket) and by the audit adapter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    ExperimentalIncrementalExecutionResults,
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLResolveInfo,
     GraphQLSchema,
-    execute,
+    OperationDefinitionNode,
+    experimental_execute_incrementally,
     extend_schema,
     is_abstract_type,
     parse,
@@ -43,15 +48,17 @@ from graphql.execution.values import get_variable_values
 
 from router.executor import ExecutionState, Executor
 from router.executor_transport import HttpTransport, Transport
+from router.incremental_execution import IncrementalDelivery, IncrementalRequest
 from router.override import OverridePolicy
 from router.plan_format import format_plan
 from router.planner import PlanningError, QueryPlanner, select_operation
-from router.planner_nodes import Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from router.planner_nodes import Defer, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
 from router.response_shape import ResponseShaper
 from router.supergraph import Supergraph, parse_supergraph
 
 Json = dict[str, Any]
 PLAN_HEADER = "x-shopgraph-query-plan"
+DEFAULT_MAX_PARTS = 64
 
 
 class GatewayError(Exception):
@@ -180,6 +187,45 @@ class Gateway:
         operation_name: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Json:
+        prepared = self._prepare(query, variables, operation_name, headers)
+        if not isinstance(prepared, IncrementalRequest):
+            return prepared
+        document, plan = prepared.document, prepared.plan
+        state = await self._executor.execute(plan, prepared.variables, prepared.headers)
+        response = self._complete(query, document, operation_name, state, prepared.coerced)
+        if self._expose_plans and _wants_plan(headers or {}):
+            response.setdefault("extensions", {})["queryPlan"] = format_plan(plan)
+        return response
+
+    async def execute_incremental(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        operation_name: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        max_parts: int = DEFAULT_MAX_PARTS,
+    ) -> tuple[Json, AsyncIterator[Json] | None]:
+        """``execute`` for a client that takes incremental delivery
+        (:mod:`router.incremental_execution`): the first payload and the later ones, or the
+        whole response and None when the operation defers and streams nothing."""
+        prepared = self._prepare(query, variables, operation_name, headers)
+        if not isinstance(prepared, IncrementalRequest):
+            return prepared, None
+        delivery = IncrementalDelivery(self._executor, self._shape_part, prepared, max_parts)
+        started = await delivery.start()
+        if started is None:
+            return await self.execute(query, variables, operation_name, headers), None
+        return started
+
+    def _prepare(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        headers: Mapping[str, str] | None,
+    ) -> IncrementalRequest | Json:
+        """The validated, coerced and planned operation, or the error response."""
         try:
             document = self._document(query)
             operation = select_operation(document, operation_name)
@@ -197,11 +243,20 @@ class Gateway:
         except PlanningError as exc:
             return {"errors": [{"message": str(exc), "extensions": {"code": "QUERY_PLAN_FAILED"}}]}
         forwarded = _forwarded(headers or {})
-        state = await self._executor.execute(plan, variables or {}, forwarded)
-        response = self._complete(query, document, operation_name, state, coerced.coerced)
-        if self._expose_plans and _wants_plan(headers or {}):
-            response.setdefault("extensions", {})["queryPlan"] = format_plan(plan)
-        return response
+        return IncrementalRequest(
+            document, operation, plan, dict(variables or {}), coerced.coerced, forwarded
+        )
+
+    def _shape_part(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        data: Json,
+        coerced: Mapping[str, Any],
+    ) -> tuple[Json | None, list[Json]]:
+        """One part of an incremental response: ``data`` shaped by that part's document."""
+        shaper = ResponseShaper(self._completion_schema, document, operation, self._resolve_type)
+        return shaper.shape(data, coerced)
 
     def _shaper(
         self, query: str, document: DocumentNode, operation_name: str | None
@@ -241,8 +296,9 @@ class Gateway:
     def _execute_over(
         self, document: DocumentNode, operation_name: str | None, state: ExecutionState
     ) -> Json:
-        """graphql-core's executor over the merged data: for introspection operations."""
-        result = execute(
+        """graphql-core's executor over the merged data: for introspection operations (its
+        incremental entry point: the API schema defines @defer and @stream)."""
+        result = experimental_execute_incrementally(
             self._completion_schema,
             document,
             root_value=state.data,
@@ -251,6 +307,9 @@ class Gateway:
             field_resolver=_resolve_field,
             type_resolver=self._resolve_type,
         )
+        if isinstance(result, ExperimentalIncrementalExecutionResults):
+            message = "Introspection cannot use @defer or @stream"
+            return {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
         if not isinstance(result, ExecutionResult):  # pragma: no cover - resolvers are sync
             raise RuntimeError("unexpected asynchronous completion")
         completion_errors = [_error(e, None) for e in result.errors or ()]
@@ -386,7 +445,7 @@ def _first_root_fetch(node: PlanNode | None) -> Fetch | None:
 def _without_roots(node: PlanNode | None) -> PlanNode | None:
     if node is None or isinstance(node, Fetch):
         return None
-    if isinstance(node, Flatten):
+    if isinstance(node, Flatten | Defer):  # subscriptions are never deferred
         return node
     children = [c for c in (_without_roots(child) for child in node.nodes) if c is not None]
     if not children:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from graphql import parse, print_ast
 
 from router.planner_nodes import (
+    Defer,
+    DeferredNode,
     Fetch,
     Flatten,
     Parallel,
@@ -27,6 +29,8 @@ def format_plan(plan: QueryPlan) -> str:
 
 def _node(node: PlanNode, depth: int) -> str:
     pad = _INDENT * depth
+    if isinstance(node, Defer):
+        return _defer(node, depth)
     if isinstance(node, Sequence | Parallel):
         name = "Sequence" if isinstance(node, Sequence) else "Parallel"
         inner = ",\n".join(_node(child, depth + 1) for child in node.nodes)
@@ -35,6 +39,38 @@ def _node(node: PlanNode, depth: int) -> str:
         path = ".".join(node.path)
         return f'{pad}Flatten(path: "{path}") {{\n{_node(node.node, depth + 1)}\n{pad}}}'
     return _fetch(node, depth)
+
+
+def _defer(defer: Defer, depth: int) -> str:
+    """``Defer { Primary { ... }, [ Deferred(...) { ... }, ... ] }`` (Apollo's layout)."""
+    pad = _INDENT * depth
+    inner = _INDENT * (depth + 1)
+    primary = _node(defer.primary, depth + 2) if defer.primary is not None else ""
+    lines = [f"{pad}Defer {{", f"{inner}Primary {{"]
+    if primary:
+        lines.append(primary)
+    lines.append(f"{inner}}}, [")
+    lines.extend(_deferred(deferred, depth + 2) + "," for deferred in defer.deferred)
+    lines += [f"{inner}]", f"{pad}}}"]
+    return "\n".join(lines)
+
+
+def _deferred(deferred: DeferredNode, depth: int) -> str:
+    pad = _INDENT * depth
+    head = [f"depends: [{', '.join(str(d) for d in deferred.depends)}]"]
+    head.append(f'path: "{".".join(deferred.path)}"')
+    if deferred.label is not None:
+        head.append(f'label: "{deferred.label}"')
+    if deferred.condition is not None:
+        head.append(f"if: ${deferred.condition}")
+    if deferred.parent is not None:
+        head.append(f"in: {deferred.parent}")
+    lines = [f"{pad}Deferred({', '.join(head)}) {{"]
+    lines.append(_indent(deferred.subselection + ":", depth + 1))
+    if deferred.node is not None:
+        lines.append(_node(deferred.node, depth + 1))
+    lines.append(f"{pad}}}")
+    return "\n".join(lines)
 
 
 def _fetch(fetch: Fetch, depth: int) -> str:

@@ -27,6 +27,10 @@ Choices (route choice itself is :mod:`router.planner_routes`):
   resolved the field knows (partial unions / interfaces).
 * Interface objects: interface-level selections stay on the interface object; type-specific
   ones first ask a subgraph with the real interface for ``__typename``.
+* ``@defer`` (queries): the plan is a ``Defer`` node, the primary part's fetches plus one
+  ``DeferredNode`` per deferred fragment and path, whose fetches are entity fetches starting
+  from the keys its parent part fetched (:meth:`PlanBuilder._plan_deferred`). ``@defer`` and
+  ``@stream`` never reach a subgraph: the router fetches whole lists and delivers streams.
 """
 
 from __future__ import annotations
@@ -42,7 +46,16 @@ from graphql import (
 
 from router.planner_build import FetchBuilder, PlanBuilder
 from router.planner_errors import PlanningError
-from router.planner_nodes import Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from router.planner_nodes import (
+    Defer,
+    DeferredNode,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Sequence,
+)
 from router.supergraph import Supergraph
 
 __all__ = ["PlanningError", "QueryPlanner", "select_operation"]
@@ -92,7 +105,34 @@ class QueryPlanner:
         builder = PlanBuilder(self.supergraph, operation, fragments)
         fetches = builder.build()
         kind = operation.operation.value
-        return QueryPlan(_assemble(builder, fetches), kind)
+        primary = _assemble(builder, [f for f in fetches if f.defer is None])
+        if not builder.defers:
+            return QueryPlan(primary, kind)
+        return QueryPlan(Defer(primary, _deferred(builder, fetches)), kind)
+
+
+def _deferred(builder: PlanBuilder, fetches: list[FetchBuilder]) -> tuple[DeferredNode, ...]:
+    kept = {f.id for f in fetches if not f.sel.is_empty()}
+    nodes = []
+    for planned in builder.defers:
+        own = [f for f in fetches if f.defer == planned.id]
+        ids = {f.id for f in own}
+        depends = {d for f in own if f.id in kept for d in f.deps if d not in ids and d in kept}
+        arguments = planned.selection.arguments
+        nodes.append(
+            DeferredNode(
+                id=planned.id,
+                path=planned.path,
+                label=arguments.label,
+                condition=arguments.condition,
+                parent=planned.parent,
+                depends=tuple(sorted(depends)),
+                subselection=planned.selection.printed(),
+                offset=planned.selection.offset,
+                node=_assemble(builder, own),
+            )
+        )
+    return tuple(nodes)
 
 
 def _assemble(builder: PlanBuilder, fetches: list[FetchBuilder]) -> PlanNode | None:

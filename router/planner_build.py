@@ -23,6 +23,7 @@ from graphql import (
     print_ast,
 )
 
+from router.planner_defer import DeferredSelection, PlannedDefer
 from router.planner_errors import PlanningError
 from router.planner_merge import fold_late_entity_fetches
 from router.planner_nodes import ContextUse, RequiredFragment
@@ -60,6 +61,8 @@ class FetchBuilder:
     # @fromContext values: the uses, and each variable's GraphQL type
     contexts: list[ContextUse] = field(default_factory=list)
     context_types: dict[str, str] = field(default_factory=dict)
+    # the deferred part (PlannedDefer.id) this fetch belongs to; None: the primary
+    defer: int | None = None
 
     def required(self) -> tuple[RequiredFragment, ...]:
         out = []
@@ -94,11 +97,18 @@ class PlanBuilder:
         self.operation = operation
         self.collector = Collector(supergraph.schema, fragments)
         self.fetches: list[FetchBuilder] = []
-        self._children: dict[tuple[str, tuple[str, ...], frozenset[int], int], FetchBuilder] = {}
+        self._children: dict[
+            tuple[str, tuple[str, ...], frozenset[int], int, int | None], FetchBuilder
+        ] = {}
         self._depth = 0
         self.routes = RouteChooser(supergraph, self.collector)
         self._ancestors: list[_Ancestor] = []
         self._context_variables = 0
+        # @defer splits queries only; elsewhere a deferred fragment is an ordinary one
+        self._splits_defers = operation.operation.value == "query"
+        self.defers: list[PlannedDefer] = []
+        self._defer_ids: dict[tuple[int, tuple[str, ...], int | None], PlannedDefer] = {}
+        self._defer: int | None = None  # the deferred part being planned
 
     # -- entry ------------------------------------------------------------------------------
     def build(self) -> list[FetchBuilder]:
@@ -110,9 +120,29 @@ class PlanBuilder:
         }[kind]
         if root is None:
             raise PlanningError(f"the supergraph has no {kind} type")
-        fields = self.collector.collect(root, [self.operation.selection_set])
+        fields, deferred = self._collect(root, [self.operation.selection_set])
+        self._plan_root(root, kind, fields, {})
+        for selection in deferred:
+            self._plan_root_deferred(root, kind, selection)
+        fold_late_entity_fetches(self.fetches)
+        return self.fetches
+
+    def _plan_root_deferred(self, root: str, kind: str, selection: DeferredSelection) -> None:
+        """A deferred fragment on the root type: its fields get root fetches of their own."""
+        planned = self._register_defer(selection, ())
+        outer, self._defer = self._defer, planned.id
+        try:
+            fields, nested = self._collect(root, [selection.selection_set])
+            self._plan_root(root, kind, fields, {})
+            for inner in nested:
+                self._plan_root_deferred(root, kind, inner)
+        finally:
+            self._defer = outer
+
+    def _plan_root(
+        self, root: str, kind: str, fields: Fields, roots: dict[str, FetchBuilder]
+    ) -> None:
         current: FetchBuilder | None = None
-        roots: dict[str, FetchBuilder] = {}
         for key, nodes in fields.items():
             name = nodes[0].name.value
             if name.startswith("__"):
@@ -134,12 +164,17 @@ class PlanBuilder:
                     fetch = roots.get(graph) or self._new_fetch(graph, None, set())
                     roots[graph] = fetch
                 self._plan_local(fetch, fetch.sel, root, graph, key, part, (), None)
-        fold_late_entity_fetches(self.fetches)
-        return self.fetches
+
+    def _collect(
+        self, type_name: str, selection_sets: Sequence[SelectionSetNode]
+    ) -> tuple[Fields, list[DeferredSelection]]:
+        if self._splits_defers:
+            return self.collector.collect_split(type_name, selection_sets)
+        return self.collector.collect(type_name, selection_sets), []
 
     # -- fetches ----------------------------------------------------------------------------
     def _new_fetch(self, graph: str, path: tuple[str, ...] | None, deps: set[int]) -> FetchBuilder:
-        fetch = FetchBuilder(len(self.fetches), graph, path, set(deps))
+        fetch = FetchBuilder(len(self.fetches), graph, path, set(deps), defer=self._defer)
         self.fetches.append(fetch)
         return fetch
 
@@ -155,7 +190,7 @@ class PlanBuilder:
         would need the same field with other arguments."""
         slot = 0
         while True:
-            key = (graph, path, frozenset(deps), slot)
+            key = (graph, path, frozenset(deps), slot, self._defer)
             child = self._children.get(key)
             if child is None:
                 child = self._new_fetch(graph, path, deps)
@@ -264,9 +299,12 @@ class PlanBuilder:
     ) -> set[int]:
         gtype = self.schema.type_map[type_name]
         if not is_abstract_type(gtype):
-            fields = self.collector.collect(type_name, selection_sets)
+            fields, deferred = self._collect(type_name, selection_sets)
             provided = self.collector.collect(type_name, provide_sets) if provide_sets else None
-            return self._plan_fields(fetch, sel, type_name, graph, fields, path, provided)
+            touched = self._plan_fields(fetch, sel, type_name, graph, fields, path, provided)
+            for selection in deferred:
+                self._plan_deferred(fetch, sel, type_name, graph, selection, path, provided)
+            return touched
         sel.add("__typename")
         if self.sg.is_interface_object(type_name, graph):
             return self._via_interface_object(fetch, sel, type_name, graph, selection_sets, path)
@@ -278,13 +316,56 @@ class PlanBuilder:
                 if name != "__typename" and not self.sg.resolvable(type_name, name, graph):
                     raise PlanningError(f"no subgraph can resolve {type_name}.{name} from {graph}")
         for concrete in concretes:
-            fields = self.collector.collect(concrete, selection_sets)
-            if not fields:
+            fields, deferred = self._collect(concrete, selection_sets)
+            if not fields and not deferred:
                 continue
             provided = self.collector.collect(concrete, provide_sets) if provide_sets else None
             frag = sel.frag(concrete)
             touched |= self._plan_fields(fetch, frag, concrete, graph, fields, path, provided)
+            for selection in deferred:
+                self._plan_deferred(fetch, frag, concrete, graph, selection, path, provided)
         return touched
+
+    # -- deferred fragments -----------------------------------------------------------------
+    def _register_defer(self, selection: DeferredSelection, path: tuple[str, ...]) -> PlannedDefer:
+        key = (selection.offset, path, self._defer)
+        planned = self._defer_ids.get(key)
+        if planned is None:
+            planned = PlannedDefer(len(self.defers), path, selection, self._defer)
+            self.defers.append(planned)
+            self._defer_ids[key] = planned
+        return planned
+
+    def _plan_deferred(
+        self,
+        fetch: FetchBuilder,
+        sel: Sel,
+        type_name: str,
+        graph: str,
+        selection: DeferredSelection,
+        path: tuple[str, ...],
+        provided: Fields | None,
+    ) -> None:
+        """A deferred fragment below ``fetch``: each of its fields jumps (``_entities``, to
+        the same subgraph if it resolves the field) so the part has fetches of its own that
+        start from the keys the parent fetch adds. A field of a type that cannot be jumped
+        to (no key) is fetched with the parent and only delivered later."""
+        planned = self._register_defer(selection, path)
+        outer, self._defer = self._defer, planned.id
+        try:
+            fields, nested = self._collect(type_name, [selection.selection_set])
+            for key, nodes in fields.items():
+                name = nodes[0].name.value
+                if name == "__typename" or (
+                    self.routes.jump_target(type_name, name, graph, nodes, provided) is None
+                ):
+                    self._plan_field(fetch, sel, type_name, graph, key, nodes, path, provided)
+                else:
+                    self._jump(fetch, sel, type_name, graph, key, nodes, path, provided)
+            for inner in nested:
+                self._plan_deferred(fetch, sel, type_name, graph, inner, path, provided)
+        finally:
+            self._defer = outer
 
     def _via_interface_object(
         self,

@@ -34,6 +34,7 @@ def fold_late_entity_fetches(fetches: list[FetchLike]) -> None:
             if (
                 late.graph != early.graph
                 or late.path != early.path
+                or late.defer != early.defer
                 or late.contexts
                 or early.id in late.deps
                 or not early.deps <= late.deps

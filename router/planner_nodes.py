@@ -1,9 +1,9 @@
 """Query plan nodes: plain frozen dataclasses, shaped like Apollo's query plans.
 
-``QueryPlan(node)`` where a node is ``Sequence``, ``Parallel``, ``Fetch`` or ``Flatten``.
-A ``Fetch`` under a ``Flatten`` is an entity fetch: the executor collects the objects at the
-flatten path, projects each through ``requires`` into a representation and sends them all in
-one ``_entities`` call.
+``QueryPlan(node)`` where a node is ``Sequence``, ``Parallel``, ``Fetch``, ``Flatten`` or, at
+the top of an operation with ``@defer``, ``Defer``. A ``Fetch`` under a ``Flatten`` is an entity
+fetch: the executor collects the objects at the flatten path, projects each through
+``requires`` into a representation and sends them all in one ``_entities`` call.
 """
 
 from __future__ import annotations
@@ -75,7 +75,38 @@ class Parallel:
     nodes: tuple[PlanNode, ...]
 
 
-PlanNode = Union[Fetch, Flatten, Sequence, Parallel]  # noqa: UP007
+@dataclass(frozen=True)
+class DeferredNode:
+    """One ``@defer`` fragment at one response path: its own fetches (``node``), which start
+    from the data its parent part (the primary, or the enclosing deferred part) fetched."""
+
+    id: int
+    # response path of the objects the fragment completes ("@" steps into list items)
+    path: tuple[str, ...]
+    label: str | None
+    # the variable of ``if: $var`` (None: deferred whatever the variables)
+    condition: str | None
+    # the enclosing deferred part's id (None: the primary)
+    parent: int | None
+    # ids of the fetches (in other parts) whose results this part's fetches start from
+    depends: tuple[int, ...]
+    # the fragment's selections, as printed in plans
+    subselection: str
+    # where the fragment starts in the operation text (identifies it in the document)
+    offset: int
+    node: PlanNode | None
+
+
+@dataclass(frozen=True)
+class Defer:
+    """An operation with deferred parts: ``primary`` first, then each deferred part once its
+    parent part is done."""
+
+    primary: PlanNode | None
+    deferred: tuple[DeferredNode, ...]
+
+
+PlanNode = Union[Fetch, Flatten, Sequence, Parallel, Defer]  # noqa: UP007
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from graphql import (
 )
 from graphql.language import Visitor
 
+from router.planner_defer import DeferredSelection, defer_arguments
 from router.planner_nodes import RequiredField, RequiredFragment, RequiredSelection
 
 Fields = dict[str, list[FieldNode]]
@@ -206,8 +207,20 @@ class Collector:
         result: dict[str, list[FieldNode]] = {}
         visited: set[str] = set()
         for selection_set in selection_sets:
-            self._collect(type_name, selection_set, result, visited)
+            self._collect(type_name, selection_set, result, visited, None)
         return result
+
+    def collect_split(
+        self, type_name: str, selection_sets: Sequence[SelectionSetNode]
+    ) -> tuple[dict[str, list[FieldNode]], list[DeferredSelection]]:
+        """The fields asked of ``type_name`` outside ``@defer`` fragments, and those
+        fragments (their own fields are collected when they are planned)."""
+        result: dict[str, list[FieldNode]] = {}
+        deferred: list[DeferredSelection] = []
+        visited: set[str] = set()
+        for selection_set in selection_sets:
+            self._collect(type_name, selection_set, result, visited, deferred)
+        return result, deferred
 
     def _collect(
         self,
@@ -215,6 +228,7 @@ class Collector:
         selection_set: SelectionSetNode,
         result: dict[str, list[FieldNode]],
         visited: set[str],
+        deferred: list[DeferredSelection] | None,
     ) -> None:
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
@@ -222,19 +236,35 @@ class Collector:
                 result.setdefault(key, []).append(selection)
             elif isinstance(selection, InlineFragmentNode):
                 cond = selection.type_condition.name.value if selection.type_condition else None
-                if self.applies(cond, type_name):
-                    self._collect(type_name, selection.selection_set, result, visited)
+                if not self.applies(cond, type_name):
+                    continue
+                arguments = defer_arguments(selection) if deferred is not None else None
+                if deferred is not None and arguments is not None:
+                    deferred.append(
+                        DeferredSelection(selection, selection.selection_set, arguments)
+                    )
+                else:
+                    self._collect(type_name, selection.selection_set, result, visited, deferred)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self._fragments.get(name)
-                if fragment is None or name in visited:
+                if fragment is None:
+                    continue
+                arguments = defer_arguments(selection) if deferred is not None else None
+                if deferred is not None and arguments is not None:
+                    if self.applies(fragment.type_condition.name.value, type_name):
+                        deferred.append(
+                            DeferredSelection(selection, fragment.selection_set, arguments)
+                        )
+                    continue
+                if name in visited:
                     continue
                 if self.applies(fragment.type_condition.name.value, type_name):
                     # Once per collection, as graphql-core's collect_fields: a fragment
                     # spread again adds the same fields, and re-reading it on every spread
                     # doubles the work per level of fragments spreading fragments.
                     visited.add(name)
-                    self._collect(type_name, fragment.selection_set, result, visited)
+                    self._collect(type_name, fragment.selection_set, result, visited, deferred)
 
 
 def provided_below(

@@ -29,6 +29,7 @@ from router.plugins.demand_control import demand_control_plugin
 from router.plugins.entity_cache import EntityCachePlugin, EntityCacheSection
 from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
+from router.plugins.incremental import IncrementalDelivery
 from router.plugins.limits import OperationLimits
 from router.plugins.observability import observe_router_app
 from router.plugins.ports import GatewayPort
@@ -160,6 +161,7 @@ def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
     if cache.enabled:
         bus = bus_from_url(settings.bus_url) if cache.invalidate_on_events else None
         plugins.append(EntityCachePlugin(cache, kv_from_url(settings.kv_url), bus))
+    plugins.append(IncrementalDelivery(options.config.incremental))
     return Pipeline(plugins)
 
 

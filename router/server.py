@@ -30,6 +30,7 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 
 from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
+from router.incremental_http import multipart_response
 from router.pipeline import Operation, Pipeline, RequestRefused
 from router.plugins.csrf import CsrfPolicy, media_type
 from router.plugins.edge_auth import EdgeAuthentication
@@ -42,6 +43,7 @@ from router.plugins.headers import (
     normalized,
 )
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
+from router.plugins.incremental import execute_operation
 from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
 from router.plugins.observability import OPERATION_KEY, OUTCOME_KEY
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
@@ -220,7 +222,9 @@ class GraphQLHttp:
         headers = self._forwarded(request, request_id)
         # Plugins may have rewritten the operation (e.g. authorization removed fields).
         query = operation.query or gql.query
-        result = await gateway.execute(query, gql.variables, gql.operation_name, headers)
+        result, later = await execute_operation(
+            operation, gateway, query, gql.variables, gql.operation_name, headers
+        )
         result = await self.pipeline.on_response(operation, result)
         request.scope[OUTCOME_KEY] = "graphql_error" if result.get("errors") else "ok"
         if self.config.production:
@@ -236,6 +240,9 @@ class GraphQLHttp:
                 extensions["queryPlan"] = None
                 extensions["queryPlanError"] = str(exc)
             result["extensions"] = extensions
+        if later is not None:  # @defer / @stream, delivered part by part
+            each = _without_suggestions if self.config.production else _unchanged
+            return multipart_response(result, later, each=each)
         accept = request.headers.get("accept", "")
         status = 200 if "data" in result else 400
         if status == 400 and "application/graphql-response+json" not in accept:
@@ -345,6 +352,10 @@ async def _read_body(request: Request, limit: int) -> bytes:
             raise RequestRefused(413, f"Request body exceeds {limit} bytes", "PAYLOAD_TOO_LARGE")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _unchanged(result: dict[str, Any]) -> dict[str, Any]:
+    return result
 
 
 def _without_suggestions(result: dict[str, Any]) -> dict[str, Any]:

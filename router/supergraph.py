@@ -50,6 +50,7 @@ from graphql import (
     parse,
 )
 
+from router.incremental_directives import with_incremental_directives
 from router.supergraph_directives import SupergraphDirectives, read_directives
 
 # requiresScopes__Scope and policy__Policy are the access-control specs' argument scalars;
@@ -596,8 +597,10 @@ def parse_supergraph(sdl: str) -> Supergraph:
     defined = set(types)
     try:
         schema = build_ast_schema(_strip(document, api=False), assume_valid_sdl=True)
-        api_schema = build_ast_schema(
-            _prune_hidden_references(_strip(document, api=True)), assume_valid_sdl=True
+        api_schema = with_incremental_directives(
+            build_ast_schema(
+                _prune_hidden_references(_strip(document, api=True)), assume_valid_sdl=True
+            )
         )
     except Exception as exc:
         raise SupergraphError(f"supergraph schema is invalid: {exc}") from exc

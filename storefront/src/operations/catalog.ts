@@ -65,13 +65,18 @@ export const ProductPageQuery = graphql(`
   }
 `);
 
+// The reviews are deferred: the router answers with the product at once and the reviews in a
+// later part of a multipart response (urql reads it), so a slow reviews subgraph never holds
+// up the rest of the page's browser reads.
 export const ProductReviewsQuery = graphql(`
   query ProductReviews($id: ID!) {
     product(id: $id) {
       id
-      reviews(first: 20) {
-        totalCount
-        edges { node { id rating title body verifiedPurchase createdAt author { firstName } } }
+      ... on Product @defer(label: "reviews") {
+        reviews(first: 20) {
+          totalCount
+          edges { node { id rating title body verifiedPurchase createdAt author { firstName } } }
+        }
       }
     }
   }

@@ -9,6 +9,7 @@ import { ProductReviewsQuery } from "@/operations/catalog";
  * Approved reviews, read by the browser after the page arrives: the server-rendered part of
  * the product page is cached for a few seconds, reviews are always current (one approved a
  * moment ago shows up), and they cost the page's server render nothing. Plain HTML, no UI library.
+ * The query defers them (`@defer`): they arrive in a later part of the router's multipart answer.
  */
 export function ProductReviews({ productId }: { productId: string }) {
   const [{ data, error }, reload] = useQuery({
@@ -18,7 +19,7 @@ export function ProductReviews({ productId }: { productId: string }) {
     // Not during the server render: there is no browser session there, and the page must not wait.
     pause: typeof window === "undefined",
   });
-  const edges = data?.product?.reviews.edges;
+  const edges = data?.product?.reviews?.edges;
   if (error && !edges) {
     const problem = describeRequestError(error);
     return (
