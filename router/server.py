@@ -30,6 +30,11 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 
 from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
+from router.http_subscriptions import (
+    DEFAULT_HEARTBEAT_SECONDS,
+    streaming_transport,
+    subscription_response,
+)
 from router.pipeline import Operation, Pipeline, RequestRefused
 from router.plugins.csrf import CsrfPolicy, media_type
 from router.plugins.edge_auth import EdgeAuthentication
@@ -46,6 +51,7 @@ from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
 from router.plugins.observability import OPERATION_KEY, OUTCOME_KEY
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
 from router.plugins.responses import error_response, json_response, response_media_type
+from router.subscription_upstream import ClientSubscription, init_payload_for, subscription_root
 from router.subscriptions import SubscriptionServer
 from shopgraph.app import PrincipalSource
 from shopgraph.auth.principal import Principal
@@ -77,6 +83,8 @@ class ServerConfig:
     body_timeout_seconds: float = 30.0
     # Browser origins allowed to call the router cross-origin (CORS); empty: same-origin only.
     cors_origins: tuple[str, ...] = ()
+    # How often an idle SSE or multipart subscription sends a heartbeat.
+    subscription_heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS
 
     @property
     def exposes_plans(self) -> bool:
@@ -206,14 +214,12 @@ class GraphQLHttp:
                 {"allow": "POST"},
             )
         if kind == "subscription":
-            raise RequestRefused(
-                400,
-                "Subscriptions are served over WebSocket (graphql-transport-ws) at this URL",
-                "SUBSCRIPTION_OVER_HTTP_UNSUPPORTED",
-            )
+            operation.transport = _subscription_transport(request.headers.get("accept", ""))
         gateway = operation.gateway = self.holder.current
         await self.pipeline.on_operation(operation)
         headers = self._forwarded(request, request_id)
+        if kind == "subscription":
+            return self._subscription(request, operation, gql, headers)
         result = await gateway.execute(gql.query, gql.variables, gql.operation_name, headers)
         result = await self.pipeline.on_response(operation, result)
         request.scope[OUTCOME_KEY] = "graphql_error" if result.get("errors") else "ok"
@@ -235,6 +241,44 @@ class GraphQLHttp:
         if status == 400 and "application/graphql-response+json" not in accept:
             status = 200  # application/json clients get 200 for GraphQL errors (legacy)
         return json_response(result, status, media_type=response_media_type(accept))
+
+    def _subscription(
+        self,
+        request: Request,
+        operation: Operation,
+        gql: GraphQLRequest,
+        headers: dict[str, str],
+    ) -> Response:
+        """A subscription streamed over SSE or multipart HTTP (``router.http_subscriptions``)."""
+        assert operation.gateway is not None
+        try:
+            root = subscription_root(operation.gateway, gql.query, gql.operation_name)
+        except Exception as exc:
+            errors = getattr(exc, "errors", None)  # the gateway's own GraphQL errors
+            if isinstance(errors, list) and errors:
+                return json_response({"errors": errors}, 400)
+            raise
+        client = ClientSubscription(
+            gql.query,
+            gql.variables,
+            gql.operation_name,
+            init_payload_for(request.headers.get("authorization")),
+            headers,
+            operation.request_id,
+        )
+
+        async def finish(result: dict[str, Any]) -> dict[str, Any]:
+            result = await self.pipeline.on_response(operation, result)
+            return _without_suggestions(result) if self.config.production else result
+
+        return subscription_response(
+            operation.transport,
+            operation.gateway,
+            root,
+            client,
+            finish=finish,
+            heartbeat_seconds=self.config.subscription_heartbeat_seconds,
+        )
 
     async def _json_body(self, request: Request) -> dict[str, Any]:
         kind = media_type(request.headers.get("content-type"))
@@ -307,6 +351,21 @@ class GraphQLHttp:
                 request.headers.get(FORWARDED_FOR_HEADER), request.client.host
             )
         return headers
+
+
+def _subscription_transport(accept: str) -> str:
+    """How an HTTP subscription is streamed: the client's ``Accept`` must ask for SSE or
+    multipart (else ``SUBSCRIPTION_OVER_HTTP_UNSUPPORTED``)."""
+    transport = streaming_transport(accept)
+    if transport is None:
+        raise RequestRefused(
+            400,
+            "Subscriptions are served over WebSocket (graphql-transport-ws) at this URL, or "
+            "over HTTP with 'Accept: text/event-stream' (SSE) or "
+            "'Accept: multipart/mixed;subscriptionSpec=\"1.0\"'",
+            "SUBSCRIPTION_OVER_HTTP_UNSUPPORTED",
+        )
+    return transport
 
 
 def _get_params(request: Request) -> dict[str, Any]:
