@@ -18,17 +18,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from router.config_section import Section
+from router.plugins.persisted_queries import PersistedQueriesSection
 from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
 
 ENV_PREFIX = "SHOPGRAPH_ROUTER__"
-
-
-class Section(BaseModel):
-    """A config section: unknown keys are errors, values are immutable once loaded."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ServerSection(Section):
@@ -71,6 +67,7 @@ class RouterConfig(Section):
     subgraphs: SubgraphsSection = SubgraphsSection()
     rate_limit: RateLimitSection = RateLimitSection()
     subscriptions: SubscriptionsSection = SubscriptionsSection()
+    persisted_queries: PersistedQueriesSection = PersistedQueriesSection()
 
 
 class ConfigError(Exception):

@@ -27,6 +27,7 @@ from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport,
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import OperationLimits
 from router.plugins.observability import observe_router_app
+from router.plugins.persisted_queries import PersistedQueries
 from router.plugins.ports import GatewayPort
 from router.plugins.rate_limit import FixedWindowRateLimiter
 from router.server import ServerConfig, create_router_app, default_plan_formatter
@@ -140,6 +141,9 @@ def server_config(settings: Settings, options: RouterOptions) -> ServerConfig:
 def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
     """The request pipeline's plugins, in the order they run, from the config's sections."""
     plugins: list[RouterPlugin] = []
+    # first: it fills in the text of an operation sent by hash
+    store = kv_from_url(settings.kv_url)
+    plugins.append(PersistedQueries.from_section(options.config.persisted_queries, store))
     return Pipeline(plugins)
 
 
