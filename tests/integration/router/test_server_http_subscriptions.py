@@ -23,6 +23,7 @@ from router.plugins.hot_reload import GatewayHolder
 from router.plugins.rate_limit import FixedWindowRateLimiter
 from router.server import ServerConfig, create_router_app
 from shopgraph.kv import memory_store
+from tests.support.http_streams import multipart_parts, sse_messages
 from tests.support.order_status_subgraphs import (
     SUBSCRIPTION,
     OrderStatusSubgraphs,
@@ -85,36 +86,6 @@ async def router_stack(rate_limit: int = 0) -> AsyncIterator[Stack]:
 async def stack() -> AsyncIterator[Stack]:
     async with router_stack() as running:
         yield running
-
-
-async def sse_messages(response: httpx.Response) -> AsyncIterator[tuple[str, str]]:
-    """``(event, data)`` per SSE message; heartbeats (comment lines) as ``("heartbeat", "")``."""
-    event, data = "", []
-    async for line in response.aiter_lines():
-        if line.startswith(":"):
-            yield "heartbeat", ""
-        elif line.startswith("event:"):
-            event = line.removeprefix("event:").strip()
-        elif line.startswith("data:"):
-            data.append(line.removeprefix("data:").strip())
-        elif line == "" and event:
-            yield event, "\n".join(data)
-            event, data = "", []
-
-
-async def multipart_parts(response: httpx.Response) -> AsyncIterator[dict[str, Any] | str]:
-    """Each part's JSON, then ``"end"`` at the final boundary."""
-    delimiter, buffer = b"\r\n--graphql", b""
-    async for chunk in response.aiter_bytes():
-        *complete, buffer = (buffer + chunk).split(delimiter)
-        for piece in complete:
-            if piece:
-                headers, body = piece.split(b"\r\n\r\n", 1)
-                assert b"content-type: application/json" in headers
-                yield json.loads(body)
-        if buffer == b"--\r\n":
-            yield "end"
-            return
 
 
 async def test_sse_streams_each_event_then_complete(stack: Stack) -> None:
