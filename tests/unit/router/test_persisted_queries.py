@@ -16,7 +16,7 @@ from graphql import parse
 from structlog.testing import capture_logs
 
 from router.config import ConfigError, parse_config
-from router.persisted_manifest import ManifestError, parse_manifest
+from router.persisted_manifest import ManifestError, load_manifest, parse_manifest
 from router.pipeline import Operation, RequestRefused
 from router.plugins.persisted_queries import PersistedQueries
 from shopgraph.kv import InMemoryKeyValueStore, memory_store
@@ -207,3 +207,14 @@ async def test_log_mode_runs_unlisted_operations_and_logs_them(
     assert [(e["event"], e["operation_name"], e["sha256"]) for e in logs] == [
         ("persisted_query_not_in_list", "Unlisted", sha256(query))
     ]
+
+
+def test_the_storefront_manifest_is_one_the_router_loads() -> None:
+    path = Path(__file__).parents[3] / "storefront" / "persisted-query-manifest.json"
+    config = parse_config(f'[persisted_queries]\nmanifest = "{path}"\nsafelist = "enforce"')
+    assert config.persisted_queries.manifest == path
+    manifest = load_manifest(path)
+    subscription = next(
+        body for body in manifest.bodies.values() if body.startswith("subscription OrderStatus")
+    )
+    assert manifest.lists(subscription, parse(subscription))
