@@ -44,6 +44,13 @@ _LAST_BOUNDARY = b"\r\n--graphql--\r\n"
 Finish = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
+class OpenStreams:
+    """How many subscriptions are being streamed over HTTP right now (for the metrics)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
 def streaming_transport(accept: str) -> str | None:
     """``"sse"`` or ``"multipart"`` when ``Accept`` asks for a subscription stream (the first
     one listed wins), else ``None``."""
@@ -67,18 +74,30 @@ def subscription_response(
     finish: Finish,
     heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS,
     upstream_timeout_seconds: float = 10.0,
+    open_streams: OpenStreams | None = None,
 ) -> StreamingResponse:
     """The streaming response of one subscription in ``transport``'s format; ``finish`` turns
     each result into what the client gets (the pipeline's ``on_response``)."""
     events = relay_events(gateway, root, client, timeout_seconds=upstream_timeout_seconds)
     items = _with_heartbeats(_finished(events, finish), heartbeat_seconds)
+    counted = open_streams or OpenStreams()
     if transport == SSE:
         headers = {"cache-control": "no-cache", "x-accel-buffering": "no"}
-        return StreamingResponse(_sse(items), media_type=SSE_MEDIA_TYPE, headers=headers)
+        body = _counted(_sse(items), counted)
+        return StreamingResponse(body, media_type=SSE_MEDIA_TYPE, headers=headers)
     return StreamingResponse(
-        _multipart(items),
+        _counted(_multipart(items), counted),
         headers={"content-type": MULTIPART_MEDIA_TYPE, "cache-control": "no-cache"},
     )
+
+
+async def _counted(body: AsyncIterator[bytes], open_streams: OpenStreams) -> AsyncIterator[bytes]:
+    open_streams.count += 1
+    try:
+        async for chunk in body:
+            yield chunk
+    finally:
+        open_streams.count -= 1
 
 
 async def _finished(

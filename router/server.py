@@ -32,6 +32,7 @@ from starlette.routing import Route, WebSocketRoute
 from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
 from router.http_subscriptions import (
     DEFAULT_HEARTBEAT_SECONDS,
+    OpenStreams,
     streaming_transport,
     subscription_response,
 )
@@ -162,6 +163,7 @@ class GraphQLHttp:
         self.principals = EdgeAuthentication(principals)
         self.graphiql = graphiql
         self.plan_formatter = plan_formatter
+        self.open_streams = OpenStreams()
 
     async def endpoint(self, request: Request) -> Response:
         request_id = _request_id(request.headers.get(REQUEST_ID_HEADER))
@@ -278,6 +280,7 @@ class GraphQLHttp:
             client,
             finish=finish,
             heartbeat_seconds=self.config.subscription_heartbeat_seconds,
+            open_streams=self.open_streams,
         )
 
     async def _json_body(self, request: Request) -> dict[str, Any]:
@@ -514,4 +517,5 @@ def create_router_app(
     )
     app.state.holder = holder
     app.state.subscriptions = subscriptions
+    app.state.http_subscriptions = http.open_streams
     return app

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from router.gateway import Gateway
 from router.pipeline import Operation, Pipeline, RequestRefused, RouterPlugin
@@ -61,6 +62,12 @@ class TagsEvents(RouterPlugin):
 class Stack:
     url: str
     subgraphs: OrderStatusSubgraphs
+    app: Starlette
+
+    @property
+    def open_streams(self) -> int:
+        """What ``shopgraph_router_active_subscriptions`` counts of HTTP subscriptions."""
+        return int(self.app.state.http_subscriptions.count)
 
 
 @contextlib.asynccontextmanager
@@ -79,7 +86,7 @@ async def router_stack(rate_limit: int = 0) -> AsyncIterator[Stack]:
         )
         port = free_port()
         async with serving(app, port, "on"):
-            yield Stack(f"http://127.0.0.1:{port}/graphql", subgraphs)
+            yield Stack(f"http://127.0.0.1:{port}/graphql", subgraphs, app)
 
 
 @pytest.fixture
@@ -137,7 +144,9 @@ async def test_client_going_away_closes_the_upstream_subscription(stack: Stack) 
         ):
             async for _ in response.aiter_bytes():
                 break  # the first event arrived: the upstream subscription is open
+            assert stack.open_streams == 1
         await eventually(lambda: stack.subgraphs.orders.closed_streams == opened)  # noqa: B023
+        await eventually(lambda: stack.open_streams == 0)
     assert stack.subgraphs.orders.open_streams == 2
 
 
