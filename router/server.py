@@ -1,5 +1,8 @@
 """The router's ASGI app: ``/graphql`` over HTTP and WebSocket, GraphiQL, ``/health``.
 
+Subscriptions sent over HTTP are streamed over SSE or multipart when the client's ``Accept``
+asks for it (:mod:`router.http_subscriptions`), after the same gates as any HTTP operation.
+
 Every HTTP operation goes through the same gates before the gateway plans it: request id,
 body size (413), CSRF (Apollo's rules), edge authentication (optional), rate limit (429 with
 ``Retry-After``), token/depth/alias limits, introspection (refused in production). Errors the
@@ -50,6 +53,7 @@ from router.plugins.headers import (
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
 from router.plugins.observability import OPERATION_KEY, OUTCOME_KEY
+from router.plugins.ports import GatewayPort
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
 from router.plugins.responses import error_response, json_response, response_media_type
 from router.subscription_upstream import ClientSubscription, init_payload_for, subscription_root
@@ -221,7 +225,7 @@ class GraphQLHttp:
         await self.pipeline.on_operation(operation)
         headers = self._forwarded(request, request_id)
         if kind == "subscription":
-            return self._subscription(request, operation, gql, headers)
+            return self._subscription(request, operation, gateway, gql, headers)
         result = await gateway.execute(gql.query, gql.variables, gql.operation_name, headers)
         result = await self.pipeline.on_response(operation, result)
         request.scope[OUTCOME_KEY] = "graphql_error" if result.get("errors") else "ok"
@@ -248,13 +252,13 @@ class GraphQLHttp:
         self,
         request: Request,
         operation: Operation,
+        gateway: GatewayPort,
         gql: GraphQLRequest,
         headers: dict[str, str],
     ) -> Response:
         """A subscription streamed over SSE or multipart HTTP (``router.http_subscriptions``)."""
-        assert operation.gateway is not None
         try:
-            root = subscription_root(operation.gateway, gql.query, gql.operation_name)
+            root = subscription_root(gateway, gql.query, gql.operation_name)
         except Exception as exc:
             errors = getattr(exc, "errors", None)  # the gateway's own GraphQL errors
             if isinstance(errors, list) and errors:
@@ -275,7 +279,7 @@ class GraphQLHttp:
 
         return subscription_response(
             operation.transport,
-            operation.gateway,
+            gateway,
             root,
             client,
             finish=finish,
