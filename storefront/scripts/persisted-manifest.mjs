@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { formatDocument, stringifyDocument } from "@urql/core";
+import { formatDocument, stringifyDocument } from "urql";
 import { print } from "graphql";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
