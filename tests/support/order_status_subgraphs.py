@@ -174,7 +174,8 @@ async def order_status_subgraphs() -> AsyncIterator[OrderStatusSubgraphs]:
         yield OrderStatusSubgraphs(state, orders_server, supergraph)
 
 
-async def eventually(check: Callable[[], bool], seconds: float = 5) -> None:
+async def eventually(check: Callable[[], bool], seconds: float = 60) -> None:
+    """Waits until ``check()`` holds (the bound only matters on a loaded machine)."""
     for _ in range(int(seconds / 0.02)):
         if check():
             return
