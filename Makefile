@@ -128,7 +128,7 @@ clean:
 # The Next.js storefront (storefront/, see its README section). `make dev` serves it on :3000
 # next to the router; `make storefront` runs `next dev` with hot reload against that router.
 SF := storefront
-SF_BUILD_INPUTS := $(shell find $(SF)/src $(SF)/public -type f 2>/dev/null) \
+SF_BUILD_INPUTS := $(shell find $(SF)/src $(SF)/public $(SF)/scripts -type f 2>/dev/null) \
 	$(SF)/package-lock.json $(SF)/next.config.ts $(SF)/tsconfig.json
 # Extra Playwright arguments, e.g. STOREFRONT_E2E_ARGS="--grep journey".
 STOREFRONT_E2E_ARGS ?=
@@ -173,4 +173,5 @@ test-storefront: $(STAMP) storefront-ready
 	cd $(SF) && $(NETNS) bash -c 'ip link set lo up && NEXT_TELEMETRY_DISABLED=1 npx playwright test $(STOREFRONT_E2E_ARGS)'
 
 lint-storefront: storefront-install
-	cd $(SF) && npm run lint && npm run typecheck && npm run codegen:check
+	cd $(SF) && npm run lint && npm run typecheck && npm run codegen:check && \
+		npm run persisted-manifest:check

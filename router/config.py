@@ -26,6 +26,7 @@ from router.plugins.authorization import AuthorizationSection
 from router.plugins.demand_control import DemandControlSection
 from router.plugins.entity_cache import EntityCacheSection
 from router.plugins.incremental import IncrementalSection
+from router.plugins.persisted_queries import PersistedQueriesSection
 from shopgraph.http_deadlines import DEFAULT_HEADER_TIMEOUT_SECONDS
 
 ENV_PREFIX = "SHOPGRAPH_ROUTER__"
@@ -76,6 +77,7 @@ class RouterConfig(Section):
     authorization: AuthorizationSection = AuthorizationSection()
     demand_control: DemandControlSection = DemandControlSection()
     incremental: IncrementalSection = IncrementalSection()
+    persisted_queries: PersistedQueriesSection = PersistedQueriesSection()
 
 
 class ConfigError(Exception):

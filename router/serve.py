@@ -32,6 +32,7 @@ from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.incremental import IncrementalDelivery
 from router.plugins.limits import OperationLimits
 from router.plugins.observability import observe_router_app
+from router.plugins.persisted_queries import PersistedQueries
 from router.plugins.ports import GatewayPort
 from router.plugins.rate_limit import FixedWindowRateLimiter
 from router.server import ServerConfig, create_router_app, default_plan_formatter
@@ -153,6 +154,9 @@ def server_config(settings: Settings, options: RouterOptions) -> ServerConfig:
 def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
     """The request pipeline's plugins, in the order they run, from the config's sections."""
     plugins: list[RouterPlugin] = []
+    # first: it fills in the text of an operation sent by hash
+    store = kv_from_url(settings.kv_url)
+    plugins.append(PersistedQueries.from_section(options.config.persisted_queries, store))
     plugins.append(AuthorizationPlugin.from_config(options.config.authorization))
     demand = options.config.demand_control
     budgets = kv_from_url(settings.kv_url) if demand.budget_per_window else None

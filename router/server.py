@@ -1,5 +1,8 @@
 """The router's ASGI app: ``/graphql`` over HTTP and WebSocket, GraphiQL, ``/health``.
 
+Subscriptions sent over HTTP are streamed over SSE or multipart when the client's ``Accept``
+asks for it (:mod:`router.http_subscriptions`), after the same gates as any HTTP operation.
+
 Every HTTP operation goes through the same gates before the gateway plans it: request id,
 body size (413), CSRF (Apollo's rules), edge authentication (optional), rate limit (429 with
 ``Retry-After``), token/depth/alias limits, introspection (refused in production). Errors the
@@ -30,6 +33,12 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 
 from router.graphiql import ASSET_PREFIX, GraphiQL, wants_html
+from router.http_subscriptions import (
+    DEFAULT_HEARTBEAT_SECONDS,
+    OpenStreams,
+    streaming_transport,
+    subscription_response,
+)
 from router.incremental_http import multipart_response
 from router.pipeline import Operation, Pipeline, RequestRefused
 from router.plugins.csrf import CsrfPolicy, media_type
@@ -46,8 +55,10 @@ from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.incremental import execute_operation
 from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
 from router.plugins.observability import OPERATION_KEY, OUTCOME_KEY
+from router.plugins.ports import GatewayPort
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
 from router.plugins.responses import error_response, json_response, response_media_type
+from router.subscription_upstream import ClientSubscription, init_payload_for, subscription_root
 from router.subscriptions import SubscriptionServer
 from shopgraph.app import PrincipalSource
 from shopgraph.auth.principal import Principal
@@ -79,6 +90,8 @@ class ServerConfig:
     body_timeout_seconds: float = 30.0
     # Browser origins allowed to call the router cross-origin (CORS); empty: same-origin only.
     cors_origins: tuple[str, ...] = ()
+    # How often an idle SSE or multipart subscription sends a heartbeat.
+    subscription_heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS
 
     @property
     def exposes_plans(self) -> bool:
@@ -156,6 +169,7 @@ class GraphQLHttp:
         self.principals = EdgeAuthentication(principals)
         self.graphiql = graphiql
         self.plan_formatter = plan_formatter
+        self.open_streams = OpenStreams()
 
     async def endpoint(self, request: Request) -> Response:
         request_id = _request_id(request.headers.get(REQUEST_ID_HEADER))
@@ -212,14 +226,12 @@ class GraphQLHttp:
                 {"allow": "POST"},
             )
         if kind == "subscription":
-            raise RequestRefused(
-                400,
-                "Subscriptions are served over WebSocket (graphql-transport-ws) at this URL",
-                "SUBSCRIPTION_OVER_HTTP_UNSUPPORTED",
-            )
+            operation.transport = _subscription_transport(request.headers.get("accept", ""))
         gateway = operation.gateway = self.holder.current
         await self.pipeline.on_operation(operation)
         headers = self._forwarded(request, request_id)
+        if kind == "subscription":
+            return self._subscription(request, operation, gateway, gql, headers)
         # Plugins may have rewritten the operation (e.g. authorization removed fields).
         query = operation.query or gql.query
         result, later = await execute_operation(
@@ -248,6 +260,45 @@ class GraphQLHttp:
         if status == 400 and "application/graphql-response+json" not in accept:
             status = 200  # application/json clients get 200 for GraphQL errors (legacy)
         return json_response(result, status, media_type=response_media_type(accept))
+
+    def _subscription(
+        self,
+        request: Request,
+        operation: Operation,
+        gateway: GatewayPort,
+        gql: GraphQLRequest,
+        headers: dict[str, str],
+    ) -> Response:
+        """A subscription streamed over SSE or multipart HTTP (``router.http_subscriptions``)."""
+        try:
+            root = subscription_root(gateway, gql.query, gql.operation_name)
+        except Exception as exc:
+            errors = getattr(exc, "errors", None)  # the gateway's own GraphQL errors
+            if isinstance(errors, list) and errors:
+                return json_response({"errors": errors}, 400)
+            raise
+        client = ClientSubscription(
+            gql.query,
+            gql.variables,
+            gql.operation_name,
+            init_payload_for(request.headers.get("authorization")),
+            headers,
+            operation.request_id,
+        )
+
+        async def finish(result: dict[str, Any]) -> dict[str, Any]:
+            result = await self.pipeline.on_response(operation, result)
+            return _without_suggestions(result) if self.config.production else result
+
+        return subscription_response(
+            operation.transport,
+            gateway,
+            root,
+            client,
+            finish=finish,
+            heartbeat_seconds=self.config.subscription_heartbeat_seconds,
+            open_streams=self.open_streams,
+        )
 
     async def _json_body(self, request: Request) -> dict[str, Any]:
         kind = media_type(request.headers.get("content-type"))
@@ -320,6 +371,21 @@ class GraphQLHttp:
                 request.headers.get(FORWARDED_FOR_HEADER), request.client.host
             )
         return headers
+
+
+def _subscription_transport(accept: str) -> str:
+    """How an HTTP subscription is streamed: the client's ``Accept`` must ask for SSE or
+    multipart (else ``SUBSCRIPTION_OVER_HTTP_UNSUPPORTED``)."""
+    transport = streaming_transport(accept)
+    if transport is None:
+        raise RequestRefused(
+            400,
+            "Subscriptions are served over WebSocket (graphql-transport-ws) at this URL, or "
+            "over HTTP with 'Accept: text/event-stream' (SSE) or "
+            "'Accept: multipart/mixed;subscriptionSpec=\"1.0\"'",
+            "SUBSCRIPTION_OVER_HTTP_UNSUPPORTED",
+        )
+    return transport
 
 
 def _get_params(request: Request) -> dict[str, Any]:
@@ -467,4 +533,5 @@ def create_router_app(
     )
     app.state.holder = holder
     app.state.subscriptions = subscriptions
+    app.state.http_subscriptions = http.open_streams
     return app

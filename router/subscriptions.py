@@ -1,14 +1,12 @@
 """graphql-transport-ws at ``/graphql``: subscriptions passed through to the owning subgraph.
 
-For each client ``subscribe`` the relay asks the gateway which subgraph owns the root field
-(:meth:`subscription_root`), opens a graphql-transport-ws connection to it with the client's
-``connection_init`` payload (its auth), subscribes with the upstream operation and, for every
-upstream event, lets the gateway resolve the fields other subgraphs own
-(:meth:`resolve_event`) before sending ``next``. Upstream ``error`` and ``complete`` are
-relayed. A client that completes or disconnects closes the upstream connection; an upstream
-that fails (refused, closed, bad message) ends the client's operation with ``error`` and then
-``complete``: never silently. Queries and mutations sent over the socket are executed once
-(``next`` + ``complete``).
+For each client ``subscribe`` the relay of :mod:`router.subscription_upstream` (shared with
+the SSE and multipart HTTP transports) opens the owning subgraph's subscription upstream and
+completes every event with the fields other subgraphs own before it is sent as ``next``.
+Upstream ``complete`` is relayed. A client that completes or disconnects closes the upstream
+connection; an upstream that fails (refused, closed, bad message) ends the client's operation
+with ``error`` and then ``complete``: never silently. Queries and mutations sent over the
+socket are executed once (``next`` + ``complete``).
 
 Close codes follow the protocol: 4400 bad message, 4401 subscribe before ack, 4403 bad
 credentials, 4406 wrong subprotocol, 4408 no ``connection_init`` in time, 4409 duplicate id,
@@ -26,28 +24,25 @@ from typing import Any
 
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from router.plugins.hot_reload import GatewayHolder
 from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
 from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
+from router.subscription_upstream import (
+    PROTOCOL,
+    UPSTREAM_FAILED,
+    ClientSubscription,
+    SubscriptionRoot,
+    UpstreamFailure,
+    relay_events,
+    subscription_root,
+)
 from shopgraph.app import PrincipalSource
 from shopgraph.errors import Unauthenticated
 from shopgraph.logging import get_logger
 from shopgraph.suggestions import errors_without_suggestions
 
 log = get_logger(__name__)
-
-PROTOCOL = "graphql-transport-ws"
-UPSTREAM_FAILED = "SUBSCRIPTION_UPSTREAM_FAILED"
-
-
-class UpstreamFailure(Exception):
-    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors
 
 
 @dataclass(eq=False)
@@ -91,14 +86,6 @@ def _without_suggestions(message: Mapping[str, Any]) -> Mapping[str, Any]:
             "payload": {**payload, "errors": errors_without_suggestions(payload["errors"])},
         }
     return message
-
-
-def _ws_url(url: str) -> str:
-    if url.startswith("https://"):
-        return "wss://" + url.removeprefix("https://")
-    if url.startswith("http://"):
-        return "ws://" + url.removeprefix("http://")
-    return url
 
 
 class SubscriptionServer:
@@ -283,7 +270,7 @@ class SubscriptionServer:
                 await connection.send({"id": op_id, "type": "next", "payload": result})
                 await connection.send({"id": op_id, "type": "complete"})
                 return
-            subgraph, url, upstream_query = gateway.subscription_root(query, operation_name)
+            root = subscription_root(gateway, query, operation_name)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -296,10 +283,15 @@ class SubscriptionServer:
                 connection, op_id, "Internal server error", "INTERNAL_SERVER_ERROR"
             )
             return
-        relay = _Relay(
-            self, connection, op_id, subgraph, url, upstream_query, query, variables, operation_name
+        subscription = ClientSubscription(
+            query,
+            variables,
+            operation_name,
+            connection.init_payload,
+            connection.headers,
+            connection.request_id,
         )
-        await relay.run()
+        await _Relay(self, connection, op_id, root, subscription).run()
 
     async def send_error(
         self,
@@ -329,119 +321,30 @@ class _Relay:
     server: SubscriptionServer
     connection: _Connection
     op_id: str
-    subgraph: str
-    url: str
-    upstream_query: str
-    query: str
-    variables: dict[str, Any] | None
-    operation_name: str | None
+    root: SubscriptionRoot
+    client: ClientSubscription
 
     async def run(self) -> None:
-        try:
-            async with connect(
-                _ws_url(self.url),
-                subprotocols=[PROTOCOL],  # type: ignore[list-item]
-                additional_headers={"x-request-id": self.connection.request_id},
-                open_timeout=self.server.upstream_timeout_seconds,
-            ) as upstream:
-                await self._handshake(upstream)
-                await self._relay(upstream)
-        except asyncio.CancelledError:  # client completed or disconnected: upstream closed
-            raise
-        except UpstreamFailure as exc:
-            await self._fail(exc.message, exc.errors)
-        except (OSError, TimeoutError, WebSocketException) as exc:
-            await self._fail(f"Subscription to subgraph '{self.subgraph}' failed: {exc}")
-        except Exception as exc:
-            log.error("subscription_relay_failed", subgraph=self.subgraph, exc_info=exc)
-            await self._fail(f"Subscription to subgraph '{self.subgraph}' failed")
-
-    async def _fail(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
-        if errors:
-            errors = [self._annotate(e) for e in errors]
-        log.warning("subscription_upstream_failed", subgraph=self.subgraph, reason=message)
-        await self.server.send_error(
-            self.connection,
-            self.op_id,
-            message,
-            UPSTREAM_FAILED,
-            errors
-            or [self._annotate({"message": message, "extensions": {"code": UPSTREAM_FAILED}})],
-            then_complete=True,
+        events = relay_events(
+            self.server.holder.current,
+            self.root,
+            self.client,
+            timeout_seconds=self.server.upstream_timeout_seconds,
         )
-
-    def _annotate(self, error: Mapping[str, Any]) -> dict[str, Any]:
-        extensions = dict(error.get("extensions") or {})
-        extensions.setdefault("serviceName", self.subgraph)
-        extensions.setdefault("code", UPSTREAM_FAILED)
-        return {**error, "extensions": extensions}
-
-    async def _handshake(self, upstream: ClientConnection) -> None:
-        await upstream.send(
-            orjson.dumps(
-                {"type": "connection_init", "payload": self.connection.init_payload}
-            ).decode()
-        )
-        async with asyncio.timeout(self.server.upstream_timeout_seconds):
-            while True:
-                message = await self._next(upstream)
-                if message.get("type") == "connection_ack":
-                    break
-                if message.get("type") == "ping":
-                    await upstream.send(orjson.dumps({"type": "pong"}).decode())
-        subscribe = {"query": self.upstream_query, "variables": self.variables or {}}
-        await upstream.send(
-            orjson.dumps({"id": "1", "type": "subscribe", "payload": subscribe}).decode()
-        )
-
-    async def _next(self, upstream: ClientConnection) -> dict[str, Any]:
         try:
-            raw = await upstream.recv()
-        except ConnectionClosed as exc:
-            reason = f"code {exc.rcvd.code}: {exc.rcvd.reason}" if exc.rcvd else "no close frame"
-            raise UpstreamFailure(
-                f"Subgraph '{self.subgraph}' closed the subscription ({reason})"
-            ) from None
-        try:
-            message = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise UpstreamFailure(f"Subgraph '{self.subgraph}' sent an invalid message") from None
-        if not isinstance(message, dict):
-            raise UpstreamFailure(f"Subgraph '{self.subgraph}' sent an invalid message")
-        return message
-
-    async def _relay(self, upstream: ClientConnection) -> None:
-        gateway = self.server.holder.current
-        plan = gateway.plan(self.query, self.operation_name)
-        while True:
-            message = await self._next(upstream)
-            kind = message.get("type")
-            if kind == "ping":
-                await upstream.send(orjson.dumps({"type": "pong"}).decode())
-            elif kind == "next" and message.get("id") == "1":
-                event = message.get("payload") or {}
-                upstream_errors = [self._annotate(e) for e in event.get("errors") or []]
-                data = event.get("data")
-                if isinstance(data, dict):
-                    result = await gateway.resolve_event(
-                        plan,
-                        data,
-                        self.variables,
-                        self.connection.headers,
-                        query=self.query,
-                        operation_name=self.operation_name,
+            async with contextlib.aclosing(events):  # a cancelled operation closes the upstream
+                async for result in events:
+                    await self.connection.send(
+                        {"id": self.op_id, "type": "next", "payload": result}
                     )
-                else:
-                    result = {"data": None}
-                if upstream_errors:
-                    result = {**result, "errors": upstream_errors + list(result.get("errors", []))}
-                await self.connection.send({"id": self.op_id, "type": "next", "payload": result})
-            elif kind == "error":
-                payload = message.get("payload")
-                errors = payload if isinstance(payload, list) else None
-                raise UpstreamFailure(
-                    f"Subgraph '{self.subgraph}' refused the subscription", errors
-                )
-            elif kind == "complete":
-                await self.connection.send({"id": self.op_id, "type": "complete"})
-                return
+        except UpstreamFailure as exc:
+            await self.server.send_error(
+                self.connection,
+                self.op_id,
+                exc.message,
+                UPSTREAM_FAILED,
+                exc.errors,
+                then_complete=True,
+            )
+            return
+        await self.connection.send({"id": self.op_id, "type": "complete"})

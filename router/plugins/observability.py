@@ -131,6 +131,7 @@ class RouterStateCollector(Collector):
             hit_total += getattr(planner, "hits", 0)
             miss_total += getattr(planner, "misses", 0)
             subscriptions += app.state.subscriptions.active_operations
+            subscriptions += app.state.http_subscriptions.count  # over SSE and multipart
         hits.add_metric([], hit_total)
         misses.add_metric([], miss_total)
         active.add_metric([], subscriptions)

@@ -16,7 +16,7 @@ import strawberry
 from strawberry.federation.schema_directives import Context, FromContext
 
 from router.gateway import Gateway
-from router.planner_nodes import Fetch, Flatten, PlanNode, Sequence
+from router.planner_nodes import Fetch, Flatten, Parallel, PlanNode, Sequence
 from tests.integration.router.test_execution_subgraphs import Counter
 from tests.support.strawberry_subgraphs import serving
 
@@ -107,7 +107,7 @@ def _fetches(node: PlanNode | None) -> list[Fetch]:
         return [node]
     if isinstance(node, Flatten):
         return _fetches(node.node)
-    if node is None:
+    if node is None or not isinstance(node, Sequence | Parallel):
         return []
     found: list[Fetch] = []
     for child in node.nodes:

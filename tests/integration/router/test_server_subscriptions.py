@@ -1,161 +1,38 @@
 """Subscriptions through the router against real Strawberry subgraphs on free ports.
 
 ``orders`` owns ``Subscription.orderStatusChanged`` (its events reference a ``Product`` by
-key); ``catalog`` owns ``Product.name``. The router (real uvicorn, real gateway, supergraph
-composed by ``router.compose``) relays graphql-transport-ws between a ``websockets`` client
-and the ``orders`` subgraph and resolves ``product { name }`` from ``catalog`` per event.
+key); ``catalog`` owns ``Product.name`` (``tests/support/order_status_subgraphs.py``). The
+router (real uvicorn, real gateway, supergraph composed by ``router.compose``) relays
+graphql-transport-ws between a ``websockets`` client and the ``orders`` subgraph and resolves
+``product { name }`` from ``catalog`` per event.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import socket
-from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
-import strawberry
 import uvicorn
 import websockets
-from strawberry.asgi import GraphQL
-from strawberry.federation.schema_directives import Key
-from strawberry.federation.types import FieldSet
 
-from router.compose import compose
-from router.composition.sources import SubgraphSource
 from router.gateway import Gateway
 from router.plugins.hot_reload import GatewayHolder
 from router.server import ServerConfig, create_router_app
+from tests.support.order_status_subgraphs import (
+    SUBSCRIPTION,
+    OrdersState,
+    eventually,
+    order_status_subgraphs,
+    serving,
+)
+from tests.support.platform import free_port
 
 PROTOCOL = "graphql-transport-ws"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class OrdersState:
-    """What the orders subgraph saw: lets tests check the upstream side of the relay."""
-
-    auth_seen: list[str | None] = field(default_factory=list)
-    open_streams: int = 0
-    closed_streams: int = 0
-    release: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-@strawberry.federation.type(
-    name="Product", directives=[Key(fields=FieldSet("id"), resolvable=False)]
-)
-class OrderedProduct:
-    id: strawberry.ID
-
-
-@strawberry.type
-class OrderStatusEvent:
-    order_id: strawberry.ID
-    status: str
-    product: OrderedProduct
-
-
-@strawberry.type
-class OrdersQuery:
-    @strawberry.field
-    def order_count(self) -> int:
-        return 1
-
-
-def event(order_id: strawberry.ID, status: str) -> OrderStatusEvent:
-    return OrderStatusEvent(
-        order_id=order_id, status=status, product=OrderedProduct(id=strawberry.ID("p1"))
-    )
-
-
-@strawberry.type
-class OrdersSubscription:
-    @strawberry.subscription
-    async def order_status_changed(
-        self, info: strawberry.Info, order_id: strawberry.ID
-    ) -> AsyncGenerator[OrderStatusEvent]:
-        state: OrdersState = info.context["state"]
-        params = info.context.get("connection_params") or {}
-        state.auth_seen.append(params.get("Authorization"))
-        state.open_streams += 1
-        try:
-            yield event(order_id, "PENDING")
-            yield event(order_id, "PAID")
-            await state.release.wait()  # hold the stream open until the test says so
-            yield event(order_id, "FULFILLED")
-        finally:
-            state.closed_streams += 1
-
-
-ORDERS_SCHEMA = strawberry.federation.Schema(
-    query=OrdersQuery, subscription=OrdersSubscription, federation_version="2.9"
-)
-CATALOG_NAMES = {"p1": "Blue Mug"}
-
-
-@strawberry.federation.type(keys=["id"], name="Product")
-class CatalogProduct:
-    id: strawberry.ID
-    name: str
-
-    @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> CatalogProduct:
-        return cls(id=id, name=CATALOG_NAMES[str(id)])
-
-
-@strawberry.type
-class CatalogQuery:
-    @strawberry.field
-    def products(self) -> list[CatalogProduct]:
-        return [CatalogProduct(id=strawberry.ID(k), name=v) for k, v in CATALOG_NAMES.items()]
-
-
-CATALOG_SCHEMA = strawberry.federation.Schema(
-    query=CatalogQuery, types=[CatalogProduct], federation_version="2.9"
-)
-
-
-class OrdersGraphQL(GraphQL[Any, Any]):
-    def __init__(self, state: OrdersState) -> None:
-        super().__init__(ORDERS_SCHEMA)
-        self.state = state
-
-    async def get_context(self, request: Any, response: Any) -> Any:
-        return {"request": request, "response": response, "state": self.state}
-
-
-@contextlib.asynccontextmanager
-async def serving(
-    app: Any, port: int, lifespan: Literal["auto", "on", "off"] = "off"
-) -> AsyncIterator[uvicorn.Server]:
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan=lifespan)
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    try:
-        yield server
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
-
-
-async def sdl_of(url: str) -> str:
-    async with httpx.AsyncClient() as client:
-        response = await client.post(url, json={"query": "{ _service { sdl } }"})
-    return str(response.json()["data"]["_service"]["sdl"])
 
 
 @dataclass
@@ -167,29 +44,16 @@ class Stack:
 
 @pytest.fixture
 async def stack() -> AsyncIterator[Stack]:
-    state = OrdersState()
-    orders_port, catalog_port, router_port = free_port(), free_port(), free_port()
-    orders_url = f"http://127.0.0.1:{orders_port}/graphql"
-    catalog_url = f"http://127.0.0.1:{catalog_port}/graphql"
-    async with (
-        serving(OrdersGraphQL(state), orders_port) as orders_server,
-        serving(GraphQL(CATALOG_SCHEMA), catalog_port),
-    ):
-        supergraph = compose(
-            [
-                SubgraphSource("orders", orders_url, await sdl_of(orders_url)),
-                SubgraphSource("catalog", catalog_url, await sdl_of(catalog_url)),
-            ]
-        )
-        holder = GatewayHolder(Gateway.from_supergraph(supergraph, timeout_seconds=10))
-        app = create_router_app(holder, ServerConfig())
+    async with order_status_subgraphs() as subgraphs:
+        gateway = Gateway.from_supergraph(subgraphs.supergraph, timeout_seconds=10)
+        app = create_router_app(GatewayHolder(gateway), ServerConfig())
+        router_port = free_port()
         async with serving(app, router_port, "on"):
-            yield Stack(f"ws://127.0.0.1:{router_port}/graphql", state, orders_server)
-
-
-SUBSCRIPTION = """subscription Watch($id: ID!) {
-  orderStatusChanged(orderId: $id) { orderId status product { id name } }
-}"""
+            yield Stack(
+                f"ws://127.0.0.1:{router_port}/graphql",
+                subgraphs.orders,
+                subgraphs.orders_server,
+            )
 
 
 async def open_client(url: str, token: str = "Bearer customer-1") -> Any:
@@ -211,14 +75,6 @@ async def open_client(url: str, token: str = "Bearer customer-1") -> Any:
 async def receive(ws: Any) -> dict[str, Any]:
     message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
     return message
-
-
-async def eventually(check: Any, seconds: float = 5) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"not true within {seconds}s")
 
 
 async def test_events_are_relayed_with_entity_fields_from_another_subgraph(stack: Stack) -> None:
