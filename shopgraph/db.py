@@ -80,6 +80,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A transaction left open by a stalled or abandoned task must not hold row locks (the hot
+# stock row) until the process dies: PostgreSQL ends such a session after a minute.
+POSTGRES_SESSION_SETTINGS = {"idle_in_transaction_session_timeout": "60000"}
+
+
 def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -89,7 +94,11 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
         engine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            connect_args={"server_settings": POSTGRES_SESSION_SETTINGS},
         )
     trace_engine(engine)
     return engine
