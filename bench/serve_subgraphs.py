@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from bootstrap.dev import seed_all
-from bootstrap.migrate import migrate
+from bootstrap.migrate import migrate_all
 from bootstrap.registry import service
 from shopgraph.logging import configure_logging
 from shopgraph.runner import Served, run_together
@@ -30,8 +30,7 @@ async def main(data_dir: Path, ports: dict[str, int]) -> None:
         log_level="WARNING",
     )
     configure_logging("WARNING")
-    for name in ports:
-        await migrate(name, settings.database_url_for(name))
+    await migrate_all(settings)  # the demo seeders write to every service (search too)
     await seed_all(settings)
     served = [
         Served(name, service(name).create_app(settings), "127.0.0.1", port)
