@@ -39,8 +39,10 @@ EDIT_REVIEW = """mutation($id: ID!, $i: EditReviewInput!) { editReview(id: $id, 
   review { status } errors { code } } }"""
 
 
-async def eventually(check: Any, seconds: float = 30) -> Any:
-    """Poll ``check`` (an async callable returning a value or None) until it returns one."""
+async def eventually(check: Any, seconds: float = 180) -> Any:
+    """Poll ``check`` (an async callable returning a value or None) until it returns one.
+    The bound is generous: the first catalog waits for the search worker group to join its
+    Kafka consumer group and index the seeded products, slow on a busy machine."""
     async with asyncio.timeout(seconds):
         while (found := await check()) is None:  # noqa: ASYNC110
             await asyncio.sleep(0.2)
