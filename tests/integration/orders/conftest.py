@@ -193,9 +193,15 @@ class Orders:
         return self.category_id
 
     async def gql(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         response = await self.client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )

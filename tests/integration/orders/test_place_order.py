@@ -262,9 +262,16 @@ async def test_an_unreachable_service_is_reported_and_changes_nothing(
     shopper = await orders_app.shopper()
     await orders_app.fill_cart(shopper, (await orders_app.product(), 1))
 
-    # Nothing listens on the port orders now has for products.
+    # Nothing listens on the port orders now has for products. The caller gives the request
+    # 2 s (X-Request-Deadline-Ms): orders retries products that long, then answers.
     monkeypatch.setitem(orders_app.settings.ports, "products", free_port())
-    payload = await place(orders_app, shopper, key="k")
+    body = await orders_app.gql(
+        PLACE_ORDER,
+        place_input("k"),
+        token=shopper.token,
+        headers={"x-request-deadline-ms": "2000"},
+    )
+    payload = body["data"]["placeOrder"]
     assert [e["code"] for e in payload["errors"]] == ["SERVICE_UNAVAILABLE"]
     assert "products" in payload["errors"][0]["message"]
     await assert_nothing_changed(orders_app)
