@@ -90,11 +90,13 @@ class CachePolicy:
         ttl = override.ttl_seconds
         if ttl is None and hint is not None and hint.max_age is not None:
             ttl = float(hint.max_age)
-        if ttl is None:
-            ttl = self.default_ttl_seconds
         private = override.private
         if private is None:
             private = hint.private if hint is not None else False
+        if ttl is None:
+            # Per-user data is cached only when its config or its @cacheControl says how long:
+            # no event tells the router that a user's orders or cart changed.
+            ttl = 0.0 if private else self.default_ttl_seconds
         if ttl <= 0:
             return None
         return TypePolicy(min(ttl, self.max_ttl_seconds), private)

@@ -19,7 +19,7 @@ from prometheus_client import REGISTRY
 
 from bootstrap.registry import service_names
 from router.config import RouterConfig
-from router.plugins.entity_cache import EntityCacheSection
+from router.plugins.entity_cache import EntityCacheSection, EntityCacheTypeSection
 from router.serve import RouterOptions, dev_router
 from shopgraph.settings import Settings
 from tests.support.platform import column_settings, free_port, running_platform
@@ -38,7 +38,13 @@ ADD_REVIEW = """mutation($i: AddReviewInput!) { addReview(input: $i) {
 
 @contextlib.asynccontextmanager
 async def caching_router(settings: Settings) -> AsyncIterator[str]:
-    config = RouterConfig(entity_cache=EntityCacheSection(enabled=True, default_ttl_seconds=300))
+    # Users are cached per user only when told how long (private types have no default TTL).
+    section = EntityCacheSection(
+        enabled=True,
+        default_ttl_seconds=300,
+        types={"User": EntityCacheTypeSection(ttl_seconds=300)},
+    )
+    config = RouterConfig(entity_cache=section)
     router = dev_router(settings, service_names(), RouterOptions(rate_limit=0, config=config))
     port = free_port()
     server = uvicorn.Server(

@@ -91,7 +91,7 @@ def request_for(
     policy = CachePolicy(
         default_ttl_seconds=60,
         max_ttl_seconds=600,
-        overrides={"User": TypeOverride(private=True)},
+        overrides={"User": TypeOverride(60, private=True)},
     )
     return CacheRequest(EntityCache(store, 600), policy, subject, reads)
 

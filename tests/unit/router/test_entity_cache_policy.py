@@ -59,7 +59,7 @@ def test_config_beats_hints_which_beat_the_default() -> None:
     assert policy.for_type("Money") is None
     assert policy.for_type("Warehouse") == TypePolicy(5, private=False)
     assert policy.for_type("User") == TypePolicy(5, private=False), "config said not private"
-    assert policy.for_type("Order") == TypePolicy(5, private=True), "ShopGraph's per-user types"
+    assert policy.for_type("Order") is None, "per-user types are cached only when told how long"
 
 
 def test_a_misspelt_or_negative_setting_names_itself() -> None:
@@ -157,3 +157,13 @@ def test_a_subgraph_carries_cache_control_into_the_supergraph_with_compose_direc
     )
     policy = EntityCacheSection(enabled=True).policy().with_hints(cache_hints(sdl))
     assert policy.for_type("Product") == TypePolicy(45, private=False)
+
+
+def test_a_private_type_is_cached_per_user_only_with_a_ttl_of_its_own() -> None:
+    config = parse_config(
+        "[entity_cache]\nenabled = true\n[entity_cache.types.Cart]\nttl_seconds = 30\n"
+    )
+    policy = config.entity_cache.policy()
+    assert policy.for_type("Order") is None  # no event says a user's orders changed
+    assert policy.for_type("Cart") == TypePolicy(30, private=True)
+    assert policy.for_type("Product") == TypePolicy(60, private=False)
