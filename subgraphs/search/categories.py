@@ -52,9 +52,10 @@ class CategoryCache:
             return self._tree
 
     async def tree_knowing(self, category_ids: set[str]) -> CategoryTree:
-        """The tree, read again first when it misses one of ``category_ids``."""
+        """The tree, read again first when it misses one of ``category_ids`` or the parent
+        of one (a facet would otherwise count a new category, or roll it up, wrongly)."""
         tree = await self.tree()
-        if all(category_id in tree for category_id in category_ids):
+        if all(_known_with_parent(tree, category_id) for category_id in category_ids):
             return tree
         self.forget()
         return await self.tree()
@@ -66,3 +67,10 @@ class CategoryCache:
         async with self.db.engine.connect() as connection:
             rows = (await connection.execute(_LIVE_CATEGORIES)).all()
         return CategoryTree(Category(r.id, r.name, r.parent_id) for r in rows)
+
+
+def _known_with_parent(tree: CategoryTree, category_id: str) -> bool:
+    if category_id not in tree:
+        return False
+    parent = tree.by_id[category_id].parent_id
+    return parent is None or parent in tree

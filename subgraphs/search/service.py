@@ -190,6 +190,8 @@ class SearchService:
             corrected, result = await self._corrected(query, result)
             terms = tuple(text.stems(corrected)) if corrected else terms
         page = result.hits[:size]
+        # the facet counts may name a category newer than the cached tree
+        tree = await self.categories.tree_knowing(selected | set(result.facets.categories))
         return SearchOutcome(
             total=result.total,
             edges=[

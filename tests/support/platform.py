@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import socket
 import uuid
 from collections.abc import AsyncIterator
@@ -34,10 +35,26 @@ from tests.support.postgres import drop_databases_with_prefix
 REQUEST_TIMEOUT_SECONDS = 120.0
 
 
+# Below Linux's ephemeral range (32768-60999): a port the kernel hands out for port 0 can be
+# taken a moment later as the source port of some outgoing connection, and the server
+# meant for it then fails with "address already in use".
+_PORTS = range(20000, 32000)
+_next_port = [random.randrange(len(_PORTS))]
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port on 127.0.0.1 nothing listens on, outside the ephemeral range, never the same
+    twice in one process."""
+    for _ in range(len(_PORTS)):
+        port = _PORTS[_next_port[0] % len(_PORTS)]
+        _next_port[0] += 1
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 20000-32000")
 
 
 @dataclass

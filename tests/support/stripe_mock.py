@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import select
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.support.platform import free_port
 
 READY = "Listening for HTTP at address"
 VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "stripe-mock"
@@ -30,13 +31,6 @@ def stripe_mock_binary() -> str:
     if not found:
         pytest.fail("stripe-mock is not built: run `make stripe-mock` (go install)")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager

@@ -17,7 +17,8 @@ import stripe
 
 from subgraphs.payments.provider import ProviderUnavailable
 from subgraphs.payments.stripe_provider import StripeProvider
-from tests.support.stripe_mock import free_port, running_stripe_mock
+from tests.support.platform import free_port
+from tests.support.stripe_mock import running_stripe_mock
 
 API_KEY = "sk_test_shopgraph"
 

@@ -6,7 +6,6 @@ counted in the key-value store (in-process and real Redis)."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -27,15 +26,10 @@ from shopgraph.auth.tokens import TokenIssuer
 from shopgraph.auth.verify import TokenVerifier
 from shopgraph.settings import load_settings
 from tests.integration.router.access_subgraphs import SCHEMAS, Recorder, RecordingApp
+from tests.support.platform import free_port as _free_port
 
 POLICY = "tests.integration.router.access_subgraphs:even_subject"
 EVERYTHING = "{ me { id } users { edges { node { id name email invoices { id } } } } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def _serve(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:

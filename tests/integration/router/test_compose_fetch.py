@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +13,7 @@ from strawberry.asgi import GraphQL
 
 from router.compose import compose
 from router.composition.sources import SourceError, fetch_all
+from tests.support.platform import free_port as _free_port
 
 
 @strawberry.federation.type(keys=["id"])
@@ -40,12 +40,6 @@ class StockQuery:
     @strawberry.field
     def in_stock(self) -> list[StockedProduct]:
         return []
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @asynccontextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,14 +13,9 @@ import uvicorn
 from router.executor_transport import HttpTransport
 from router.gateway import Gateway
 from tests.integration.router.test_execution_subgraphs import SCHEMAS, Counter, CountingApp
+from tests.support.platform import free_port as _free_port
 
 SUPERGRAPH = Path(__file__).parents[2] / "fixtures" / "router" / "exec_supergraph.graphql"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Subgraphs:

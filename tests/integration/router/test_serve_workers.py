@@ -17,18 +17,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.platform import free_port as _free_port
+
 ROOT = Path(__file__).resolve().parents[3]
 SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
 SHOPGRAPH = Path(sys.executable).parent / "shopgraph"
 # Starting the CLI (imports, supergraph) takes a second on a quiet machine, far longer on a
 # loaded one; no wait below ends sooner than its condition unless this much time passed.
 PATIENCE_SECONDS = 180
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _serve(port: int, *extra: str) -> subprocess.Popen[bytes]:

@@ -8,7 +8,6 @@ connection before the client ever finished its request.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -16,18 +15,13 @@ import pytest
 from router.plugins.hot_reload import GatewayHolder
 from router.server import ServerConfig, create_router_app
 from shopgraph.runner import Served, run_together
+from tests.support.platform import free_port
 from tests.unit.router.test_server_http import FakeGateway
 
 DEADLINE_SECONDS = 0.5
 TRICKLE_PAUSE_SECONDS = 0.1
 # Far more bytes than fit in the deadline at one per pause: finishing them is a failure.
 TRICKLED_BYTES = 400
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ older state back (per-product versions), on every column."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from subgraphs.search.categories import MAX_AGE_SECONDS, CategoryCache
@@ -115,3 +116,17 @@ async def test_searches_read_the_category_tree_at_most_once_a_second(
     # A filter naming a category the tree does not know yet reads it again at once.
     sandals = await search.category("Sandals", shoes)
     assert sandals in await cache.tree_knowing({sandals})
+
+
+async def test_a_category_whose_parent_the_cached_tree_lacks_reads_it_again(
+    search: SearchHarness,
+) -> None:
+    now = [100.0]
+    cache = CategoryCache(search.indexer.db, clock=lambda: now[0])
+    apparel = str(uuid.uuid4())
+    shoes = await search.category("Shoes", apparel)  # its event came before its parent's
+    assert apparel not in await cache.tree()
+    await search.put_category(apparel, "Apparel", None, "CREATED")
+    # less than a second later, a facet counting shoes must roll up into apparel
+    tree = await cache.tree_knowing({shoes})
+    assert tree.subtree(apparel) == {apparel, shoes}
