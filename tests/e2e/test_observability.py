@@ -149,16 +149,20 @@ async def test_one_trace_from_the_client_request_to_the_paid_update(
             )
 
         handler = await wait_for_span(spans, paid_handler)
+
+        def paid_update_span(span: ReadableSpan) -> bool:
+            """The PAID update: the orders worker's UPDATE statement inside that consumer
+            span (it may finish after the consumer span: the handler runs in its lane)."""
+            if span.parent is None or not str(
+                (span.attributes or {}).get("db.statement", "")
+            ).startswith("UPDATE orders"):
+                return False
+            every = {s.context.span_id: s for s in spans.get_finished_spans()}
+            return handler in ancestry(span, every)
+
+        paid_update = await wait_for_span(spans, paid_update_span)
         finished = spans.get_finished_spans()
         by_id = {s.context.span_id: s for s in finished}
-        # The PAID update: the orders worker's UPDATE statement inside that consumer span.
-        paid_update = next(
-            s
-            for s in finished
-            if s.parent is not None
-            and str((s.attributes or {}).get("db.statement", "")).startswith("UPDATE orders")
-            and handler in ancestry(s, by_id)
-        )
         chain = ancestry(paid_update, by_id)
         names = [s.name for s in chain]
         root = chain[-1]
