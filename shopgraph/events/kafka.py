@@ -46,10 +46,15 @@ class _Client(Protocol):
 C = TypeVar("C", bound=_Client)
 
 
-async def _started(make: Callable[[], C], discard: Callable[[C], Awaitable[None]], what: str) -> C:
-    """A new client from ``make``, started once the broker answers (a fresh client per try:
-    a client whose start failed is not started again)."""
-    give_up_at = time.monotonic() + CONNECT_SECONDS
+async def _started(
+    make: Callable[[], C],
+    discard: Callable[[C], Awaitable[None]],
+    what: str,
+    within: float = CONNECT_SECONDS,
+) -> C:
+    """A new client from ``make``, started once the broker answers within ``within`` seconds
+    (a fresh client per try: a client whose start failed is not started again)."""
+    give_up_at = time.monotonic() + within
     pause = 0.2
     while True:
         client = make()
@@ -76,8 +81,11 @@ class KafkaBus:
         client_id: str = "shopgraph",
         consumer_options: dict[str, Any] | None = None,
         namespace: str = "",
+        connect_seconds: float = CONNECT_SECONDS,
     ) -> None:
         self.bootstrap_servers = bootstrap_servers
+        # How long start-up waits for an unreachable broker (``?connect_seconds=``).
+        self.connect_seconds = connect_seconds
         # Prefixes every topic and group id on the broker (``kafka://h:p?namespace=x``), so
         # several platforms (parallel test runs, staging beside dev) can share one cluster.
         self.namespace = namespace
@@ -97,7 +105,9 @@ class KafkaBus:
             raise ValueError(f"invalid Kafka URL {url!r}: expected kafka://host:port")
         options = dict(parse_qsl(parts.query))
         unknown = (
-            set(options) - _CONSUMER_OPTIONS - {"partitions", "replication_factor", "namespace"}
+            set(options)
+            - _CONSUMER_OPTIONS
+            - {"partitions", "replication_factor", "namespace", "connect_seconds"}
         )
         if unknown:
             raise ValueError(f"unknown Kafka URL options: {', '.join(sorted(unknown))}")
@@ -106,6 +116,7 @@ class KafkaBus:
             partitions=int(options.pop("partitions", DEFAULT_PARTITIONS)),
             replication_factor=int(options.pop("replication_factor", 1)),
             namespace=options.pop("namespace", ""),
+            connect_seconds=float(options.pop("connect_seconds", CONNECT_SECONDS)),
             consumer_options={k: int(v) for k, v in options.items()},
         )
 
@@ -130,6 +141,7 @@ class KafkaBus:
                 ),
                 AIOKafkaProducer.stop,
                 "producer",
+                self.connect_seconds,
             )
             try:
                 admin = await _started(
@@ -139,6 +151,7 @@ class KafkaBus:
                     ),
                     AIOKafkaAdminClient.close,
                     "admin",
+                    self.connect_seconds,
                 )
             except BaseException:
                 await producer.stop()
@@ -259,6 +272,7 @@ class KafkaConsumer:
             ),
             AIOKafkaConsumer.stop,
             f"consumer {self.group}",
+            self.bus.connect_seconds,
         )
 
     async def stop(self) -> None:

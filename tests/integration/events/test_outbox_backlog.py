@@ -38,8 +38,10 @@ async def test_rows_the_bus_refuses_show_as_backlog_then_clear(
     async with db.transaction() as session:
         for i in range(3):
             await add_to_outbox(session, outbox, topic, Event.new("Step", f"k-{i}", {"i": i}))
-    # Nothing listens on port 1: every publish fails and the rows stay unpublished.
-    unreachable = OutboxRelay(db, bus_from_url("kafka://127.0.0.1:1"), outbox, service=service)
+    # Nothing listens on port 1: every publish fails and the rows stay unpublished (the bus
+    # gives up on the broker at once instead of waiting for it to come up).
+    down = bus_from_url("kafka://127.0.0.1:1?connect_seconds=0")
+    unreachable = OutboxRelay(db, down, outbox, service=service)
     running = asyncio.create_task(unreachable.run())
     try:
         async with asyncio.timeout(60):

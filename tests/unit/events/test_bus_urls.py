@@ -18,6 +18,11 @@ def test_kafka_url_gives_a_kafka_bus_with_options() -> None:
 def test_plain_kafka_url_uses_defaults() -> None:
     bus = KafkaBus.from_url("kafka://127.0.0.1:9092")
     assert (bus.partitions, bus.replication_factor, bus.consumer_options) == (3, 1, {})
+    assert bus.connect_seconds == 60
+
+
+def test_how_long_start_up_waits_for_the_broker_is_an_option() -> None:
+    assert KafkaBus.from_url("kafka://127.0.0.1:9092?connect_seconds=0").connect_seconds == 0
 
 
 @pytest.mark.parametrize(
