@@ -83,8 +83,11 @@ class Carts:
         *,
         token: str | None = None,
         cart_token: str | None = None,
+        deadline_ms: int | None = None,
     ) -> dict[str, Any]:
         headers = {}
+        if deadline_ms is not None:  # the caller's deadline bounds carts' retries of products
+            headers["X-Request-Deadline-Ms"] = str(deadline_ms)
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if cart_token:
