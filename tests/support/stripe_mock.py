@@ -47,16 +47,18 @@ def running_stripe_mock() -> Iterator[str]:
     output = process.stdout
     try:
         deadline = time.monotonic() + 60
-        seen: list[str] = []
-        while not any(READY in line for line in seen):
+        seen = ""
+        # os.read, not readline: a buffered readline may pull the ready line into Python's
+        # buffer along with an earlier one, and select() on the fd would then never wake.
+        while READY not in seen:
             ready, _, _ = select.select([output], [], [], 0.2)
             if ready:
-                line = output.readline().decode(errors="replace")
-                if not line and process.poll() is not None:
-                    pytest.fail(f"stripe-mock exited: {''.join(seen)[-500:]}")
-                seen.append(line)
+                chunk = os.read(output.fileno(), 65536).decode(errors="replace")
+                if not chunk and process.poll() is not None:
+                    pytest.fail(f"stripe-mock exited: {seen[-500:]}")
+                seen += chunk
             if time.monotonic() > deadline:
-                pytest.fail("stripe-mock did not listen within 60 s")
+                pytest.fail(f"stripe-mock did not listen within 60 s: {seen[-500:]}")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
