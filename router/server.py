@@ -59,6 +59,7 @@ from router.plugins.observability import OPERATION_KEY, OUTCOME_KEY
 from router.plugins.ports import GatewayPort
 from router.plugins.rate_limit import FixedWindowRateLimiter
 from router.plugins.responses import error_response, json_response, response_media_type
+from router.result_streams import result_format, result_stream
 from router.subscription_upstream import ClientSubscription, init_payload_for, subscription_root
 from router.subscriptions import SubscriptionServer
 from shopgraph.app import PrincipalSource
@@ -226,6 +227,9 @@ class GraphQLHttp:
             each = _without_suggestions if self.config.production else _unchanged
             return multipart_response(result, later, each=each)
         accept = request.headers.get("accept", "")
+        streamed = result_format(accept)
+        if streamed != "json":  # a client that takes only SSE or multipart
+            return result_stream(result, streamed)
         status = 200 if "data" in result else 400
         if status == 400 and "application/graphql-response+json" not in accept:
             status = 200  # application/json clients get 200 for GraphQL errors (legacy)
