@@ -233,7 +233,12 @@ class GraphQLHttp:
         status = 200 if "data" in result else 400
         if status == 400 and "application/graphql-response+json" not in accept:
             status = 200  # application/json clients get 200 for GraphQL errors (legacy)
-        return json_response(result, status, media_type=response_media_type(accept))
+        return json_response(
+            result,
+            status,
+            headers=operation.response_headers,
+            media_type=response_media_type(accept),
+        )
 
     def _subscription(
         self,
