@@ -1,7 +1,10 @@
 """The router's ASGI app: ``/graphql`` over HTTP and WebSocket, GraphiQL, ``/health``.
 
 Subscriptions sent over HTTP are streamed over SSE or multipart when the client's ``Accept``
-asks for it (:mod:`router.http_subscriptions`), after the same gates as any HTTP operation.
+asks for it (:mod:`router.http_subscriptions`), after the same gates as any HTTP operation;
+a query or mutation from a client that accepts only SSE or multipart gets its one result in
+that format (:mod:`router.result_streams`). The gates from the pipeline's ``on_request`` to its
+``on_operation`` are :mod:`router.operation_admission`'s, shared with the WebSocket.
 
 Every HTTP operation goes through the same gates before the gateway plans it: request id,
 body size (413), CSRF (Apollo's rules), edge authentication (optional), rate limit (429 with

@@ -4,16 +4,17 @@ For each client ``subscribe`` the relay of :mod:`router.subscription_upstream` (
 the SSE and multipart HTTP transports) opens the owning subgraph's subscription upstream and
 completes every event with the fields other subgraphs own before it is sent as ``next``.
 
+Upstream ``complete`` is relayed. A client that completes or disconnects closes the upstream
+connection; an upstream that fails (refused, closed, bad message) ends the client's operation
+with ``error`` and then ``complete``: never silently. Queries and mutations sent over the
+socket are executed once (``next`` + ``complete``).
+
 Every ``subscribe`` passes the same gates as an HTTP operation
 (:class:`router.operation_admission.OperationAdmission`: persisted queries, rate limit,
 limits, authorization, demand control…) with the principal of ``connection_init``'s token, and
 every result (each event, or a query's one result) goes through the pipeline's
 ``on_response``. A refusal is an ``error`` message with the same ``extensions.code`` as over
 HTTP; the connection stays open.
-Upstream ``complete`` is relayed. A client that completes or disconnects closes the upstream
-connection; an upstream that fails (refused, closed, bad message) ends the client's operation
-with ``error`` and then ``complete``: never silently. Queries and mutations sent over the
-socket are executed once (``next`` + ``complete``).
 
 Close codes follow the protocol: 4400 bad message, 4401 subscribe before ack, 4403 bad
 credentials, 4406 wrong subprotocol, 4408 no ``connection_init`` in time, 4409 duplicate id,
