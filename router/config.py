@@ -23,6 +23,7 @@ from pydantic import Field, ValidationError
 from router.config_section import Section
 from router.override import ProgressiveOverrideSection
 from router.plugins.authorization import AuthorizationSection
+from router.plugins.cache_control import CacheControlSection
 from router.plugins.demand_control import DemandControlSection
 from router.plugins.entity_cache import EntityCacheSection
 from router.plugins.incremental import IncrementalSection
@@ -78,6 +79,7 @@ class RouterConfig(Section):
     demand_control: DemandControlSection = DemandControlSection()
     incremental: IncrementalSection = IncrementalSection()
     persisted_queries: PersistedQueriesSection = PersistedQueriesSection()
+    cache_control: CacheControlSection = CacheControlSection()
 
 
 class ConfigError(Exception):

@@ -149,9 +149,9 @@ class EntityCache:
             return await send(body)
         lookups = [
             _Lookup(i, j, slot)
-            for i, reps in enumerate(representations)
+            for i, (entities, reps) in enumerate(zip(shape.fields, representations, strict=True))
             for j, rep in enumerate(reps)
-            if (slot := self._slot(rep, request)) is not None
+            if (slot := self._slot(rep, entities.selection, request)) is not None
         ]
         request.stats.uncached += sum(len(r) for r in representations) - len(lookups)
         if not lookups:
@@ -210,11 +210,13 @@ class EntityCache:
         ]
         return found
 
-    def _slot(self, representation: Any, request: CacheRequest) -> _Slot | None:
+    def _slot(self, representation: Any, selection: str, request: CacheRequest) -> _Slot | None:
         if not isinstance(representation, dict):
             return None
         type_name = representation.get("__typename")
-        policy = request.policy.for_type(type_name) if isinstance(type_name, str) else None
+        policy = (
+            request.policy.for_entity(type_name, selection) if isinstance(type_name, str) else None
+        )
         if policy is None or (policy.private and request.subject is None):
             return None
         encoded = encode(representation)

@@ -7,6 +7,10 @@ Three sources, the first that speaks wins:
    carries it there with ``@composeDirective``); ``maxAge: 0`` means "never cache";
 3. ``default_ttl_seconds`` (public).
 
+Field hints then narrow one entry (:meth:`CachePolicy.for_entity`): it lives no longer than
+the shortest ``maxAge`` among the fields its selection asks (and the types they return;
+``maxAge: 0`` there: not cached), and a ``scope: PRIVATE`` field makes it per user.
+
 Every TTL is capped by ``max_ttl_seconds``: invalidation markers live that long
 (:mod:`router.entity_cache_keys`), so no entry may outlive them.
 """
@@ -16,26 +20,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graphql import (
-    DirectiveNode,
-    EnumValueNode,
-    GraphQLError,
-    IntValueNode,
-    ObjectTypeDefinitionNode,
-    ObjectTypeExtensionNode,
-    StringValueNode,
-    parse,
-)
+from graphql import GraphQLSchema
 
-CACHE_CONTROL = "cacheControl"
+from router.cache_control_policy import selection_caps
+from router.cache_hints import CacheHint, CacheHints
 
-
-@dataclass(frozen=True)
-class CacheHint:
-    """A type's ``@cacheControl``: ``max_age`` seconds (None: not given), ``private``."""
-
-    max_age: int | None
-    private: bool
+CAPS_KEPT = 1000
 
 
 @dataclass(frozen=True)
@@ -61,22 +51,51 @@ class CachePolicy:
         default_ttl_seconds: float,
         max_ttl_seconds: float,
         overrides: Mapping[str, TypeOverride] | None = None,
-        hints: Mapping[str, CacheHint] | None = None,
+        hints: CacheHints | None = None,
+        schema: GraphQLSchema | None = None,
     ) -> None:
         self.default_ttl_seconds = default_ttl_seconds
         self.max_ttl_seconds = max_ttl_seconds
         self._overrides = dict(overrides or {})
-        self._hints = dict(hints or {})
+        self._hints = hints or CacheHints()
+        # the supergraph's API schema: field hints need the types fields return
+        self._schema = schema
         self._policies: dict[str, TypePolicy | None] = {}
+        self._caps: dict[str, dict[str, CacheHint]] = {}
 
-    def with_hints(self, hints: Mapping[str, CacheHint]) -> CachePolicy:
+    def with_hints(self, hints: CacheHints, schema: GraphQLSchema | None = None) -> CachePolicy:
         """The same config over another supergraph's hints."""
         return CachePolicy(
             default_ttl_seconds=self.default_ttl_seconds,
             max_ttl_seconds=self.max_ttl_seconds,
             overrides=self._overrides,
             hints=hints,
+            schema=schema,
         )
+
+    def for_entity(self, type_name: str, selection: str) -> TypePolicy | None:
+        """The policy of one entry: the type's, narrowed by the hints of the fields that
+        ``selection`` (an ``_entities`` selection) asks of that type."""
+        policy = self.for_type(type_name)
+        if policy is None or self._schema is None:
+            return policy
+        cap = self._caps_of(selection).get(type_name)
+        if cap is None:
+            return policy
+        ttl = policy.ttl_seconds if cap.max_age is None else min(policy.ttl_seconds, cap.max_age)
+        if ttl <= 0:
+            return None
+        return TypePolicy(ttl, policy.private or cap.private)
+
+    def _caps_of(self, selection: str) -> dict[str, CacheHint]:
+        caps = self._caps.get(selection)
+        if caps is None:
+            assert self._schema is not None
+            caps = selection_caps(self._schema, self._hints, selection)
+            if len(self._caps) >= CAPS_KEPT:
+                self._caps.clear()
+            self._caps[selection] = caps
+        return caps
 
     def for_type(self, type_name: str) -> TypePolicy | None:
         """The type's policy, or None when its entities must not be cached."""
@@ -86,7 +105,7 @@ class CachePolicy:
 
     def _decide(self, type_name: str) -> TypePolicy | None:
         override = self._overrides.get(type_name, TypeOverride())
-        hint = self._hints.get(type_name)
+        hint = self._hints.types.get(type_name)
         ttl = override.ttl_seconds
         if ttl is None and hint is not None and hint.max_age is not None:
             ttl = float(hint.max_age)
@@ -100,40 +119,3 @@ class CachePolicy:
         if ttl <= 0:
             return None
         return TypePolicy(min(ttl, self.max_ttl_seconds), private)
-
-
-def cache_hints(supergraph_sdl: str) -> dict[str, CacheHint]:
-    """``@cacheControl`` of every object type (definitions and extensions) in a supergraph;
-    a type hinted more than once keeps the shortest age and is private if any hint is."""
-    try:
-        document = parse(supergraph_sdl, no_location=True)
-    except GraphQLError:
-        return {}
-    hints: dict[str, CacheHint] = {}
-    for definition in document.definitions:
-        if not isinstance(definition, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
-            continue
-        for directive in definition.directives or ():
-            if directive.name.value != CACHE_CONTROL:
-                continue
-            hint = _hint(directive)
-            name = definition.name.value
-            hints[name] = _stricter(hints[name], hint) if name in hints else hint
-    return hints
-
-
-def _hint(directive: DirectiveNode) -> CacheHint:
-    max_age: int | None = None
-    private = False
-    for argument in directive.arguments or ():
-        value = argument.value
-        if argument.name.value == "maxAge" and isinstance(value, IntValueNode):
-            max_age = int(value.value)
-        elif argument.name.value == "scope" and isinstance(value, EnumValueNode | StringValueNode):
-            private = value.value.upper() == "PRIVATE"
-    return CacheHint(max_age, private)
-
-
-def _stricter(a: CacheHint, b: CacheHint) -> CacheHint:
-    ages = [age for age in (a.max_age, b.max_age) if age is not None]
-    return CacheHint(min(ages) if ages else None, a.private or b.private)

@@ -39,7 +39,8 @@ MULTIPART_MEDIA_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0
 DEFAULT_HEARTBEAT_SECONDS = 5.0
 
 _PART = b"\r\n--graphql\r\ncontent-type: application/json\r\n\r\n"
-_LAST_BOUNDARY = b"\r\n--graphql--\r\n"
+LAST_BOUNDARY = b"\r\n--graphql--\r\n"
+SSE_COMPLETE = b"event: complete\ndata:\n\n"
 
 Finish = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
@@ -135,22 +136,32 @@ async def _with_heartbeats(
         await events.aclose()
 
 
+def sse_next(result: dict[str, Any]) -> bytes:
+    """One result as a GraphQL-over-SSE ``next`` event."""
+    return b"event: next\ndata: " + orjson.dumps(result) + b"\n\n"
+
+
+def subscription_part(body: dict[str, Any]) -> bytes:
+    """One part of Apollo's multipart subscription protocol (``{"payload": ...}`` or ``{}``)."""
+    return _PART + orjson.dumps(body)
+
+
 async def _sse(items: AsyncIterator[dict[str, Any] | None]) -> AsyncIterator[bytes]:
     try:
         async for item in items:
             if item is None:
                 yield b": heartbeat\n\n"
             else:
-                yield b"event: next\ndata: " + orjson.dumps(item) + b"\n\n"
+                yield sse_next(item)
     except UpstreamFailure as exc:
-        yield b"event: next\ndata: " + orjson.dumps({"errors": exc.errors}) + b"\n\n"
-    yield b"event: complete\ndata:\n\n"
+        yield sse_next({"errors": exc.errors})
+    yield SSE_COMPLETE
 
 
 async def _multipart(items: AsyncIterator[dict[str, Any] | None]) -> AsyncIterator[bytes]:
     try:
         async for item in items:
-            yield _PART + (b"{}" if item is None else orjson.dumps({"payload": item}))
+            yield subscription_part({} if item is None else {"payload": item})
     except UpstreamFailure as exc:
-        yield _PART + orjson.dumps({"payload": None, "errors": exc.errors})
-    yield _LAST_BOUNDARY
+        yield subscription_part({"payload": None, "errors": exc.errors})
+    yield LAST_BOUNDARY

@@ -6,8 +6,9 @@ fetches are done (a deferred part whose ``if`` variable is false is fetched firs
 delivered with it). Each deferred part then runs once its parent part is done, over the same
 merged data, and becomes ``{incremental: [{data, path, label?, errors?}, ...], hasNext}``: one
 entry per object at the fragment's path (a fragment inside a list has one per item). A
-``@stream`` list field has its first ``initialCount`` items in the part it belongs to and each
-later item in a part of its own, ``{incremental: [{items: [item], path: [..., index]}]}``.
+``@stream`` list field has its first ``initialCount`` items in the part it belongs to (the
+first payload, or the deferred fragment's entry) and each later item in a part of its own,
+``{incremental: [{items: [item], path: [..., index]}]}``, after that part.
 No more than ``max_parts`` payloads follow the first: the last one carries whatever is left.
 """
 
@@ -143,15 +144,21 @@ class IncrementalDelivery:
             operation = document.definitions[0]
             assert isinstance(operation, OperationDefinitionNode)
             data, shaping_errors = self._shape(document, operation, state.data, request.coerced)
+            streams = _streams_in_part(document, operation, deferred, request.coerced)
+            streamed = _split_streams(data, streams)
             entries = _entries(data, deferred, state.errors or shaping_errors)
         except Exception as exc:  # one broken part must not leave the client waiting
             log.error("deferred_part_failed", error=repr(exc), exc_info=exc)
             code = {"code": "INTERNAL_SERVER_ERROR"}
             error = {"message": "Internal server error", "extensions": code}
             entries = [_entry(None, _fixed_prefix(deferred.path), deferred, [error])]
+            streamed = []
         for child in self._active_children(deferred.id):
             self._launch(child)
         self._queue.put_nowait(entries)
+        # after the part itself: each item's list arrives with it
+        for entry in streamed:
+            self._put([entry])
 
     async def _subsequent(self) -> AsyncIterator[Json]:
         sent = 0
@@ -243,6 +250,22 @@ def _fixed_prefix(path: tuple[str, ...]) -> Path:
             break
         prefix.append(step)
     return prefix
+
+
+def _streams_in_part(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    deferred: DeferredNode,
+    coerced: Mapping[str, Any],
+) -> list[StreamField]:
+    """The ``@stream`` fields inside a deferred fragment (not those on the way to it: the
+    part that holds them streams them)."""
+    keys = tuple(step for step in deferred.path if step != "@")
+    return [
+        stream
+        for stream in stream_fields(document, operation, coerced)
+        if len(stream.keys) > len(keys) and stream.keys[: len(keys)] == keys
+    ]
 
 
 def _split_streams(data: Json | None, streams: list[StreamField]) -> list[Json]:

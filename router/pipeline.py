@@ -68,6 +68,8 @@ class Operation:
     gateway: GatewayPort | None = None
     # Added to the response's ``extensions`` by the server after ``on_response``.
     extensions: dict[str, Any] = field(default_factory=dict)
+    # HTTP headers the server adds to a JSON response (e.g. ``cache-control``).
+    response_headers: dict[str, str] = field(default_factory=dict)
     # Per-plugin scratch space, keyed by plugin name.
     state: dict[str, Any] = field(default_factory=dict)
 

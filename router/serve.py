@@ -25,6 +25,7 @@ from router.executor_transport import HttpTransport
 from router.graphiql import GraphiQL
 from router.pipeline import Pipeline, RouterPlugin
 from router.plugins.authorization import AuthorizationPlugin
+from router.plugins.cache_control import CacheControlPlugin
 from router.plugins.demand_control import demand_control_plugin
 from router.plugins.entity_cache import EntityCachePlugin, EntityCacheSection
 from router.plugins.headers import DEFAULT_HEADER_RULES, HeaderRoutingTransport, HeaderRules
@@ -166,6 +167,9 @@ def pipeline_for(settings: Settings, options: RouterOptions) -> Pipeline:
         bus = bus_from_url(settings.bus_url) if cache.invalidate_on_events else None
         plugins.append(EntityCachePlugin(cache, kv_from_url(settings.kv_url), bus))
     plugins.append(IncrementalDelivery(options.config.incremental))
+    if options.config.cache_control.enabled:
+        # last: its on_response sees every error the others added
+        plugins.append(CacheControlPlugin(options.config.cache_control))
     return Pipeline(plugins)
 
 

@@ -1,7 +1,10 @@
 """The router's ASGI app: ``/graphql`` over HTTP and WebSocket, GraphiQL, ``/health``.
 
 Subscriptions sent over HTTP are streamed over SSE or multipart when the client's ``Accept``
-asks for it (:mod:`router.http_subscriptions`), after the same gates as any HTTP operation.
+asks for it (:mod:`router.http_subscriptions`), after the same gates as any HTTP operation;
+a query or mutation from a client that accepts only SSE or multipart gets its one result in
+that format (:mod:`router.result_streams`). The gates from the pipeline's ``on_request`` to its
+``on_operation`` are :mod:`router.operation_admission`'s, shared with the WebSocket.
 
 Every HTTP operation goes through the same gates before the gateway plans it: request id,
 body size (413), CSRF (Apollo's rules), edge authentication (optional), rate limit (429 with
@@ -40,6 +43,7 @@ from router.http_subscriptions import (
     subscription_response,
 )
 from router.incremental_http import multipart_response
+from router.operation_admission import GraphQLRequest, OperationAdmission
 from router.pipeline import Operation, Pipeline, RequestRefused
 from router.plugins.csrf import CsrfPolicy, media_type
 from router.plugins.edge_auth import EdgeAuthentication
@@ -53,17 +57,17 @@ from router.plugins.headers import (
 )
 from router.plugins.hot_reload import GatewayHolder, SupergraphWatcher
 from router.plugins.incremental import execute_operation
-from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
+from router.plugins.limits import OperationLimits
 from router.plugins.observability import OPERATION_KEY, OUTCOME_KEY
 from router.plugins.ports import GatewayPort
-from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
+from router.plugins.rate_limit import FixedWindowRateLimiter
 from router.plugins.responses import error_response, json_response, response_media_type
+from router.result_streams import result_format, result_stream
 from router.subscription_upstream import ClientSubscription, init_payload_for, subscription_root
 from router.subscriptions import SubscriptionServer
 from shopgraph.app import PrincipalSource
 from shopgraph.auth.principal import Principal
 from shopgraph.errors import Unauthenticated
-from shopgraph.json_depth import nested_deeper_than
 from shopgraph.logging import bind_context, clear_context, get_logger
 from shopgraph.suggestions import errors_without_suggestions
 
@@ -72,7 +76,6 @@ log = get_logger(__name__)
 Hook = Callable[[], Awaitable[None]]
 PlanFormatter = Callable[[Any], Any]
 PLAN_HEADER = "x-shopgraph-plan"
-MAX_VARIABLES_DEPTH = 64
 REQUEST_ID_HEADER = "x-request-id"
 
 
@@ -98,13 +101,6 @@ class ServerConfig:
         return not self.production
 
 
-@dataclass(frozen=True)
-class GraphQLRequest:
-    query: str
-    variables: dict[str, Any] | None
-    operation_name: str | None
-
-
 def default_plan_formatter(plan: Any) -> Any:
     """The plan as JSON: dataclasses become objects with a ``kind`` (their class name)."""
 
@@ -124,30 +120,6 @@ def default_plan_formatter(plan: Any) -> Any:
     return convert(plan)
 
 
-def _parse_request(raw: Mapping[str, Any]) -> GraphQLRequest:
-    query = raw.get("query")
-    if not isinstance(query, str) or not query.strip():
-        raise RequestRefused(400, "Must provide a query string", "BAD_REQUEST")
-    variables = raw.get("variables")
-    if isinstance(variables, str) and variables:  # GET sends JSON text
-        try:
-            variables = orjson.loads(variables)
-        except orjson.JSONDecodeError:
-            raise RequestRefused(400, "Variables are invalid JSON", "BAD_REQUEST") from None
-    if variables in ("", None):
-        variables = None
-    elif not isinstance(variables, dict):
-        raise RequestRefused(400, "Variables must be an object", "BAD_REQUEST")
-    elif nested_deeper_than(variables, MAX_VARIABLES_DEPTH):
-        raise RequestRefused(
-            400, f"Variables are nested deeper than {MAX_VARIABLES_DEPTH} levels", "BAD_REQUEST"
-        )
-    operation_name = raw.get("operationName") or None
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise RequestRefused(400, "operationName must be a string", "BAD_REQUEST")
-    return GraphQLRequest(query, variables, operation_name)
-
-
 class GraphQLHttp:
     """``GET`` / ``POST /graphql``."""
 
@@ -165,7 +137,7 @@ class GraphQLHttp:
         self.holder = holder
         self.pipeline = pipeline
         self.config = config
-        self.rate_limiter = rate_limiter
+        self.admission = OperationAdmission(holder, pipeline, config.limits, rate_limiter)
         self.principals = EdgeAuthentication(principals)
         self.graphiql = graphiql
         self.plan_formatter = plan_formatter
@@ -208,32 +180,34 @@ class GraphQLHttp:
         operation = Operation(
             params=raw, headers=dict(request.headers), transport="http", request_id=request_id
         )
-        await self.pipeline.on_request(operation)
-        gql = _parse_request(operation.params)
-        request.scope[OPERATION_KEY] = gql.operation_name
-        operation.principal, operation.client_key = await self._authenticate_and_limit(request)
-        try:
-            document = self.config.limits.check(gql.query)
-        except LimitExceeded as exc:
-            raise RequestRefused(400, exc.message, exc.code) from None
-        kind = operation_type(document, gql.operation_name)
-        operation.document, operation.kind = document, kind
-        if kind == "mutation" and request.method == "GET":
-            raise RequestRefused(
-                405,
-                "Mutations cannot be sent with GET; use POST",
-                "METHOD_NOT_ALLOWED",
-                {"allow": "POST"},
-            )
-        if kind == "subscription":
-            operation.transport = _subscription_transport(request.headers.get("accept", ""))
-        gateway = operation.gateway = self.holder.current
-        await self.pipeline.on_operation(operation)
+        request.scope[OPERATION_KEY] = operation.operation_name
+
+        def check_kind(operation: Operation) -> None:
+            if operation.kind == "mutation" and request.method == "GET":
+                raise RequestRefused(
+                    405,
+                    "Mutations cannot be sent with GET; use POST",
+                    "METHOD_NOT_ALLOWED",
+                    {"allow": "POST"},
+                )
+            if operation.kind == "subscription":
+                operation.transport = _subscription_transport(request.headers.get("accept", ""))
+
+        gql = await self.admission.prepare(
+            operation,
+            authenticate=lambda: self._principal(request),
+            authorization=request.headers.get("authorization"),
+            host=request.client.host if request.client else None,
+            check_kind=check_kind,
+        )
+        kind = operation.kind
+        gateway = operation.gateway
+        assert gateway is not None
         headers = self._forwarded(request, request_id)
-        if kind == "subscription":
-            return self._subscription(request, operation, gateway, gql, headers)
         # Plugins may have rewritten the operation (e.g. authorization removed fields).
         query = operation.query or gql.query
+        if kind == "subscription":
+            return self._subscription(request, operation, gateway, query, gql, headers)
         result, later = await execute_operation(
             operation, gateway, query, gql.variables, gql.operation_name, headers
         )
@@ -256,29 +230,38 @@ class GraphQLHttp:
             each = _without_suggestions if self.config.production else _unchanged
             return multipart_response(result, later, each=each)
         accept = request.headers.get("accept", "")
+        streamed = result_format(accept)
+        if streamed != "json":  # a client that takes only SSE or multipart
+            return result_stream(result, streamed)
         status = 200 if "data" in result else 400
         if status == 400 and "application/graphql-response+json" not in accept:
             status = 200  # application/json clients get 200 for GraphQL errors (legacy)
-        return json_response(result, status, media_type=response_media_type(accept))
+        return json_response(
+            result,
+            status,
+            headers=operation.response_headers,
+            media_type=response_media_type(accept),
+        )
 
     def _subscription(
         self,
         request: Request,
         operation: Operation,
         gateway: GatewayPort,
+        query: str,
         gql: GraphQLRequest,
         headers: dict[str, str],
     ) -> Response:
         """A subscription streamed over SSE or multipart HTTP (``router.http_subscriptions``)."""
         try:
-            root = subscription_root(gateway, gql.query, gql.operation_name)
+            root = subscription_root(gateway, query, gql.operation_name)
         except Exception as exc:
             errors = getattr(exc, "errors", None)  # the gateway's own GraphQL errors
             if isinstance(errors, list) and errors:
                 return json_response({"errors": errors}, 400)
             raise
         client = ClientSubscription(
-            gql.query,
+            query,
             gql.variables,
             gql.operation_name,
             init_payload_for(request.headers.get("authorization")),
@@ -332,31 +315,12 @@ class GraphQLHttp:
             raise RequestRefused(400, "Request body must be a JSON object", "BAD_REQUEST")
         return body
 
-    async def _authenticate_and_limit(self, request: Request) -> tuple[Principal, str]:
-        """The verified caller and the key the rate limiter counts them by (401/429 else)."""
-        authorization = request.headers.get("authorization")
+    async def _principal(self, request: Request) -> Principal:
+        """The verified caller (401 for a bad token)."""
         try:
-            principal = await self.principals.principal_from_header(authorization)
+            return await self.principals.principal_from_header(request.headers.get("authorization"))
         except Unauthenticated as exc:
             raise RequestRefused(401, exc.message, exc.code) from None
-        subject = principal.subject or None
-        key = (
-            f"sub:{subject}"
-            if subject
-            else client_key(authorization, request.client.host if request.client else None)
-        )
-        if self.rate_limiter is None:
-            return principal, key
-        decision = await self.rate_limiter.hit(key)
-        if not decision.allowed:
-            raise RequestRefused(
-                429,
-                f"Rate limit of {decision.limit} requests exceeded; retry in "
-                f"{decision.retry_after_seconds}s",
-                "RATE_LIMITED",
-                {"retry-after": str(decision.retry_after_seconds)},
-            )
-        return principal, key
 
     def _forwarded(self, request: Request, request_id: str) -> dict[str, str]:
         try:
@@ -478,11 +442,9 @@ def create_router_app(
         pipeline=pipeline or Pipeline(),
     )
     subscriptions = SubscriptionServer(
-        holder,
-        limits=config.limits,
+        http.admission,
         init_timeout_seconds=config.ws_init_timeout_seconds,
         principals=http.principals,
-        rate_limiter=rate_limiter,
         max_subscriptions_per_connection=config.max_subscriptions_per_connection,
         production=config.production,
     )

@@ -3,10 +3,18 @@
 For each client ``subscribe`` the relay of :mod:`router.subscription_upstream` (shared with
 the SSE and multipart HTTP transports) opens the owning subgraph's subscription upstream and
 completes every event with the fields other subgraphs own before it is sent as ``next``.
+
 Upstream ``complete`` is relayed. A client that completes or disconnects closes the upstream
 connection; an upstream that fails (refused, closed, bad message) ends the client's operation
 with ``error`` and then ``complete``: never silently. Queries and mutations sent over the
 socket are executed once (``next`` + ``complete``).
+
+Every ``subscribe`` passes the same gates as an HTTP operation
+(:class:`router.operation_admission.OperationAdmission`: persisted queries, rate limit,
+limits, authorization, demand control…) with the principal of ``connection_init``'s token, and
+every result (each event, or a query's one result) goes through the pipeline's
+``on_response``. A refusal is an ``error`` message with the same ``extensions.code`` as over
+HTTP; the connection stays open.
 
 Close codes follow the protocol: 4400 bad message, 4401 subscribe before ack, 4403 bad
 credentials, 4406 wrong subprotocol, 4408 no ``connection_init`` in time, 4409 duplicate id,
@@ -18,16 +26,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from router.plugins.hot_reload import GatewayHolder
-from router.plugins.limits import LimitExceeded, OperationLimits, operation_type
-from router.plugins.rate_limit import FixedWindowRateLimiter, client_key
+from router.operation_admission import OperationAdmission
+from router.pipeline import Operation, RequestRefused
 from router.subscription_upstream import (
     PROTOCOL,
     UPSTREAM_FAILED,
@@ -38,6 +45,7 @@ from router.subscription_upstream import (
     subscription_root,
 )
 from shopgraph.app import PrincipalSource
+from shopgraph.auth.principal import ANONYMOUS, Principal
 from shopgraph.errors import Unauthenticated
 from shopgraph.logging import get_logger
 from shopgraph.suggestions import errors_without_suggestions
@@ -52,6 +60,8 @@ class _Connection:
     request_id: str
     send_lock: asyncio.Lock
     operations: dict[str, asyncio.Task[None]]
+    # verified from connection_init's token (anonymous without one)
+    principal: Principal = ANONYMOUS
     # production: "Did you mean …?" hints are removed from every error sent
     scrub_suggestions: bool = False
 
@@ -67,13 +77,20 @@ class _Connection:
                 del self.operations[op_id]
 
     @property
+    def authorization(self) -> str | None:
+        auth = self.init_payload.get("Authorization") or self.init_payload.get("authorization")
+        return auth if isinstance(auth, str) else None
+
+    @property
     def headers(self) -> dict[str, str]:
         """What the gateway forwards to subgraphs for this connection's operations."""
         headers = {"x-request-id": self.request_id}
-        auth = self.init_payload.get("Authorization") or self.init_payload.get("authorization")
-        if isinstance(auth, str):
-            headers["authorization"] = auth
+        if self.authorization is not None:
+            headers["authorization"] = self.authorization
         return headers
+
+    async def verified_principal(self) -> Principal:
+        return self.principal
 
 
 def _without_suggestions(message: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -91,21 +108,18 @@ def _without_suggestions(message: Mapping[str, Any]) -> Mapping[str, Any]:
 class SubscriptionServer:
     def __init__(
         self,
-        holder: GatewayHolder,
+        admission: OperationAdmission,
         *,
-        limits: OperationLimits,
         init_timeout_seconds: float = 10.0,
         upstream_timeout_seconds: float = 10.0,
         principals: PrincipalSource | None = None,
-        rate_limiter: FixedWindowRateLimiter | None = None,
         max_subscriptions_per_connection: int = 100,
         production: bool = False,
     ) -> None:
-        self.holder = holder
+        self.admission = admission
+        self.holder = admission.holder
         self.production = production
         self.max_subscriptions_per_connection = max_subscriptions_per_connection
-        self.rate_limiter = rate_limiter
-        self.limits = limits
         self.init_timeout_seconds = init_timeout_seconds
         self.upstream_timeout_seconds = upstream_timeout_seconds
         self.principals = principals
@@ -145,11 +159,18 @@ class SubscriptionServer:
         if not isinstance(payload, dict):
             await websocket.close(4400, "connection_init payload must be an object")
             return
-        if not await self._authorized(payload):
+        principal = await self._principal(payload)
+        if principal is None:
             await websocket.close(4403, "Forbidden")
             return
         connection = _Connection(
-            websocket, payload, request_id, asyncio.Lock(), {}, scrub_suggestions=self.production
+            websocket,
+            payload,
+            request_id,
+            asyncio.Lock(),
+            {},
+            principal=principal,
+            scrub_suggestions=self.production,
         )
         self._connections.add(connection)
         await connection.send({"type": "connection_ack"})
@@ -162,15 +183,17 @@ class SubscriptionServer:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _authorized(self, payload: Mapping[str, Any]) -> bool:
+    async def _principal(self, payload: Mapping[str, Any]) -> Principal | None:
+        """The caller ``connection_init``'s token proves (None: the token is invalid)."""
         if self.principals is None:
-            return True
+            return ANONYMOUS
         header = payload.get("Authorization") or payload.get("authorization")
         try:
-            await self.principals.principal_from_header(header if isinstance(header, str) else None)
+            return await self.principals.principal_from_header(
+                header if isinstance(header, str) else None
+            )
         except Unauthenticated:
-            return False
-        return True
+            return None
 
     async def _receive(self, websocket: WebSocket) -> dict[str, Any]:
         frame = await websocket.receive()
@@ -240,33 +263,34 @@ class SubscriptionServer:
     async def _operation(
         self, connection: _Connection, op_id: str, payload: Mapping[str, Any]
     ) -> None:
-        query = payload.get("query")
-        variables = payload.get("variables") or None
-        operation_name = payload.get("operationName") or None
-        if not isinstance(query, str) or (
-            variables is not None and not isinstance(variables, dict)
-        ):
-            await self.send_error(connection, op_id, "Invalid subscribe payload", "BAD_REQUEST")
-            return
-        if self.rate_limiter is not None:  # every operation counts, as over HTTP
-            client = connection.websocket.client
-            key = client_key(
-                connection.headers.get("authorization"), client.host if client else None
+        websocket = connection.websocket
+        operation = Operation(
+            params=dict(payload),
+            headers=dict(websocket.headers),
+            transport="websocket",
+            request_id=connection.request_id,
+        )
+        pipeline = self.admission.pipeline
+        try:
+            request = await self.admission.prepare(
+                operation,
+                authenticate=connection.verified_principal,
+                authorization=connection.authorization,
+                host=websocket.client.host if websocket.client else None,
             )
-            decision = await self.rate_limiter.hit(key)
-            if not decision.allowed:
-                message = f"Rate limit exceeded; retry in {decision.retry_after_seconds}s"
-                await self.send_error(connection, op_id, message, "RATE_LIMITED")
-                return
-        try:
-            document = self.limits.check(query)
-        except LimitExceeded as exc:
-            await self.send_error(connection, op_id, exc.message, exc.code)
+        except RequestRefused as refused:
+            await self.send_error(
+                connection, op_id, refused.message, refused.code, extensions=refused.extensions
+            )
             return
-        gateway = self.holder.current
+        gateway = operation.gateway or self.holder.current
+        # plugins may have rewritten the operation (authorization removed denied fields)
+        query = operation.query or request.query
+        variables, operation_name = request.variables, request.operation_name
         try:
-            if operation_type(document, operation_name) != "subscription":
+            if operation.kind != "subscription":
                 result = await gateway.execute(query, variables, operation_name, connection.headers)
+                result = await pipeline.on_response(operation, result)
                 await connection.send({"id": op_id, "type": "next", "payload": result})
                 await connection.send({"id": op_id, "type": "complete"})
                 return
@@ -291,7 +315,11 @@ class SubscriptionServer:
             connection.headers,
             connection.request_id,
         )
-        await _Relay(self, connection, op_id, root, subscription).run()
+
+        async def finish(result: dict[str, Any]) -> dict[str, Any]:
+            return await pipeline.on_response(operation, result)
+
+        await _Relay(self, connection, op_id, root, subscription, finish).run()
 
     async def send_error(
         self,
@@ -302,8 +330,11 @@ class SubscriptionServer:
         errors: list[dict[str, Any]] | None = None,
         *,
         then_complete: bool = False,
+        extensions: Mapping[str, Any] | None = None,
     ) -> None:
-        payload = errors or [{"message": message, "extensions": {"code": code}}]
+        payload = errors or [
+            {"message": message, "extensions": {"code": code, **(extensions or {})}}
+        ]
         with contextlib.suppress(Exception):  # the client may be gone already
             await connection.send({"id": op_id, "type": "error", "payload": payload})
             if then_complete:
@@ -323,6 +354,8 @@ class _Relay:
     op_id: str
     root: SubscriptionRoot
     client: ClientSubscription
+    # the pipeline's on_response for each event
+    finish: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
     async def run(self) -> None:
         events = relay_events(
@@ -334,8 +367,9 @@ class _Relay:
         try:
             async with contextlib.aclosing(events):  # a cancelled operation closes the upstream
                 async for result in events:
+                    payload = await self.finish(result)
                     await self.connection.send(
-                        {"id": self.op_id, "type": "next", "payload": result}
+                        {"id": self.op_id, "type": "next", "payload": payload}
                     )
         except UpstreamFailure as exc:
             await self.server.send_error(

@@ -16,12 +16,14 @@ from typing import Any
 
 from pydantic import Field
 
+from router.cache_hints import read_cache_hints
 from router.config_section import Section
 from router.entity_cache import CacheRequest, EntityCache
 from router.entity_cache_events import InvalidationConsumer
-from router.entity_cache_policy import CachePolicy, TypeOverride, cache_hints
+from router.entity_cache_policy import CachePolicy, TypeOverride
 from router.entity_cache_transport import CURRENT_REQUEST
 from router.pipeline import Operation, RouterPlugin
+from router.supergraph import Supergraph
 from shopgraph.events.bus import EventBus
 from shopgraph.kv.port import KeyValueStore
 from shopgraph.logging import get_logger
@@ -105,11 +107,13 @@ class EntityCachePlugin(RouterPlugin):
 
     def _policy_for(self, gateway: Any) -> CachePolicy:
         """The config's policy over the serving supergraph's ``@cacheControl`` hints."""
-        sdl = getattr(getattr(gateway, "supergraph", None), "sdl", None)
-        if not isinstance(sdl, str):
+        supergraph = getattr(gateway, "supergraph", None)
+        if not isinstance(supergraph, Supergraph):
             return self._policy
-        if self._hinted is None or self._hinted[0] != sdl:
-            self._hinted = (sdl, self._policy.with_hints(cache_hints(sdl)))
+        if self._hinted is None or self._hinted[0] != supergraph.sdl:
+            hints = read_cache_hints(supergraph.sdl)
+            policy = self._policy.with_hints(hints, supergraph.api_schema)
+            self._hinted = (supergraph.sdl, policy)
         return self._hinted[1]
 
     def _start_consumer(self) -> None:

@@ -26,6 +26,7 @@ from shopgraph.auth.tokens import TokenIssuer
 from shopgraph.auth.verify import TokenVerifier
 from shopgraph.settings import load_settings
 from tests.integration.router.access_subgraphs import SCHEMAS, Recorder, RecordingApp
+from tests.integration.router.socket_client import over_socket
 from tests.support.platform import free_port as _free_port
 
 POLICY = "tests.integration.router.access_subgraphs:even_subject"
@@ -89,6 +90,14 @@ class Router:
             sent["authorization"] = f"Bearer {token}"
         async with httpx.AsyncClient(timeout=30) as client:
             return await client.post(self.url, json={"query": query}, headers=sent)
+
+    async def over_socket(
+        self, query: str, *, roles: tuple[str, ...] | None = None
+    ) -> list[dict[str, Any]]:
+        """The messages of ``query`` sent as a graphql-transport-ws ``subscribe``, with a
+        token for ``roles`` in ``connection_init``."""
+        token = None if roles is None else f"Bearer {self.token(roles)}"
+        return await over_socket(self.url, {"query": query}, authorization=token)
 
     def token(self, roles: tuple[str, ...], subject: str = "u1") -> str:
         return self.issuer.access_token(subject=subject, roles=roles).token
@@ -266,3 +275,36 @@ async def test_the_cost_of_what_the_caller_may_see_is_reported_when_asked(router
     assert anonymous.json()["extensions"]["cost"] == {"estimated": 3, "actual": 3}
     customer = await router.post(query, roles=("CUSTOMER",), headers=asked)
     assert customer.json()["extensions"]["cost"] == {"estimated": 53, "actual": 13}
+
+
+async def test_the_websocket_applies_the_same_authorization_with_the_init_token(
+    router: Router,
+) -> None:
+    anonymous = await router.over_socket(EVERYTHING)
+    assert [m["type"] for m in anonymous] == ["next", "complete"]
+    over_http = (await router.post(EVERYTHING)).json()
+    assert anonymous[0]["payload"] == over_http
+    assert router.asked("billing") == []
+    customer = await router.over_socket(EVERYTHING, roles=("CUSTOMER",))
+    body = customer[0]["payload"]
+    assert body["data"]["me"] == {"id": "u1"}
+    assert _paths(body, "UNAUTHORIZED_FIELD_OR_TYPE") == [["users", "edges", "@", "node", "email"]]
+
+
+async def test_the_websocket_refuses_what_http_refuses(
+    stack: Stack, tmp_path: Path, signing_key: SigningKey
+) -> None:
+    config = "[authorization]\nreject_unauthorized = true\n[demand_control]\nmax_cost = 100\n"
+    async for router in _router(stack, config, tmp_path, signing_key):
+        unauthorized = await router.over_socket(EVERYTHING, roles=("CUSTOMER",))
+        expensive = "{ users(first: 50) { edges { node { invoices { total } } } } }"
+        too_expensive = await router.over_socket(expensive, roles=("CUSTOMER",))
+        assert router.asked("accounts") == [] and router.asked("billing") == []
+    assert unauthorized[0]["type"] == "error"
+    assert unauthorized[0]["payload"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+    assert too_expensive[0]["type"] == "error"
+    assert too_expensive[0]["payload"][0]["extensions"] == {
+        "code": "COST_ESTIMATED_TOO_EXPENSIVE",
+        "cost.estimated": 2601,
+        "cost.max": 100,
+    }

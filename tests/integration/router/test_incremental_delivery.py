@@ -189,3 +189,30 @@ async def test_a_nested_defer_arrives_after_the_part_it_is_in(router: Router) ->
         ["product", "reviews", "edges", index, "node"] for index in range(len(edges))
     ]
     assert all(e["label"] == "author" and e["data"]["author"]["firstName"] for e in authors)
+
+
+async def test_a_stream_inside_a_deferred_fragment_streams_after_it(router: Router) -> None:
+    product_id = await _reviewed_product(router)
+    query = """
+    query($id: ID!) {
+      product(id: $id) {
+        name
+        ... @defer(label: "reviews") {
+          reviews(first: 5) { edges @stream(initialCount: 0, label: "review") { node { title } } }
+        }
+      }
+    }
+    """
+    _, (first, *later) = await router.parts(query, {"id": product_id})
+    whole = await router.whole(query, {"id": product_id})
+
+    every = whole["data"]["product"]["reviews"]["edges"]
+    assert every and set(first["data"]["product"]) == {"name"}
+    entries = [entry for payload in later for entry in payload["incremental"]]
+    assert entries[0]["label"] == "reviews" and entries[0]["path"] == ["product"]
+    assert entries[0]["data"] == {"reviews": {"edges": []}}  # initialCount: 0
+    assert [e["path"] for e in entries[1:]] == [
+        ["product", "reviews", "edges", i] for i in range(len(every))
+    ]
+    assert [item for e in entries[1:] for item in e["items"]] == every
+    assert later[-1]["hasNext"] is False

@@ -224,3 +224,36 @@ async def test_http_subscriptions_count_against_the_rate_limit() -> None:
         assert second.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
         await eventually(lambda: stack.subgraphs.orders.closed_streams == 1)
     assert stack.subgraphs.orders.open_streams == 1
+
+
+async def test_a_query_over_sse_is_one_next_event_then_complete(stack: Stack) -> None:
+    async with (
+        httpx.AsyncClient(timeout=10) as client,
+        client.stream("POST", stack.url, json={"query": "{ orderCount }"}, headers=SSE) as sse,
+    ):
+        assert sse.headers["content-type"].startswith("text/event-stream")
+        messages = [(event, data and json.loads(data)) async for event, data in sse_messages(sse)]
+    assert messages == [
+        ("next", {"data": {"orderCount": 1}, "extensions": {"transport": "http"}}),
+        ("complete", ""),
+    ]
+
+
+async def test_a_query_over_multipart_is_one_part(stack: Stack) -> None:
+    query = {"query": "{ orderCount }"}
+    subscription_spec = {"accept": 'multipart/mixed;subscriptionSpec="1.0"'}
+    async with httpx.AsyncClient(timeout=10) as client:
+        async with client.stream(
+            "POST", stack.url, json=query, headers={"accept": "multipart/mixed"}
+        ) as response:
+            assert response.headers["content-type"].startswith("multipart/mixed")
+            defer_format = [part async for part in multipart_parts(response)]
+        async with client.stream("POST", stack.url, json=query, headers=subscription_spec) as got:
+            subscription_format = [part async for part in multipart_parts(got)]
+        as_json = await client.post(stack.url, json=query, headers=MULTIPART)
+    result = {"data": {"orderCount": 1}, "extensions": {"transport": "http"}}
+    assert defer_format == [{**result, "hasNext": False}, "end"]
+    assert subscription_format == [{"payload": result}, "end"]
+    # a client that also takes JSON gets JSON
+    assert as_json.headers["content-type"] == "application/json"
+    assert as_json.json() == result

@@ -24,7 +24,8 @@ from router.plugins.persisted_queries import PersistedQueriesSection
 from router.serve import RouterOptions, build_router
 from shopgraph.kv import kv_from_url
 from shopgraph.settings import Settings
-from tests.support.order_status_subgraphs import order_status_subgraphs, serving
+from tests.integration.router.socket_client import over_socket
+from tests.support.order_status_subgraphs import SUBSCRIPTION, order_status_subgraphs, serving
 from tests.support.platform import free_port
 
 PREFLIGHT = {"apollo-require-preflight": "true"}
@@ -124,12 +125,16 @@ async def test_an_invalid_operation_is_not_registered(kv_url: str) -> None:
 
 def write_manifest(path: Path, *bodies: str) -> Path:
     operations = [
-        {"id": sha256(body), "body": body, "name": f"Op{index}", "type": "query"}
+        {"id": sha256(body), "body": body, "name": f"Op{index}", "type": _kind(body)}
         for index, body in enumerate(bodies)
     ]
     manifest = {"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations}
     path.write_text(json.dumps(manifest))
     return path
+
+
+def _kind(body: str) -> str:
+    return "subscription" if body.startswith("subscription") else "query"
 
 
 LISTED = "query Listed {\n  products {\n    id\n    name\n  }\n}"
@@ -162,3 +167,41 @@ async def test_safelist_log_mode_runs_unlisted_operations(kv_url: str, tmp_path:
     async with routers(kv_url, section) as (url,), httpx.AsyncClient() as http:
         response = await http.post(url, json={"query": "{ orderCount }"})
     assert response.json() == {"data": {"orderCount": 1}}
+
+
+async def test_automatic_persisted_queries_over_the_websocket(kv_url: str) -> None:
+    query = unique_query()
+    async with routers(kv_url, PersistedQueriesSection()) as (url,), httpx.AsyncClient() as http:
+        unknown = await over_socket(url, {"extensions": persisted(query)})
+        assert unknown[0]["type"] == "error"
+        assert unknown[0]["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+        # registered over the socket, then sent by hash over HTTP and over the socket
+        registered = await over_socket(url, {"query": query, "extensions": persisted(query)})
+        assert registered[0]["payload"] == {"data": {"orderCount": 1}}
+        over_http = await http.post(url, json={"extensions": persisted(query)})
+        assert over_http.json() == {"data": {"orderCount": 1}}
+        by_hash = await over_socket(url, {"extensions": persisted(query)})
+    assert [m["type"] for m in by_hash] == ["next", "complete"]
+    assert by_hash[0]["payload"] == {"data": {"orderCount": 1}}
+
+
+async def test_safelist_applies_to_websocket_subscriptions(kv_url: str, tmp_path: Path) -> None:
+    manifest = write_manifest(tmp_path / "manifest.json", LISTED, SUBSCRIPTION)
+    section = PersistedQueriesSection(manifest=manifest, safelist="enforce")
+    variables = {"id": "o1"}
+    async with routers(kv_url, section) as (url,):
+        listed = await over_socket(
+            url,
+            {"extensions": persisted(SUBSCRIPTION), "variables": variables},
+            authorization="Bearer customer-1",
+            messages=1,
+        )
+        unlisted = await over_socket(
+            url,
+            {"query": 'subscription { orderStatusChanged(orderId: "o1") { status } }'},
+            authorization="Bearer customer-1",
+        )
+    assert listed[0]["type"] == "next"
+    assert listed[0]["payload"]["data"]["orderStatusChanged"]["status"] == "PENDING"
+    assert unlisted[0]["type"] == "error"
+    assert unlisted[0]["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_IN_LIST"

@@ -8,12 +8,13 @@ import uuid
 
 import pytest
 
+from router.cache_hints import CacheHint, read_cache_hints
 from router.compose import SubgraphSource, compose
 from router.config import ConfigError, parse_config
 from router.entity_cache import EntityCache
 from router.entity_cache_events import InvalidationConsumer, invalidations
 from router.entity_cache_keys import EntityRef, encode, entry_key, selection_digest
-from router.entity_cache_policy import CacheHint, TypePolicy, cache_hints
+from router.entity_cache_policy import TypePolicy
 from router.plugins.entity_cache import EntityCacheSection
 from shopgraph.events.envelope import Event
 from shopgraph.events.memory import memory_bus
@@ -29,12 +30,12 @@ type Money { amount: Int! }
 
 
 def test_cache_control_hints_are_read_from_the_supergraph() -> None:
-    assert cache_hints(SUPERGRAPH_HINTS) == {
+    assert read_cache_hints(SUPERGRAPH_HINTS).types == {
         "Product": CacheHint(10, False),  # the stricter of two hints
         "Review": CacheHint(120, True),
         "Category": CacheHint(0, False),
     }
-    assert cache_hints("not a schema {") == {}
+    assert read_cache_hints("not a schema {").types == {}
 
 
 def test_config_beats_hints_which_beat_the_default() -> None:
@@ -52,7 +53,7 @@ def test_config_beats_hints_which_beat_the_default() -> None:
         ttl_seconds = 0
         """
     )
-    policy = config.entity_cache.policy().with_hints(cache_hints(SUPERGRAPH_HINTS))
+    policy = config.entity_cache.policy().with_hints(read_cache_hints(SUPERGRAPH_HINTS))
     assert policy.for_type("Product") == TypePolicy(60, private=False)
     assert policy.for_type("Review") == TypePolicy(100, private=True), "capped by max_ttl"
     assert policy.for_type("Category") is None, "maxAge: 0 is never cached"
@@ -155,7 +156,7 @@ def test_a_subgraph_carries_cache_control_into_the_supergraph_with_compose_direc
             )
         ]
     )
-    policy = EntityCacheSection(enabled=True).policy().with_hints(cache_hints(sdl))
+    policy = EntityCacheSection(enabled=True).policy().with_hints(read_cache_hints(sdl))
     assert policy.for_type("Product") == TypePolicy(45, private=False)
 
 

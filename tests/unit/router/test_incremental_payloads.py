@@ -138,3 +138,34 @@ async def test_the_last_part_allowed_takes_what_is_left() -> None:
     assert [p["hasNext"] for p in later] == [True, False]
     items = [item for p in later for entry in p["incremental"] for item in entry["items"]]
     assert items == [{"node": {"id": f"p{i}"}} for i in range(1, 5)]
+
+
+async def test_a_stream_inside_a_deferred_fragment_streams_after_the_fragment() -> None:
+    edges = [{"node": {"title": f"Review {i}"}} for i in range(3)]
+    reviews = {"reviews": {"edges": edges}}
+    gateway, _ = _gateway({"products": PRODUCT, "reviews": {"data": {"_entities": [reviews]}}})
+    query = """
+    query($id: ID!) {
+      product(id: $id) {
+        name
+        ... @defer(label: "reviews") {
+          reviews(first: 3) { edges @stream(initialCount: 1, label: "more") { node { title } } }
+        }
+      }
+    }
+    """
+
+    first, *later = await _payloads(gateway, query)
+
+    assert first == {"data": {"product": {"name": "Mug"}}, "hasNext": True}
+    entries = [entry for payload in later for entry in payload["incremental"]]
+    assert entries[0] == {
+        "data": {"reviews": {"edges": edges[:1]}},
+        "path": ["product"],
+        "label": "reviews",
+    }
+    assert entries[1:] == [
+        {"items": [edges[i]], "path": ["product", "reviews", "edges", i], "label": "more"}
+        for i in (1, 2)
+    ]
+    assert [p["hasNext"] for p in later] == [True, True, False]
