@@ -24,6 +24,7 @@ export type Scalars = {
   join__FieldSet: { input: any; output: any; }
   join__FieldValue: { input: any; output: any; }
   link__Import: { input: any; output: any; }
+  requiresScopes__Scope: { input: any; output: any; }
 };
 
 export type AddReviewInput = {
