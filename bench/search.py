@@ -3,10 +3,13 @@
 For each adapter in turn (Elasticsearch, SQL on SQLite, SQL on PostgreSQL when
 ``SHOPGRAPH_TEST_POSTGRES_URL`` is set): load the same generated 50 000-product catalog
 (fixed random seed) into a fresh index, serve the search subgraph alone with
-``shopgraph serve search`` (one uvicorn process), warm up, then send ``search`` with a query
-and every facet from C concurrent HTTP clients for D seconds, rotating through a fixed list
-of queries and filters. Writes requests/s, p50 and p99 latency to
-``bench/results/search-<date>.md`` with the machine and the command. Measured numbers only.
+``shopgraph serve search`` (one uvicorn process), check a sample of the searches, warm up,
+then for each concurrency of ``--connections`` (default 1, 4, 8) send ``search`` with a
+query and every facet from that many autocannon connections for D seconds
+(:mod:`search_load`), through a mix of popular and long-tail searches (:func:`query_mix`).
+Writes one table, a row per adapter and concurrency (requests/s, p50 and p99 latency, CPU
+per search of each process, request cache hits) to ``bench/results/search-<date>.md`` with
+the machine and the command. Measured numbers only.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ QUERIES = ("jacket", "wool jacket", "waterproof boot", "leather", "travel mug", 
 ADAPTERS = ("elasticsearch", "sqlite", "postgres")
 MIX_SIZE = 20_000  # bodies per window, more than a window sends
 MIX_CHECKED = 200  # bodies sent once before the load, each checked for errors
-WARM_UP_SECONDS = 3
+WARM_UP_SECONDS = 10  # a fresh index and JVM code paths: steady state after this
 
 SEARCH = """query Search($q: String, $filter: ProductSearchFilter) {
   search(query: $q, filter: $filter, first: 20) {
