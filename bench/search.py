@@ -167,6 +167,7 @@ class Row:
     column: str
     loaded_seconds: float
     window: Window
+    load_average: float  # 1 min, when the window ended: how busy the machine was
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ async def load(column: Column, docs: list[SearchDocument]) -> float:
 
 async def serve_and_measure(
     column: Column, tmp: Path, node: str, duration: int, sweep: list[int]
-) -> list[Window]:
+) -> list[tuple[Window, float]]:
     """Serve the subgraph once and measure a window per concurrency, each with its own query
     mix (a window never finds the tail queries of the one before it cached)."""
     env = {"SHOPGRAPH_ENVIRONMENT": "test", "SHOPGRAPH_LOG_LEVEL": "WARNING",
@@ -228,7 +229,7 @@ async def serve_and_measure(
                 window = await asyncio.to_thread(run_window, node, url, bodies, connections,
                                                  duration, server.pid, elastic)  # fmt: skip
                 print(column.name, window, flush=True)
-                windows.append(window)
+                windows.append((window, os.getloadavg()[0]))
         finally:
             if elastic is not None:
                 elastic.close()
@@ -285,11 +286,12 @@ def report(args: argparse.Namespace, rows: list[Row], command: str) -> Path:
         "",
         "CPU ms are per request: the subgraph process, Elasticsearch (its node's process; "
         "other users of that node count too) and the load generator. Request cache: the shard "
-        "request cache's hits / (hits + misses) on the facet requests over the window.",
+        "request cache's hits / lookups over the window (two per search: page and facets).",
         "",
         "| adapter | clients | requests/s | p50 ms | p99 ms | requests | failed "
-        "| subgraph CPU ms | ES CPU ms | autocannon CPU ms | request cache hits | load s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| subgraph CPU ms | ES CPU ms | autocannon CPU ms | request cache hits | load s "
+        "| load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         w = row.window
@@ -301,7 +303,7 @@ def report(args: argparse.Namespace, rows: list[Row], command: str) -> Path:
         lines.append(f"| {row.column} | {w.connections} | {w.requests_per_second:.1f} | "
                      f"{w.p50_ms:.0f} | {w.p99_ms:.0f} | {w.requests} | {w.failed} | "
                      f"{w.subgraph_cpu_ms:.2f} | {es_cpu} | {w.loadgen_cpu_ms:.2f} | {cache} | "
-                     f"{row.loaded_seconds:.1f} |")  # fmt: skip
+                     f"{row.loaded_seconds:.1f} | {row.load_average:.1f} |")  # fmt: skip
     lines += report_footer("the server and the index", command, generator="autocannon")
     path.write_text("\n".join(lines))
     return path
@@ -337,7 +339,7 @@ async def main() -> None:
                 print(f"{column.name}: loaded in {loaded:.1f} s", flush=True)
                 windows = await serve_and_measure(column, Path(tmp), node, args.duration,
                                                   args.connections)  # fmt: skip
-                rows += [Row(column.name, loaded, window) for window in windows]
+                rows += [Row(column.name, loaded, w, load) for w, load in windows]
             finally:
                 await cleanup(column)
     command = "python bench/search.py " + " ".join(sys.argv[1:])
