@@ -106,7 +106,7 @@ bench: $(STAMP)
 
 # Search: Elasticsearch vs the SQL adapter on a generated 50 000-product catalog; writes
 # bench/results/search-<date>.md. Needs Elasticsearch (and PostgreSQL for its column):
-# services-up first. BENCH_SEARCH_ARGS e.g. "--duration 30 --connections 16".
+# services-up first. BENCH_SEARCH_ARGS e.g. "--duration 30 --connections 1,8,16".
 bench-search: $(STAMP)
 	eval "$$($(PYTHON) -m infra env)"; $(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
 

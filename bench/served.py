@@ -60,12 +60,12 @@ async def _wait_until_ready(url: str, server: asyncio.subprocess.Process, servic
     raise RuntimeError(f"the {service} subgraph was not ready within a minute")
 
 
-def report_footer(shared_with: str, command: str) -> list[str]:
+def report_footer(shared_with: str, command: str, generator: str = "Python httpx") -> list[str]:
     """The machine, how busy it was, and the command, as report lines."""
     return [
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, "
-        f"Python {platform.python_version()}. The load generator (Python httpx) shares the "
+        f"Python {platform.python_version()}. The load generator ({generator}) shares the "
         f"machine with {shared_with}. Load average (1 min) when the run ended: "
         f"{os.getloadavg()[0]:.1f}.",
         "",

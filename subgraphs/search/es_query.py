@@ -7,8 +7,11 @@ One search is one ``_msearch`` of two requests (:func:`msearch_lines`):
   ``description`` come back from ``_source``;
 * the **facets** (:func:`facets_body`): ``size: 0`` with the text query alone and one
   ``filter`` aggregation per facet that applies every filter except its own (disjunctive
-  counts). With no hits it is eligible for the shard request cache, so a repeated query and
-  filter combination is answered from the cache until the index next changes.
+  counts).
+
+Both ask for the shard request cache (Elasticsearch caches only ``size: 0`` searches unless
+asked), so a repeated search is answered from the cache until the next refresh changes the
+index; the facets are a cache entry of their own, shared by every page and sort of a query.
 
 Stems match exactly (no ``fuzziness``: fuzzy matching made "sneakers" find "speakers");
 typos are corrected by the service with the term suggester (``similar_terms``).
@@ -190,8 +193,8 @@ def facets_body(query: IndexQuery) -> dict[str, Any]:
 
 
 def msearch_lines(query: IndexQuery) -> list[dict[str, Any]]:
-    """``_msearch`` header and body pairs: the page, then the facets (request-cached)."""
-    return [{}, hits_body(query), {"request_cache": True}, facets_body(query)]
+    """``_msearch`` header and body pairs: the page, then the facets, both request-cached."""
+    return [{"request_cache": True}, hits_body(query), {"request_cache": True}, facets_body(query)]
 
 
 # What the adapter reads of an ``_msearch`` response; the rest is not sent.

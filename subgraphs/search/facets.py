@@ -63,11 +63,17 @@ class CategoryTree:
             if category.parent_id is not None:
                 self.children.setdefault(category.parent_id, []).append(category.id)
 
+        # The service keeps a tree for a second and rolls counts up on every search.
+        self._subtrees: dict[str, frozenset[str]] = {}
+
     def __contains__(self, category_id: object) -> bool:
         return category_id in self.by_id
 
-    def subtree(self, category_id: str) -> set[str]:
+    def subtree(self, category_id: str) -> frozenset[str]:
         """The category and all its descendants."""
+        known = self._subtrees.get(category_id)
+        if known is not None:
+            return known
         found: set[str] = set()
         pending = [category_id]
         while pending:
@@ -75,7 +81,8 @@ class CategoryTree:
             if current not in found:
                 found.add(current)
                 pending.extend(self.children.get(current, ()))
-        return found
+        self._subtrees[category_id] = frozenset(found)
+        return self._subtrees[category_id]
 
     def rolled_up(self, direct: Mapping[str, int]) -> dict[str, int]:
         """Each known category's count including its descendants' products."""

@@ -12,14 +12,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import Final
 
 _WORD = re.compile(r"[0-9a-z]+")
 _VOWEL = re.compile(r"[aeiouy]")
 _NO_DOUBLE_UNDO = frozenset("lsz")
+_ANY_WORD = re.compile(r"\w+")
+# Distinct words whose stems highlights remember: a catalog's vocabulary, bounded.
+HIGHLIGHT_WORD_CACHE: Final = 65_536
 
 
 def fold(text: str) -> str:
     """Lower case without accents: ``"Café"`` → ``"cafe"``."""
+    if text.isascii():  # nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -69,6 +76,14 @@ def terms_text(*texts: str | None) -> str:
     return " ".join(s for text in texts if text for s in stems(text))
 
 
+@lru_cache(maxsize=HIGHLIGHT_WORD_CACHE)
+def _stem_of_word(original: str) -> str | None:
+    """The stem a highlight compares for one ``\\w+`` word of the text (every search
+    highlights 20 names and descriptions: their words repeat from search to search)."""
+    folded = words(original)
+    return stem(folded[0]) if folded else None
+
+
 def highlight(text: str, query_stems: Iterable[str]) -> str | None:
     """``text`` with each word whose stem is a query stem wrapped in ``<em>``; None when
     no word matches."""
@@ -78,11 +93,10 @@ def highlight(text: str, query_stems: Iterable[str]) -> str | None:
     def mark(match: re.Match[str]) -> str:
         nonlocal matched
         original = match.group(0)
-        folded = words(original)
-        if folded and stem(folded[0]) in wanted:
+        if _stem_of_word(original) in wanted:
             matched = True
             return f"<em>{original}</em>"
         return original
 
-    marked = re.sub(r"\w+", mark, text)
+    marked = _ANY_WORD.sub(mark, text)
     return marked if matched else None

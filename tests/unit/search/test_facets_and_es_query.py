@@ -100,4 +100,5 @@ def test_the_page_applies_every_filter_and_fetches_only_what_highlights_need() -
     relevance = es_query.hits_body(IndexQuery(("shoe",), filters, SearchSort.RELEVANCE, None, 20))
     assert relevance["sort"][0] == {"_score": "desc"}
     lines = es_query.msearch_lines(query)
-    assert lines == [{}, hits, {"request_cache": True}, es_query.facets_body(query)]
+    cached = {"request_cache": True}
+    assert lines == [cached, hits, cached, es_query.facets_body(query)]
