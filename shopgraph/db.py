@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
 
+from shopgraph.db_ping import ping_when_idle
 from shopgraph.tracing import trace_engine
 
 NAMING_CONVENTION = {
@@ -97,9 +98,10 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
+            pool_use_lifo=True,
             connect_args={"server_settings": POSTGRES_SESSION_SETTINGS},
         )
+        ping_when_idle(engine)
     trace_engine(engine)
     return engine
 
