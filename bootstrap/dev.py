@@ -1,17 +1,22 @@
 """The whole platform in one process: what ``make dev`` runs.
 
 Every subgraph gets its own uvicorn server on its own port, every worker group runs as a
-background loop, all on one event loop, so the in-process bus and store (``memory://``) are
+background loop, all on one event loop (internal calls between them skip the network once
+all are up, shopgraph/in_process.py), so the in-process bus and store (``memory://``) are
 shared by all of them exactly as Kafka and Redis would be.
 """
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
 
 from bootstrap.migrate import migrate_all
 from bootstrap.registry import SERVICES, service_names, worker_group, worker_groups
 from bootstrap.storefront import storefront_background
 from router.serve import dev_router
 from shopgraph.db import Database
+from shopgraph.in_process import serve_in_process, stop_serving_in_process
 from shopgraph.logging import get_logger
 from shopgraph.runner import Background, Served, run_together
 from shopgraph.settings import Settings
@@ -47,6 +52,14 @@ def worker_background(settings: Settings, group: str) -> Background:
     return Background(name=f"worker:{group}", run=runtime.run, stop=runtime.stop)
 
 
+async def call_in_process_once_up(ready: asyncio.Event, served: Sequence[Served]) -> None:
+    """Once every server has started, internal calls to them skip the network."""
+    await ready.wait()
+    for item in served:
+        host = "127.0.0.1" if item.host in ("0.0.0.0", "::") else item.host
+        serve_in_process(f"http://{host}:{item.port}/", item.app)
+
+
 def all_worker_backgrounds(settings: Settings) -> list[Background]:
     return [worker_background(settings, name) for name in sorted(worker_groups())]
 
@@ -70,4 +83,10 @@ async def run(settings: Settings) -> None:
     storefront = storefront_background(f"http://127.0.0.1:{router.port}/graphql", settings.host)
     if storefront is not None:
         background.append(storefront)
-    await run_together(served, background)
+    ready = asyncio.Event()
+    in_process = asyncio.create_task(call_in_process_once_up(ready, served))
+    try:
+        await run_together(served, background, ready=ready)
+    finally:
+        in_process.cancel()
+        stop_serving_in_process()

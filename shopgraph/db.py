@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
 
+from shopgraph.db_ping import ping_when_idle
 from shopgraph.tracing import trace_engine
 
 NAMING_CONVENTION = {
@@ -97,9 +98,10 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
+            pool_use_lifo=True,
             connect_args={"server_settings": POSTGRES_SESSION_SETTINGS},
         )
+        ping_when_idle(engine)
     trace_engine(engine)
     return engine
 
@@ -111,6 +113,16 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL reads without BEGIN/ROLLBACK (see :meth:`read`); SQLite's transactions
+        # cost no round trip, so it reads as it writes.
+        self._reads = (
+            async_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
+            if self.is_postgres
+            else self.sessions
+        )
         # SQLite allows one writer per file; serialising writers in-process avoids "database
         # is locked" waits in SQLite's busy handler while WAL keeps readers unblocked.
         self._sqlite_file = _sqlite_file(url) if self.is_sqlite else None
@@ -127,6 +139,15 @@ class Database:
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session for reads (no implicit commit)."""
         async with self.sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for plain reads on the hot path: on PostgreSQL each statement runs in
+        its own implicit transaction, saving the BEGIN and ROLLBACK round trips of
+        :meth:`session`. Under READ COMMITTED every statement sees its own snapshot either
+        way; not for writes, locking reads or ``stream()`` (server-side cursors)."""
+        async with self._reads() as session:
             yield session
 
     @asynccontextmanager

@@ -1,7 +1,9 @@
 """Service-to-service GraphQL calls: straight to the owning subgraph, not via the router,
 with a short-lived ``internal`` service token (docs/architecture.md §1).
 
-One pooled ``httpx.AsyncClient`` per calling process; a call that fails, times out or
+One pooled ``httpx.AsyncClient`` per calling process, sending through aiohttp's pool
+(:mod:`shopgraph.aiohttp_transport`), or straight to the app when this process serves the
+callee itself (``make dev``, :mod:`shopgraph.in_process`); a call that fails, times out or
 answers with GraphQL errors raises :class:`UpstreamError` naming the service.
 
 An outage of a few seconds costs latency, not the caller's request: an idempotent call
@@ -30,7 +32,9 @@ from tenacity import (
 )
 
 from shopgraph import request_deadline
+from shopgraph.aiohttp_transport import AiohttpTransport
 from shopgraph.auth.tokens import ServiceTokenIssuer
+from shopgraph.in_process import InProcessTransport
 from shopgraph.settings import Settings
 from shopgraph.tracing import trace_http_client
 
@@ -74,10 +78,9 @@ class InternalClient:
         self.tokens = ServiceTokenIssuer.from_settings(settings, caller)
         self.http = httpx.AsyncClient(
             timeout=timeout_seconds,
-            transport=transport,
             # Every connection may stay open: under load (a crowd checking out) a smaller
             # keep-alive pool closed the extras after each call and reconnected the next.
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+            transport=transport or InProcessTransport(AiohttpTransport(max_connections=100)),
         )
         trace_http_client(self.http)
 

@@ -27,6 +27,7 @@ from jwt.algorithms import RSAAlgorithm
 from shopgraph.auth.keys import ALGORITHM, SigningKey, rsa_thumbprint
 from shopgraph.auth.principal import ANONYMOUS, Principal, PrincipalKind, Scope
 from shopgraph.auth.tokens import INTERNAL_ALGORITHM, INTERNAL_ISSUER, check_service_secret
+from shopgraph.auth.verified_tokens import VerifiedTokens
 from shopgraph.errors import Unauthenticated
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
@@ -202,6 +203,7 @@ class TokenVerifier:
         self.keys = keys
         self._service_secret = service_secret
         self.leeway_seconds = leeway_seconds
+        self.verified = VerifiedTokens()
 
     @classmethod
     def from_settings(
@@ -241,6 +243,15 @@ class TokenVerifier:
     async def verify(self, token: str) -> Principal:
         if len(token) > MAX_TOKEN_LENGTH:
             raise Unauthenticated("Invalid token: too long")
+        known = self.verified.get(token)
+        if known is not None:
+            return known
+        principal, expires_at = await self._verify_uncached(token)
+        self.verified.remember(token, principal, expires_at)
+        return principal
+
+    async def _verify_uncached(self, token: str) -> tuple[Principal, float]:
+        """The principal and the token's ``exp``, or ``Unauthenticated``."""
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})
@@ -249,12 +260,15 @@ class TokenVerifier:
         algorithm = header.get("alg")
         issuer = unverified.get("iss")
         if issuer == INTERNAL_ISSUER:
-            return self._verify_service(token, algorithm)
-        if issuer is None:
+            principal = self._verify_service(token, algorithm)
+        elif issuer is None:
             raise Unauthenticated("Invalid token: missing 'iss' claim")
-        if issuer != self.issuer:
+        elif issuer != self.issuer:
             raise Unauthenticated("Invalid token: issuer is not accepted")
-        return await self._verify_user(token, header, algorithm)
+        else:
+            principal = await self._verify_user(token, header, algorithm)
+        # Verified, so the unverified claims are the token's claims; ``exp`` is required.
+        return principal, float(unverified["exp"])
 
     async def _verify_user(
         self, token: str, header: Mapping[str, Any], algorithm: Any

@@ -142,7 +142,7 @@ class CheckoutService:
             raise
 
     async def _existing(self, order_id: str) -> Order | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await repository.load_order(session, order_id)
 
     async def _create(

@@ -117,7 +117,7 @@ class ProductService:
 
     async def by_ids(self, ids: Sequence[str]) -> list[ProductRecord | None]:
         """In the order of ``ids`` (DataLoader contract); None where there is none."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             found = await repository.products_by_ids(session, ids)
         return [found.get(product_id) for product_id in ids]
 

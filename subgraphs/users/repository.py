@@ -71,11 +71,27 @@ def _record(row: Any, roles: dict[str, tuple[str, ...]]) -> UserRecord:
 
 
 async def users_by_ids(session: AsyncSession, ids: Sequence[str]) -> dict[str, UserRecord]:
+    """Users and their roles in one round trip: a row per (user, role), role NULL for a
+    user without any (a lookup per checkout, so one statement rather than two)."""
     if not ids:
         return {}
-    rows = (await session.execute(select(*_COLUMNS).where(users.c.id.in_(list(ids))))).all()
-    roles = await roles_of(session, [row.id for row in rows])
-    return {row.id: _record(row, roles) for row in rows}
+    rows = (
+        await session.execute(
+            select(*_COLUMNS, user_roles.c.role)
+            .select_from(users.outerjoin(user_roles, user_roles.c.user_id == users.c.id))
+            .where(users.c.id.in_(list(ids)))
+            .order_by(users.c.id, user_roles.c.role)
+        )
+    ).all()
+    roles: dict[str, list[str]] = {}
+    first_rows: dict[str, Any] = {}
+    for row in rows:
+        first_rows.setdefault(row.id, row)
+        held = roles.setdefault(row.id, [])
+        if row.role is not None:
+            held.append(row.role)
+    found = {user_id: tuple(held) for user_id, held in roles.items()}
+    return {user_id: _record(row, found) for user_id, row in first_rows.items()}
 
 
 async def user_by_id(session: AsyncSession, user_id: str) -> UserRecord | None:

@@ -95,7 +95,7 @@ class UserService:
 
     async def get_many(self, ids: Sequence[str]) -> list[UserRecord | None]:
         """In the order of ``ids`` (for DataLoaders); None where there is no such user."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             found = await repository.users_by_ids(session, list(dict.fromkeys(ids)))
         return [found.get(user_id) for user_id in ids]
 

@@ -1,0 +1,116 @@
+"""Internal calls to a subgraph this same process serves, without the network.
+
+In ``make dev`` every subgraph runs in one process (bootstrap/dev.py), yet each internal
+call went out through a client socket, into uvicorn's parser and back: for a checkout that
+was most of the process's CPU. Once the servers are up, dev registers each app under the
+URL callers use (:func:`serve_in_process`), and :class:`InProcessTransport` hands a request
+for that origin to the ASGI app directly. Everything else goes over the network as before.
+
+The app runs in a task of its own, as it would behind a server: context variables it sets
+(log context, request deadline) do not leak back into the caller, a caller that times out
+or is cancelled leaves it running to completion, and a timeout is a ``httpx.ReadTimeout``
+like any other, so the internal client's retries behave the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Final
+
+import httpx
+from starlette.types import ASGIApp, Message
+
+_APPS: dict[tuple[bytes, bytes, int | None], ASGIApp] = {}
+_INTERNAL_ERROR: Final = b'{"errors":[{"message":"Internal server error"}]}'
+
+
+def _origin(url: httpx.URL) -> tuple[bytes, bytes, int | None]:
+    return url.raw_scheme, url.raw_host, url.port
+
+
+def serve_in_process(url: str, app: ASGIApp) -> None:
+    """Requests for ``url``'s origin go to ``app`` from now on (it must be started)."""
+    _APPS[_origin(httpx.URL(url))] = app
+
+
+def stop_serving_in_process() -> None:
+    """Every origin goes over the network again."""
+    _APPS.clear()
+
+
+class InProcessTransport(httpx.AsyncBaseTransport):
+    """Apps registered with :func:`serve_in_process` directly; others via ``network``."""
+
+    def __init__(self, network: httpx.AsyncBaseTransport) -> None:
+        self.network = network
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        app = _APPS.get(_origin(request.url))
+        if app is None:
+            return await self.network.handle_async_request(request)
+        body = await request.aread()
+        served = asyncio.create_task(_serve(app, request, body))
+        timeout = request.extensions.get("timeout", {}).get("read")
+        try:
+            status, headers, content = await asyncio.wait_for(asyncio.shield(served), timeout)
+        except TimeoutError:
+            raise httpx.ReadTimeout(
+                f"no answer in process within {timeout} s", request=request
+            ) from None
+        return httpx.Response(status, headers=headers, content=content, request=request)
+
+    async def aclose(self) -> None:
+        await self.network.aclose()
+
+
+async def _serve(
+    app: ASGIApp, request: httpx.Request, body: bytes
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    url = request.url
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": request.method,
+        "scheme": url.scheme,
+        "path": url.path,
+        "raw_path": url.raw_path.split(b"?", 1)[0],
+        "query_string": url.query,
+        "root_path": "",
+        "headers": [(name.lower(), value) for name, value in request.headers.raw],
+        "client": ("127.0.0.1", 0),
+        "server": (url.host, url.port),
+    }
+    answered = asyncio.Event()
+    body_sent = False
+    status = 500
+    headers: list[tuple[bytes, bytes]] = []
+    chunks: list[bytes] = []
+
+    async def receive() -> Message:
+        nonlocal body_sent
+        if not body_sent:
+            body_sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await answered.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        nonlocal status, headers
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                answered.set()
+
+    try:
+        await app(scope, receive, send)
+    except Exception:
+        # A server answers 500 for an app that raised (Starlette logged it already).
+        if not answered.is_set():
+            return 500, [(b"content-type", b"application/json")], _INTERNAL_ERROR
+    finally:
+        answered.set()
+    return status, headers, b"".join(chunks)
