@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -167,3 +168,20 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for name, count in counts.items():
         url = os.environ.get(REAL_URL_VARS[name], "not configured")
         terminalreporter.write_line(f"{name:>13}: {count} passing tests against {url}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _loggers_never_cached() -> Iterator[None]:
+    """``configure_logging`` (called by every CLI entry point a test runs) caches each logger
+    on first use, after which ``structlog.testing.capture_logs`` can no longer see it: a test
+    asserting on logs would then pass or fail by which tests ran before it."""
+    configure = structlog.configure
+
+    def uncached(**settings: Any) -> None:
+        configure(**{**settings, "cache_logger_on_first_use": False})
+
+    structlog.configure = uncached  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        structlog.configure = configure
