@@ -85,7 +85,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 POSTGRES_SESSION_SETTINGS = {"idle_in_transaction_session_timeout": "60000"}
 
 
-def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 20, ping: bool = True) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -97,7 +97,7 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
+            pool_pre_ping=ping,
             connect_args={"server_settings": POSTGRES_SESSION_SETTINGS},
         )
     trace_engine(engine)
@@ -105,11 +105,17 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
 
 
 class Database:
-    """An engine and session factory for one service's database."""
+    """An engine and session factory for one service's database.
 
-    def __init__(self, url: str, *, pool_size: int = 20) -> None:
+    ``ping``: test each pooled connection with a round trip before handing it out, so a
+    request after a database restart does not fail on a dead connection. Workers turn it
+    off: a handler that fails that way is retried by the consumer runtime on a fresh
+    connection (the failure invalidates the pool), and the round trip would cost every event.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 20, ping: bool = True) -> None:
         self.url = url
-        self.engine = create_engine(url, pool_size=pool_size)
+        self.engine = create_engine(url, pool_size=pool_size, ping=ping)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite allows one writer per file; serialising writers in-process avoids "database
         # is locked" waits in SQLite's busy handler while WAL keeps readers unblocked.

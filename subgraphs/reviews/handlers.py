@@ -34,7 +34,7 @@ def registry_for(service: ReviewService, orders_topic: str = ORDERS_TOPIC) -> Ha
 
 @asynccontextmanager
 async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
-    db = Database(settings.database_url_for("reviews"), pool_size=5)
+    db = Database(settings.database_url_for("reviews"), pool_size=5, ping=False)
     try:
         yield registry_for(ReviewService(db))
     finally:

@@ -51,7 +51,7 @@ async def notification_handlers(
     if mailer is None or sms is None:
         check_delivery_settings(settings)
     own_sms = sms_sender_for(settings) if sms is None else None
-    db = Database(settings.database_url_for(SERVICE))
+    db = Database(settings.database_url_for(SERVICE), ping=False)
     users = UsersDirectory(InternalClient(settings, SERVICE)) if directory is None else None
     notifier = Notifier(
         db,
