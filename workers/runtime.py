@@ -18,9 +18,11 @@ and each of those events takes the one-event path (retries, dead letters). With
 ``linger_seconds``, a batch smaller than ``batch_size`` waits that long for more events
 before it is handled (fewer, larger batches under load; idle it changes nothing).
 
-Offsets are committed after each batch, i.e. after the handlers' effects are committed, per
-partition up to the first event not handled: a crash redelivers the uncommitted part of the
-batch, which handlers absorb with their inbox (:func:`shopgraph.events.inbox.claim`).
+Offsets are committed after the handlers' effects are committed, per partition up to the
+first event not handled: after each batch, or with ``commit_interval_seconds`` at most that
+often (and when idle or stopping, :mod:`workers.commits`). A crash redelivers the
+uncommitted part, which handlers absorb with their inbox
+(:func:`shopgraph.events.inbox.claim`).
 ``stop()`` is graceful: the events in flight finish, the processed offsets are committed and
 the consumer leaves its group. Cancelling the task running :meth:`ConsumerRuntime.run` is
 treated like a crash: nothing more is committed.
@@ -45,6 +47,7 @@ from shopgraph.events.handlers import BatchHandler, HandlerRegistry
 from shopgraph.events.tracing import consumer_span
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
+from workers.commits import DeferredCommits
 from workers.lag import LagGauge
 from workers.lanes import Position, committable, lanes, position, runs
 
@@ -74,6 +77,7 @@ class ConsumerRuntime:
         poll_seconds: float = 0.5,
         concurrency: int = 1,
         linger_seconds: float = 0.0,
+        commit_interval_seconds: float = 0.0,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -90,6 +94,7 @@ class ConsumerRuntime:
         self.poll_seconds = poll_seconds
         self.concurrency = concurrency
         self.linger_seconds = linger_seconds
+        self.commit_interval_seconds = commit_interval_seconds
         self.stats = RuntimeStats()
         self._lag = LagGauge(group)
         # Zero-valued series from the start, so "no retries yet" is a 0, not a missing series.
@@ -134,16 +139,22 @@ class ConsumerRuntime:
         self._running = True
         self._finished.clear()
         consumer = self.bus.consumer(self.topics, self.group)
+        commits = DeferredCommits(consumer, self.commit_interval_seconds)
         try:
             await consumer.start()
             log.info("consumer_started", group=self.group, topics=list(self.topics))
             while not self._stopping.is_set():
                 deliveries = await self._fetch(consumer)
                 if self.concurrency == 1:
-                    await self._process_in_order(consumer, deliveries)
+                    await self._process_in_order(commits, deliveries)
                 else:
-                    await self._process_batch(consumer, deliveries)
+                    await self._process_batch(commits, deliveries)
+                await commits.commit_due(idle=not deliveries)
                 self._lag.update(consumer, deliveries)
+            await commits.flush()
+        except Exception:
+            await commits.flush()  # keep what was applied; cancelling commits nothing more
+            raise
         finally:
             try:
                 await consumer.stop()
@@ -159,14 +170,12 @@ class ConsumerRuntime:
             deliveries += await consumer.getmany(0, self.batch_size - len(deliveries))
         return deliveries
 
-    async def _process_in_order(self, consumer: Consumer, deliveries: list[Delivery]) -> None:
+    async def _process_in_order(self, commits: DeferredCommits, deliveries: list[Delivery]) -> None:
         done: set[tuple[str, int, int]] = set()
         try:
             await self._handle_in_order(deliveries, done)
-        except Exception:
-            await consumer.commit(committable(deliveries, done))  # keep what was applied
-            raise
-        await consumer.commit(committable(deliveries, done))
+        finally:
+            commits.add(committable(deliveries, done))
 
     async def _handle_in_order(self, deliveries: list[Delivery], done: set[Position]) -> None:
         for batch, run in runs(deliveries, self._batch_form):
@@ -203,7 +212,7 @@ class ConsumerRuntime:
             metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, event.type, "handled").inc()
         return True
 
-    async def _process_batch(self, consumer: Consumer, deliveries: list[Delivery]) -> None:
+    async def _process_batch(self, commits: DeferredCommits, deliveries: list[Delivery]) -> None:
         done: set[tuple[str, int, int]] = set()
         slots = asyncio.Semaphore(self.concurrency)
 
@@ -220,7 +229,7 @@ class ConsumerRuntime:
             *(run_lane(lane) for lane in lanes(deliveries)), return_exceptions=True
         )
         # Keep what was applied; a failed event and what follows it are redelivered.
-        await consumer.commit(committable(deliveries, done))
+        commits.add(committable(deliveries, done))
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -302,6 +311,10 @@ class ConsumerRuntime:
         )
 
 
+# A commit per batch would cost a broker round trip per event or two under load; a crash
+# redelivers at most this much more, which the inboxes absorb.
+COMMIT_INTERVAL_SECONDS: Final = 0.25
+
 # For the checkout saga's groups whose events each touch one order's rows: different orders
 # are handled at once (each in flight holds a database connection, hence not more).
 PER_ORDER_CONCURRENCY: Final = 8
@@ -328,6 +341,8 @@ class WorkerGroup:
     # How long a small batch waits for more events (see ConsumerRuntime); for groups whose
     # handlers have a batch form and are off the checkout's critical path.
     linger_seconds: float = 0.0
+    # Offsets are committed at most this often under load (see workers.commits).
+    commit_interval_seconds: float = COMMIT_INTERVAL_SECONDS
 
     def build(self, settings: Settings, bus: EventBus | None = None) -> WorkerRuntime:
         """A runtime for this group (nothing is opened until ``run()``)."""
@@ -367,6 +382,7 @@ class WorkerRuntime:
                     max_attempts=self.group.max_attempts or self.settings.consumer_max_attempts,
                     concurrency=self.group.concurrency,
                     linger_seconds=self.group.linger_seconds,
+                    commit_interval_seconds=self.group.commit_interval_seconds,
                 )
                 if self._stop_requested:
                     return
