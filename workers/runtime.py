@@ -138,7 +138,7 @@ class ConsumerRuntime:
             raise RuntimeError("this runtime is already running")
         self._running = True
         self._finished.clear()
-        consumer = self.bus.consumer(self.topics, self.group)
+        consumer = self.bus.consumer(self.topics, self.group, linger_seconds=self.linger_seconds)
         commits = DeferredCommits(consumer, self.commit_interval_seconds)
         try:
             await consumer.start()

@@ -30,7 +30,7 @@ GROUP = "analytics"
 
 # A batch waits this long for more events: fewer transactions under load, and nobody waits
 # for a report to count an order within milliseconds.
-LINGER_SECONDS = 0.05
+LINGER_SECONDS = 0.25
 
 
 def registry_for(service: AnalyticsService) -> HandlerRegistry:

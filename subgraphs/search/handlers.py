@@ -62,7 +62,7 @@ async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
 
 # A batch waits this long for more events, so a checkout burst's stock changes of one
 # product become one index write (the index may lag the stock by that much more).
-LINGER_SECONDS = 0.05
+LINGER_SECONDS = 0.25
 
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
     WorkerGroup(

@@ -75,6 +75,15 @@ async def notification_handlers(
         await db.dispose()
 
 
+# A mail may leave a quarter second later; the group fetches a checkout burst in a few
+# larger batches instead of one broker response per event.
+LINGER_SECONDS = 0.25
+
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
-    WorkerGroup(GROUP, ("users", "orders", "payments"), notification_handlers),
+    WorkerGroup(
+        GROUP,
+        ("users", "orders", "payments"),
+        notification_handlers,
+        linger_seconds=LINGER_SECONDS,
+    ),
 )
