@@ -13,8 +13,8 @@ A group with ``concurrency`` above 1 handles up to that many events of a batch a
 lane per aggregate (:mod:`workers.lanes`): each aggregate's events still run in order.
 A group with ``concurrency`` 1 handles a batch in delivery order, and consecutive events
 whose handlers share a batch form (:mod:`shopgraph.events.handlers`) go to it together: one
-transaction instead of one per event. If the batch form raises, nothing of it was applied
-and each of those events takes the one-event path (retries, dead letters). With
+transaction instead of one per event. If the batch form raises, each of those events takes
+the one-event path (retries, dead letters). With
 ``linger_seconds``, a batch smaller than ``batch_size`` waits that long for more events
 before it is handled (fewer, larger batches under load; idle it changes nothing).
 
@@ -194,8 +194,8 @@ class ConsumerRuntime:
         return None if event is None else self.handlers.batch_for(delivery.topic, event.type)
 
     async def _apply_together(self, batch: BatchHandler, chunk: Sequence[Delivery]) -> bool:
-        """True if ``batch`` applied every event of ``chunk``; False (nothing applied) if it
-        raised, and the events are then handled one by one."""
+        """True if ``batch`` applied every event of ``chunk``; False if it raised, and the
+        events are then handled one by one."""
         events = [d.event for d in chunk if d.event is not None]
         try:
             await batch(events)

@@ -1,11 +1,11 @@
 """Handler registry: which coroutine handles which event type on which topic.
 
 A handler may also have a *batch* form: a coroutine taking several events (in delivery
-order, possibly of several types and topics registered with that same batch form) and
-applying them all in one transaction, or none of them when it raises. The consumer runtime
-(:mod:`workers.runtime`) hands it consecutive events of a fetched batch that share it, and
-falls back to the one-event handler, with its retries and dead letters, for each of them
-when it raises. Like the one-event form it must absorb redeliveries (inbox claims).
+order, possibly of several types registered with that same batch form) and applying them
+together, typically in one transaction. The consumer runtime (:mod:`workers.runtime`) hands
+it consecutive events of a fetched batch that share it; when it raises, each of those events
+is handled again by the one-event handler, with its retries and dead letters. So whatever a
+failed batch form left applied must be absorbed like a redelivery (inbox claims, versions).
 """
 
 from __future__ import annotations
