@@ -86,7 +86,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 POSTGRES_SESSION_SETTINGS = {"idle_in_transaction_session_timeout": "60000"}
 
 
-def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 20, ping: bool = True) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -101,17 +101,24 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
             pool_use_lifo=True,
             connect_args={"server_settings": POSTGRES_SESSION_SETTINGS},
         )
-        ping_when_idle(engine)
+        if ping:
+            ping_when_idle(engine)
     trace_engine(engine)
     return engine
 
 
 class Database:
-    """An engine and session factory for one service's database."""
+    """An engine and session factory for one service's database.
 
-    def __init__(self, url: str, *, pool_size: int = 20) -> None:
+    ``ping``: test a pooled connection that sat idle with a round trip before handing it
+    out (:mod:`shopgraph.db_ping`), so a request after a database restart does not fail on a
+    dead connection. Workers turn it off: a handler that fails that way is retried by the consumer runtime on a fresh
+    connection (the failure invalidates the pool), and the round trip would cost every event.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 20, ping: bool = True) -> None:
         self.url = url
-        self.engine = create_engine(url, pool_size=pool_size)
+        self.engine = create_engine(url, pool_size=pool_size, ping=ping)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # PostgreSQL reads without BEGIN/ROLLBACK (see :meth:`read`); SQLite's transactions
         # cost no round trip, so it reads as it writes.

@@ -50,11 +50,13 @@ class ServiceResources:
         *,
         outbox: Table | None = None,
         principals: TokenVerifier | None = None,
+        ping: bool = True,
     ) -> ServiceResources:
+        """``ping=False`` for a worker group's handlers (see :class:`~shopgraph.db.Database`)."""
         return cls(
             service=service,
             settings=settings,
-            db=Database(settings.database_url_for(service)),
+            db=Database(settings.database_url_for(service), ping=ping),
             bus=bus_from_url(settings.bus_url),
             kv=kv_from_url(settings.kv_url),
             outbox=outbox,

@@ -8,11 +8,13 @@ that was not handled, so a crash or stop redelivers everything after it (at-leas
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from typing import TypeVar
 
 from shopgraph.events.bus import Delivery
 
 Position = tuple[str, int, int]  # topic, partition, offset
+K = TypeVar("K")
 
 
 def position(delivery: Delivery) -> Position:
@@ -40,3 +42,17 @@ def committable(deliveries: Sequence[Delivery], done: Collection[Position]) -> l
         else:
             blocked.add(partition)
     return ready
+
+
+def runs(
+    deliveries: Sequence[Delivery], key: Callable[[Delivery], K]
+) -> list[tuple[K, list[Delivery]]]:
+    """The batch, in its order, cut into runs of consecutive deliveries with equal ``key``."""
+    cut: list[tuple[K, list[Delivery]]] = []
+    for delivery in deliveries:
+        value = key(delivery)
+        if cut and cut[-1][0] == value:
+            cut[-1][1].append(delivery)
+        else:
+            cut.append((value, [delivery]))
+    return cut

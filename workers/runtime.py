@@ -11,10 +11,18 @@ For each delivery, in order:
 
 A group with ``concurrency`` above 1 handles up to that many events of a batch at once, one
 lane per aggregate (:mod:`workers.lanes`): each aggregate's events still run in order.
+A group with ``concurrency`` 1 handles a batch in delivery order, and consecutive events
+whose handlers share a batch form (:mod:`shopgraph.events.handlers`) go to it together: one
+transaction instead of one per event. If the batch form raises, each of those events takes
+the one-event path (retries, dead letters). With
+``linger_seconds``, a batch smaller than ``batch_size`` waits that long for more events
+before it is handled (fewer, larger batches under load; idle it changes nothing).
 
-Offsets are committed after each batch, i.e. after the handlers' effects are committed, per
-partition up to the first event not handled: a crash redelivers the uncommitted part of the
-batch, which handlers absorb with their inbox (:func:`shopgraph.events.inbox.claim`).
+Offsets are committed after the handlers' effects are committed, per partition up to the
+first event not handled: after each batch, or with ``commit_interval_seconds`` at most that
+often (and when idle or stopping, :mod:`workers.commits`). A crash redelivers the
+uncommitted part, which handlers absorb with their inbox
+(:func:`shopgraph.events.inbox.claim`).
 ``stop()`` is graceful: the events in flight finish, the processed offsets are committed and
 the consumer leaves its group. Cancelling the task running :meth:`ConsumerRuntime.run` is
 treated like a crash: nothing more is committed.
@@ -35,12 +43,13 @@ from structlog.contextvars import bound_contextvars
 from shopgraph import metrics
 from shopgraph.events.bus import Consumer, Delivery, EventBus, bus_from_url
 from shopgraph.events.dlq import dead_letter, dlq_topic
-from shopgraph.events.handlers import HandlerRegistry
+from shopgraph.events.handlers import BatchHandler, HandlerRegistry
 from shopgraph.events.tracing import consumer_span
 from shopgraph.logging import get_logger
 from shopgraph.settings import Settings
+from workers.commits import DeferredCommits
 from workers.lag import LagGauge
-from workers.lanes import committable, lanes, position
+from workers.lanes import Position, committable, lanes, position, runs
 
 log = get_logger(__name__)
 
@@ -67,6 +76,8 @@ class ConsumerRuntime:
         batch_size: int = 100,
         poll_seconds: float = 0.5,
         concurrency: int = 1,
+        linger_seconds: float = 0.0,
+        commit_interval_seconds: float = 0.0,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -82,6 +93,8 @@ class ConsumerRuntime:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.concurrency = concurrency
+        self.linger_seconds = linger_seconds
+        self.commit_interval_seconds = commit_interval_seconds
         self.stats = RuntimeStats()
         self._lag = LagGauge(group)
         # Zero-valued series from the start, so "no retries yet" is a 0, not a missing series.
@@ -125,14 +138,23 @@ class ConsumerRuntime:
             raise RuntimeError("this runtime is already running")
         self._running = True
         self._finished.clear()
-        consumer = self.bus.consumer(self.topics, self.group)
+        consumer = self.bus.consumer(self.topics, self.group, linger_seconds=self.linger_seconds)
+        commits = DeferredCommits(consumer, self.commit_interval_seconds)
         try:
             await consumer.start()
             log.info("consumer_started", group=self.group, topics=list(self.topics))
             while not self._stopping.is_set():
-                deliveries = await consumer.getmany(self.poll_seconds, self.batch_size)
-                await self._process_batch(consumer, deliveries)
+                deliveries = await self._fetch(consumer)
+                if self.concurrency == 1:
+                    await self._process_in_order(commits, deliveries)
+                else:
+                    await self._process_batch(commits, deliveries)
+                await commits.commit_due(idle=not deliveries)
                 self._lag.update(consumer, deliveries)
+            await commits.flush()
+        except Exception:
+            await commits.flush()  # keep what was applied; cancelling commits nothing more
+            raise
         finally:
             try:
                 await consumer.stop()
@@ -141,7 +163,56 @@ class ConsumerRuntime:
                 self._finished.set()
                 log.info("consumer_stopped", group=self.group)
 
-    async def _process_batch(self, consumer: Consumer, deliveries: list[Delivery]) -> None:
+    async def _fetch(self, consumer: Consumer) -> list[Delivery]:
+        deliveries = await consumer.getmany(self.poll_seconds, self.batch_size)
+        if deliveries and self.linger_seconds > 0 and len(deliveries) < self.batch_size:
+            await asyncio.sleep(self.linger_seconds)
+            deliveries += await consumer.getmany(0, self.batch_size - len(deliveries))
+        return deliveries
+
+    async def _process_in_order(self, commits: DeferredCommits, deliveries: list[Delivery]) -> None:
+        done: set[tuple[str, int, int]] = set()
+        try:
+            await self._handle_in_order(deliveries, done)
+        finally:
+            commits.add(committable(deliveries, done))
+
+    async def _handle_in_order(self, deliveries: list[Delivery], done: set[Position]) -> None:
+        for batch, run in runs(deliveries, self._batch_form):
+            if self._stopping.is_set():
+                return
+            if batch is not None and len(run) > 1 and await self._apply_together(batch, run):
+                done.update(position(d) for d in run)
+                continue
+            for delivery in run:
+                if self._stopping.is_set() or not await self._process(delivery):
+                    return
+                done.add(position(delivery))
+
+    def _batch_form(self, delivery: Delivery) -> BatchHandler | None:
+        event = delivery.event
+        return None if event is None else self.handlers.batch_for(delivery.topic, event.type)
+
+    async def _apply_together(self, batch: BatchHandler, chunk: Sequence[Delivery]) -> bool:
+        """True if ``batch`` applied every event of ``chunk``; False if it raised, and the
+        events are then handled one by one."""
+        events = [d.event for d in chunk if d.event is not None]
+        try:
+            await batch(events)
+        except Exception as exc:
+            log.warning(
+                "batch_handler_failed",
+                group=self.group,
+                events=len(events),
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            return False
+        self.stats.handled += len(events)
+        for delivery, event in zip(chunk, events, strict=True):
+            metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, event.type, "handled").inc()
+        return True
+
+    async def _process_batch(self, commits: DeferredCommits, deliveries: list[Delivery]) -> None:
         done: set[tuple[str, int, int]] = set()
         slots = asyncio.Semaphore(self.concurrency)
 
@@ -158,7 +229,7 @@ class ConsumerRuntime:
             *(run_lane(lane) for lane in lanes(deliveries)), return_exceptions=True
         )
         # Keep what was applied; a failed event and what follows it are redelivered.
-        await consumer.commit(committable(deliveries, done))
+        commits.add(committable(deliveries, done))
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -240,6 +311,10 @@ class ConsumerRuntime:
         )
 
 
+# A commit per batch would cost a broker round trip per event or two under load; a crash
+# redelivers at most this much more, which the inboxes absorb.
+COMMIT_INTERVAL_SECONDS: Final = 0.25
+
 # For the checkout saga's groups whose events each touch one order's rows: different orders
 # are handled at once (each in flight holds a database connection, hence not more).
 PER_ORDER_CONCURRENCY: Final = 8
@@ -263,6 +338,11 @@ class WorkerGroup:
     max_attempts: int | None = None  # None: settings.consumer_max_attempts
     # Events of different aggregates handled at once (see ConsumerRuntime); 1: one by one.
     concurrency: int = 1
+    # How long a small batch waits for more events (see ConsumerRuntime); for groups whose
+    # handlers have a batch form and are off the checkout's critical path.
+    linger_seconds: float = 0.0
+    # Offsets are committed at most this often under load (see workers.commits).
+    commit_interval_seconds: float = COMMIT_INTERVAL_SECONDS
 
     def build(self, settings: Settings, bus: EventBus | None = None) -> WorkerRuntime:
         """A runtime for this group (nothing is opened until ``run()``)."""
@@ -301,6 +381,8 @@ class WorkerRuntime:
                     registry,
                     max_attempts=self.group.max_attempts or self.settings.consumer_max_attempts,
                     concurrency=self.group.concurrency,
+                    linger_seconds=self.group.linger_seconds,
+                    commit_interval_seconds=self.group.commit_interval_seconds,
                 )
                 if self._stop_requested:
                     return

@@ -82,8 +82,12 @@ class EventBus(Protocol):
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes) -> None:
         """Publish bytes as they are, no envelope check (replaying dead letters, tests)."""
 
-    def consumer(self, topics: Sequence[str], group: str) -> Consumer:
-        """A new (not yet started) member of consumer group ``group``."""
+    def consumer(
+        self, topics: Sequence[str], group: str, *, linger_seconds: float = 0.0
+    ) -> Consumer:
+        """A new (not yet started) member of consumer group ``group``. ``linger_seconds``:
+        the member may wait that long for more events before it fetches them (fewer, larger
+        fetches from a broker; an adapter without fetches ignores it)."""
 
     async def end_offsets(self, topic: str) -> dict[int, int]:
         """Partition -> the offset the next event published to it will get (0: empty)."""

@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -208,8 +208,10 @@ class KafkaBus:
         producer = await self._ready_producer([topic])
         await producer.send_and_wait(self.physical(topic), value=value, key=key)
 
-    def consumer(self, topics: Sequence[str], group: str) -> KafkaConsumer:
-        return KafkaConsumer(self, tuple(topics), group)
+    def consumer(
+        self, topics: Sequence[str], group: str, *, linger_seconds: float = 0.0
+    ) -> KafkaConsumer:
+        return KafkaConsumer(self, tuple(topics), group, linger_seconds)
 
     async def end_offsets(self, topic: str) -> dict[int, int]:
         """The high watermark of each partition, read by a short-lived group-less client."""
@@ -247,13 +249,30 @@ def _trace_headers(event: Event) -> list[tuple[str, bytes]] | None:
     return [("traceparent", event.traceparent.encode())] if event.traceparent else None
 
 
+# A lingering member's fetch returns once this much is waiting, or after the linger: the
+# broker batches a burst instead of answering each new event with its own response.
+LINGER_FETCH_MIN_BYTES: Final = 256 * 1024
+
+
+def _lingering_fetch(linger_seconds: float) -> dict[str, int]:
+    if linger_seconds <= 0:
+        return {}
+    return {
+        "fetch_min_bytes": LINGER_FETCH_MIN_BYTES,
+        "fetch_max_wait_ms": max(1, int(linger_seconds * 1000)),
+    }
+
+
 class KafkaConsumer:
     """One member of a Kafka consumer group with manual offset commits."""
 
-    def __init__(self, bus: KafkaBus, topics: tuple[str, ...], group: str) -> None:
+    def __init__(
+        self, bus: KafkaBus, topics: tuple[str, ...], group: str, linger_seconds: float = 0.0
+    ) -> None:
         self.bus = bus
         self.topics = topics
         self.group = group
+        self._fetch_options = _lingering_fetch(linger_seconds)
         self._consumer: AIOKafkaConsumer | None = None
 
     async def start(self) -> None:
@@ -268,7 +287,7 @@ class KafkaConsumer:
                 group_id=self.bus.physical(self.group),
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
-                **self.bus.consumer_options,
+                **(self._fetch_options | self.bus.consumer_options),
             ),
             AIOKafkaConsumer.stop,
             f"consumer {self.group}",

@@ -77,7 +77,9 @@ class InMemoryBus:
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes) -> None:
         self._append(topic, key, value)
 
-    def consumer(self, topics: Sequence[str], group: str) -> InMemoryConsumer:
+    def consumer(
+        self, topics: Sequence[str], group: str, *, linger_seconds: float = 0.0
+    ) -> InMemoryConsumer:
         return InMemoryConsumer(self, tuple(topics), group, next(self._member_ids))
 
     # -- extras (tests, tooling) ------------------------------------------------------------

@@ -5,17 +5,19 @@ Consumes ``orders`` (``OrderCreated``, ``OrderCancelled``), ``payments``
 (``ProductCreated``, ``ProductUpdated``, ``ProductArchived``) and ``carts``
 (``CartCreated``) into the reporting tables (:mod:`subgraphs.analytics.ingest`). The inbox
 claim (consumer ``analytics``) and the facts commit together, so a redelivered event
-counts once. The group also purges old inbox rows (:mod:`shopgraph.events.retention`).
+counts once. Consecutive events of a fetched batch are applied in one transaction
+(:meth:`AnalyticsService.apply_many`). The group also purges old inbox rows
+(:mod:`shopgraph.events.retention`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from shopgraph.db import Database
 from shopgraph.events.envelope import Event
-from shopgraph.events.handlers import Handler, HandlerRegistry
+from shopgraph.events.handlers import BatchHandler, Handler, HandlerRegistry
 from shopgraph.events.retention import RetentionJob
 from shopgraph.settings import Settings
 from subgraphs.analytics.ingest import TOPICS, WRITERS
@@ -26,10 +28,16 @@ from workers.runtime import WorkerGroup
 GROUP = "analytics"
 
 
+# A batch waits this long for more events: fewer transactions under load, and nobody waits
+# for a report to count an order within milliseconds.
+LINGER_SECONDS = 0.25
+
+
 def registry_for(service: AnalyticsService) -> HandlerRegistry:
     registry = HandlerRegistry()
+    batches = {topic: _batch_applier(service, topic) for topic, _ in WRITERS}
     for topic, event_type in WRITERS:
-        registry.register(topic, event_type, _applier(service, topic))
+        registry.register(topic, event_type, _applier(service, topic), batch=batches[topic])
     return registry
 
 
@@ -40,9 +48,16 @@ def _applier(service: AnalyticsService, topic: str) -> Handler:
     return apply
 
 
+def _batch_applier(service: AnalyticsService, topic: str) -> BatchHandler:
+    async def apply_many(events: Sequence[Event]) -> None:
+        await service.apply_many(topic, events)
+
+    return apply_many
+
+
 @asynccontextmanager
 async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
-    db = Database(settings.database_url_for("analytics"), pool_size=5)
+    db = Database(settings.database_url_for("analytics"), pool_size=5, ping=False)
     purging = RetentionJob.from_settings(
         settings, "analytics", db, outbox=None, inbox=inbox
     ).periodic()
@@ -54,4 +69,6 @@ async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
         await db.dispose()
 
 
-WORKER_GROUPS: tuple[WorkerGroup, ...] = (WorkerGroup(GROUP, TOPICS, handlers),)
+WORKER_GROUPS: tuple[WorkerGroup, ...] = (
+    WorkerGroup(GROUP, TOPICS, handlers, linger_seconds=LINGER_SECONDS),
+)

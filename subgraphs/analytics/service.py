@@ -14,13 +14,14 @@ Report ranges are whole UTC days, ``start`` and ``end`` both included. Definitio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
 from shopgraph.db import Database
 from shopgraph.errors import BadUserInput
 from shopgraph.events.envelope import Event
-from shopgraph.events.inbox import claim
+from shopgraph.events.inbox import claim, claim_many
 from shopgraph.logging import get_logger
 from subgraphs.analytics import repository
 from subgraphs.analytics.ingest import WRITERS
@@ -76,6 +77,23 @@ class AnalyticsService:
             await writer(session, event)
         log.debug("analytics_event_applied", event_type=event.type, aggregate=event.aggregate_id)
         return True
+
+    async def apply_many(self, topic: str, events: Sequence[Event]) -> int:
+        """:meth:`apply` for several events of ``topic`` in one transaction, in order; how
+        many were applied. If one payload is refused, nothing is applied."""
+        reported = [(WRITERS.get((topic, e.type)), e) for e in events]
+        applied = 0
+        async with self.db.transaction() as session:
+            fresh = await claim_many(
+                session, inbox, CONSUMER, [e.id for writer, e in reported if writer is not None]
+            )
+            for writer, event in reported:
+                if writer is not None and event.id in fresh:
+                    fresh.discard(event.id)  # the same event twice in a batch counts once
+                    await writer(session, event)
+                    applied += 1
+        log.debug("analytics_events_applied", events=len(events), applied=applied)
+        return applied
 
     async def reset(self) -> None:
         """Forget every fact and every applied event id (a rebuild starts from here)."""

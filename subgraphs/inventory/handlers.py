@@ -65,7 +65,7 @@ async def inventory_handlers(settings: Settings) -> AsyncIterator[HandlerRegistr
     """The group's handlers, plus an outbox relay so that a worker process running alone
     (``shopgraph worker inventory``) publishes the ``StockChanged`` events its handlers
     write; several relays on one outbox are safe (see :mod:`shopgraph.events.outbox`)."""
-    resources = ServiceResources.from_settings(settings, "inventory", outbox=outbox)
+    resources = ServiceResources.from_settings(settings, "inventory", outbox=outbox, ping=False)
     async with resources.running() as res:
         registry = HandlerRegistry()
         register_handlers(registry, ReservationService(res.db, on_commit=res.wake_relay))

@@ -93,7 +93,7 @@ async def order_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
     """The ``orders`` group's handlers, with an outbox relay so a worker process running
     alone publishes the ``OrderStatusChanged`` events its handlers write (several relays
     on one outbox are safe, see :mod:`shopgraph.events.outbox`)."""
-    resources = ServiceResources.from_settings(settings, "orders", outbox=outbox)
+    resources = ServiceResources.from_settings(settings, "orders", outbox=outbox, ping=False)
     async with resources.running() as res:
         registry = HandlerRegistry()
         register_payment_handlers(registry, OrderService(res.db, on_commit=res.wake_relay))

@@ -6,6 +6,9 @@ reviews topics (see :mod:`subgraphs.search.indexer` for ordering and idempotency
 | ``catalog`` | ProductCreated, ProductUpdated, ProductArchived, CategoryChanged |
 | ``inventory`` | StockChanged (in stock = ``available`` > 0) |
 | ``reviews`` | ReviewApproved, ReviewRejected, ReviewHeld, ReviewDeleted (the product's rating) |
+
+Consecutive product, stock and rating events of a fetched batch are applied together, the
+newest stock and rating per product only (:meth:`Indexer.changes_observed`).
 """
 
 from __future__ import annotations
@@ -34,19 +37,20 @@ def registry_for(
     reviews: str = REVIEWS_TOPIC,
 ) -> HandlerRegistry:
     registry = HandlerRegistry()
-    registry.register(catalog, "ProductCreated", indexer.product_changed)
-    registry.register(catalog, "ProductUpdated", indexer.product_changed)
-    registry.register(catalog, "ProductArchived", indexer.product_archived)
+    batch = indexer.changes_observed
+    registry.register(catalog, "ProductCreated", indexer.product_changed, batch=batch)
+    registry.register(catalog, "ProductUpdated", indexer.product_changed, batch=batch)
+    registry.register(catalog, "ProductArchived", indexer.product_archived, batch=batch)
     registry.register(catalog, "CategoryChanged", indexer.category_changed)
-    registry.register(inventory, "StockChanged", indexer.stock_changed)
+    registry.register(inventory, "StockChanged", indexer.stock_changed, batch=batch)
     for event_type in ("ReviewApproved", "ReviewRejected", "ReviewHeld", "ReviewDeleted"):
-        registry.register(reviews, event_type, indexer.rating_changed)
+        registry.register(reviews, event_type, indexer.rating_changed, batch=batch)
     return registry
 
 
 @asynccontextmanager
 async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
-    db = Database(settings.database_url_for("search"), pool_size=5)
+    db = Database(settings.database_url_for("search"), pool_size=5, ping=False)
     index = index_from_url(settings.search_url, db)
     await index.start()
     try:
@@ -56,6 +60,15 @@ async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
         await db.dispose()
 
 
+# A batch waits this long for more events, so a checkout burst's stock changes of one
+# product become one index write (the index may lag the stock by that much more).
+LINGER_SECONDS = 0.25
+
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
-    WorkerGroup(GROUP, (CATALOG_TOPIC, INVENTORY_TOPIC, REVIEWS_TOPIC), handlers),
+    WorkerGroup(
+        GROUP,
+        (CATALOG_TOPIC, INVENTORY_TOPIC, REVIEWS_TOPIC),
+        handlers,
+        linger_seconds=LINGER_SECONDS,
+    ),
 )

@@ -88,6 +88,75 @@ class Change:
     values: dict[str, Any]
 
 
+def product_change(event: Event) -> Change:
+    p = event.payload
+    version = parse_time(p.get("updatedAt"), event.occurred_at)
+    return Change(p["productId"], "catalog_version", version, catalog_values(p))
+
+
+def archive_change(event: Event) -> Change:
+    p = event.payload
+    version = parse_time(p.get("updatedAt"), event.occurred_at)
+    return Change(p["productId"], "catalog_version", version, {"status": "ARCHIVED"})
+
+
+def stock_change(event: Event) -> Change:
+    p = event.payload
+    values = {"available": int(p["available"])}
+    return Change(p["productId"], "stock_version", event.occurred_at, values)
+
+
+def rating_change(event: Event) -> Change | None:
+    p = event.payload
+    if "productRatingCount" not in p:
+        return None  # published before events carried the aggregate: reindex repairs it
+    values = {
+        "rating_count": int(p["productRatingCount"]),
+        "rating_total": int(p["productRatingTotal"]),
+    }
+    return Change(p["productId"], "rating_version", event.occurred_at, values)
+
+
+_CHANGES: Final[dict[str, Callable[[Event], Change | None]]] = {
+    "ProductCreated": product_change,
+    "ProductUpdated": product_change,
+    "ProductArchived": archive_change,
+    "StockChanged": stock_change,
+    "ReviewApproved": rating_change,
+    "ReviewRejected": rating_change,
+    "ReviewHeld": rating_change,
+    "ReviewDeleted": rating_change,
+}
+# Sources whose every change carries all of that source's columns, so applying only the
+# newest one leaves the row as applying them all in order would. A catalog change may carry
+# only some columns (an archive sets the status alone): every one of those is applied.
+_WHOLE_VALUE_SOURCES: Final = frozenset({"stock_version", "rating_version"})
+
+
+def change_of(event: Event) -> Change | None:
+    """The change a product, stock or rating event makes; None for other events."""
+    build = _CHANGES.get(event.type)
+    return build(event) if build is not None else None
+
+
+def latest_wins(changes: Sequence[Change]) -> list[Change]:
+    """``changes`` in order, keeping only the newest of each product's stock and rating
+    changes (the first of equal versions, as applying them in order would)."""
+    newest: dict[tuple[str, str], Change] = {}
+    for change in changes:
+        if change.version_column in _WHOLE_VALUE_SOURCES:
+            key = (change.product_id, change.version_column)
+            kept = newest.get(key)
+            if kept is None or change.version > kept.version:
+                newest[key] = change
+    return [
+        c
+        for c in changes
+        if c.version_column not in _WHOLE_VALUE_SOURCES
+        or newest[(c.product_id, c.version_column)] is c
+    ]
+
+
 class Indexer:
     def __init__(
         self, db: Database, index: SearchIndex, *, clock: Callable[[], datetime] = _utc_now
@@ -99,32 +168,27 @@ class Indexer:
     # -- events -----------------------------------------------------------------------------
 
     async def product_changed(self, event: Event) -> None:
-        p = event.payload
-        version = parse_time(p.get("updatedAt"), event.occurred_at)
-        await self.apply([Change(p["productId"], "catalog_version", version, catalog_values(p))])
+        await self.apply([product_change(event)])
 
     async def product_archived(self, event: Event) -> None:
-        p = event.payload
-        version = parse_time(p.get("updatedAt"), event.occurred_at)
-        change = Change(p["productId"], "catalog_version", version, {"status": "ARCHIVED"})
-        await self.apply([change])
+        await self.apply([archive_change(event)])
 
     async def stock_changed(self, event: Event) -> None:
-        p = event.payload
-        values = {"available": int(p["available"])}
-        await self.apply([Change(p["productId"], "stock_version", event.occurred_at, values)])
+        await self.apply([stock_change(event)])
 
     async def rating_changed(self, event: Event) -> None:
         """ReviewApproved / ReviewRejected / ReviewHeld / ReviewDeleted carry the product's
         aggregate."""
-        p = event.payload
-        if "productRatingCount" not in p:
-            return  # published before events carried the aggregate: reindex repairs it
-        values = {
-            "rating_count": int(p["productRatingCount"]),
-            "rating_total": int(p["productRatingTotal"]),
-        }
-        await self.apply([Change(p["productId"], "rating_version", event.occurred_at, values)])
+        change = rating_change(event)
+        if change is not None:
+            await self.apply([change])
+
+    async def changes_observed(self, events: Sequence[Event]) -> None:
+        """The product, stock and rating events of a batch at once: in one transaction, and
+        only the latest stock and rating per product (a checkout burst changes one
+        product's stock many times; each carries the whole value, so the last one wins)."""
+        changes = [change_of(event) for event in events]
+        await self.apply(latest_wins([c for c in changes if c is not None]))
 
     async def category_changed(self, event: Event) -> None:
         p = event.payload

@@ -1,0 +1,111 @@
+"""A handler's batch form: consecutive events that share it are applied in one call, and
+when it raises each of them falls back to the one-event handler (retries, dead letters)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from shopgraph.events import Event, HandlerRegistry, dlq_topic
+from shopgraph.events.memory import InMemoryBus
+from workers import ConsumerRuntime
+
+
+async def _wait_until(predicate: Callable[[], bool], seconds: float = 5.0) -> None:
+    async with asyncio.timeout(seconds):
+        while not predicate():  # noqa: ASYNC110 - polling state the handlers change
+            await asyncio.sleep(0.005)
+
+
+async def _run_until(
+    bus: InMemoryBus, topic: str, registry: HandlerRegistry, done: Callable[[], bool]
+) -> ConsumerRuntime:
+    runtime = ConsumerRuntime(bus, "g", [topic], registry, max_attempts=2, backoff_seconds=0.001)
+    task = asyncio.create_task(runtime.run())
+    await _wait_until(done)
+    await runtime.stop()
+    await task
+    return runtime
+
+
+async def test_consecutive_events_go_to_the_batch_form_together_in_order(topic: str) -> None:
+    bus = InMemoryBus()
+    singles: list[str] = []
+    batches: list[list[str]] = []
+    registry = HandlerRegistry()
+
+    async def one(event: Event) -> None:
+        singles.append(event.payload["n"])
+
+    async def many(events: Sequence[Event]) -> None:
+        batches.append([e.payload["n"] for e in events])
+
+    registry.register(topic, "Counted", one, batch=many)
+    await bus.publish_many([(topic, Event.new("Counted", "p-1", {"n": str(n)})) for n in range(5)])
+
+    runtime = await _run_until(bus, topic, registry, lambda: sum(map(len, batches)) == 5)
+
+    assert batches == [["0", "1", "2", "3", "4"]]
+    assert singles == []
+    assert runtime.stats.handled == 5
+    assert bus.lag("g", topic) == 0
+
+
+async def test_an_event_without_a_batch_form_splits_the_run_and_order_holds(topic: str) -> None:
+    bus = InMemoryBus()
+    seen: list[str] = []
+    registry = HandlerRegistry()
+
+    async def one(event: Event) -> None:
+        seen.append(f"one:{event.payload['n']}")
+
+    async def many(events: Sequence[Event]) -> None:
+        seen.append("many:" + ",".join(e.payload["n"] for e in events))
+
+    registry.register(topic, "Counted", one, batch=many)
+    registry.register(topic, "Renamed", one)
+    kinds = ["Counted", "Counted", "Renamed", "Counted", "Counted"]
+    await bus.publish_many(
+        [(topic, Event.new(kind, "p-1", {"n": str(n)})) for n, kind in enumerate(kinds)]
+    )
+
+    await _run_until(bus, topic, registry, lambda: len(seen) == 3)
+
+    assert seen == ["many:0,1", "one:2", "many:3,4"]
+    assert bus.lag("g", topic) == 0
+
+
+async def test_a_failing_batch_falls_back_to_one_by_one_and_only_the_bad_event_is_dead_lettered(
+    topic: str,
+) -> None:
+    bus = InMemoryBus()
+    applied: list[str] = []
+    batch_calls = 0
+    registry = HandlerRegistry()
+
+    async def one(event: Event) -> None:
+        if event.payload["n"] == "bad":
+            raise ValueError("payload refused")
+        applied.append(event.payload["n"])
+
+    async def many(events: Sequence[Event]) -> None:
+        nonlocal batch_calls
+        batch_calls += 1
+        if any(e.payload["n"] == "bad" for e in events):
+            raise ValueError("payload refused")  # all or nothing: nothing applied
+        applied.extend(e.payload["n"] for e in events)
+
+    registry.register(topic, "Counted", one, batch=many)
+    events = [Event.new("Counted", "p-1", {"n": n}) for n in ("a", "bad", "c")]
+    await bus.publish_many([(topic, e) for e in events])
+
+    runtime = await _run_until(bus, topic, registry, lambda: applied == ["a", "c"])
+
+    assert batch_calls == 1
+    assert runtime.stats.dead_lettered == 1
+    reader = bus.consumer([dlq_topic(topic)], "dlq-reader")
+    await reader.start()
+    [letter] = [d.event for d in await reader.getmany(0.05, 10) if d.event is not None]
+    await reader.stop()
+    assert letter.payload["original"]["id"] == events[1].id
+    assert bus.lag("g", topic) == 0
