@@ -111,9 +111,10 @@ class Database:
     """An engine and session factory for one service's database.
 
     ``ping``: test a pooled connection that sat idle with a round trip before handing it
-    out (:mod:`shopgraph.db_ping`), so a request after a database restart does not fail on a
-    dead connection. Workers turn it off: a handler that fails that way is retried by the consumer runtime on a fresh
-    connection (the failure invalidates the pool), and the round trip would cost every event.
+    out (:mod:`shopgraph.db_ping`), so a request after a database restart does not fail on
+    a dead connection. Workers turn it off: a handler that fails that way is retried by the
+    consumer runtime on a fresh connection (the failure invalidates the pool), and the round
+    trip would cost every event.
     """
 
     def __init__(self, url: str, *, pool_size: int = 20, ping: bool = True) -> None:
