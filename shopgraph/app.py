@@ -143,6 +143,12 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
             raise HTTPException(400, f"Request JSON is nested deeper than {MAX_BODY_DEPTH} levels")
         return decoded
 
+    def encode_json(self, data: object) -> str:
+        """orjson, several times faster than the standard library on result-sized payloads;
+        a ``str`` because the WebSocket transport sends bytes as binary frames, which
+        graphql-transport-ws clients refuse."""
+        return orjson.dumps(data).decode()
+
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
