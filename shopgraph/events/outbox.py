@@ -13,8 +13,11 @@ and the mark publishes the rows again; consumers' inboxes absorb the duplicates.
 Several relays may run against one PostgreSQL database: each batch is taken under a
 transaction-scoped advisory lock (one relay publishes at a time, so the topic order follows
 ``seq``) and with ``SELECT ... FOR UPDATE SKIP LOCKED`` (a row is never in two relays'
-batches). A relay woken while another publishes waits for that batch (up to
-:data:`LOCK_WAIT`) and then publishes what is left, rather than sleeping a poll interval.
+batches). The lock is only *tried*: a relay that finds it taken gives the round up at the
+cost of one statement, because the holder publishes its rows. The holder cannot have missed
+them: after each batch it releases the lock and then looks (one plain read) for unpublished
+rows, and rows committed before another relay's failed try are visible to that read. A
+relay polls with the same read, so an idle outbox costs no lock and no transaction.
 On SQLite, :class:`~shopgraph.db.Database` serialises writers in-process, so a
 batch holds the write lock while the bus acknowledges it (a few milliseconds).
 """
@@ -25,10 +28,8 @@ import asyncio
 import contextlib
 import zlib
 from datetime import UTC, datetime
-from typing import Final
 
 from sqlalchemy import Table, func, select, text, update
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db import Database
@@ -39,9 +40,6 @@ from shopgraph.logging import get_logger
 from shopgraph.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 
 log = get_logger(__name__)
-
-# How long a relay waits for another relay's batch before giving this round up.
-LOCK_WAIT: Final = "2s"
 
 
 async def add_to_outbox(session: AsyncSession, table: Table, topic: str, event: Event) -> None:
@@ -82,17 +80,35 @@ class OutboxRelay:
         # Lock key: one per outbox table name, shared by all relays of that database.
         self._lock_key = zlib.crc32(f"shopgraph.outbox.{table.name}".encode()) & 0x7FFFFFFF
 
-    async def publish_pending(self) -> int:
-        """Publish every unpublished row now; returns how many were published."""
-        total = 0
-        while True:
+    async def publish_pending(self, *, known_pending: bool = True) -> int:
+        """Publish every unpublished row now; returns how many this relay published (rows
+        another relay is publishing meanwhile are that one's). ``known_pending=False`` (a
+        poll) first looks without a lock whether anything waits."""
+        total, empty_rounds = 0, 0
+        pending = known_pending or await self._has_unpublished()
+        while pending:
             published = await self._publish_batch()
+            if published is None:
+                return total  # another relay holds the outbox: it publishes what is left
             total += published
-            if published < self.batch_size:
-                # Caught up: nothing is waiting (rows a concurrent relay holds are its own).
-                OUTBOX_BACKLOG.labels(self.service).set(0)
-                OUTBOX_OLDEST_AGE.labels(self.service).set(0)
-                return total
+            empty_rounds = empty_rounds + 1 if published == 0 else 0
+            # Read after the lock is released: sees every row whose relay gave up meanwhile.
+            # Twice nothing under the lock while the read sees rows: a foreign row lock;
+            # leave those rows to the next poll rather than spin.
+            pending = published == self.batch_size or (
+                empty_rounds < 2 and await self._has_unpublished()
+            )
+        OUTBOX_BACKLOG.labels(self.service).set(0)
+        OUTBOX_OLDEST_AGE.labels(self.service).set(0)
+        return total
+
+    async def _has_unpublished(self) -> bool:
+        table = self.table
+        async with self.db.read() as session:
+            found = await session.scalar(
+                select(table.c.seq).where(table.c.published_at.is_(None)).limit(1)
+            )
+        return found is not None
 
     async def _measure_backlog(self) -> None:
         """Set the backlog gauges while publishing fails: unpublished rows, oldest row's age.
@@ -130,21 +146,29 @@ class OutboxRelay:
             self._finished.set()
 
     async def _loop(self) -> None:
+        woken = True  # the first round publishes what accumulated while no relay ran
         while not self._stopping.is_set():
             self._wakeup.clear()  # a wake() during the publish below triggers another round
             try:
-                await self.publish_pending()
+                await self.publish_pending(known_pending=woken)
             except Exception:
                 log.exception(
                     "outbox_relay_failed", table=self.table.name, retry_in=self.poll_seconds
                 )
                 await self._measure_backlog()
+            woken = False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_seconds)
+                woken = True
 
     def wake(self) -> None:
         """Publish now instead of at the next poll (e.g. right after a commit)."""
         self._wakeup.set()
+
+    async def _try_lock(self, session: AsyncSession) -> bool:
+        """The outbox's transaction-scoped advisory lock, if no other relay holds it."""
+        lock = func.pg_try_advisory_xact_lock(text(str(self._lock_key)))
+        return bool(await session.scalar(select(lock)))
 
     async def stop(self) -> None:
         """Stop after the batch in flight (it is published and marked) and wait for it."""
@@ -153,28 +177,12 @@ class OutboxRelay:
         if self._running:
             await self._finished.wait()
 
-    async def _wait_for_turn(self, session: AsyncSession) -> None:
-        """Take the outbox's advisory lock, waiting for another relay's batch; raises
-        :class:`_OtherRelayPublishing` if that takes longer than :data:`LOCK_WAIT`."""
-        await session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
-        try:
-            await session.execute(select(func.pg_advisory_xact_lock(text(str(self._lock_key)))))
-        except DBAPIError as exc:
-            if _sqlstate(exc) == LOCK_NOT_AVAILABLE:
-                raise _OtherRelayPublishing from exc
-            raise
-
-    async def _publish_batch(self) -> int:
-        try:
-            return await self._publish_batch_in_turn()
-        except _OtherRelayPublishing:
-            return 0  # it publishes these rows; the next wake or poll looks again
-
-    async def _publish_batch_in_turn(self) -> int:
+    async def _publish_batch(self) -> int | None:
+        """One batch under the outbox's lock; None if another relay holds it."""
         table = self.table
         async with self.db.transaction() as session:
-            if self.db.is_postgres:
-                await self._wait_for_turn(session)
+            if self.db.is_postgres and not await self._try_lock(session):
+                return None
             query = (
                 select(table.c.seq, table.c.topic, table.c.event)
                 .where(table.c.published_at.is_(None))
@@ -194,15 +202,3 @@ class OutboxRelay:
                 .values(published_at=datetime.now(UTC))
             )
             return len(rows)
-
-
-LOCK_NOT_AVAILABLE: Final = "55P03"
-
-
-class _OtherRelayPublishing(Exception):
-    """Another relay held this outbox's lock for longer than :data:`LOCK_WAIT`."""
-
-
-def _sqlstate(exc: DBAPIError) -> str | None:
-    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    return str(code) if code is not None else None

@@ -155,16 +155,16 @@ class CheckoutService:
         fingerprint: str,
     ) -> Order:
         # The buyer's email does not depend on the cart: asked for while the cart loads.
-        email_lookup = asyncio.ensure_future(self.checkout.email_of(user_id))
+        buyer_lookup = asyncio.ensure_future(self.checkout.buyer_of(user_id))
         try:
             cart = await self.checkout.cart_lines(user_id)
             if not cart:
                 raise DomainError("CART_EMPTY", "the cart is empty", None)
             quotes = await self.checkout.quotes([line.product_id for line in cart])
-            email = await email_lookup
+            buyer = await buyer_lookup
         finally:
-            email_lookup.cancel()  # no-op once it finished
-            await asyncio.gather(email_lookup, return_exceptions=True)
+            buyer_lookup.cancel()  # no-op once it finished
+            await asyncio.gather(buyer_lookup, return_exceptions=True)
         priced: list[PricedLine] = []
         for line in cart:
             quote = quotes.get(line.product_id)
@@ -186,7 +186,7 @@ class CheckoutService:
                 )
             )
         totals = totals_of(priced)
-        if email is None:
+        if buyer is None:
             raise DomainError("ACCOUNT_NOT_FOUND", "the signed-in account no longer exists", None)
 
         attempt = f"{time.time_ns():020d}"  # orders this try after any earlier one
@@ -201,7 +201,7 @@ class CheckoutService:
             shipping_minor=totals.shipping_minor,
             total_minor=totals.total_minor,
             payment_method=method,
-            email=email,
+            email=buyer.email,
             address=address,
             cancel_reason=None,
             version=1,
@@ -216,7 +216,10 @@ class CheckoutService:
         try:
             async with self.db.transaction() as session:
                 await repository.insert_order(session, order, actor=user_id, idempotency_key=key)
-                await add_to_outbox(session, outbox, events.TOPIC, events.order_created(order))
+                created = events.order_created(
+                    order, first_name=buyer.first_name, last_name=buyer.last_name
+                )
+                await add_to_outbox(session, outbox, events.TOPIC, created)
         except IntegrityError:
             existing = await self._existing(order_id)
             if existing is not None:

@@ -3,7 +3,9 @@
 Payload keys are camelCase, money is integer minor units plus a currency. Fields beyond
 the documented contract are additions (consumers ignore what they do not know):
 
-* ``OrderCreated``: + ``subtotalMinor``, ``shippingMinor``, ``createdAt``;
+* ``OrderCreated``: + ``subtotalMinor``, ``shippingMinor``, ``createdAt``, and the buyer's
+  ``firstName`` / ``lastName`` (null when the account has none) so that the notifications
+  worker greets without asking users; events written before they existed lack both keys;
 * ``OrderStatusChanged``: + ``version`` (grows with every change of the order, so a
   subscriber can drop duplicates and stale messages), ``actor``, ``at``;
 * ``OrderCancelled``: + ``wasPaid`` (the order had been paid: payments refunds it),
@@ -24,7 +26,9 @@ ORDER_STATUS_CHANGED: Final = "OrderStatusChanged"
 ORDER_CANCELLED: Final = "OrderCancelled"
 
 
-def order_created(order: Order) -> Event:
+def order_created(
+    order: Order, *, first_name: str | None = None, last_name: str | None = None
+) -> Event:
     return Event.new(
         ORDER_CREATED,
         order.id,
@@ -32,6 +36,8 @@ def order_created(order: Order) -> Event:
             "orderId": order.id,
             "userId": order.user_id,
             "email": order.email,
+            "firstName": first_name,
+            "lastName": last_name,
             "items": [
                 {
                     "productId": line.product_id,

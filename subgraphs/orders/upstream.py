@@ -7,7 +7,8 @@ directly with internal service tokens (:class:`~shopgraph.internal.InternalClien
 * products ``_entities`` — name, sku, status, price and weight of every product of the
   cart in ONE call (an unknown id answers null), through products' published client
   (:class:`~subgraphs.products.client.ProductsClient`);
-* users ``_entities`` — the buyer's email (for the ``OrderCreated`` event and the mails);
+* users ``_entities`` — the buyer's email and name (for the ``OrderCreated`` event, so the
+  mails need not ask users again);
 * inventory ``reserveStock`` / ``releaseReservation`` — all-or-nothing, idempotent by
   order id, so both are retried through a short outage like the queries.
 
@@ -34,7 +35,7 @@ query OrdersCart($u: ID!) {
 
 USER_QUERY = """
 query OrdersBuyer($r: [_Any!]!) {
-  _entities(representations: $r) { ... on User { id email } }
+  _entities(representations: $r) { ... on User { id email firstName lastName } }
 }
 """
 
@@ -54,6 +55,13 @@ mutation OrdersRelease($id: ID!, $attempt: String) {
 
 
 @dataclass(frozen=True, slots=True)
+class Buyer:
+    email: str
+    first_name: str | None
+    last_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class CartLine:
     product_id: str
     quantity: int
@@ -66,7 +74,9 @@ class Checkout(Protocol):
         """Every id in one round trip; None for products that do not exist (any more)."""
         ...
 
-    async def email_of(self, user_id: str) -> str | None: ...
+    async def buyer_of(self, user_id: str) -> Buyer | None:
+        """The account's email and name; None when no such account (or it has no email)."""
+        ...
 
     async def reserve(
         self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int, attempt: str = ""
@@ -87,6 +97,10 @@ def _payload_errors(service: str, payload: Any) -> list[dict[str, Any]]:
         raise UpstreamError(service, "answered without a payload")
     errors = payload.get("errors") or []
     return [e for e in errors if isinstance(e, dict)]
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
 
 
 class GraphQLCheckout:
@@ -111,14 +125,18 @@ class GraphQLCheckout:
     async def quotes(self, product_ids: Sequence[str]) -> ProductQuotes:
         return await self.products.quotes(product_ids)
 
-    async def email_of(self, user_id: str) -> str | None:
+    async def buyer_of(self, user_id: str) -> Buyer | None:
         data = await self.client.query(
             "users", USER_QUERY, {"r": [{"__typename": "User", "id": user_id}]}
         )
         entities = data.get("_entities") or [None]
         user = entities[0]
-        email = user.get("email") if isinstance(user, dict) else None
-        return email if isinstance(email, str) and email else None
+        if not isinstance(user, dict):
+            return None
+        email = user.get("email")
+        if not isinstance(email, str) or not email:
+            return None
+        return Buyer(email, _text(user.get("firstName")), _text(user.get("lastName")))
 
     async def reserve(
         self, order_id: str, lines: Sequence[CartLine], ttl_seconds: int, attempt: str = ""

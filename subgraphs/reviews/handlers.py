@@ -4,11 +4,12 @@
 ``items: [{productId, quantity}]``) records that the user bought those products, and marks
 their existing reviews of them ``verifiedPurchase``; a review added later is verified at
 once. The inbox claim and the effect commit together, so a redelivered event counts once.
+A run of such events is applied in one transaction (the batch form).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from shopgraph.db import Database
@@ -25,10 +26,15 @@ ORDERS_TOPIC = "orders"
 def registry_for(service: ReviewService, orders_topic: str = ORDERS_TOPIC) -> HandlerRegistry:
     registry = HandlerRegistry()
 
-    @registry.on(orders_topic, "OrderStatusChanged")
     async def order_status_changed(event: Event) -> None:
         await service.record_purchase(event)
 
+    async def orders_status_changed(events: Sequence[Event]) -> None:
+        await service.record_purchases(events)
+
+    registry.register(
+        orders_topic, "OrderStatusChanged", order_status_changed, batch=orders_status_changed
+    )
     return registry
 
 

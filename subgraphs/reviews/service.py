@@ -217,34 +217,44 @@ class ReviewService:
         """Apply an ``OrderStatusChanged`` event: a PAID order makes its buyer a verified
         purchaser of its products (and their existing reviews verified). False when the
         event was already applied (a redelivery) or is not a payment."""
-        payload = event.payload
-        if payload.get("status") != "PAID":
-            return False
-        user_id = str(payload["userId"])
-        order_id = str(payload["orderId"])
-        quantities: dict[str, int] = {}
-        for item in payload.get("items") or []:
-            product = str(item["productId"])
-            quantities[product] = quantities.get(product, 0) + int(item.get("quantity", 1))
+        return await self.record_purchases([event]) == 1
+
+    async def record_purchases(self, events: Sequence[Event]) -> int:
+        """:meth:`record_purchase` for a run of events in one transaction; how many were
+        applied. The buyers are locked up front in id order, so two runs cannot deadlock."""
+        purchases = [p for p in map(_Purchase.of, events) if p is not None]
+        if not purchases:
+            return 0
         now = self._clock()
+        applied: list[_Purchase] = []
         async with self.db.transaction() as session:
-            if not await claim(session, inbox, PURCHASES_CONSUMER, event.id):
-                return False
-            await repository.lock_user(session, user_id, postgres=self.db.is_postgres)
-            for product, quantity in sorted(quantities.items()):
-                await repository.add_purchase(
-                    session,
-                    postgres=self.db.is_postgres,
-                    user_id=user_id,
-                    product_id=product,
-                    quantity=quantity,
-                    order_id=order_id,
-                    now=now,
-                )
-            if quantities:
-                await repository.mark_verified(session, user_id, list(quantities))
-        log.info("purchase_recorded", order_id=order_id, products=len(quantities))
-        return True
+            for user_id in sorted({p.user_id for p in purchases}):
+                await repository.lock_user(session, user_id, postgres=self.db.is_postgres)
+            for purchase in purchases:
+                if await claim(session, inbox, PURCHASES_CONSUMER, purchase.event_id):
+                    await self._add_purchase(session, purchase, now)
+                    applied.append(purchase)
+        for purchase in applied:
+            log.info(
+                "purchase_recorded", order_id=purchase.order_id, products=len(purchase.quantities)
+            )
+        return len(applied)
+
+    async def _add_purchase(
+        self, session: AsyncSession, purchase: _Purchase, now: datetime
+    ) -> None:
+        for product, quantity in sorted(purchase.quantities.items()):
+            await repository.add_purchase(
+                session,
+                postgres=self.db.is_postgres,
+                user_id=purchase.user_id,
+                product_id=product,
+                quantity=quantity,
+                order_id=purchase.order_id,
+                now=now,
+            )
+        if purchase.quantities:
+            await repository.mark_verified(session, purchase.user_id, list(purchase.quantities))
 
     async def purchased_quantity(self, user_id: str, product_id: str) -> int:
         async with self.db.session() as session:
@@ -333,3 +343,24 @@ def _exists() -> DomainError:
 
 def _not_found() -> DomainError:
     return DomainError(NOT_FOUND, "No such review", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class _Purchase:
+    """A PAID ``OrderStatusChanged``: who bought how many of which products."""
+
+    event_id: str
+    order_id: str
+    user_id: str
+    quantities: dict[str, int]
+
+    @staticmethod
+    def of(event: Event) -> _Purchase | None:
+        payload = event.payload
+        if payload.get("status") != "PAID":
+            return None
+        quantities: dict[str, int] = {}
+        for item in payload.get("items") or []:
+            product = str(item["productId"])
+            quantities[product] = quantities.get(product, 0) + int(item.get("quantity", 1))
+        return _Purchase(event.id, str(payload["orderId"]), str(payload["userId"]), quantities)

@@ -1,8 +1,10 @@
 """Customers' names and addresses from the users subgraph (``_entities`` → ``User { email
 firstName lastName }``, an internal call with a service token).
 
-* ``OrderCreated`` carries the address but not the name: the greeting asks here. Best
-  effort: if users does not answer, the mail greets without a name rather than waiting.
+* ``OrderCreated`` carries the buyer's name (``firstName`` / ``lastName``) since orders
+  fetches it with the email at ``placeOrder``; only an older event without those keys asks
+  here for the greeting. Best effort: if users does not answer, the mail greets without a
+  name rather than waiting.
 * A payment or cancellation event that overtakes its ``OrderCreated`` (another topic, e.g.
   while the worker catches up on a backlog) has no recipient row yet; its ``userId`` finds
   the address here. The consumer processes a batch in order, so merely retrying would hold

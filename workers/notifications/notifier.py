@@ -321,13 +321,21 @@ class Notifier:
         await self._deliver(event, compose)
 
     async def _name(self, payload: dict[str, Any], user_id: str | None) -> Person | None:
-        first = payload.get("firstName")
-        if isinstance(first, str) and first.strip():
-            last = payload.get("lastName")
-            return Person(None, first.strip()[:100], last[:100] if isinstance(last, str) else None)
+        """The buyer's name from the event; only an ``OrderCreated`` written before the event
+        carried ``firstName`` (no key at all) asks the users subgraph."""
+        if "firstName" in payload:
+            return Person(
+                None, _name_part(payload.get("firstName")), _name_part(payload.get("lastName"))
+            )
         if user_id is None:
             return None
         return await self.directory.person(user_id)
+
+
+def _name_part(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return value.strip()[:100] or None
 
 
 def _item_line(item: dict[str, Any], currency: str) -> str:

@@ -21,7 +21,7 @@ from shopgraph.internal import InternalClient
 from subgraphs.orders import repository as orders_repository
 from subgraphs.orders.checkout import CheckoutService, PlaceOrder
 from subgraphs.orders.domain import order_id_for
-from subgraphs.orders.upstream import CartLine, GraphQLCheckout
+from subgraphs.orders.upstream import Buyer, CartLine, GraphQLCheckout
 from subgraphs.products.client import ProductQuote, ProductQuotes
 from tests.integration.inventory.conftest import Inventory, new_id, set_stock
 
@@ -77,8 +77,8 @@ class RealInventoryCheckout(GraphQLCheckout):
             for pid in product_ids
         }
 
-    async def email_of(self, user_id: str) -> str | None:
-        return "sam@example.com"
+    async def buyer_of(self, user_id: str) -> Buyer | None:
+        return Buyer("sam@example.com", "Sam", None)
 
 
 @asynccontextmanager

@@ -57,6 +57,30 @@ async def test_order_confirmation_lists_the_order(notes: Notifications) -> None:
     assert "Coffee &lt;Mug&gt;" in html and "<Mug>" not in html  # escaped
 
 
+async def test_order_confirmation_greets_with_the_name_the_event_carries(
+    notes: Notifications,
+) -> None:
+    event = order_created("named@example.com", user_id="u-2")
+    event.payload.update(firstName="Ada", lastName=None)
+    notes.directory.people["u-2"] = Person("named@example.com", "Stale", "Name")
+    await notes.deliver("orders", event)
+    [mail] = notes.mail_to("named@example.com")
+    assert body_text(mail).startswith("Hi Ada,")
+    assert notes.directory.asked == []  # users was not asked
+
+
+async def test_a_named_event_of_an_account_without_a_first_name_greets_plainly(
+    notes: Notifications,
+) -> None:
+    event = order_created("anonymous@example.com", user_id="u-3")
+    event.payload.update(firstName=None, lastName=None)
+    notes.directory.people["u-3"] = Person("anonymous@example.com", "Stale", None)
+    await notes.deliver("orders", event)
+    [mail] = notes.mail_to("anonymous@example.com")
+    assert body_text(mail).startswith("Hello,")
+    assert notes.directory.asked == []
+
+
 async def test_payment_success_and_failure_mails(notes: Notifications) -> None:
     paid = order_created("paid@example.com", phone="+15550100")
     declined = order_created("declined@example.com")

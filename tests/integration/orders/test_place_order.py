@@ -144,6 +144,8 @@ async def test_order_is_pending_with_snapshots_totals_and_order_created(
         "orderId": order["id"],
         "userId": shopper.id,
         "email": email,
+        "firstName": "Sam",  # the registered name: notifications greets without asking users
+        "lastName": "Shopper",
         "items": [
             {
                 "productId": a,

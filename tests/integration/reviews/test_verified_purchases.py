@@ -70,6 +70,20 @@ async def test_only_paid_orders_count(reviews: Reviews) -> None:
     assert await reviews.service.purchased_quantity(user_id, product) == 0
 
 
+async def test_a_run_of_events_records_each_paid_order_once(reviews: Reviews) -> None:
+    (ann, ann_token), (bob, _) = reviews.customer(), reviews.customer()
+    product = new_id()
+    review = (await reviews.add(ann_token, product))["review"]
+    first, second = paid(ann, (product, 1)), paid(bob, (product, 3))
+    run = [first, paid(ann, (product, 5), status="PENDING"), second, first]
+    assert await reviews.service.record_purchases(run) == 2  # the repeat and PENDING skipped
+    assert await reviews.service.purchased_quantity(ann, product) == 1
+    assert await reviews.service.purchased_quantity(bob, product) == 3
+    assert await verified(reviews, review["id"], ann_token)
+    assert await reviews.service.record_purchases(run) == 0  # redelivered: nothing twice
+    assert await reviews.service.purchased_quantity(ann, product) == 1
+
+
 async def test_redelivered_event_is_applied_once(reviews: Reviews) -> None:
     user_id, _ = reviews.customer()
     product = new_id()
