@@ -9,6 +9,10 @@ LOCK := requirements.lock
 PROD_LOCK := requirements-prod.lock
 LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test`: most tests wait on servers and sockets, not on the CPU,
+# so one per core nearly divides the wall time by the cores. Each test file runs whole on one
+# worker (its module-scoped platform starts once); PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: dev lock stripe-mock test test-unit services-up services-down services-status lint format \
 	bench bench-search bench-auth bench-checkout clean storefront storefront-node \
@@ -79,7 +83,8 @@ test: $(STAMP) $(STRIPE_MOCK) storefront-ready
 	  trap '$(PYTHON) -m infra down' EXIT; \
 	  eval "$$($(PYTHON) -m infra env)"; \
 	  $(BIN)/python -m conformance.composition.reference install || exit $$?; \
-	  SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) ) || rc=$$?; \
+	  SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider \
+	    --numprocesses $(PYTEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS) ) || rc=$$?; \
 	$(MAKE) --no-print-directory test-storefront || rc=$$((rc ? rc : 1)); \
 	exit $$rc
 
