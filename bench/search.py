@@ -14,14 +14,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import itertools
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 sys.path.insert(0, str(ROOT))
 
+from closed_loop import closed_loop  # noqa: E402
 from served import report_footer, served  # noqa: E402
 
 from bootstrap.migrate import migrate  # noqa: E402
@@ -181,37 +182,22 @@ async def serve_and_measure(
         async with httpx.AsyncClient(timeout=30, limits=limits) as http:
             first = (await http.post(url, json={"query": SEARCH, "variables": variables(0)})).json()
             assert not first.get("errors"), first
-            await run_load(http, url, 3.0, connections)  # warm-up
-            latencies, errors, elapsed = await run_load(http, url, duration, connections)
-    cuts = statistics.quantiles(latencies, n=100)
-    return Measured(column.name, len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000,
-                    len(latencies), errors)  # fmt: skip
+            await closed_loop(search_request(http, url), 3.0, connections)  # warm-up
+            result = await closed_loop(search_request(http, url), duration, connections)
+    return Measured(column.name, result.per_second, result.percentile_ms(50),
+                    result.percentile_ms(99), len(result.latencies), result.errors)  # fmt: skip
 
 
-async def run_load(
-    http: httpx.AsyncClient, url: str, duration: float, connections: int
-) -> tuple[list[float], int, float]:
-    latencies: list[float] = []
-    errors = 0
-    counter = 0
-    deadline = time.perf_counter() + duration
+def search_request(http: httpx.AsyncClient, url: str) -> Callable[[], Awaitable[bool]]:
+    """One ``search`` after another through the fixed list of queries and filters."""
+    counter = itertools.count(1)
 
-    async def client() -> None:
-        nonlocal errors, counter
-        while time.perf_counter() < deadline:
-            counter += 1
-            body = {"query": SEARCH, "variables": variables(counter)}
-            started = time.perf_counter()
-            response = await http.post(url, json=body)
-            took = time.perf_counter() - started
-            if response.status_code != 200 or response.json().get("errors"):
-                errors += 1
-            else:
-                latencies.append(took)
+    async def request() -> bool:
+        body = {"query": SEARCH, "variables": variables(next(counter))}
+        response = await http.post(url, json=body)
+        return response.status_code == 200 and not response.json().get("errors")
 
-    started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(connections)))
-    return latencies, errors, time.perf_counter() - started
+    return request
 
 
 def columns(tmp: Path) -> list[Column]:

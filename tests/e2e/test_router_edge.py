@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from shopgraph.auth.tokens import ServiceTokenIssuer
-from tests.e2e.test_router_storefront import ADDRESS, Storefront, router_in_front
 from tests.support.platform import column_settings, running_platform
+from tests.support.router import Storefront, router_in_front
 from tests.support.shared_platforms import SharedShops
+from tests.support.shop import ADDRESS
 
 pytestmark = pytest.mark.e2e
 

@@ -18,10 +18,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.test_router_storefront import ADDRESS, Storefront, router_in_front
 from tests.support.http_streams import multipart_parts, sse_messages
 from tests.support.platform import column_settings, running_platform
-from tests.support.shop import Shop
+from tests.support.router import Storefront, router_in_front
+from tests.support.shop import ADDRESS, Shop
 
 pytestmark = pytest.mark.e2e
 

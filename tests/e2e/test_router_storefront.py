@@ -11,76 +11,17 @@ subgraph.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator
-from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 import websockets
 
-from bootstrap.registry import service_names
-from router.serve import RouterOptions, dev_router
-from tests.support.platform import free_port
+from tests.support.router import Storefront, router_in_front
 from tests.support.shared_platforms import SharedShops
+from tests.support.shop import ADDRESS
 
 pytestmark = pytest.mark.e2e
-
-
-class Storefront:
-    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
-        self.http = http
-        self.url = url
-
-    async def send(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        headers = {"authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.post(
-            self.url, json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        body: dict[str, Any] = response.json()
-        return body
-
-    async def data(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        body = await self.send(query, variables, token)
-        assert not body.get("errors"), body
-        result: dict[str, Any] = body["data"]
-        return result
-
-
-@contextlib.asynccontextmanager
-async def router_in_front(settings: Any) -> AsyncIterator[str]:
-    router = dev_router(settings, service_names(), RouterOptions(rate_limit=10_000))
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(router.app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    try:
-        assert router.holder.version == "composed", "the router could not compose the supergraph"
-        yield f"http://127.0.0.1:{port}/graphql"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 15)
-
-
-ADDRESS = {
-    "name": "Sam Shopper",
-    "line1": "1 Main St",
-    "city": "Springfield",
-    "postalCode": "12345",
-    "country": "US",
-}
 
 
 @pytest.mark.parametrize("column", ["embedded", "postgres+kafka+redis"])

@@ -20,6 +20,14 @@ TERMINAL = {"PAID", "PAYMENT_FAILED", "CANCELLED", "FULFILLED"}
 # quiet machine settle within a second; a machine shared with other test runs can take
 # minutes, and a wait ends as soon as its condition holds, so the bound costs nothing.
 SETTLE_SECONDS = 180.0
+# A shipping address every placeOrder of the tests may use.
+ADDRESS = {
+    "name": "Sam Shopper",
+    "line1": "1 Main St",
+    "city": "Springfield",
+    "postalCode": "12345",
+    "country": "US",
+}
 
 
 async def poll_pause(previous: float) -> float:
@@ -194,13 +202,7 @@ class Shop:
                      errors { code field message } } }""",
                 {
                     "i": {
-                        "shippingAddress": {
-                            "name": "Sam Shopper",
-                            "line1": "1 Main St",
-                            "city": "Springfield",
-                            "postalCode": "12345",
-                            "country": "US",
-                        },
+                        "shippingAddress": ADDRESS,
                         "paymentMethod": payment_method,
                         "idempotencyKey": key or uuid.uuid4().hex,
                     }

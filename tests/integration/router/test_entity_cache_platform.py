@@ -14,15 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from prometheus_client import REGISTRY
 
-from bootstrap.registry import service_names
 from router.config import RouterConfig
 from router.plugins.entity_cache import EntityCacheSection, EntityCacheTypeSection
-from router.serve import RouterOptions, dev_router
+from router.serve import RouterOptions
 from shopgraph.settings import Settings
-from tests.support.platform import column_settings, free_port, running_platform
+from tests.support.platform import column_settings, running_platform
+from tests.support.router import router_in_front
 
 pytestmark = pytest.mark.integration
 
@@ -45,22 +44,8 @@ async def caching_router(settings: Settings) -> AsyncIterator[str]:
         types={"User": EntityCacheTypeSection(ttl_seconds=300)},
     )
     config = RouterConfig(entity_cache=section)
-    router = dev_router(settings, service_names(), RouterOptions(rate_limit=0, config=config))
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(router.app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    try:
-        assert router.holder.version == "composed", "the router could not compose the supergraph"
-        yield f"http://127.0.0.1:{port}/graphql"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 15)
+    async with router_in_front(settings, RouterOptions(rate_limit=0, config=config)) as url:
+        yield url
 
 
 class Client:
