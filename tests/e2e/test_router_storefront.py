@@ -15,11 +15,10 @@ import json
 import uuid
 
 import pytest
-import websockets
 
+from tests.support.graphql_ws import ORDER_STATUS_CHANGED, subscribed
 from tests.support.router import Storefront, router_in_front
 from tests.support.shared_platforms import SharedShops
-from tests.support.shop import ADDRESS
 
 pytestmark = pytest.mark.e2e
 
@@ -161,22 +160,7 @@ async def test_storefront_operations_through_the_router(column: str, shared: Sha
         ]
 
         # placeOrder (orders) and orderStatusChanged over the router's WebSocket
-        placed = (
-            await shop.data(
-                """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
-                     order { id status total { currency } } errors { code message } } }""",
-                {
-                    "i": {
-                        "shippingAddress": ADDRESS,
-                        "paymentMethod": "pm_card_visa",
-                        "idempotencyKey": uuid.uuid4().hex,
-                    }
-                },
-                token,
-            )
-        )["placeOrder"]
-        assert placed["errors"] == [], placed
-        order_id = placed["order"]["id"]
+        order_id = await shop.place_order(token)
         statuses = await watch_order(url, token, order_id, until="PAID")
         assert statuses[0] in ("PENDING", "PAID") and statuses[-1] == "PAID"
 
@@ -205,27 +189,7 @@ async def test_storefront_operations_through_the_router(column: str, shared: Sha
 async def watch_order(url: str, token: str, order_id: str, *, until: str) -> list[str]:
     """The statuses ``orderStatusChanged`` sends through the router until ``until``."""
     statuses: list[str] = []
-    async with websockets.connect(
-        url.replace("http://", "ws://"),
-        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-    ) as ws:
-        await ws.send(
-            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
-        )
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(
-            json.dumps(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {
-                        "query": """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
-                                      orderId status } }""",
-                        "variables": {"id": order_id},
-                    },
-                }
-            )
-        )
+    async with subscribed(url, token, ORDER_STATUS_CHANGED, {"id": order_id}) as ws:
         async with asyncio.timeout(30):
             while until not in statuses:
                 frame = json.loads(await ws.recv())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +16,16 @@ from bootstrap.registry import service_names
 from router.serve import RouterOptions, dev_router
 from shopgraph.settings import Settings
 from tests.support.platform import free_port
+from tests.support.shop import ADDRESS
+
+PLACE_ORDER = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
+    order { id status } errors { code message } } }"""
+
+
+def new_order_input() -> dict[str, Any]:
+    """A ``PlaceOrderInput`` with a key of its own (never a replay of another order)."""
+    return {"shippingAddress": ADDRESS, "paymentMethod": "pm_card_visa",
+            "idempotencyKey": uuid.uuid4().hex}  # fmt: skip
 
 
 @contextlib.asynccontextmanager
@@ -67,3 +78,10 @@ class Storefront:
         assert not body.get("errors"), body
         result: dict[str, Any] = body["data"]
         return result
+
+    async def place_order(self, token: str) -> str:
+        """``placeOrder`` of the shopper's cart to ``ADDRESS``, paid by a card the payment
+        provider accepts; the new order's id."""
+        placed = (await self.data(PLACE_ORDER, {"i": new_order_input()}, token))["placeOrder"]
+        assert placed["errors"] == [], placed
+        return str(placed["order"]["id"])

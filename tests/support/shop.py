@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import websockets
-
+from tests.support.graphql_ws import ORDER_STATUS_CHANGED, subscribed
 from tests.support.platform import Platform
 
 TERMINAL = {"PAID", "PAYMENT_FAILED", "CANCELLED", "FULFILLED"}
@@ -307,29 +306,10 @@ class Shop:
         self, token: str, order_id: str
     ) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
         """Subscribes to ``orderStatusChanged``; yields a queue of ``next``/``error`` frames."""
-        url = self.platform.url("orders").replace("http://", "ws://")
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-            await ws.send(
-                json.dumps(
-                    {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
-                )
-            )
-            ack = json.loads(await ws.recv())
-            assert ack["type"] == "connection_ack", ack
-            await ws.send(
-                json.dumps(
-                    {
-                        "id": "1",
-                        "type": "subscribe",
-                        "payload": {
-                            "query": """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
-                              orderId status } }""",
-                            "variables": {"id": order_id},
-                        },
-                    }
-                )
-            )
+        async with subscribed(
+            self.platform.url("orders"), token, ORDER_STATUS_CHANGED, {"id": order_id}
+        ) as ws:
 
             async def pump() -> None:
                 async for raw in ws:
