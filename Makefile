@@ -149,8 +149,23 @@ storefront-node:
 	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>18||(a===18&&b>=18)?0:1)' || \
 		{ echo "the storefront needs Node >= 18.18 (found $$(node --version))"; exit 1; }
 
+# `npm ci` once per package-lock.json: its node_modules is kept as a tar keyed by the lock's
+# hash, and a fresh clone with the same lock unpacks it in seconds instead of installing.
+NODE_MODULES_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/shopgraph/storefront-node-modules
+
 $(SF)/node_modules/.package-lock.json: $(SF)/package-lock.json | storefront-node
-	cd $(SF) && npm ci --no-audit --no-fund --include=dev
+	@set -e; key=$$(sha256sum $(SF)/package-lock.json | cut -c1-16); \
+	archive=$(NODE_MODULES_CACHE)/$$key.tar; \
+	if [ -f "$$archive" ]; then \
+		echo "storefront: node_modules of this package-lock.json from $$archive"; \
+		rm -rf $(SF)/node_modules; tar -C $(SF) -xf "$$archive"; \
+	else \
+		echo "cd $(SF) && npm ci --no-audit --no-fund --include=dev"; \
+		(cd $(SF) && npm ci --no-audit --no-fund --include=dev); \
+		mkdir -p $(NODE_MODULES_CACHE); \
+		tar -C $(SF) -cf "$$archive.$$$$" node_modules && mv "$$archive.$$$$" "$$archive"; \
+	fi; \
+	touch $@
 
 storefront-install: $(SF)/node_modules/.package-lock.json
 
