@@ -11,8 +11,11 @@ LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 # pytest-xdist workers for `make test`: most tests wait on servers and sockets, not on the CPU,
 # so one per core nearly divides the wall time by the cores. Each test file runs whole on one
-# worker (its module-scoped platform starts once); PYTEST_WORKERS=0 runs in this process.
+# worker (its module-scoped platform starts once), in collection order: the slow e2e files
+# first, the many short unit files last to even out the end (xdist's default, most tests
+# first, left the single 40 s e2e tests for last). PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
+PYTEST_XDIST := --numprocesses $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: dev lock stripe-mock test test-unit services-up services-down services-status lint format \
 	bench bench-search bench-auth bench-checkout clean storefront storefront-node \
@@ -73,18 +76,20 @@ $(STRIPE_MOCK):
 stripe-mock: $(STAMP) $(STRIPE_MOCK)
 
 # Starts what is not already reachable, runs unit + integration + e2e tests against it,
-# then stops only what it started; then the storefront's tests (test-storefront). pytest's
+# then stops only what it started (never a server that was reachable before: `infra down`
+# alone would stop every server of the run directory, another checkout's shared ones too); then the storefront's tests (test-storefront). pytest's
 # exit code 5 (nothing collected) is a failure here: `make test` must always run tests. The
 # storefront runs even when pytest failed, and `make test` fails if either did.
 test: $(STAMP) $(STRIPE_MOCK) storefront-ready
 	@set -o pipefail; \
 	rc=0; \
-	( $(PYTHON) -m infra up || exit $$?; \
-	  trap '$(PYTHON) -m infra down' EXIT; \
+	( unreachable=$$($(PYTHON) -m infra status | awk -F: '/NOT reachable/ {printf "%s%s", s, $$1; s=","}'); \
+	  $(PYTHON) -m infra up || exit $$?; \
+	  if [ -n "$$unreachable" ]; then trap '$(PYTHON) -m infra down --only '"$$unreachable" EXIT; fi; \
 	  eval "$$($(PYTHON) -m infra env)"; \
 	  $(BIN)/python -m conformance.composition.reference install || exit $$?; \
 	  SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider \
-	    --numprocesses $(PYTEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS) ) || rc=$$?; \
+	    $(PYTEST_XDIST) --durations=30 $(PYTEST_ARGS) ) || rc=$$?; \
 	$(MAKE) --no-print-directory test-storefront || rc=$$((rc ? rc : 1)); \
 	exit $$rc
 
