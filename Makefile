@@ -77,9 +77,10 @@ stripe-mock: $(STAMP) $(STRIPE_MOCK)
 
 # Starts what is not already reachable, runs unit + integration + e2e tests against it,
 # then stops only what it started (never a server that was reachable before: `infra down`
-# alone would stop every server of the run directory, another checkout's shared ones too); then the storefront's tests (test-storefront). pytest's
-# exit code 5 (nothing collected) is a failure here: `make test` must always run tests. The
-# storefront runs even when pytest failed, and `make test` fails if either did.
+# alone stops every server of the run directory, shared ones too); then the storefront's
+# tests (test-storefront). pytest's exit code 5 (nothing collected) is a failure here:
+# `make test` must always run tests. The storefront runs even when pytest failed, and
+# `make test` fails if either did.
 test: $(STAMP) $(STRIPE_MOCK) storefront-ready
 	@set -o pipefail; \
 	rc=0; \
