@@ -11,11 +11,9 @@ LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 # pytest-xdist workers for `make test`: most tests wait on servers and sockets, not on the CPU,
 # so one per core nearly divides the wall time by the cores. Each test file runs whole on one
-# worker (its module-scoped platform starts once), in collection order: the slow e2e files
-# first, the many short unit files last to even out the end (xdist's default, most tests
-# first, left the single 40 s e2e tests for last). PYTEST_WORKERS=0 runs in this process.
+# worker (its module-scoped platform starts once); PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
-PYTEST_XDIST := --numprocesses $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+PYTEST_XDIST := --numprocesses $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: dev lock stripe-mock test test-unit services-up services-down services-status lint format \
 	bench bench-search bench-auth bench-checkout clean storefront storefront-node \
