@@ -9,6 +9,11 @@ LOCK := requirements.lock
 PROD_LOCK := requirements-prod.lock
 LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test`: most tests wait on servers and sockets, not on the CPU,
+# so one per core nearly divides the wall time by the cores. Each test file runs whole on one
+# worker (its module-scoped platform starts once); PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := --numprocesses $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: dev lock stripe-mock test test-unit services-up services-down services-status lint format \
 	bench bench-search bench-auth bench-checkout clean storefront storefront-node \
@@ -69,17 +74,21 @@ $(STRIPE_MOCK):
 stripe-mock: $(STAMP) $(STRIPE_MOCK)
 
 # Starts what is not already reachable, runs unit + integration + e2e tests against it,
-# then stops only what it started; then the storefront's tests (test-storefront). pytest's
-# exit code 5 (nothing collected) is a failure here: `make test` must always run tests. The
-# storefront runs even when pytest failed, and `make test` fails if either did.
+# then stops only what it started (never a server that was reachable before: `infra down`
+# alone stops every server of the run directory, shared ones too); then the storefront's
+# tests (test-storefront). pytest's exit code 5 (nothing collected) is a failure here:
+# `make test` must always run tests. The storefront runs even when pytest failed, and
+# `make test` fails if either did.
 test: $(STAMP) $(STRIPE_MOCK) storefront-ready
 	@set -o pipefail; \
 	rc=0; \
-	( $(PYTHON) -m infra up || exit $$?; \
-	  trap '$(PYTHON) -m infra down' EXIT; \
+	( unreachable=$$($(PYTHON) -m infra status | awk -F: '/NOT reachable/ {printf "%s%s", s, $$1; s=","}'); \
+	  $(PYTHON) -m infra up || exit $$?; \
+	  if [ -n "$$unreachable" ]; then trap '$(PYTHON) -m infra down --only '"$$unreachable" EXIT; fi; \
 	  eval "$$($(PYTHON) -m infra env)"; \
 	  $(BIN)/python -m conformance.composition.reference install || exit $$?; \
-	  SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) ) || rc=$$?; \
+	  SHOPGRAPH_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -p no:cacheprovider \
+	    $(PYTEST_XDIST) --durations=30 $(PYTEST_ARGS) ) || rc=$$?; \
 	$(MAKE) --no-print-directory test-storefront || rc=$$((rc ? rc : 1)); \
 	exit $$rc
 
@@ -144,8 +153,23 @@ storefront-node:
 	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>18||(a===18&&b>=18)?0:1)' || \
 		{ echo "the storefront needs Node >= 18.18 (found $$(node --version))"; exit 1; }
 
+# `npm ci` once per package-lock.json: its node_modules is kept as a tar keyed by the lock's
+# hash, and a fresh clone with the same lock unpacks it in seconds instead of installing.
+NODE_MODULES_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/shopgraph/storefront-node-modules
+
 $(SF)/node_modules/.package-lock.json: $(SF)/package-lock.json | storefront-node
-	cd $(SF) && npm ci --no-audit --no-fund --include=dev
+	@set -e; key=$$(sha256sum $(SF)/package-lock.json | cut -c1-16); \
+	archive=$(NODE_MODULES_CACHE)/$$key.tar; \
+	if [ -f "$$archive" ]; then \
+		echo "storefront: node_modules of this package-lock.json from $$archive"; \
+		rm -rf $(SF)/node_modules; tar -C $(SF) -xf "$$archive"; \
+	else \
+		echo "cd $(SF) && npm ci --no-audit --no-fund --include=dev"; \
+		(cd $(SF) && npm ci --no-audit --no-fund --include=dev); \
+		mkdir -p $(NODE_MODULES_CACHE); \
+		tar -C $(SF) -cf "$$archive.$$$$" node_modules && mv "$$archive.$$$$" "$$archive"; \
+	fi; \
+	touch $@
 
 storefront-install: $(SF)/node_modules/.package-lock.json
 

@@ -17,10 +17,8 @@ import asyncio
 import datetime as dt
 import itertools
 import os
-import statistics
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from closed_loop import closed_loop
 from served import report_footer, served
 
 BENCH = Path(__file__).resolve().parent
@@ -92,39 +91,29 @@ async def run_load(
     connections: int,
     server_pid: int,
 ) -> tuple[Measured, list[dict[str, Any]]]:
-    latencies: list[float] = []
+    """``query`` in a closed loop; the variables of the requests that got a token back."""
     sent: list[dict[str, Any]] = []
-    errors = 0
-    deadline = time.perf_counter() + duration
 
-    async def client() -> None:
-        nonlocal errors
-        while time.perf_counter() < deadline:
-            variables = next_variables()
-            started = time.perf_counter()
-            response = await http.post(url, json={"query": query, "variables": variables})
-            took = time.perf_counter() - started
-            payload = response.json().get("data", {}).get(field) if response.is_success else None
-            if not payload or payload["errors"] or not payload["accessToken"]:
-                errors += 1
-            else:
-                latencies.append(took)
-                sent.append(variables)
+    async def request() -> bool:
+        variables = next_variables()
+        response = await http.post(url, json={"query": query, "variables": variables})
+        payload = response.json().get("data", {}).get(field) if response.is_success else None
+        if not payload or payload["errors"] or not payload["accessToken"]:
+            return False
+        sent.append(variables)
+        return True
 
     cpu_before = cpu_seconds(server_pid)
-    started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(connections)))
-    elapsed = time.perf_counter() - started
+    result = await closed_loop(request, duration, connections)
     cpu = cpu_seconds(server_pid) - cpu_before
-    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     measured = Measured(
         field,
-        len(latencies) / elapsed,
-        cuts[49] * 1000,
-        cuts[98] * 1000,
-        len(latencies),
-        errors,
-        cpu * 1000 / max(1, len(latencies)),
+        result.per_second,
+        result.percentile_ms(50),
+        result.percentile_ms(99),
+        len(result.latencies),
+        result.errors,
+        cpu * 1000 / max(1, len(result.latencies)),
     )
     return measured, sent
 

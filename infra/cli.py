@@ -6,6 +6,7 @@ import argparse
 import shlex
 import subprocess
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import infra
@@ -44,16 +45,23 @@ def parse_only(value: str | None) -> list[str]:
     return [name for name in SERVICE_ORDER if name in wanted]
 
 
+def start_one(service: Service) -> bool:
+    """Start ``service`` unless it is reachable; False (and why, printed) when it failed."""
+    try:
+        with address_lock(service.name, service.host, service.port):
+            service.up()
+    except (InfraError, subprocess.TimeoutExpired, OSError) as error:
+        say(f"{service.name}: FAILED to start\n{error}")
+        return False
+    return True
+
+
 def cmd_up(services: Sequence[Service], root: Path) -> int:
-    failures: list[str] = []
-    with checkout_lock(root):
-        for service in services:
-            try:
-                with address_lock(service.name, service.host, service.port):
-                    service.up()
-            except (InfraError, subprocess.TimeoutExpired, OSError) as error:
-                failures.append(service.name)
-                say(f"{service.name}: FAILED to start\n{error}")
+    # The servers do not depend on each other: start them side by side, so the wait is the
+    # slowest start-up (a JVM's), not the sum of them (apt installs still take turns).
+    with checkout_lock(root), ThreadPoolExecutor(max_workers=max(1, len(services))) as pool:
+        started = list(pool.map(start_one, services))
+    failures = [s.name for s, ok in zip(services, started, strict=True) if not ok]
     if failures:
         say(f"python3 -m infra up: could not start {', '.join(failures)}")
         return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,10 +12,17 @@ from infra.commands import is_root, run, run_checked, say, tail
 from infra.errors import InfraError
 
 _apt_updated = False
+_apt_turn = threading.Lock()
 
 
 def apt_install(packages: Sequence[str]) -> None:
-    """apt-get install without letting the packages' init scripts start daemons."""
+    """apt-get install without letting the packages' init scripts start daemons; services
+    starting side by side take turns (dpkg allows one install at a time)."""
+    with _apt_turn:
+        _apt_install(packages)
+
+
+def _apt_install(packages: Sequence[str]) -> None:
     global _apt_updated
     if not is_root():
         raise InfraError(f"need root to apt-get install {' '.join(packages)}; install it yourself")

@@ -150,20 +150,40 @@ async def redis_keys_of_the_run_are_deleted() -> AsyncIterator[None]:
 
 
 _REAL_COLUMNS = ("postgres", "kafka", "redis", "elasticsearch")
+# The user property that carries a test's real services in its report: under pytest-xdist
+# the reports travel from the workers to the process that prints the summary.
+_REAL_SERVICES_PROPERTY = "real_services"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    """Record on the test's call report the real services it asked for by URL."""
+    if call.when != "call":
+        return
+    used = [name for name in _REAL_COLUMNS if item.nodeid in _REAL_SERVICE_USERS[name]]
+    if used:
+        item.user_properties.append((_REAL_SERVICES_PROPERTY, ",".join(used)))
+
+
+def _real_services_of(report: pytest.TestReport) -> set[str]:
+    parameters = report.nodeid.rsplit("[", 1)[-1] if "[" in report.nodeid else ""
+    named = {name for name in _REAL_COLUMNS if name in parameters}
+    for key, value in report.user_properties:
+        if key == _REAL_SERVICES_PROPERTY:
+            named.update(str(value).split(","))
+    return named
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say how many passing tests ran against each real service, so a run that silently
-    fell back to the embedded column shows it."""
+    fell back to the embedded column shows it (all xdist workers' tests together)."""
     passed = terminalreporter.stats.get("passed", [])
     counts = {name: 0 for name in _REAL_COLUMNS}
     for report in passed:
         if report.when != "call":
             continue
-        for name in _REAL_COLUMNS:
-            named = "[" in report.nodeid and name in report.nodeid.rsplit("[", 1)[-1]
-            if named or report.nodeid in _REAL_SERVICE_USERS[name]:
-                counts[name] += 1
+        for name in _real_services_of(report):
+            counts[name] += 1
     terminalreporter.write_sep("-", "real services exercised")
     for name, count in counts.items():
         url = os.environ.get(REAL_URL_VARS[name], "not configured")

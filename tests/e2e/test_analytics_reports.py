@@ -21,8 +21,8 @@ import pytest
 
 from shopgraph.events.bus import Delivery, bus_from_url
 from subgraphs.analytics.rebuild import rebuild
-from tests.e2e.test_router_storefront import router_in_front
 from tests.support.platform import Platform, column_settings, running_platform
+from tests.support.router import router_in_front
 from tests.support.shop import TERMINAL, Shop
 
 pytestmark = pytest.mark.e2e

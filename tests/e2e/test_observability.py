@@ -7,17 +7,15 @@ goes through the router. Tracing uses an in-memory exporter on the process's tra
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -26,42 +24,15 @@ from opentelemetry.trace import SpanKind
 from prometheus_client.parser import text_string_to_metric_families
 
 from bootstrap.registry import service_names
-from router.serve import RouterOptions, dev_router
 from shopgraph.tracing import deactivate_tracing, install_tracer_provider
 from tests.support.platform import column_settings, free_port, running_platform, settings_env
-from tests.support.shop import Shop
+from tests.support.router import router_in_front
+from tests.support.shop import ADDRESS, Shop
 
 pytestmark = pytest.mark.e2e
 
 CHECKOUT = """mutation Checkout($i: PlaceOrderInput!) { placeOrder(input: $i) {
     order { id status } errors { code message } } }"""
-ADDRESS = {
-    "name": "Sam Shopper",
-    "line1": "1 Main St",
-    "city": "Springfield",
-    "postalCode": "12345",
-    "country": "US",
-}
-
-
-@contextlib.asynccontextmanager
-async def router_in_front(settings: Any) -> AsyncIterator[str]:
-    """The router of ``make dev`` on a free port; yields its ``/graphql`` URL."""
-    router = dev_router(settings, service_names(), RouterOptions(rate_limit=10_000))
-    port = free_port()
-    config = uvicorn.Config(router.app, host="127.0.0.1", port=port, log_config=None)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    try:
-        assert router.holder.version == "composed", "the router could not compose the supergraph"
-        yield f"http://127.0.0.1:{port}/graphql"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 15)
 
 
 @pytest.fixture

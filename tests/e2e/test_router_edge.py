@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from shopgraph.auth.tokens import ServiceTokenIssuer
-from tests.e2e.test_router_storefront import ADDRESS, Storefront, router_in_front
 from tests.support.platform import column_settings, running_platform
+from tests.support.router import Storefront, router_in_front
 from tests.support.shared_platforms import SharedShops
 
 pytestmark = pytest.mark.e2e
@@ -66,21 +66,7 @@ async def test_guest_carts_and_service_tokens_through_the_router(shared: SharedS
         # a customer's order, and an outsider holding a service token
         customer = await register(shop)
         await shop.data(ADD_TO_CART, {"i": {"productId": first, "quantity": 1}}, customer)
-        placed = (
-            await shop.data(
-                """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
-                     order { id } errors { code } } }""",
-                {
-                    "i": {
-                        "shippingAddress": ADDRESS,
-                        "paymentMethod": "pm_card_visa",
-                        "idempotencyKey": uuid.uuid4().hex,
-                    }
-                },
-                customer,
-            )
-        )["placeOrder"]
-        order_id = placed["order"]["id"]
+        order_id = await shop.place_order(customer)
         forged = ServiceTokenIssuer.from_settings(platform.settings, "orders").issue().token
         read_order = "query($id: ID!) { order(id: $id) { id } }"
         direct = await post(

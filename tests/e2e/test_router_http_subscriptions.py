@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.test_router_storefront import ADDRESS, Storefront, router_in_front
 from tests.support.http_streams import multipart_parts, sse_messages
 from tests.support.platform import column_settings, running_platform
+from tests.support.router import Storefront, router_in_front
 from tests.support.shop import Shop
 
 pytestmark = pytest.mark.e2e
@@ -41,22 +40,7 @@ async def place_order(shop: Storefront, token: str, product_id: str) -> str:
         )
     )["addToCart"]
     assert added["errors"] == []
-    placed = (
-        await shop.data(
-            """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
-                 order { id status } errors { code message } } }""",
-            {
-                "i": {
-                    "shippingAddress": ADDRESS,
-                    "paymentMethod": "pm_card_visa",
-                    "idempotencyKey": uuid.uuid4().hex,
-                }
-            },
-            token,
-        )
-    )["placeOrder"]
-    assert placed["errors"] == [], placed
-    return str(placed["order"]["id"])
+    return await shop.place_order(token)
 
 
 @contextlib.asynccontextmanager

@@ -11,76 +11,16 @@ subgraph.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator
-from typing import Any
 
-import httpx
 import pytest
-import uvicorn
-import websockets
 
-from bootstrap.registry import service_names
-from router.serve import RouterOptions, dev_router
-from tests.support.platform import free_port
+from tests.support.graphql_ws import ORDER_STATUS_CHANGED, subscribed
+from tests.support.router import Storefront, router_in_front
 from tests.support.shared_platforms import SharedShops
 
 pytestmark = pytest.mark.e2e
-
-
-class Storefront:
-    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
-        self.http = http
-        self.url = url
-
-    async def send(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        headers = {"authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.post(
-            self.url, json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        body: dict[str, Any] = response.json()
-        return body
-
-    async def data(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        body = await self.send(query, variables, token)
-        assert not body.get("errors"), body
-        result: dict[str, Any] = body["data"]
-        return result
-
-
-@contextlib.asynccontextmanager
-async def router_in_front(settings: Any) -> AsyncIterator[str]:
-    router = dev_router(settings, service_names(), RouterOptions(rate_limit=10_000))
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(router.app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    try:
-        assert router.holder.version == "composed", "the router could not compose the supergraph"
-        yield f"http://127.0.0.1:{port}/graphql"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 15)
-
-
-ADDRESS = {
-    "name": "Sam Shopper",
-    "line1": "1 Main St",
-    "city": "Springfield",
-    "postalCode": "12345",
-    "country": "US",
-}
 
 
 @pytest.mark.parametrize("column", ["embedded", "postgres+kafka+redis"])
@@ -220,22 +160,7 @@ async def test_storefront_operations_through_the_router(column: str, shared: Sha
         ]
 
         # placeOrder (orders) and orderStatusChanged over the router's WebSocket
-        placed = (
-            await shop.data(
-                """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
-                     order { id status total { currency } } errors { code message } } }""",
-                {
-                    "i": {
-                        "shippingAddress": ADDRESS,
-                        "paymentMethod": "pm_card_visa",
-                        "idempotencyKey": uuid.uuid4().hex,
-                    }
-                },
-                token,
-            )
-        )["placeOrder"]
-        assert placed["errors"] == [], placed
-        order_id = placed["order"]["id"]
+        order_id = await shop.place_order(token)
         statuses = await watch_order(url, token, order_id, until="PAID")
         assert statuses[0] in ("PENDING", "PAID") and statuses[-1] == "PAID"
 
@@ -264,27 +189,7 @@ async def test_storefront_operations_through_the_router(column: str, shared: Sha
 async def watch_order(url: str, token: str, order_id: str, *, until: str) -> list[str]:
     """The statuses ``orderStatusChanged`` sends through the router until ``until``."""
     statuses: list[str] = []
-    async with websockets.connect(
-        url.replace("http://", "ws://"),
-        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-    ) as ws:
-        await ws.send(
-            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
-        )
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(
-            json.dumps(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {
-                        "query": """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
-                                      orderId status } }""",
-                        "variables": {"id": order_id},
-                    },
-                }
-            )
-        )
+    async with subscribed(url, token, ORDER_STATUS_CHANGED, {"id": order_id}) as ws:
         async with asyncio.timeout(30):
             while until not in statuses:
                 frame = json.loads(await ws.recv())

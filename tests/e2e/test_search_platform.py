@@ -17,8 +17,8 @@ import pytest
 from shopgraph.demo_catalog import PRODUCTS
 from subgraphs.search.reindex import run_reindex
 from tests.conftest import real_service_url, unique_name
-from tests.e2e.test_router_storefront import Storefront, router_in_front
 from tests.support.platform import column_settings, running_platform
+from tests.support.router import Storefront, router_in_front
 
 pytestmark = pytest.mark.e2e
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import socket
 import uuid
@@ -38,7 +39,21 @@ REQUEST_TIMEOUT_SECONDS = 120.0
 # Below Linux's ephemeral range (32768-60999): a port the kernel hands out for port 0 can be
 # taken a moment later as the source port of some outgoing connection, and the server
 # meant for it then fails with "address already in use".
-_PORTS = range(20000, 32000)
+_ALL_PORTS = range(20000, 32000)
+
+
+def _ports_of_this_process() -> range:
+    """Each pytest-xdist worker its own slice of the range: between one worker's check that
+    a port is free and its server binding it, the other worker can never pick that port."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    index = int(worker.removeprefix("gw")) if worker.startswith("gw") else 0
+    size = len(_ALL_PORTS) // count
+    start = _ALL_PORTS.start + index * size
+    return range(start, start + size)
+
+
+_PORTS = _ports_of_this_process()
 _next_port = [random.randrange(len(_PORTS))]
 
 
@@ -54,7 +69,7 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 20000-32000")
+    raise RuntimeError(f"no free port in {_PORTS.start}-{_PORTS.stop - 1}")
 
 
 @dataclass
@@ -207,7 +222,6 @@ async def running_platform(
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that gives a separate ``shopgraph`` process these same settings."""
     import json
-    import os
 
     values = {
         "SHOPGRAPH_ENVIRONMENT": settings.environment.value,

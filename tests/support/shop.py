@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import websockets
-
+from tests.support.graphql_ws import ORDER_STATUS_CHANGED, subscribed
 from tests.support.platform import Platform
 
 TERMINAL = {"PAID", "PAYMENT_FAILED", "CANCELLED", "FULFILLED"}
@@ -20,6 +19,14 @@ TERMINAL = {"PAID", "PAYMENT_FAILED", "CANCELLED", "FULFILLED"}
 # quiet machine settle within a second; a machine shared with other test runs can take
 # minutes, and a wait ends as soon as its condition holds, so the bound costs nothing.
 SETTLE_SECONDS = 180.0
+# A shipping address every placeOrder of the tests may use.
+ADDRESS = {
+    "name": "Sam Shopper",
+    "line1": "1 Main St",
+    "city": "Springfield",
+    "postalCode": "12345",
+    "country": "US",
+}
 
 
 async def poll_pause(previous: float) -> float:
@@ -194,13 +201,7 @@ class Shop:
                      errors { code field message } } }""",
                 {
                     "i": {
-                        "shippingAddress": {
-                            "name": "Sam Shopper",
-                            "line1": "1 Main St",
-                            "city": "Springfield",
-                            "postalCode": "12345",
-                            "country": "US",
-                        },
+                        "shippingAddress": ADDRESS,
                         "paymentMethod": payment_method,
                         "idempotencyKey": key or uuid.uuid4().hex,
                     }
@@ -305,29 +306,10 @@ class Shop:
         self, token: str, order_id: str
     ) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
         """Subscribes to ``orderStatusChanged``; yields a queue of ``next``/``error`` frames."""
-        url = self.platform.url("orders").replace("http://", "ws://")
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-            await ws.send(
-                json.dumps(
-                    {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
-                )
-            )
-            ack = json.loads(await ws.recv())
-            assert ack["type"] == "connection_ack", ack
-            await ws.send(
-                json.dumps(
-                    {
-                        "id": "1",
-                        "type": "subscribe",
-                        "payload": {
-                            "query": """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
-                              orderId status } }""",
-                            "variables": {"id": order_id},
-                        },
-                    }
-                )
-            )
+        async with subscribed(
+            self.platform.url("orders"), token, ORDER_STATUS_CHANGED, {"id": order_id}
+        ) as ws:
 
             async def pump() -> None:
                 async for raw in ws:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import Table
 
 from bootstrap.migrate import migrate
@@ -41,3 +42,20 @@ async def migrated_subgraph(
         principals=TokenVerifier.from_settings(settings, [signing_key]),
     )
     return settings, resources
+
+
+async def graphql_with_status(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """The response body of an operation posted to a subgraph's ``/graphql`` (as ``token``'s
+    bearer), with the HTTP status under ``_status``."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    body: dict[str, Any] = response.json()
+    body["_status"] = response.status_code
+    return body

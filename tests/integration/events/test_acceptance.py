@@ -16,15 +16,15 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Table, select, update
 
 from shopgraph.db import Database
-from shopgraph.events import Event, EventBus, OutboxRelay, add_to_outbox, bus_from_url
+from shopgraph.events import Event, EventBus, OutboxRelay, add_to_outbox
 from shopgraph.events.memory import InMemoryBus
+from tests.integration.events.conftest import COLUMNS
 from tests.integration.events.effects_app import (
     DONE,
     THING,
@@ -33,7 +33,6 @@ from tests.integration.events.effects_app import (
     done,
     effects,
     make_handlers,
-    metadata,
     outbox,
 )
 from workers.runtime import ConsumerRuntime
@@ -44,33 +43,9 @@ TRANSACTIONS, PER_TRANSACTION, KEYS = 100, 10, 20
 STALL_AFTER = 150
 REPO = Path(__file__).resolve().parents[3]
 
-COLUMNS = pytest.mark.parametrize(
-    ("database_url", "bus_url"),
-    [("sqlite", "memory"), ("postgres", "kafka")],
-    indirect=True,
-    ids=["sqlite+memory", "postgres+kafka"],
-)
-
 
 class Rollback(Exception):
     pass
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield database
-    await database.dispose()
-
-
-@pytest.fixture
-async def bus(bus_url: str) -> AsyncIterator[EventBus]:
-    event_bus = bus_from_url(bus_url)
-    await event_bus.start()
-    yield event_bus
-    await event_bus.stop()
 
 
 async def write_events(db: Database, topic: str) -> set[str]:

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import pytest
 
-from shopgraph.events import DEAD_LETTER, Event, EventBus, HandlerRegistry, bus_from_url, dlq_topic
+from shopgraph.events import DEAD_LETTER, Event, EventBus, HandlerRegistry, dlq_topic
 from workers.runtime import ConsumerRuntime
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def bus(bus_url: str) -> AsyncIterator[EventBus]:
-    event_bus = bus_from_url(bus_url)
-    await event_bus.start()
-    yield event_bus
-    await event_bus.stop()
 
 
 async def _wait_until(predicate: Callable[[], bool], seconds: float = 60) -> None:

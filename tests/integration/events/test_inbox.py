@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 
-from shopgraph.db import Database, new_metadata
-from shopgraph.events import claim, inbox_table, outbox_table
+from shopgraph.db import Database
+from shopgraph.events import claim
+from tests.integration.events.effects_app import inbox
 
 pytestmark = pytest.mark.integration
-
-metadata = new_metadata()
-inbox = inbox_table(metadata)
-outbox = outbox_table(metadata)
 
 
 class Boom(Exception):
     pass
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield database
-    await database.dispose()
 
 
 async def test_claim_is_true_once_per_consumer(db: Database) -> None:

@@ -4,44 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import select
 
 from shopgraph.db import Database
-from shopgraph.events import Event, EventBus, OutboxRelay, add_to_outbox, bus_from_url
-from tests.integration.events.effects_app import metadata, outbox
+from shopgraph.events import Event, EventBus, OutboxRelay, add_to_outbox
+from tests.integration.events.conftest import COLUMNS
+from tests.integration.events.effects_app import outbox
 
 pytestmark = pytest.mark.integration
-
-COLUMNS = pytest.mark.parametrize(
-    ("database_url", "bus_url"),
-    [("sqlite", "memory"), ("postgres", "kafka")],
-    indirect=True,
-    ids=["sqlite+memory", "postgres+kafka"],
-)
 
 
 class Boom(Exception):
     pass
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield database
-    await database.dispose()
-
-
-@pytest.fixture
-async def bus(bus_url: str) -> AsyncIterator[EventBus]:
-    event_bus = bus_from_url(bus_url)
-    await event_bus.start()
-    yield event_bus
-    await event_bus.stop()
 
 
 @COLUMNS

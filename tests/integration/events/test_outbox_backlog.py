@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
-import pytest
 from prometheus_client import REGISTRY
 
 from shopgraph.db import Database
 from shopgraph.events import Event, OutboxRelay, add_to_outbox, bus_from_url
-from tests.integration.events.effects_app import metadata, outbox
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield database
-    await database.dispose()
+from tests.integration.events.effects_app import outbox
 
 
 def backlog(service: str) -> tuple[float | None, float | None]:

@@ -4,36 +4,23 @@ databases; unpublished and recent rows stay."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from shopgraph.db import Database, new_metadata
-from shopgraph.events import inbox_table, outbox_table
+from shopgraph.db import Database
 from shopgraph.events.retention import RetentionJob
 from shopgraph.settings import load_settings
+from tests.integration.events.effects_app import inbox, outbox
 
 pytestmark = pytest.mark.integration
 
-metadata = new_metadata()
-inbox = inbox_table(metadata)
-outbox = outbox_table(metadata)
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 OLD = NOW - timedelta(days=8)
 RECENT = NOW - timedelta(days=6)
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield database
-    await database.dispose()
 
 
 async def add_outbox(db: Database, *, created: datetime, published: datetime | None) -> str:

@@ -22,7 +22,7 @@ from subgraphs.inventory.domain import StockLevel
 from subgraphs.inventory.models import outbox, stock_movements
 from subgraphs.inventory.reservations import ReservationService
 from subgraphs.inventory.service import InventoryService
-from tests.support.subgraph import migrated_subgraph
+from tests.support.subgraph import graphql_with_status, migrated_subgraph
 
 
 @dataclass
@@ -60,13 +60,7 @@ class Inventory:
     async def gql(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
     ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        body: dict[str, Any] = response.json()
-        body["_status"] = response.status_code
-        return body
+        return await graphql_with_status(self.client, query, variables, token)
 
     async def level(self, product_id: str) -> StockLevel:
         return await self.service.stock_level(product_id)

@@ -6,10 +6,6 @@ import time
 from typing import Any
 
 import jwt
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from shopgraph.auth.keys import SigningKey
 from subgraphs.inventory.models import metadata
@@ -24,6 +20,7 @@ from tests.integration.inventory.conftest import (
     reserve,
     set_stock,
 )
+from tests.support.migrations import differences_from_models
 
 MOVEMENTS = """
 query($p: ID!, $first: Int, $after: String) {
@@ -267,14 +264,6 @@ async def test_internal_reservation_api_refuses_user_tokens(
 
 
 async def test_migration_matches_the_models(inventory: Inventory, database_url: str) -> None:
-    engine = create_async_engine(database_url)
-
-    def diff(connection: Connection) -> list[object]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return list(compare_metadata(context, metadata))
-
-    async with engine.connect() as conn:
-        assert await conn.run_sync(diff) == []
-    await engine.dispose()
+    assert await differences_from_models(database_url, metadata) == []
     listed = await inventory.gql("{ warehouses { code name } }", token=inventory.tokens.staff)
     assert listed["data"]["warehouses"] == [{"code": "DEFAULT", "name": "Default warehouse"}]

@@ -31,7 +31,7 @@ from subgraphs.orders.service import OrderService
 from subgraphs.products.models import products as products_table
 from tests.support.columns import adapter_urls
 from tests.support.shared_platforms import SharedShops, shared_shops
-from tests.support.shop import Shop, data_of
+from tests.support.shop import ADDRESS, Shop, data_of
 
 
 @dataclass
@@ -271,14 +271,6 @@ async def orders_app(
     finally:
         await resources.stop()
 
-
-ADDRESS = {
-    "name": "Sam Shopper",
-    "line1": "1 Main St",
-    "city": "Springfield",
-    "postalCode": "12345",
-    "country": "US",
-}
 
 ORDER_FIELDS = """
 id status paymentMethod

@@ -13,13 +13,13 @@ import pytest
 from subgraphs.orders import repository as orders_repository
 from subgraphs.orders.domain import order_id_for
 from tests.integration.orders.conftest import (
-    ADDRESS,
     PLACE_ORDER,
     Orders,
     place,
     place_input,
 )
 from tests.support.platform import free_port
+from tests.support.shop import ADDRESS
 
 
 async def assert_nothing_changed(orders: Orders) -> None:

@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import websockets
 
 from bootstrap.migrate import migrate
 from shopgraph.events.bus import bus_from_url
@@ -38,6 +37,7 @@ from tests.integration.orders.conftest import (
     placed_order,
     staff_of,
 )
+from tests.support.graphql_ws import subscribed
 from tests.support.platform import free_port
 from workers.runtime import WorkerGroup
 
@@ -115,21 +115,7 @@ async def stream(
     live: Live, token: str | None, order_id: str, *, replica: bool = False
 ) -> AsyncIterator[Any]:
     url = live.replica_ws_url if replica else live.ws_url
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        init: dict[str, Any] = {"type": "connection_init"}
-        if token:
-            init["payload"] = {"Authorization": f"Bearer {token}"}
-        await ws.send(json.dumps(init))
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(
-            json.dumps(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {"query": SUBSCRIBE, "variables": {"id": order_id}},
-                }
-            )
-        )
+    async with subscribed(url, token, SUBSCRIBE, {"id": order_id}) as ws:
         yield ws
 
 

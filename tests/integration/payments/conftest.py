@@ -22,7 +22,7 @@ from subgraphs.payments.handlers import register_handlers
 from subgraphs.payments.models import outbox, payments, refunds
 from subgraphs.payments.provider import SandboxProvider
 from subgraphs.payments.service import PaymentService
-from tests.support.subgraph import migrated_subgraph
+from tests.support.subgraph import graphql_with_status, migrated_subgraph
 
 
 @dataclass
@@ -53,13 +53,7 @@ class Payments:
     async def gql(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
     ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        body: dict[str, Any] = response.json()
-        body["_status"] = response.status_code
-        return body
+        return await graphql_with_status(self.client, query, variables, token)
 
     def order_created(
         self,

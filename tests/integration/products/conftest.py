@@ -21,7 +21,7 @@ from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings
 from subgraphs.products.app import create_app
 from subgraphs.products.models import outbox
-from tests.support.subgraph import migrated_subgraph
+from tests.support.subgraph import graphql_with_status, migrated_subgraph
 
 
 @dataclass
@@ -39,13 +39,7 @@ class Catalog:
     async def gql(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
     ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        body: dict[str, Any] = response.json()
-        body["_status"] = response.status_code
-        return body
+        return await graphql_with_status(self.client, query, variables, token)
 
     async def staff(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         body = await self.gql(query, variables, token=self.staff_token)

@@ -6,10 +6,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection, func, select
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import func, select
 
 from shopgraph.demo_catalog import CATEGORIES, PRODUCTS
 from subgraphs.products.models import categories, metadata, products
@@ -17,6 +14,7 @@ from subgraphs.products.seed import seed, seed_catalog
 from subgraphs.products.service import NewProduct
 from subgraphs.products.validation import ProductStatus
 from tests.integration.products.conftest import Catalog
+from tests.support.migrations import differences_from_models
 from tests.support.sql import count_statements
 
 ENTITIES = """
@@ -155,13 +153,4 @@ async def test_seed_loads_the_demo_catalog_idempotently(catalog: Catalog) -> Non
 
 
 async def test_migrations_match_the_models(catalog: Catalog, database_url: str) -> None:
-    engine = create_async_engine(database_url)
-
-    def diff(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return list(compare_metadata(context, metadata))
-
-    async with engine.connect() as connection:
-        differences = await connection.run_sync(diff)
-    await engine.dispose()
-    assert differences == []
+    assert await differences_from_models(database_url, metadata) == []

@@ -21,7 +21,7 @@ from shopgraph.settings import Settings
 from subgraphs.reviews.app import create_app
 from subgraphs.reviews.models import outbox
 from subgraphs.reviews.service import ReviewService
-from tests.support.subgraph import migrated_subgraph
+from tests.support.subgraph import graphql_with_status, migrated_subgraph
 
 
 @dataclass
@@ -54,13 +54,7 @@ class Reviews:
     async def gql(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
     ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        body: dict[str, Any] = response.json()
-        body["_status"] = response.status_code
-        return body
+        return await graphql_with_status(self.client, query, variables, token)
 
     async def data(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from shopgraph.demo_catalog import PRODUCTS, REVIEWS, reviewer_id
 from subgraphs.reviews.models import metadata
 from subgraphs.reviews.seed import seed, seed_reviews
@@ -18,6 +11,7 @@ from tests.integration.reviews.conftest import (
     Reviews,
     product_reps,
 )
+from tests.support.migrations import differences_from_models
 
 
 async def test_seed_is_idempotent_and_shows_on_products(reviews: Reviews) -> None:
@@ -50,16 +44,7 @@ async def test_seed_is_idempotent_and_shows_on_products(reviews: Reviews) -> Non
 
 
 async def test_migrations_match_the_models(reviews: Reviews, database_url: str) -> None:
-    engine = create_async_engine(database_url)
-
-    def diff(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return list(compare_metadata(context, metadata))
-
-    async with engine.connect() as connection:
-        differences = await connection.run_sync(diff)
-    await engine.dispose()
-    assert differences == []
+    assert await differences_from_models(database_url, metadata) == []
 
 
 async def test_health_and_readiness(reviews: Reviews) -> None:

@@ -16,8 +16,8 @@ import httpx
 import orjson
 import pytest
 
-from tests.e2e.test_router_storefront import router_in_front
 from tests.support.platform import column_settings, running_platform
+from tests.support.router import router_in_front
 
 MULTIPART = "multipart/mixed;deferSpec=20220824, application/json"
 PRODUCT_PAGE = """

@@ -20,6 +20,7 @@ from subgraphs.users.throttle import AttemptThrottle
 from tests.conftest import unique_name
 from tests.support.columns import adapter_urls
 from tests.support.passwords import FAST_PASSWORD_HASHING
+from tests.support.subgraph import graphql_with_status
 
 
 @dataclass
@@ -33,13 +34,7 @@ class Users:
     async def gql(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
     ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        body: dict[str, Any] = response.json()
-        body["_status"] = response.status_code
-        return body
+        return await graphql_with_status(self.client, query, variables, token)
 
     async def events(self, type_: str | None = None) -> list[Event]:
         async with self.app.state.db.session() as session:

@@ -5,10 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from shopgraph.auth.principal import ANONYMOUS
 from shopgraph.auth.tokens import ServiceTokenIssuer
@@ -17,6 +13,7 @@ from shopgraph.settings import Environment
 from subgraphs.users.models import metadata
 from subgraphs.users.seed import seed_admin
 from tests.integration.users.conftest import LOGIN, Users, register
+from tests.support.migrations import differences_from_models
 
 USERS = """
 query($first: Int, $after: String, $filter: UserFilter) {
@@ -175,16 +172,7 @@ async def test_seed_admin_is_idempotent(users: Users) -> None:
 
 
 async def test_migrations_match_the_models(users: Users, database_url: str) -> None:
-    engine = create_async_engine(database_url)
-
-    def diff(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return list(compare_metadata(context, metadata))
-
-    async with engine.connect() as connection:
-        differences = await connection.run_sync(diff)
-    await engine.dispose()
-    assert differences == []
+    assert await differences_from_models(database_url, metadata) == []
 
 
 async def test_production_refuses_the_default_admin_password(users: Users) -> None:
