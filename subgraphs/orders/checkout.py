@@ -12,9 +12,10 @@
    id in ``field``). Inventory is idempotent by order id, so concurrent duplicates reserve
    once.
 5. Atomically insert the order ``PENDING`` (line snapshots, totals, first history row) and
-   its ``OrderCreated`` outbox row (one statement on PostgreSQL); wake the relay. A concurrent duplicate hits
-   the primary key and returns the order the first one wrote. If the write fails for any
-   other reason the reservation is released (its TTL is the backstop).
+   its ``OrderCreated`` outbox row (one statement on PostgreSQL); wake the relay. A
+   concurrent duplicate hits the primary key and returns the order the first one wrote. If
+   the write fails for any other reason the reservation is released (its TTL is the
+   backstop).
 
 Every failure after the reserve was sent releases it, including a reserve whose answer
 never came (timeout, reset, cancelled request): inventory then leaves a tombstone so a
