@@ -159,6 +159,19 @@ class Database:
             yield session
 
     @asynccontextmanager
+    async def single_statement(self) -> AsyncIterator[AsyncSession]:
+        """For a write that is ONE statement (data-modifying CTEs included): on PostgreSQL a
+        statement outside a transaction block is atomic on its own, so it runs without the
+        BEGIN and COMMIT round trips of :meth:`transaction`; elsewhere it is a
+        :meth:`transaction`. Never for two statements that must commit together."""
+        if self.is_postgres:
+            async with self._reads() as session:
+                yield session
+        else:
+            async with self.transaction() as session:
+                yield session
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Unit of work: commits on success, rolls back on any exception."""
         if self._sqlite_file is not None:

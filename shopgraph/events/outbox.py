@@ -42,17 +42,21 @@ from shopgraph.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 log = get_logger(__name__)
 
 
+def outbox_row(topic: str, event: Event) -> dict[str, object]:
+    """The outbox row that publishes ``event`` on ``topic`` (for a statement that writes it
+    together with other rows; :func:`add_to_outbox` otherwise)."""
+    return {
+        "id": event.id,
+        "topic": topic,
+        "key": event.aggregate_id,
+        "event": event.to_bytes(),
+        "created_at": datetime.now(UTC),
+    }
+
+
 async def add_to_outbox(session: AsyncSession, table: Table, topic: str, event: Event) -> None:
     """Insert ``event`` for ``topic`` in the caller's transaction (it commits with it)."""
-    await session.execute(
-        table.insert().values(
-            id=event.id,
-            topic=topic,
-            key=event.aggregate_id,
-            event=event.to_bytes(),
-            created_at=datetime.now(UTC),
-        )
-    )
+    await session.execute(table.insert().values(outbox_row(topic, event)))
 
 
 class OutboxRelay:

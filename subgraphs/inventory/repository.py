@@ -29,11 +29,11 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import Row, and_, func, literal, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db import Database, is_serialization_failure
+from shopgraph.db import Database, insert_if_absent, is_serialization_failure
 from shopgraph.events.envelope import Event
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
@@ -110,6 +110,22 @@ async def lock_stock(
     return list((await session.execute(query)).all())
 
 
+async def lock_stock_with_codes(
+    session: AsyncSession, product_ids: Iterable[str]
+) -> list[Row[Any]]:
+    """:func:`lock_stock`, each row with its ``warehouse_code``, in the same statement (only
+    the stock rows are locked)."""
+    ids = sorted(set(product_ids))
+    query = (
+        select(stock, warehouses.c.code.label("warehouse_code"))
+        .join(warehouses, warehouses.c.id == stock.c.warehouse_id)
+        .where(stock.c.product_id.in_(ids))
+        .order_by(stock.c.product_id, stock.c.warehouse_id)
+        .with_for_update(of=stock)
+    )
+    return list((await session.execute(query)).all())
+
+
 async def change_stock(
     session: AsyncSession,
     *,
@@ -140,56 +156,79 @@ async def change_stock(
         .values(on_hand=new_on_hand, reserved=new_reserved, updated_at=now)
         .returning(stock.c.on_hand, stock.c.reserved)
     )
-    row = (await session.execute(statement)).first()
-    if row is None:
-        raise StockConflict(f"stock of {product_id} changed concurrently")
-    on_hand, reserved = int(row.on_hand), int(row.reserved)
-    await record(
-        session,
+    movement = movement_values(
         product_id=product_id,
         warehouse_id=warehouse_id,
         kind=kind,
         on_hand_delta=on_hand_delta,
         reserved_delta=reserved_delta,
-        on_hand_after=on_hand,
-        reserved_after=reserved,
         now=now,
         reason=reason,
         order_id=order_id,
         actor=actor,
     )
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        recorded = (await session.execute(_recorded(statement, movement))).first()
+        if recorded is None:
+            raise StockConflict(f"stock of {product_id} changed concurrently")
+        return int(recorded.on_hand_after), int(recorded.reserved_after)
+    row = (await session.execute(statement)).first()
+    if row is None:
+        raise StockConflict(f"stock of {product_id} changed concurrently")
+    on_hand, reserved = int(row.on_hand), int(row.reserved)
+    await record(session, movement, on_hand_after=on_hand, reserved_after=reserved)
     return on_hand, reserved
 
 
-async def record(
-    session: AsyncSession,
+def _recorded(update: Any, movement: dict[str, Any]) -> Any:
+    """PostgreSQL: the conditional stock update and its ledger row in ONE statement (the
+    update as a data-modifying CTE); no row comes back when the update matched none."""
+    changed = update.cte("changed")
+    values = [literal(value, stock_movements.c[name].type) for name, value in movement.items()]
+    return (
+        stock_movements.insert()
+        .from_select(
+            [*movement, "on_hand_after", "reserved_after"],
+            select(*values, changed.c.on_hand, changed.c.reserved),
+        )
+        .returning(stock_movements.c.on_hand_after, stock_movements.c.reserved_after)
+    )
+
+
+def movement_values(
     *,
     product_id: str,
     warehouse_id: str,
     kind: MovementKind,
     on_hand_delta: int,
     reserved_delta: int,
-    on_hand_after: int,
-    reserved_after: int,
     now: datetime,
-    reason: str | None = None,
-    order_id: str | None = None,
-    actor: str | None = None,
+    reason: str | None,
+    order_id: str | None,
+    actor: str | None,
+) -> dict[str, Any]:
+    """A ledger row (``stock_movements``) but for the values after the change."""
+    return {
+        "id": str(uuid.uuid4()),
+        "product_id": product_id,
+        "warehouse_id": warehouse_id,
+        "kind": kind.value,
+        "on_hand_delta": on_hand_delta,
+        "reserved_delta": reserved_delta,
+        "reason": reason,
+        "order_id": order_id,
+        "actor": actor,
+        "created_at": now,
+    }
+
+
+async def record(
+    session: AsyncSession, movement: dict[str, Any], *, on_hand_after: int, reserved_after: int
 ) -> None:
+    """The ledger row of ``movement`` (:func:`movement_values`) with the values after it."""
     await session.execute(
         stock_movements.insert().values(
-            id=str(uuid.uuid4()),
-            product_id=product_id,
-            warehouse_id=warehouse_id,
-            kind=kind.value,
-            on_hand_delta=on_hand_delta,
-            reserved_delta=reserved_delta,
-            on_hand_after=on_hand_after,
-            reserved_after=reserved_after,
-            reason=reason,
-            order_id=order_id,
-            actor=actor,
-            created_at=now,
+            **movement, on_hand_after=on_hand_after, reserved_after=reserved_after
         )
     )
 
@@ -307,12 +346,6 @@ async def all_warehouses(session: AsyncSession) -> list[Warehouse]:
     return [_warehouse(row) for row in rows]
 
 
-async def warehouse_codes(session: AsyncSession) -> dict[str, str]:
-    """Warehouse id → code."""
-    found = await session.execute(select(warehouses.c.id, warehouses.c.code))
-    return {row.id: row.code for row in found}
-
-
 async def insert_warehouse(session: AsyncSession, warehouse: Warehouse) -> None:
     await session.execute(
         warehouses.insert().values(
@@ -416,6 +449,28 @@ async def insert_reservation(
             attempt=attempt,
         )
     )
+
+
+async def insert_reservation_if_absent(
+    session: AsyncSession,
+    order_id: str,
+    *,
+    created_at: datetime,
+    expires_at: datetime,
+    attempt: str,
+) -> bool:
+    """A new ``RESERVED`` reservation row unless the order id has one (of any status, a
+    tombstone included); True if inserted. One statement: ``INSERT … ON CONFLICT DO
+    NOTHING``, which waits for a concurrent insert of the same key to commit or roll back."""
+    values = {
+        "order_id": order_id,
+        "status": ReservationStatus.RESERVED.value,
+        "created_at": created_at,
+        "expires_at": expires_at,
+        "finished_at": None,
+        "attempt": attempt,
+    }
+    return await insert_if_absent(session, reservations, values, unique=("order_id",))
 
 
 async def renew_reservation(

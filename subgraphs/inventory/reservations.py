@@ -67,6 +67,7 @@ from subgraphs.inventory.domain import (
 from subgraphs.inventory.models import inbox, outbox
 from subgraphs.inventory.repository import (
     TOPIC,
+    StockConflict,
     announce_levels,
     change_stock,
     lock_stock,
@@ -117,35 +118,34 @@ class ReservationService:
         ttl = ttl_of(ttl_seconds)
 
         async def work(session: AsyncSession) -> Reservation:
-            existing = await repository.reservation(session, oid, lock=True)
-            renew = (
-                existing is not None
-                and attempt > existing.attempt
-                and existing.status in (ReservationStatus.RELEASED, ReservationStatus.EXPIRED)
-            )
-            if existing is not None and not renew:
-                if (
-                    existing.lines
-                    and attempt >= existing.attempt
-                    and _quantities(existing.lines) != _quantities(wanted)
-                ):
-                    raise DomainError(
-                        "RESERVATION_MISMATCH",
-                        "this order id already has a reservation with other lines",
-                        "lines",
-                    )
-                return existing
             now = self.clock()
             expires_at = now + timedelta(seconds=ttl)
-            if renew:
+            # Inserted first, unless the order id has a reservation (or a tombstone): a
+            # concurrent duplicate waits on this key, then finds the reservation.
+            if not await repository.insert_reservation_if_absent(
+                session, oid, created_at=now, expires_at=expires_at, attempt=attempt
+            ):
+                existing = await repository.reservation(session, oid, lock=True)
+                if existing is None:  # reservations are never deleted: a lost race, retry
+                    raise StockConflict(f"reservation of {oid} vanished concurrently")
+                renew = attempt > existing.attempt and existing.status in (
+                    ReservationStatus.RELEASED,
+                    ReservationStatus.EXPIRED,
+                )
+                if not renew:
+                    if (
+                        existing.lines
+                        and attempt >= existing.attempt
+                        and _quantities(existing.lines) != _quantities(wanted)
+                    ):
+                        raise DomainError(
+                            "RESERVATION_MISMATCH",
+                            "this order id already has a reservation with other lines",
+                            "lines",
+                        )
+                    return existing
                 await repository.renew_reservation(
                     session, oid, attempt=attempt, created_at=now, expires_at=expires_at
-                )
-            else:
-                # Inserted first: a concurrent duplicate waits on this key, then retries and
-                # finds the reservation (see repository.retrying).
-                await repository.insert_reservation(
-                    session, oid, created_at=now, expires_at=expires_at, attempt=attempt
                 )
             locked, allocations = await _allocate(session, wanted)
             for product_id, warehouse_id, quantity in sorted(allocations):
@@ -344,18 +344,15 @@ async def _allocate(
 ) -> tuple[list[Any], list[tuple[str, str, int]]]:
     """The stock rows of the wanted products, locked here (primary-key order), and the
     (product, warehouse, units) to reserve from them, from warehouses in code order.
-    ``INSUFFICIENT_STOCK`` names the first short line. Warehouse codes are read before the
-    lock: a hot product's row is held no longer than needed."""
-    codes = await repository.warehouse_codes(session)
-    rows = await lock_stock(session, [line.product_id for line in wanted])
-    if any(row.warehouse_id not in codes for row in rows):  # a warehouse added meanwhile
-        codes = await repository.warehouse_codes(session)
+    ``INSUFFICIENT_STOCK`` names the first short line. Each row comes with its warehouse's
+    code in the locking statement: a hot product's row is held no longer than needed."""
+    rows = await repository.lock_stock_with_codes(session, [line.product_id for line in wanted])
     by_product: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
         by_product[row.product_id].append(row)
     allocations: list[tuple[str, str, int]] = []
     for i, line in enumerate(wanted):
-        candidates = sorted(by_product[line.product_id], key=lambda r: codes[r.warehouse_id])
+        candidates = sorted(by_product[line.product_id], key=lambda r: r.warehouse_code)
         available = sum(row.on_hand - row.reserved for row in candidates)
         if available < line.quantity:
             raise DomainError(

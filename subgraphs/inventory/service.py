@@ -42,6 +42,7 @@ from subgraphs.inventory.repository import (
     announce_stock,
     change_stock,
     lock_stock,
+    movement_values,
     record,
     retrying,
 )
@@ -184,19 +185,18 @@ class InventoryService:
                 await repository.insert_stock(
                     session, product_id=pid, warehouse_id=warehouse.id, on_hand=target, now=now
                 )
-                await record(
-                    session,
+                movement = movement_values(
                     product_id=pid,
                     warehouse_id=warehouse.id,
                     kind=kind,
                     on_hand_delta=target,
                     reserved_delta=0,
-                    on_hand_after=target,
-                    reserved_after=0,
                     now=now,
                     reason=reason,
+                    order_id=None,
                     actor=actor,
                 )
+                await record(session, movement, on_hand_after=target, reserved_after=0)
             elif target != on_hand:
                 await change_stock(
                     session,

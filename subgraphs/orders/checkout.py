@@ -11,10 +11,11 @@
 4. Reserve stock with inventory, all-or-nothing (``INSUFFICIENT_STOCK`` with the product
    id in ``field``). Inventory is idempotent by order id, so concurrent duplicates reserve
    once.
-5. In ONE transaction insert the order ``PENDING`` (line snapshots, totals, first history
-   row) and its ``OrderCreated`` outbox row; wake the relay. A concurrent duplicate hits
-   the primary key and returns the order the first one wrote. If the write fails for any
-   other reason the reservation is released (its TTL is the backstop).
+5. Atomically insert the order ``PENDING`` (line snapshots, totals, first history row) and
+   its ``OrderCreated`` outbox row (one statement on PostgreSQL); wake the relay. A
+   concurrent duplicate hits the primary key and returns the order the first one wrote. If
+   the write fails for any other reason the reservation is released (its TTL is the
+   backstop).
 
 Every failure after the reserve was sent releases it, including a reserve whose answer
 never came (timeout, reset, cancelled request): inventory then leaves a tombstone so a
@@ -41,7 +42,6 @@ from sqlalchemy.exc import IntegrityError
 from shopgraph import request_deadline
 from shopgraph.db import Database
 from shopgraph.errors import DomainError
-from shopgraph.events.outbox import add_to_outbox
 from shopgraph.internal import UpstreamError
 from shopgraph.logging import get_logger
 from subgraphs.orders import events, repository
@@ -58,10 +58,9 @@ from subgraphs.orders.domain import (
     validate_idempotency_key,
     validate_payment_method,
 )
-from subgraphs.orders.models import outbox
 from subgraphs.orders.pending_releases import PendingReleases
 from subgraphs.orders.service import PENDING_TIMEOUT, Clock, utc_now
-from subgraphs.orders.upstream import CartLine, Checkout
+from subgraphs.orders.upstream import Buyer, CartLine, Checkout
 
 log = get_logger(__name__)
 
@@ -214,12 +213,7 @@ class CheckoutService:
             request_hash=fingerprint,
         )
         try:
-            async with self.db.transaction() as session:
-                await repository.insert_order(session, order, actor=user_id, idempotency_key=key)
-                created = events.order_created(
-                    order, first_name=buyer.first_name, last_name=buyer.last_name
-                )
-                await add_to_outbox(session, outbox, events.TOPIC, created)
+            await self._insert(order, buyer, actor=user_id, idempotency_key=key)
         except IntegrityError:
             existing = await self._existing(order_id)
             if existing is not None:
@@ -234,6 +228,22 @@ class CheckoutService:
             self.on_commit()
         log.info("order_placed", order_id=order_id, total_minor=order.total_minor)
         return order
+
+    async def _insert(
+        self, order: Order, buyer: Buyer, *, actor: str, idempotency_key: str
+    ) -> None:
+        """The order with its ``OrderCreated`` outbox row: one statement on PostgreSQL."""
+        async with self.db.single_statement() as session:
+            await repository.insert_order(
+                session,
+                order,
+                actor=actor,
+                idempotency_key=idempotency_key,
+                topic=events.TOPIC,
+                created=events.order_created(
+                    order, first_name=buyer.first_name, last_name=buyer.last_name
+                ),
+            )
 
     async def _reserve(self, order_id: str, cart: list[CartLine], attempt: str) -> None:
         try:

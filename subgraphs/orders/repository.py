@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import Row, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopgraph.events.envelope import Event
+from shopgraph.events.outbox import add_to_outbox, outbox_row
 from subgraphs.orders.domain import (
     Address,
     HistoryEntry,
@@ -21,7 +23,7 @@ from subgraphs.orders.domain import (
     OrderLine,
     OrderStatus,
 )
-from subgraphs.orders.models import order_lines, order_status_history, orders
+from subgraphs.orders.models import order_lines, order_status_history, orders, outbox
 
 
 def _address(row: Row[Any]) -> Address:
@@ -123,52 +125,95 @@ async def load_history(session: AsyncSession, ids: Sequence[str]) -> dict[str, l
     return found
 
 
-async def insert_order(
-    session: AsyncSession, order: Order, *, actor: str, idempotency_key: str
-) -> None:
+def _order_row(order: Order, idempotency_key: str) -> dict[str, Any]:
     a = order.address
-    await session.execute(
-        orders.insert().values(
-            id=order.id,
-            user_id=order.user_id,
-            status=order.status.value,
-            currency=order.currency,
-            subtotal_minor=order.subtotal_minor,
-            shipping_minor=order.shipping_minor,
-            total_minor=order.total_minor,
-            payment_method=order.payment_method,
-            idempotency_key=idempotency_key,
-            request_hash=order.request_hash,
-            email=order.email,
-            ship_name=a.name,
-            ship_line1=a.line1,
-            ship_line2=a.line2,
-            ship_city=a.city,
-            ship_postal_code=a.postal_code,
-            ship_country=a.country,
-            ship_phone=a.phone,
-            cancel_reason=None,
-            version=order.version,
-            created_at=order.created_at,
-            updated_at=order.updated_at,
+    return {
+        "id": order.id,
+        "user_id": order.user_id,
+        "status": order.status.value,
+        "currency": order.currency,
+        "subtotal_minor": order.subtotal_minor,
+        "shipping_minor": order.shipping_minor,
+        "total_minor": order.total_minor,
+        "payment_method": order.payment_method,
+        "idempotency_key": idempotency_key,
+        "request_hash": order.request_hash,
+        "email": order.email,
+        "ship_name": a.name,
+        "ship_line1": a.line1,
+        "ship_line2": a.line2,
+        "ship_city": a.city,
+        "ship_postal_code": a.postal_code,
+        "ship_country": a.country,
+        "ship_phone": a.phone,
+        "cancel_reason": None,
+        "version": order.version,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+    }
+
+
+def _line_rows(order: Order) -> list[dict[str, Any]]:
+    return [
+        {
+            "order_id": order.id,
+            "position": position,
+            "product_id": line.product_id,
+            "sku": line.sku,
+            "name": line.name,
+            "unit_price_minor": line.unit_price_minor,
+            "quantity": line.quantity,
+        }
+        for position, line in enumerate(order.lines)
+    ]
+
+
+def _first_history_row(order: Order, actor: str) -> dict[str, Any]:
+    return {
+        "order_id": order.id,
+        "status": order.status.value,
+        "previous_status": None,
+        "actor": actor,
+        "reason": None,
+        "at": order.created_at,
+    }
+
+
+async def insert_order(
+    session: AsyncSession,
+    order: Order,
+    *,
+    actor: str,
+    idempotency_key: str,
+    topic: str,
+    created: Event,
+) -> None:
+    """The order, its lines, its first history row and its ``created`` event in the outbox
+    (the row :func:`~shopgraph.events.outbox.add_to_outbox` writes), all or nothing.
+
+    On PostgreSQL this is ONE statement (data-modifying CTEs), atomic on its own: run it in
+    :meth:`~shopgraph.db.Database.single_statement`. Elsewhere four, in the caller's
+    transaction. A duplicate order id fails it whole."""
+    if not order.lines:
+        raise ValueError(f"order {order.id} has no lines")
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        await session.execute(orders.insert().values(_order_row(order, idempotency_key)))
+        await session.execute(order_lines.insert(), _line_rows(order))
+        await session.execute(
+            order_status_history.insert().values(_first_history_row(order, actor))
         )
+        await add_to_outbox(session, outbox, topic, created)
+        return
+    new_order = orders.insert().values(_order_row(order, idempotency_key)).cte("new_order")
+    new_lines = order_lines.insert().values(_line_rows(order)).cte("new_lines")
+    first_status = (
+        order_status_history.insert().values(_first_history_row(order, actor)).cte("first_status")
     )
     await session.execute(
-        order_lines.insert(),
-        [
-            {
-                "order_id": order.id,
-                "position": position,
-                "product_id": line.product_id,
-                "sku": line.sku,
-                "name": line.name,
-                "unit_price_minor": line.unit_price_minor,
-                "quantity": line.quantity,
-            }
-            for position, line in enumerate(order.lines)
-        ],
+        outbox.insert()
+        .values(outbox_row(topic, created))
+        .add_cte(new_order, new_lines, first_status)
     )
-    await add_history(session, order.id, order.status, None, actor, None, order.created_at)
 
 
 async def add_history(

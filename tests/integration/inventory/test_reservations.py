@@ -15,6 +15,7 @@ from tests.integration.inventory.conftest import (
     reserve,
     set_stock,
 )
+from tests.support.sql import count_statements
 
 
 async def commit(inv: Inventory, order_id: str) -> dict:  # type: ignore[type-arg]
@@ -210,3 +211,25 @@ async def test_background_sweeper_runs_with_the_app(inventory: Inventory) -> Non
     found = await inventory.reservations.get(order)
     assert found is not None and found.status is ReservationStatus.EXPIRED
     assert (await inventory.level(a)).available == 3
+
+
+async def test_a_reserve_changes_each_stock_row_and_its_ledger_in_one_statement(
+    inventory: Inventory,
+) -> None:
+    product = new_id()
+    await set_stock(inventory, product, 5)
+    with count_statements(inventory.db.engine) as statements:
+        held = await reserve(inventory, new_id(), [(product, 2)])
+    assert held["errors"] == []
+    # reservation, stock rows (locked, with their warehouse codes), stock + ledger (two
+    # statements off PostgreSQL), reservation lines, outbox
+    assert len(statements) == (5 if inventory.db.is_postgres else 6)
+    latest = (await inventory.ledger(product))[-1]
+    assert (latest.kind, latest.reserved_delta, latest.on_hand_after, latest.reserved_after) == (
+        "RESERVE",
+        2,
+        5,
+        2,
+    )
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (5, 2, 3)

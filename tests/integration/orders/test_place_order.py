@@ -20,6 +20,7 @@ from tests.integration.orders.conftest import (
 )
 from tests.support.platform import free_port
 from tests.support.shop import ADDRESS
+from tests.support.sql import count_statements
 
 
 async def assert_nothing_changed(orders: Orders) -> None:
@@ -277,3 +278,21 @@ async def test_an_unreachable_service_is_reported_and_changes_nothing(
     assert [e["code"] for e in payload["errors"]] == ["SERVICE_UNAVAILABLE"]
     assert "products" in payload["errors"][0]["message"]
     await assert_nothing_changed(orders_app)
+
+
+async def test_an_order_is_written_whole_in_one_statement_on_postgresql(orders_app: Orders) -> None:
+    shopper = await orders_app.shopper()
+    first, second = await orders_app.product(), await orders_app.product()
+    await orders_app.fill_cart(shopper, (first, 2), (second, 1))
+    with count_statements(orders_app.db.engine) as statements:
+        placed = await place(orders_app, shopper, key="whole")
+    assert placed["errors"] == []
+    writes = [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
+    # order, lines, first history row and outbox row: data-modifying CTEs on PostgreSQL
+    assert len(writes) == (1 if orders_app.db.is_postgres else 4)
+    replayed = await place(orders_app, shopper, key="whole")  # read back from the database
+    assert replayed == placed
+    assert len(placed["order"]["items"]) == 2
+    assert [e.aggregate_id for e in await orders_app.events("OrderCreated")] == [
+        placed["order"]["id"]
+    ]
