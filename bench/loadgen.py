@@ -26,7 +26,8 @@ class Load:
     """CPU cores used by each watched session (CPU seconds / wall seconds of the window)."""
 
 
-def _wait_for_line(stream: IO[str], wanted: str, seen: list[str]) -> None:
+def wait_for_line(stream: IO[str], wanted: str, seen: list[str]) -> None:
+    """Read ``stream`` (the load generator's stderr) up to the line ``wanted``."""
     for line in stream:
         if line.strip() == wanted:
             return
@@ -51,9 +52,9 @@ def run_load(
     ) as process:
         assert process.stdout is not None and process.stderr is not None
         seen: list[str] = []
-        _wait_for_line(process.stderr, "started", seen)
+        wait_for_line(process.stderr, "started", seen)
         started, cpu_before = time.monotonic(), {s: cpu_seconds(s) for s in watched}
-        _wait_for_line(process.stderr, "finished", seen)
+        wait_for_line(process.stderr, "finished", seen)
         elapsed = time.monotonic() - started
         cores = {s: (cpu_seconds(s) - cpu_before[s]) / elapsed for s in watched}
         output = process.stdout.read()

@@ -17,9 +17,10 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
+from loadgen import wait_for_line
 from process_usage import CLOCK_TICKS_PER_SECOND
 from processes import WORK
 
@@ -81,14 +82,6 @@ class ElasticStats:
         self.http.close()
 
 
-def _wait_for_line(stream: IO[str], wanted: str, seen: list[str]) -> None:
-    for line in stream:
-        if line.strip() == wanted:
-            return
-        seen.append(line)
-    raise RuntimeError(f"load generator ended before {wanted!r}: {''.join(seen)[-500:]}")
-
-
 def run_window(
     node: str,
     url: str,
@@ -105,11 +98,11 @@ def run_window(
     )
     assert process.stdout is not None and process.stderr is not None
     seen: list[str] = []
-    _wait_for_line(process.stderr, "started", seen)
+    wait_for_line(process.stderr, "started", seen)
     loadgen_before = process_cpu_seconds(process.pid)
     subgraph_before = process_cpu_seconds(subgraph_pid)
     elastic_before = elastic.read() if elastic is not None else None
-    _wait_for_line(process.stderr, "finished", seen)
+    wait_for_line(process.stderr, "finished", seen)
     subgraph_cpu = process_cpu_seconds(subgraph_pid) - subgraph_before
     elastic_after = elastic.read() if elastic is not None else None
     output = process.stdout.read()
