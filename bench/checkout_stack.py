@@ -38,6 +38,7 @@ class Stack:
     router_url: str
     orders_database_url: str
     processes: dict[str, subprocess.Popen[bytes]]
+    backing_services: bool = False
 
 
 def free_port() -> int:
@@ -120,7 +121,7 @@ def scale_out(postgres_url: str, kafka_url: str, redis_url: str) -> Iterator[Sta
         processes["router"] = start([*serve_router, "--port", str(ports["router"])], env, "router")
         _wait_ready(router_url, processes["router"])
         orders_db = env["SHOPGRAPH_DATABASE_URL"].format(service="orders")
-        yield Stack("scale-out", router_url, orders_db, processes)
+        yield Stack("scale-out", router_url, orders_db, processes, backing_services=True)
     finally:
         for process in processes.values():
             stop(process)

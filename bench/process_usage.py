@@ -35,13 +35,46 @@ def session_pids(session: int) -> list[int]:
 
 
 def cpu_seconds(session: int) -> float:
-    """User + system CPU time so far of the session's live processes."""
+    """User + system CPU time so far of the session's processes.
+
+    Live processes count whole; children that already exited count through their parent's
+    reaped-children time, so a PostgreSQL backend that closed mid-run is not lost.
+    """
     ticks = 0
     for pid in session_pids(session):
         fields = _stat_fields(pid)
         if fields is not None:
-            ticks += int(fields[11]) + int(fields[12])  # fields 14, 15: utime, stime
+            # fields 14-17: utime, stime, cutime, cstime
+            ticks += sum(int(value) for value in fields[11:15])
     return ticks / CLOCK_TICKS_PER_SECOND
+
+
+SERVICE_COMMANDS = {
+    "postgresql": ("postgres", "-D"),
+    "kafka": ("java", "kafka.Kafka"),
+    "redis": ("redis-server", ""),
+}
+
+
+def service_sessions() -> dict[str, int]:
+    """The session of each backing service running on this machine, found by its command line."""
+    found: dict[str, int] = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        for name, (program, marker) in SERVICE_COMMANDS.items():
+            executable = argv[0].split(" ")[0] if argv else ""
+            if name in found or not executable.endswith(program):
+                continue
+            if marker in argv or any(marker in arg for arg in argv):
+                fields = _stat_fields(int(entry.name))
+                if fields is not None:
+                    found[name] = int(fields[3])
+    return found
 
 
 def peak_rss_bytes(session: int) -> int:
