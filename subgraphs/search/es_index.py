@@ -165,11 +165,12 @@ class ElasticIndex:
                 description=hit["_source"].get("description") or "",
                 sort_value=hit["sort"][0],
             )
-            for hit in page["hits"].get("hits", ())
+            # filter_path drops "hits" altogether when the page is empty
+            for hit in page.get("hits", {}).get("hits", ())
         ]
         return IndexResult(
             hits=hits,
-            total=int(page["hits"]["total"]["value"]),
+            total=es_query.total(facets["aggregations"]),
             facets=es_query.facet_counts(facets["aggregations"], query.filters),
         )
 

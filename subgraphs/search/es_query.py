@@ -5,9 +5,11 @@ One search is one ``_msearch`` of two requests (:func:`msearch_lines`):
 * the **page** (:func:`hits_body`): every query stem must match ``name_terms`` or
   ``body_terms`` (scored), every filter applies in filter context, only ``name`` and
   ``description`` come back from ``_source``;
-* the **facets** (:func:`facets_body`): ``size: 0`` with the text query alone and one
-  ``filter`` aggregation per facet that applies every filter except its own (disjunctive
-  counts).
+* the **facets** (:func:`facets_body`): ``size: 0`` with the text query alone (unscored)
+  and disjunctive counts (:func:`aggregations`): one ``filter`` aggregation applying every
+  filter, whose count is also the search's total, counts every facet without a filter of its
+  own; each facet with one gets a ``filter`` aggregation applying every other filter. The
+  page therefore does not count its matches (``track_total_hits: false``).
 
 Both ask for the shard request cache (Elasticsearch caches only ``size: 0`` searches unless
 asked), so a repeated search is answered from the cache until the next refresh changes the
@@ -22,6 +24,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from subgraphs.search.records import (
+    ATTRIBUTE_PREFIX,
     CATEGORY,
     IN_STOCK,
     PRICE,
@@ -37,6 +40,8 @@ from subgraphs.search.records import (
 
 ATTRIBUTE_SEPARATOR: Final = "\u001f"
 MAX_FACET_TERMS: Final = 1000
+MATCHING: Final = "matching"  # the aggregation applying every filter
+ATTRIBUTES: Final = "attributes"
 
 MAPPINGS: Final[dict[str, Any]] = {
     "dynamic": "strict",
@@ -55,13 +60,14 @@ MAPPINGS: Final[dict[str, Any]] = {
             "analyzer": "whitespace",
             "index_prefixes": {"min_chars": 1, "max_chars": 10},
         },
-        "category_id": {"type": "keyword"},
+        # Facet fields: global ordinals built at refresh, not by the first search after it.
+        "category_id": {"type": "keyword", "eager_global_ordinals": True},
         "price_minor": {"type": "long"},
         "currency": {"type": "keyword"},
         "in_stock": {"type": "boolean"},
         "rating": {"type": "double"},
         "rating_count": {"type": "integer"},
-        "attributes": {"type": "keyword"},  # "name<US>value"
+        "attributes": {"type": "keyword", "eager_global_ordinals": True},  # "name<US>value"
         "created_micros": {"type": "long"},
     },
 }
@@ -105,38 +111,48 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
     return clauses
 
 
-def _filtered(filters: Filters, aggregation: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "filter": {"bool": {"filter": filter_clauses(filters)}},
-        "aggs": {"values": aggregation},
-    }
+def _filtered(filters: Filters, aggregations: dict[str, Any]) -> dict[str, Any]:
+    return {"filter": {"bool": {"filter": filter_clauses(filters)}}, "aggs": aggregations}
 
 
-def aggregations(filters: Filters) -> dict[str, Any]:
+def _facet_aggregations() -> dict[str, dict[str, Any]]:
     price_ranges = [
         {"key": b.key, "from": b.minimum, **({} if b.maximum is None else {"to": b.maximum + 1})}
         for b in PRICE_BUCKETS
     ]
     rating_ranges = [{"key": str(t), "from": t} for t in RATING_THRESHOLDS]
-    attributes = {"terms": {"field": "attributes", "size": MAX_FACET_TERMS}}
-    aggs: dict[str, Any] = {
-        CATEGORY: _filtered(
-            filters.without(CATEGORY),
-            {"terms": {"field": "category_id", "size": MAX_FACET_TERMS}},
-        ),
-        PRICE: _filtered(
-            filters.without(PRICE),
-            {"range": {"field": "price_minor", "keyed": True, "ranges": price_ranges}},
-        ),
-        IN_STOCK: _filtered(filters.without(IN_STOCK), {"terms": {"field": "in_stock"}}),
-        RATING: _filtered(
-            filters.without(RATING),
-            {"range": {"field": "rating", "keyed": True, "ranges": rating_ranges}},
-        ),
-        "attributes": _filtered(filters, attributes),
+    return {
+        CATEGORY: {"terms": {"field": "category_id", "size": MAX_FACET_TERMS}},
+        PRICE: {"range": {"field": "price_minor", "keyed": True, "ranges": price_ranges}},
+        IN_STOCK: {"terms": {"field": "in_stock"}},
+        RATING: {"range": {"field": "rating", "keyed": True, "ranges": rating_ranges}},
+        ATTRIBUTES: {"terms": {"field": "attributes", "size": MAX_FACET_TERMS}},
     }
+
+
+FACET_AGGREGATIONS: Final = _facet_aggregations()
+
+
+def _is_filtered(filters: Filters, facet: str) -> bool:
+    return filters.without(facet) != filters
+
+
+def aggregations(filters: Filters) -> dict[str, Any]:
+    """Disjunctive facet counts with as few filter passes as the filters allow.
+
+    ``matching`` applies every filter: its doc count is the search's total, and it counts
+    every facet that has no filter of its own. Each facet with a filter of its own (and each
+    filtered attribute) gets a ``filter`` aggregation applying every other filter.
+    """
+    aggs: dict[str, Any] = {MATCHING: _filtered(filters, FACET_AGGREGATIONS)}
+    for facet in (CATEGORY, PRICE, IN_STOCK, RATING):
+        if _is_filtered(filters, facet):
+            aggs[facet] = _filtered(filters.without(facet), {facet: FACET_AGGREGATIONS[facet]})
     for index, name in enumerate(filters.attribute_names):
-        aggs[f"attribute_{index}"] = _filtered(filters.without(f"attribute:{name}"), attributes)
+        aggs[f"attribute_{index}"] = _filtered(
+            filters.without(f"{ATTRIBUTE_PREFIX}{name}"),
+            {ATTRIBUTES: FACET_AGGREGATIONS[ATTRIBUTES]},
+        )
     return aggs
 
 
@@ -148,8 +164,11 @@ def sort_clause(sort: SearchSort, has_terms: bool) -> list[dict[str, str]]:
     return [first, {"product_id": "asc"}]
 
 
-def text_query(terms: tuple[str, ...], filters: Filters | None = None) -> dict[str, Any]:
-    """Searchable documents matching every stem, and ``filters`` when given."""
+def text_query(
+    terms: tuple[str, ...], filters: Filters | None = None, *, scored: bool = True
+) -> dict[str, Any]:
+    """Searchable documents matching every stem, and ``filters`` when given; unscored (all
+    in filter context, which Elasticsearch may also cache) when only the matches count."""
     must = [
         # most_fields: a word in the name and the description scores both (as bm25 does in
         # SQLite); best_fields would keep only the name's score.
@@ -165,14 +184,18 @@ def text_query(terms: tuple[str, ...], filters: Filters | None = None) -> dict[s
     clauses = [{"term": {"searchable": True}}]
     if filters is not None:
         clauses += filter_clauses(filters)
+    if not scored:
+        return {"bool": {"filter": clauses + must}}
     return {"bool": {"filter": clauses, "must": must}}
 
 
 def hits_body(query: IndexQuery) -> dict[str, Any]:
-    """One page of matches (``size`` + 1 to tell whether more follow) and their total."""
+    """One page of matches (``size`` + 1 to tell whether more follow). Their total comes
+    from the facets (:func:`total`): not counting here lets Elasticsearch skip the matches
+    that cannot make the page."""
     body: dict[str, Any] = {
         "size": query.size + 1,
-        "track_total_hits": True,
+        "track_total_hits": False,
         "query": text_query(query.terms, query.filters),
         "sort": sort_clause(query.sort, bool(query.terms)),
         "_source": ["name", "description"],
@@ -183,11 +206,11 @@ def hits_body(query: IndexQuery) -> dict[str, Any]:
 
 
 def facets_body(query: IndexQuery) -> dict[str, Any]:
-    """The disjunctive facet counts of the query's matches; no hits, so cacheable."""
+    """The disjunctive facet counts of the query's matches and their total; no hits."""
     return {
         "size": 0,
         "track_total_hits": False,
-        "query": text_query(query.terms),
+        "query": text_query(query.terms, scored=False),
         "aggs": aggregations(query.filters),
     }
 
@@ -199,7 +222,7 @@ def msearch_lines(query: IndexQuery) -> list[dict[str, Any]]:
 
 # What the adapter reads of an ``_msearch`` response; the rest is not sent.
 MSEARCH_FILTER_PATH: Final = (
-    "responses.status,responses.error,responses.hits.total.value,responses.hits.hits._id,"
+    "responses.status,responses.error,responses.hits.hits._id,"
     "responses.hits.hits._source,responses.hits.hits.sort,responses.aggregations"
 )
 
@@ -212,22 +235,32 @@ def _split_attributes(buckets: list[dict[str, Any]]) -> dict[str, dict[str, int]
     return counts
 
 
+def total(aggs: dict[str, Any]) -> int:
+    """The number of matches under every filter (the ``matching`` aggregation's)."""
+    return int(aggs[MATCHING]["doc_count"])
+
+
+def _buckets(aggs: dict[str, Any], name: str, facet: str) -> Any:
+    """A facet's buckets: from its own aggregation when it has a filter, else ``matching``."""
+    return aggs.get(name, aggs[MATCHING])[facet]["buckets"]
+
+
 def facet_counts(aggs: dict[str, Any], filters: Filters) -> FacetCounts:
     """The aggregations of :func:`aggregations` as :class:`FacetCounts`."""
     counts = FacetCounts()
-    for bucket in aggs[CATEGORY]["values"]["buckets"]:
+    for bucket in _buckets(aggs, CATEGORY, CATEGORY):
         counts.categories[str(bucket["key"])] = int(bucket["doc_count"])
-    for key, bucket in aggs[PRICE]["values"]["buckets"].items():
+    for key, bucket in _buckets(aggs, PRICE, PRICE).items():
         counts.prices[key] = int(bucket["doc_count"])
     counts.in_stock = {True: 0, False: 0}
-    for bucket in aggs[IN_STOCK]["values"]["buckets"]:
+    for bucket in _buckets(aggs, IN_STOCK, IN_STOCK):
         counts.in_stock[bool(bucket["key"])] = int(bucket["doc_count"])
-    for key, bucket in aggs[RATING]["values"]["buckets"].items():
+    for key, bucket in _buckets(aggs, RATING, RATING).items():
         counts.ratings[int(key)] = int(bucket["doc_count"])
     selected = set(filters.attribute_names)
-    every = _split_attributes(aggs["attributes"]["values"]["buckets"])
+    every = _split_attributes(aggs[MATCHING][ATTRIBUTES]["buckets"])
     counts.attributes = {name: values for name, values in every.items() if name not in selected}
     for index, name in enumerate(filters.attribute_names):
-        own = _split_attributes(aggs[f"attribute_{index}"]["values"]["buckets"])
+        own = _split_attributes(_buckets(aggs, f"attribute_{index}", ATTRIBUTES))
         counts.attributes[name] = own.get(name, {})
     return counts

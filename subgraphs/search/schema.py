@@ -26,6 +26,7 @@ from shopgraph.pagination import PageInfo
 from shopgraph.settings import Settings
 from subgraphs.search import service as domain
 from subgraphs.search.facets import MAX_FACET_VALUES, FacetView
+from subgraphs.search.projection import ProjectingExecutionContext
 from subgraphs.search.records import SearchSort
 from subgraphs.search.service import SearchService
 
@@ -214,5 +215,8 @@ class Query:
 
 
 def build_schema(settings: Settings) -> Any:
-    """The search subgraph schema (a ``strawberry.federation.Schema``)."""
-    return federation_schema(settings, query=Query, types=[Product])
+    """The search subgraph schema (a ``strawberry.federation.Schema``), completing its
+    resolver-less result types by projection (:mod:`subgraphs.search.projection`)."""
+    schema = federation_schema(settings, query=Query, types=[Product])
+    schema.execution_context_class = ProjectingExecutionContext
+    return schema

@@ -76,13 +76,53 @@ def test_each_facet_aggregation_applies_every_filter_but_its_own() -> None:
     def fields(agg: str) -> set[str]:
         return {next(iter(next(iter(c.values())))) for c in aggs[agg]["filter"]["bool"]["filter"]}
 
+    def counted(agg: str) -> set[str]:
+        return set(aggs[agg]["aggs"])
+
+    # Every filter: the total, and the facets that have no filter of their own.
+    assert fields("matching") == {"category_id", "in_stock", "attributes"}
+    assert counted("matching") >= {"price", "rating", "attributes"}
     assert fields("category") == {"in_stock", "attributes"}
+    assert counted("category") == {"category"}
     assert fields("inStock") == {"category_id", "attributes"}
     assert fields("attribute_0") == {"category_id", "in_stock"}
-    assert fields("attributes") == {"category_id", "in_stock", "attributes"}
-    # The facets' query is the text alone (every facet applies its own filters), no hits.
-    assert facets["query"] == es_query.text_query(("shoe",))
+    assert "price" not in aggs and "rating" not in aggs  # no price or rating filter
+    # The facets' query is the text alone, unscored (every facet applies its own filters).
+    assert facets["query"] == es_query.text_query(("shoe",), scored=False)
+    assert "must" not in facets["query"]["bool"]
     assert facets["size"] == 0
+
+
+def test_facet_counts_and_total_come_from_own_or_shared_aggregations() -> None:
+    filters = Filters(in_stock=True, attributes=(("Color", frozenset({"Red"})),))
+
+    def terms(*pairs: tuple[object, int]) -> dict[str, object]:
+        return {"buckets": [{"key": k, "doc_count": n} for k, n in pairs]}
+
+    def ranges(**counts: int) -> dict[str, object]:
+        return {"buckets": {k: {"doc_count": n} for k, n in counts.items()}}
+
+    us = "\u001f"
+    aggs = {
+        "matching": {
+            "doc_count": 7,
+            "category": terms(("c1", 7)),
+            "price": ranges(**{"0-2499": 7}),
+            "inStock": terms((1, 7)),
+            "rating": ranges(**{"4": 2}),
+            "attributes": terms((f"Color{us}Red", 7), (f"Size{us}M", 3)),
+        },
+        "inStock": {"doc_count": 9, "inStock": terms((1, 7), (0, 2))},
+        "attribute_0": {
+            "doc_count": 12,
+            "attributes": terms((f"Color{us}Red", 7), (f"Color{us}Blue", 5), (f"Size{us}M", 4)),
+        },
+    }
+    counts = es_query.facet_counts(aggs, filters)
+    assert es_query.total(aggs) == 7
+    assert counts.categories == {"c1": 7} and counts.ratings == {4: 2}
+    assert counts.in_stock == {True: 7, False: 2}  # its own aggregation, not "matching"
+    assert counts.attributes == {"Color": {"Red": 7, "Blue": 5}, "Size": {"M": 3}}
 
 
 def test_the_page_applies_every_filter_and_fetches_only_what_highlights_need() -> None:
@@ -94,6 +134,7 @@ def test_the_page_applies_every_filter_and_fetches_only_what_highlights_need() -
     assert hits["sort"] == [{"price_minor": "asc"}, {"product_id": "asc"}]
     assert hits["search_after"] == [5, "x"]
     assert hits["size"] == 21
+    assert hits["track_total_hits"] is False  # the total comes from the facets
     assert hits["_source"] == ["name", "description"]
     match = hits["query"]["bool"]["must"][0]["multi_match"]
     assert "fuzziness" not in match
