@@ -30,12 +30,18 @@ ADDRESS = {
 }
 
 
-async def poll_pause(previous: float) -> float:
-    """Sleep before the next poll: briefly at first, backing off to half a second, so many
+async def poll_pause(previous: float, longest: float = 0.5) -> float:
+    """Sleep before the next poll: briefly at first, backing off to ``longest``, so many
     concurrent waits do not themselves load the platform they wait for."""
-    pause = min(0.5, previous * 2) if previous else 0.05
+    pause = min(longest, previous * 2) if previous else 0.05
     await asyncio.sleep(pause)
     return pause
+
+
+# A refused placeOrder is tried again after up to this long: each try reserves and releases
+# stock on the product's row, so a crowd retrying every half second kept a platform starved
+# of CPU busy with its own retries.
+REFUSED_RETRY_SECONDS = 5.0
 
 
 class GraphQLFailure(AssertionError):
@@ -228,7 +234,7 @@ class Shop:
                 if [e["code"] for e in result["errors"]] != ["SERVICE_UNAVAILABLE"]:
                     return result
                 self.refusals[key] += 1
-                pause = await poll_pause(pause)
+                pause = await poll_pause(pause, REFUSED_RETRY_SECONDS)
 
     async def order(self, token: str, order_id: str) -> dict[str, Any] | None:
         found: dict[str, Any] | None = (
