@@ -11,9 +11,11 @@ LOCK_ARGS ?= --upgrade
 PYTEST_ARGS ?=
 # pytest-xdist workers for `make test`: most tests wait on servers and sockets, not on the CPU,
 # so one per core nearly divides the wall time by the cores. Each test file runs whole on one
-# worker (its module-scoped platform starts once); PYTEST_WORKERS=0 runs in this process.
+# worker (its module-scoped platform starts once); the tests of one xdist_group (the fault
+# tests) run one after the other on one worker (tests/support/scheduling.py);
+# PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
-PYTEST_XDIST := --numprocesses $(PYTEST_WORKERS) --dist loadfile
+PYTEST_XDIST := --numprocesses $(PYTEST_WORKERS) --dist loadgroup
 
 .PHONY: dev lock stripe-mock test test-unit services-up services-down services-status lint format \
 	bench bench-search bench-auth bench-checkout clean storefront storefront-node \

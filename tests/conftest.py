@@ -190,6 +190,37 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"{name:>13}: {count} passing tests against {url}")
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` (``make test``) schedules by file, an ``xdist_group`` as one unit
+    across files (tests/support/scheduling.py); other modes are xdist's own."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.support.scheduling import FileOrGroupScheduling
+
+    return FileOrGroupScheduling(config, log)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_tracebacks() -> Iterator[None]:
+    """structlog's default console renderer draws each logged exception with rich, locals
+    included. A platform under test runs in the test's event loop, and on a loaded machine
+    one such drawing stalled that loop for ten seconds: long enough for the platform's
+    header deadline (shopgraph/http_deadlines.py) to close the test client's connections
+    accepted just before. Plain tracebacks tell the same for a fraction of the CPU."""
+    saved = structlog.get_config()
+    processors = [
+        structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)
+        if isinstance(processor, structlog.dev.ConsoleRenderer)
+        else processor
+        for processor in saved["processors"]
+    ]
+    structlog.configure(processors=processors)
+    try:
+        yield
+    finally:
+        structlog.configure(**saved)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _loggers_never_cached() -> Iterator[None]:
     """``configure_logging`` (called by every CLI entry point a test runs) caches each logger

@@ -5,9 +5,11 @@ recovers. Afterwards every order has reached its terminal status, each effect of
 happened exactly once (one charge and one stock commit per paid order, one confirmation and
 one payment mail per order), no stock is left reserved and the stock adds up.
 
-An inventory outage of a few seconds costs ``placeOrder`` latency, not the order: no
-``placeOrder`` in flight during it is refused (its internal retries spend the request's
-deadline, shopgraph/request_deadline.py).
+An inventory outage shorter than the request's deadline costs ``placeOrder`` latency, not
+the order: no ``placeOrder`` in flight during it is refused (its internal retries spend the
+request's deadline, shopgraph/request_deadline.py). The platform's deadline here outlasts
+the longest outage the test allows: on a machine shared by a crowd of runs the restarted
+process alone can take longer than the default 25 s to be ready.
 
 PostgreSQL and Kafka are the test's own (tests/e2e/private_servers.py): restarting the
 shared ones would break every other test. Redis is the shared one and is not restarted.
@@ -38,10 +40,11 @@ from shopgraph.settings import Settings, load_settings
 from tests.conftest import real_service_url
 from tests.e2e.private_servers import PrivateServers, private_servers
 from tests.support.platform import Platform, free_port, running_platform, settings_env
+from tests.support.scheduling import FAULT_TESTS
 from tests.support.shop import TERMINAL, GraphQLFailure, Shop
 
 # About 90 s on a quiet machine; four to five minutes on a 2-core one shared by a crowd.
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.e2e, FAULT_TESTS, pytest.mark.timeout(600)]
 
 T = TypeVar("T")
 
@@ -49,14 +52,20 @@ SHOPPERS = 12
 ROUNDS = 3
 STOCK = 500
 INVENTORY_OUTAGE_SECONDS = 3.0
+# How long a (re)started process may take to answer /readyz.
+READY_SECONDS = 90.0
+# The orders subgraph's request deadline: longer than any inventory outage the test allows
+# (down, then restarted and ready), shorter than the test client's own timeout.
+PLACE_ORDER_DEADLINE_SECONDS = INVENTORY_OUTAGE_SECONDS + READY_SECONDS + 10.0
 MAIL_SUBJECT = re.compile(
     r"order (?P<confirmed>\w{8}) is confirmed|Payment \w+ for your order (?P<payment>\w{8})"
 )
 # payments runs as its own process; search, analytics and reviews play no part in checkout
 # and would only load the machine.
 SEPARATE_OR_UNUSED_GROUPS = frozenset({"payments", "search", "analytics", "reviews"})
-# A step that fails while a server is down is tried again for this long.
-PERSIST_SECONDS = 90.0
+# A step that fails while a server is down is tried again for this long (a placeOrder
+# may itself take up to its deadline).
+PERSIST_SECONDS = 2 * PLACE_ORDER_DEADLINE_SECONDS
 
 
 @dataclass
@@ -147,7 +156,7 @@ async def wait_ready(platform: Platform, service: str, process: ShopgraphProcess
     """Seconds from now until the service's ``/readyz`` answers 200."""
     started = time.monotonic()
     url = platform.url(service).removesuffix("/graphql") + "/readyz"
-    async with asyncio.timeout(120):
+    async with asyncio.timeout(READY_SECONDS):
         while True:
             assert process.process.poll() is None, f"{service} exited (see {process.log})"
             try:
@@ -167,6 +176,7 @@ def faults_settings(servers: PrivateServers, tmp_path: Path) -> Settings:
         database_url=servers.postgres_url.rsplit("/", 1)[0] + "/faults_{service}",
         bus_url=f"{servers.kafka_url}?namespace=faults{uuid.uuid4().hex[:8]}",
         kv_url=real_service_url("redis"),
+        request_deadline_seconds=PLACE_ORDER_DEADLINE_SECONDS,
     )
 
 

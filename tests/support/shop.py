@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -29,12 +30,18 @@ ADDRESS = {
 }
 
 
-async def poll_pause(previous: float) -> float:
-    """Sleep before the next poll: briefly at first, backing off to half a second, so many
+async def poll_pause(previous: float, longest: float = 0.5) -> float:
+    """Sleep before the next poll: briefly at first, backing off to ``longest``, so many
     concurrent waits do not themselves load the platform they wait for."""
-    pause = min(0.5, previous * 2) if previous else 0.05
+    pause = min(longest, previous * 2) if previous else 0.05
     await asyncio.sleep(pause)
     return pause
+
+
+# A refused placeOrder is tried again after up to this long: each try reserves and releases
+# stock on the product's row, so a crowd retrying every half second kept a platform starved
+# of CPU busy with its own retries.
+REFUSED_RETRY_SECONDS = 5.0
 
 
 class GraphQLFailure(AssertionError):
@@ -52,6 +59,8 @@ def data_of(body: dict[str, Any]) -> dict[str, Any]:
 class Shop:
     platform: Platform
     admin_token: str = ""
+    # SERVICE_UNAVAILABLE answers to place_order_answered, per idempotency key.
+    refusals: Counter[str] = field(default_factory=Counter)
 
     async def call(
         self, service: str, query: str, variables: dict[str, Any] | None = None, token: str = ""
@@ -224,7 +233,8 @@ class Shop:
                 result = await self.place_order(token, payment_method=payment_method, key=key)
                 if [e["code"] for e in result["errors"]] != ["SERVICE_UNAVAILABLE"]:
                     return result
-                pause = await poll_pause(pause)
+                self.refusals[key] += 1
+                pause = await poll_pause(pause, REFUSED_RETRY_SECONDS)
 
     async def order(self, token: str, order_id: str) -> dict[str, Any] | None:
         found: dict[str, Any] | None = (
@@ -257,6 +267,18 @@ class Shop:
             if not connection["pageInfo"]["hasNextPage"]:
                 return found
             after = connection["pageInfo"]["endCursor"]
+
+    async def ledger_by_order(self, product_id: str) -> dict[str, Counter[str]]:
+        """The product's ledger summed per order: movements of each kind (``RESERVE``,
+        ``COMMIT``, ``RELEASE``...) and the net ``onHand`` and ``reserved`` change."""
+        ledger: dict[str, Counter[str]] = {}
+        for movement in await self.movements(product_id):
+            if movement["orderId"]:
+                entry = ledger.setdefault(movement["orderId"], Counter())
+                entry[movement["kind"]] += 1
+                entry["onHand"] += movement["onHandDelta"]
+                entry["reserved"] += movement["reservedDelta"]
+        return ledger
 
     async def settled_stock(
         self, product_id: str, seconds: float = SETTLE_SECONDS

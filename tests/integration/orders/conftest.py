@@ -263,13 +263,12 @@ async def orders_app(
     settings = orders_settings(shop, database_url, tmp_path)
     app, resources = build_orders(settings)
     service_token = ServiceTokenIssuer.from_settings(settings, "payments").token()
-    await resources.start()
-    try:
+    # The app's own start-up and shut-down, as uvicorn runs them: its resources, and on the
+    # way out the pooled client of its upstream calls (left open, it leaked its session).
+    async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://orders") as client:
             yield Orders(app, client, settings, resources, shop, staff_of(shop), service_token)
-    finally:
-        await resources.stop()
 
 
 ORDER_FIELDS = """
