@@ -1,7 +1,6 @@
 """Database port: one async SQLAlchemy engine per service.
 
-SQLite (aiosqlite, WAL, calls inline: shopgraph/sqlite_inline.py) is the embedded default;
-PostgreSQL (asyncpg) is chosen by URL.
+SQLite (aiosqlite, WAL) is the embedded default; PostgreSQL (asyncpg) is chosen by URL.
 ``Database.transaction()`` is the unit of work: everything written inside it, domain rows and
 outbox rows alike, commits or rolls back together.
 """
@@ -31,7 +30,6 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
 
 from shopgraph.db_ping import ping_when_idle
-from shopgraph.sqlite_inline import connect_inline
 from shopgraph.tracing import trace_engine
 
 NAMING_CONVENTION = {
@@ -79,8 +77,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # Calls run inline and must not wait on the loop's thread (shopgraph/sqlite_inline.py).
-    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -94,7 +91,7 @@ def create_engine(url: str, *, pool_size: int = 20, ping: bool = True) -> AsyncE
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"async_creator_fn": connect_inline})
+        engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
         engine = create_async_engine(
