@@ -1,9 +1,10 @@
 """The whole platform in one process: what ``make dev`` runs.
 
 Every subgraph gets its own uvicorn server on its own port, every worker group runs as a
-background loop, all on one event loop (internal calls between them skip the network once
-all are up, shopgraph/in_process.py), so the in-process bus and store (``memory://``) are
-shared by all of them exactly as Kafka and Redis would be.
+background loop, all on one event loop (internal calls between them, and the router's calls
+to them, skip the network once all are up: shopgraph/in_process.py,
+bootstrap/router_in_process.py), so the in-process bus and store (``memory://``) are shared
+by all of them exactly as Kafka and Redis would be.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from collections.abc import Sequence
 
 from bootstrap.migrate import migrate_all
 from bootstrap.registry import SERVICES, service_names, worker_group, worker_groups
+from bootstrap.router_in_process import InProcessSubgraphTransport
 from bootstrap.storefront import storefront_background
-from router.serve import dev_router
+from router.serve import DEV_OPTIONS, dev_router
 from shopgraph.db import Database
 from shopgraph.in_process import serve_in_process, stop_serving_in_process
 from shopgraph.logging import get_logger
@@ -72,7 +74,8 @@ async def run(settings: Settings) -> None:
         for spec in SERVICES
     ]
     # The router composes the supergraph from the subgraphs above once they answer.
-    router = dev_router(settings, service_names())
+    in_process = InProcessSubgraphTransport(timeout_seconds=DEV_OPTIONS.timeout_seconds)
+    router = dev_router(settings, service_names(), subgraph_transport=in_process)
     served.insert(0, Served("router", router.app, settings.host, router.port))
     log.info(
         "dev_platform",
@@ -84,9 +87,9 @@ async def run(settings: Settings) -> None:
     if storefront is not None:
         background.append(storefront)
     ready = asyncio.Event()
-    in_process = asyncio.create_task(call_in_process_once_up(ready, served))
+    registering = asyncio.create_task(call_in_process_once_up(ready, served))
     try:
         await run_together(served, background, ready=ready)
     finally:
-        in_process.cancel()
+        registering.cancel()
         stop_serving_in_process()

@@ -50,7 +50,7 @@ class HttpTransport:
         self._inflight: dict[bytes, asyncio.Future[dict[str, Any]]] = {}
         self.requests_sent = 0
 
-    def _timeout(self, service: str) -> float:
+    def timeout_for(self, service: str) -> float:
         if isinstance(self._timeouts, Mapping):
             return float(self._timeouts.get(service, self._timeouts.get("*", 30.0)))
         return float(self._timeouts)
@@ -60,7 +60,7 @@ class HttpTransport:
         if client is None:
             client = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=0),
-                timeout=aiohttp.ClientTimeout(total=self._timeout(service)),
+                timeout=aiohttp.ClientTimeout(total=self.timeout_for(service)),
                 cookie_jar=aiohttp.DummyCookieJar(),
             )
             self._clients[service] = client
@@ -150,17 +150,19 @@ class HttpTransport:
         with a reset or a disconnect; one retry opens a fresh connection. Only where a
         repeat is harmless: a connection that never opened, or a query."""
         try:
-            return await self._post_once(service, url, payload, headers)
+            return await self.post_once(service, url, payload, headers)
         except aiohttp.ClientConnectorError:
             pass  # nothing was sent
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
             if not idempotent:
                 raise
-        return await self._post_once(service, url, payload, headers)
+        return await self.post_once(service, url, payload, headers)
 
-    async def _post_once(
+    async def post_once(
         self, service: str, url: str, payload: bytes, headers: Mapping[str, str]
     ) -> tuple[int, bytes]:
+        """One POST: status and body. A subclass may answer it without the network (make dev
+        serves the subgraphs in the router's process); a timeout raises ``TimeoutError``."""
         async with self._client(service).post(url, data=payload, headers=headers) as response:
             return response.status, await response.read()
 

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from router.assets import default_assets_dir
 from router.config import RouterConfig
 from router.entity_cache_transport import EntityCachingTransport
-from router.executor_transport import HttpTransport
+from router.executor_transport import HttpTransport, Transport
 from router.graphiql import GraphiQL
 from router.pipeline import Pipeline, RouterPlugin
 from router.plugins.authorization import AuthorizationPlugin
@@ -92,15 +92,17 @@ def load_gateway(
     timeout_seconds: float = 30.0,
     header_rules: HeaderRules = DEFAULT_HEADER_RULES,
     active_labels: frozenset[str] = frozenset(),
+    subgraph_transport: Transport | None = None,
 ) -> GatewayPort:
     """The planner/executor facade (``router.gateway.Gateway``) for a supergraph SDL, sending
     each subgraph the headers ``header_rules`` give it, with the named progressive-override
-    ``active_labels`` in force. A supergraph that cannot be served raises
-    :class:`~router.supergraph.SupergraphError` saying why."""
+    ``active_labels`` in force. ``subgraph_transport`` replaces the HTTP transport built from
+    ``timeout_seconds`` (the composition root's choice, e.g. make dev's in-process calls).
+    A supergraph that cannot be served raises :class:`~router.supergraph.SupergraphError`
+    saying why."""
     module = importlib.import_module("router.gateway")
-    transport = EntityCachingTransport(
-        HeaderRoutingTransport(HttpTransport(timeout_seconds=timeout_seconds), header_rules)
-    )
+    subgraphs = subgraph_transport or HttpTransport(timeout_seconds=timeout_seconds)
+    transport = EntityCachingTransport(HeaderRoutingTransport(subgraphs, header_rules))
     gateway = module.Gateway.from_supergraph(
         sdl,
         subgraph_urls=dict(subgraph_urls or {}) or None,
@@ -265,10 +267,12 @@ def dev_router(
     options: RouterOptions = DEV_OPTIONS,
     *,
     write_to: Path | None = None,
+    subgraph_transport: Transport | None = None,
 ) -> DevRouter:
     """The router of ``make dev``: its start-up composes the supergraph from the subgraphs
     running on ``settings`` (waiting for them) and swaps the gateway in; until then, and if
-    composition fails, operations get ``ROUTER_NOT_READY`` with the reason."""
+    composition fails, operations get ``ROUTER_NOT_READY`` with the reason. The gateway
+    reaches the subgraphs through ``subgraph_transport`` if given (see :func:`load_gateway`)."""
     holder = GatewayHolder(NotReadyGateway("The router is starting: composing the supergraph"))
     endpoints = [(service, settings.url_for(service)) for service in services]
 
@@ -280,6 +284,7 @@ def dev_router(
                 timeout_seconds=options.timeout_seconds,
                 header_rules=options.header_rules,
                 active_labels=frozenset(options.config.progressive_override.active_labels),
+                subgraph_transport=subgraph_transport,
             )
         except Exception as exc:  # keep serving and say why, rather than stop make dev
             log.error("router_compose_failed", error=str(exc))

@@ -5,6 +5,8 @@ call went out through a client socket, into uvicorn's parser and back: for a che
 was most of the process's CPU. Once the servers are up, dev registers each app under the
 URL callers use (:func:`serve_in_process`), and :class:`InProcessTransport` hands a request
 for that origin to the ASGI app directly. Everything else goes over the network as before.
+The router's subgraph transport in make dev does the same through :func:`app_serving` and
+:func:`answer_in_process` (bootstrap/router_in_process.py).
 
 The app runs in a task of its own, as it would behind a server: context variables it sets
 (log context, request deadline) do not leak back into the caller, a caller that times out
@@ -15,6 +17,7 @@ like any other, so the internal client's retries behave the same.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import Final
 
 import httpx
@@ -38,6 +41,28 @@ def stop_serving_in_process() -> None:
     _APPS.clear()
 
 
+def app_serving(url: str | httpx.URL) -> ASGIApp | None:
+    """The app registered for ``url``'s origin, if this process serves it."""
+    return _APPS.get(_origin(httpx.URL(url)))
+
+
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+async def answer_in_process(
+    app: ASGIApp,
+    method: str,
+    url: httpx.URL,
+    headers: Iterable[tuple[bytes, bytes]],
+    body: bytes,
+    seconds: float | None,
+) -> Answer:
+    """``app``'s status, headers and body for the request; ``TimeoutError`` after
+    ``seconds`` (None: no limit), while the app, in a task of its own, still runs to completion."""
+    served = asyncio.create_task(_serve(app, method, url, headers, body))
+    return await asyncio.wait_for(asyncio.shield(served), seconds)
+
+
 class InProcessTransport(httpx.AsyncBaseTransport):
     """Apps registered with :func:`serve_in_process` directly; others via ``network``."""
 
@@ -49,10 +74,11 @@ class InProcessTransport(httpx.AsyncBaseTransport):
         if app is None:
             return await self.network.handle_async_request(request)
         body = await request.aread()
-        served = asyncio.create_task(_serve(app, request, body))
         timeout = request.extensions.get("timeout", {}).get("read")
         try:
-            status, headers, content = await asyncio.wait_for(asyncio.shield(served), timeout)
+            status, headers, content = await answer_in_process(
+                app, request.method, request.url, request.headers.raw, body, timeout
+            )
         except TimeoutError:
             raise httpx.ReadTimeout(
                 f"no answer in process within {timeout} s", request=request
@@ -64,27 +90,30 @@ class InProcessTransport(httpx.AsyncBaseTransport):
 
 
 async def _serve(
-    app: ASGIApp, request: httpx.Request, body: bytes
-) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    url = request.url
+    app: ASGIApp,
+    method: str,
+    url: httpx.URL,
+    headers: Iterable[tuple[bytes, bytes]],
+    body: bytes,
+) -> Answer:
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": request.method,
+        "method": method,
         "scheme": url.scheme,
         "path": url.path,
         "raw_path": url.raw_path.split(b"?", 1)[0],
         "query_string": url.query,
         "root_path": "",
-        "headers": [(name.lower(), value) for name, value in request.headers.raw],
+        "headers": [(name.lower(), value) for name, value in headers],
         "client": ("127.0.0.1", 0),
         "server": (url.host, url.port),
     }
     answered = asyncio.Event()
     body_sent = False
     status = 500
-    headers: list[tuple[bytes, bytes]] = []
+    answer_headers: list[tuple[bytes, bytes]] = []
     chunks: list[bytes] = []
 
     async def receive() -> Message:
@@ -96,10 +125,10 @@ async def _serve(
         return {"type": "http.disconnect"}
 
     async def send(message: Message) -> None:
-        nonlocal status, headers
+        nonlocal status, answer_headers
         if message["type"] == "http.response.start":
             status = message["status"]
-            headers = list(message.get("headers", []))
+            answer_headers = list(message.get("headers", []))
         elif message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -113,4 +142,4 @@ async def _serve(
             return 500, [(b"content-type", b"application/json")], _INTERNAL_ERROR
     finally:
         answered.set()
-    return status, headers, b"".join(chunks)
+    return status, answer_headers, b"".join(chunks)

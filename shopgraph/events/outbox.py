@@ -98,9 +98,11 @@ class OutboxRelay:
             empty_rounds = empty_rounds + 1 if published == 0 else 0
             # Read after the lock is released: sees every row whose relay gave up meanwhile.
             # Twice nothing under the lock while the read sees rows: a foreign row lock;
-            # leave those rows to the next poll rather than spin.
+            # leave those rows to the next poll rather than spin. On SQLite no relay gives
+            # up (the batch waits for the file's one writer): a batch short of full took
+            # every row committed before it, and later committers wake their relay.
             pending = published == self.batch_size or (
-                empty_rounds < 2 and await self._has_unpublished()
+                not self.db.is_sqlite and empty_rounds < 2 and await self._has_unpublished()
             )
         OUTBOX_BACKLOG.labels(self.service).set(0)
         OUTBOX_OLDEST_AGE.labels(self.service).set(0)

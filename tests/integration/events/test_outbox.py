@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
+from sqlalchemy import event as sqlalchemy_events
 from sqlalchemy import select
 
 from shopgraph.db import Database
 from shopgraph.events import Event, EventBus, OutboxRelay, add_to_outbox
+from shopgraph.events.memory import memory_bus
 from tests.integration.events.conftest import COLUMNS
-from tests.integration.events.effects_app import outbox
+from tests.integration.events.effects_app import metadata, outbox
 
 pytestmark = pytest.mark.integration
 
@@ -109,3 +112,28 @@ async def test_a_relay_woken_while_another_publishes_leaves_its_rows_to_that_one
     received = [d.event.id for d in await consumer.getmany(0.5, 10) if d.event is not None]
     await consumer.stop()
     assert sorted(received) == sorted([first.id, second.id])
+
+
+async def test_on_sqlite_a_short_batch_costs_the_relay_no_second_look(
+    tmp_path: Path, topic: str
+) -> None:
+    """make dev's relays run a round per commit: one transaction, not one plus a read."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'relay.db'}")
+    bus = memory_bus(f"memory://{topic}")
+    statements: list[str] = []
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        async with db.transaction() as session:
+            for i in range(3):
+                await add_to_outbox(session, outbox, topic, Event.new("Step", f"cart-{i}", {}))
+        sqlalchemy_events.listen(
+            db.engine.sync_engine,
+            "before_cursor_execute",
+            lambda _conn, _cursor, sql, *_rest: statements.append(sql.split()[0].upper()),
+        )
+        assert await OutboxRelay(db, bus, outbox, batch_size=10).publish_pending() == 3
+    finally:
+        await db.dispose()
+    assert statements == ["SELECT", "UPDATE"]
+    assert bus.lag("nobody", topic) == 3  # all three are on the bus
