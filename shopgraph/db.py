@@ -8,6 +8,8 @@ outbox rows alike, commits or rolls back together.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import os
 import uuid
 import weakref
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -18,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -87,6 +89,8 @@ POSTGRES_SESSION_SETTINGS = {"idle_in_transaction_session_timeout": "60000"}
 
 
 def create_engine(url: str, *, pool_size: int = 20, ping: bool = True) -> AsyncEngine:
+    """``pool_size``: PostgreSQL connections kept open; a burst may open as many again,
+    closed when returned (see :func:`postgres_pool_options`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -94,17 +98,48 @@ def create_engine(url: str, *, pool_size: int = 20, ping: bool = True) -> AsyncE
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_async_engine(
-            url,
-            pool_size=pool_size,
-            max_overflow=pool_size,
-            pool_use_lifo=True,
-            connect_args={"server_settings": POSTGRES_SESSION_SETTINGS},
-        )
+        engine = create_async_engine(url, **postgres_pool_options(parsed, pool_size))
         if ping:
             ping_when_idle(engine)
     trace_engine(engine)
     return engine
+
+
+def postgres_pool_options(url: URL, pool_size: int) -> dict[str, Any]:
+    """Engine options for PostgreSQL.
+
+    ``pool_size`` connections stay open, as many again may be opened by a burst and are
+    closed when returned. Keeping the burst's connections too was tried: a scale-out stack
+    has about twenty engines, and several stacks share one server in tests and benches,
+    whose 300 connection slots then ran out; a burst's reconnects cost less than that.
+
+    A server on this host's loopback is reached without TLS unless the URL (``ssl`` /
+    ``sslmode``) or ``PGSSLMODE`` says otherwise: asyncpg's default, ``prefer``, builds an
+    SSL context for every new connection, and traffic that never leaves the host gains
+    nothing from it.
+    """
+    connect_args: dict[str, Any] = {"server_settings": POSTGRES_SESSION_SETTINGS}
+    if _on_loopback(url.host) and not _tls_chosen(url):
+        connect_args["ssl"] = False
+    return {
+        "pool_size": pool_size,
+        "max_overflow": pool_size,
+        "pool_use_lifo": True,
+        "connect_args": connect_args,
+    }
+
+
+def _on_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _tls_chosen(url: URL) -> bool:
+    return "ssl" in url.query or "sslmode" in url.query or "PGSSLMODE" in os.environ
 
 
 class Database:

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Final
 
 from strawberry.permission import BasePermission
 
+from shopgraph.auth.identity_claims import IdentityClaims
 from shopgraph.errors import Forbidden, Unauthenticated
 
 
@@ -81,6 +82,9 @@ class Principal:
     ``subject`` is the user id (UUID string) for users, ``service:<name>`` for service
     tokens and ``""`` for anonymous callers. ``session_id`` is the refresh-token family the
     access token was issued for (lets ``changePassword`` keep the current session).
+    ``identity`` is the account's email and names from the access token
+    (:mod:`shopgraph.auth.identity_claims`); None for services, anonymous callers and
+    tokens issued without them.
     """
 
     subject: str
@@ -88,6 +92,7 @@ class Principal:
     scopes: tuple[str, ...] = ()
     kind: str = PrincipalKind.USER
     session_id: str | None = None
+    identity: IdentityClaims | None = None
 
     @property
     def is_authenticated(self) -> bool:

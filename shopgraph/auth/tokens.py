@@ -1,7 +1,8 @@
 """Issuing tokens.
 
 * Access tokens (users service only): RS256 JWTs, ``kid`` header, claims ``iss aud sub exp
-  iat nbf jti roles scopes sid`` (``sid`` = the refresh-token family, i.e. the session).
+  iat nbf jti roles scopes sid`` (``sid`` = the refresh-token family, i.e. the session) and
+  the account's ``email given_name family_name`` (:mod:`shopgraph.auth.identity_claims`).
 * Service tokens (any service calling another): HS256 JWTs signed with
   ``SHOPGRAPH_SERVICE_TOKEN_SECRET`` under their own issuer ``shopgraph-internal`` with the
   single scope ``internal``; short-lived and cached until shortly before they expire.
@@ -20,6 +21,7 @@ from typing import Any, Final
 
 import jwt
 
+from shopgraph.auth.identity_claims import IdentityClaims
 from shopgraph.auth.keys import ALGORITHM, SigningKey
 from shopgraph.auth.principal import Scope, scopes_for_roles
 from shopgraph.settings import Settings
@@ -154,11 +156,13 @@ class TokenIssuer:
         subject: str,
         roles: Sequence[str],
         session_id: str | None = None,
+        identity: IdentityClaims | None = None,
         extra_claims: dict[str, Any] | None = None,
     ) -> IssuedToken:
         now = int(self._clock())
         claims: dict[str, Any] = {
             **(extra_claims or {}),
+            **(identity.as_claims() if identity is not None else {}),
             "iss": self.issuer,
             "aud": self.audience,
             "sub": subject,

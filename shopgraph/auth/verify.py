@@ -24,6 +24,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from shopgraph.auth.identity_claims import identity_from_claims
 from shopgraph.auth.keys import ALGORITHM, SigningKey, rsa_thumbprint
 from shopgraph.auth.principal import ANONYMOUS, Principal, PrincipalKind, Scope
 from shopgraph.auth.tokens import INTERNAL_ALGORITHM, INTERNAL_ISSUER, check_service_secret
@@ -288,6 +289,7 @@ class TokenVerifier:
             scopes=tuple(s for s in _string_list(claims, "scopes") if s != Scope.INTERNAL),
             kind=PrincipalKind.USER,
             session_id=claims.get("sid") if isinstance(claims.get("sid"), str) else None,
+            identity=identity_from_claims(claims),
         )
 
     def _verify_service(self, token: str, algorithm: Any) -> Principal:

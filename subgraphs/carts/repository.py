@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from shopgraph.errors import ShopGraphError
 from shopgraph.kv import KeyValueStore
@@ -39,31 +40,59 @@ class CartGone(Exception):
 Mutation = Callable[[Cart | None], Cart | None]
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What ``key`` held when read: the bytes (for ``compare_and_set``) and their meaning."""
+
+    key: str
+    raw: bytes | None
+    found: Cart | Tombstone | None
+
+    @property
+    def cart(self) -> Cart | None:
+        return self.found if isinstance(self.found, Cart) else None
+
+    @classmethod
+    def of(cls, key: str, raw: bytes | None) -> Snapshot:
+        return cls(key, raw, None if raw is None else decode(raw))
+
+
 class CartStore:
     def __init__(self, kv: KeyValueStore, *, ttl_seconds: float = CART_TTL_SECONDS) -> None:
         self.kv = kv
         self.ttl_seconds = ttl_seconds
 
-    async def read(self, key: str) -> Cart | Tombstone | None:
-        raw = await self.kv.get(key)
-        return None if raw is None else decode(raw)
+    async def snapshot(self, key: str) -> Snapshot:
+        return Snapshot.of(key, await self.kv.get(key))
 
     async def cart(self, key: str) -> Cart | None:
         """The live cart under ``key`` (a merged guest cart's tombstone counts as none)."""
-        found = await self.read(key)
-        return found if isinstance(found, Cart) else None
+        return (await self.snapshot(key)).cart
 
     async def update(
-        self, key: str, mutate: Mutation, *, keep_tombstone: bool = False
+        self,
+        key: str,
+        mutate: Mutation,
+        *,
+        keep_tombstone: bool = False,
+        known: Snapshot | None = None,
     ) -> Cart | None:
         """Apply ``mutate`` atomically; it gets the current cart (None: absent or a
         tombstone) and returns the new one, or None to leave the key untouched.
 
+        ``known``: what the caller read of ``key`` moments ago, tried first instead of
+        reading again; if the key changed since, ``compare_and_set`` fails and the step is
+        redone on a fresh read, as after any concurrent write.
+
         With ``keep_tombstone`` a tombstone is never overwritten: :class:`CartGone`.
         """
         for attempt in range(MAX_ATTEMPTS):
-            raw = await self.kv.get(key)
-            current = None if raw is None else decode(raw)
+            if known is not None and known.key == key:
+                raw, current = known.raw, known.found
+                known = None
+            else:
+                raw = await self.kv.get(key)
+                current = None if raw is None else decode(raw)
             if keep_tombstone and isinstance(current, Tombstone):
                 raise CartGone(key)
             new = mutate(current if isinstance(current, Cart) else None)

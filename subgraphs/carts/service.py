@@ -33,7 +33,7 @@ from subgraphs.carts.models import (
     guest_key,
     user_key,
 )
-from subgraphs.carts.repository import CART_TTL_SECONDS, CartGone, CartStore
+from subgraphs.carts.repository import CART_TTL_SECONDS, CartGone, CartStore, Snapshot
 from subgraphs.products.client import ProductQuotes
 
 MIN_QUANTITY = 1
@@ -156,8 +156,14 @@ class CartService:
     # -- reads ------------------------------------------------------------------------------
 
     async def get(self, owner: Owner) -> Cart | None:
+        snapshot = await self._snapshot(owner)
+        return None if snapshot is None else snapshot.cart
+
+    async def _snapshot(self, owner: Owner) -> Snapshot | None:
+        """The owner's cart as read now (None: a guest without a token), handed to the
+        write that follows so it need not read it again (:meth:`CartStore.update`)."""
         key = owner.key
-        return None if key is None else await self.store.cart(key)
+        return None if key is None else await self.store.snapshot(key)
 
     async def expires_in(self, owner: Owner) -> float | None:
         """Seconds until the cart expires if left alone (None: no cart)."""
@@ -173,7 +179,8 @@ class CartService:
         cart gets a new one and a new token."""
         pid = product_id_of(product_id)
         _check_quantity(quantity)
-        current = await self.get(owner)
+        snapshot = await self._snapshot(owner)
+        current = None if snapshot is None else snapshot.cart
         known = await (lookup or self.catalog.quotes)(
             [pid, *(current.product_ids if current else [])]
         )
@@ -211,7 +218,7 @@ class CartService:
                 )
             return cart.with_lines(lines, now)
 
-        result = await self._write(owner, mutate, create=True)
+        result = await self._write(owner, mutate, create=True, known=snapshot)
         if created is not None and self.on_cart_created is not None:
             await self.on_cart_created(created, owner.user_id)
         return result
@@ -222,7 +229,8 @@ class CartService:
         """Set a line's quantity; 0 removes it. Raising it needs the product on sale."""
         pid = product_id_of(product_id)
         _check_quantity(quantity, allow_zero=True)
-        current = await self.get(owner)
+        snapshot = await self._snapshot(owner)
+        current = None if snapshot is None else snapshot.cart
         if current is None or current.line(pid) is None:
             if quantity == 0:
                 return CartResult(current, owner.guest_token if current else None)
@@ -248,7 +256,7 @@ class CartService:
             )
             return cart.with_lines(lines, self.clock())
 
-        return await self._write(owner, mutate)
+        return await self._write(owner, mutate, known=snapshot)
 
     async def remove(self, owner: Owner, product_id: str) -> CartResult:
         """Remove a product's line; removing what is not there is a no-op."""
@@ -279,9 +287,11 @@ class CartService:
         mutate: Callable[[Cart | None], Cart | None],
         *,
         create: bool = False,
+        known: Snapshot | None = None,
     ) -> CartResult:
         if owner.user_id is not None:
-            return CartResult(await self.store.update(user_key(owner.user_id), mutate), None)
+            cart = await self.store.update(user_key(owner.user_id), mutate, known=known)
+            return CartResult(cart, None)
         token = owner.guest_token
         if token is not None:
 
@@ -291,7 +301,9 @@ class CartService:
                 return mutate(cart)
 
             try:
-                cart = await self.store.update(guest_key(token), existing_only, keep_tombstone=True)
+                cart = await self.store.update(
+                    guest_key(token), existing_only, keep_tombstone=True, known=known
+                )
             except CartGone:
                 cart = None
             if cart is not None or not create:
@@ -299,7 +311,10 @@ class CartService:
         if not create:
             return CartResult(None, None)
         token = new_cart_token()
-        return CartResult(await self.store.update(guest_key(token), mutate), token)
+        key = guest_key(token)
+        # A fresh random token names no cart: written without reading it first.
+        fresh = Snapshot(key, None, None)
+        return CartResult(await self.store.update(key, mutate, known=fresh), token)
 
     # -- merge ------------------------------------------------------------------------------
 

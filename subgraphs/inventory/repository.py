@@ -298,20 +298,26 @@ async def announce_levels(
 ) -> None:
     """One ``StockChanged`` per level (the product's new totals), in this transaction."""
     for level in levels.values():
-        payload: dict[str, Any] = {
-            "productId": level.product_id,
-            "onHand": level.on_hand,
-            "reserved": level.reserved,
-            "available": level.available,
-            "reason": kind.value,
-        }
-        if note is not None:
-            payload["note"] = note
-        if order_id is not None:
-            payload["orderId"] = order_id
-        await add_to_outbox(
-            session, outbox, TOPIC, Event.new("StockChanged", level.product_id, payload)
-        )
+        event = stock_changed(level, kind, note=note, order_id=order_id)
+        await add_to_outbox(session, outbox, TOPIC, event)
+
+
+def stock_changed(
+    level: StockLevel, kind: MovementKind, *, note: str | None = None, order_id: str | None = None
+) -> Event:
+    """The ``StockChanged`` event announcing ``level``, the product's new totals."""
+    payload: dict[str, Any] = {
+        "productId": level.product_id,
+        "onHand": level.on_hand,
+        "reserved": level.reserved,
+        "available": level.available,
+        "reason": kind.value,
+    }
+    if note is not None:
+        payload["note"] = note
+    if order_id is not None:
+        payload["orderId"] = order_id
+    return Event.new("StockChanged", level.product_id, payload)
 
 
 async def insert_stock(

@@ -54,7 +54,7 @@ from shopgraph.events.envelope import Event
 from shopgraph.events.inbox import claim
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
-from subgraphs.inventory import repository
+from subgraphs.inventory import holds, repository
 from subgraphs.inventory.domain import (
     LineRequest,
     MovementKind,
@@ -148,20 +148,8 @@ class ReservationService:
                     session, oid, attempt=attempt, created_at=now, expires_at=expires_at
                 )
             locked, allocations = await _allocate(session, wanted)
-            for product_id, warehouse_id, quantity in sorted(allocations):
-                await change_stock(
-                    session,
-                    product_id=product_id,
-                    warehouse_id=warehouse_id,
-                    on_hand_delta=0,
-                    reserved_delta=quantity,
-                    kind=MovementKind.RESERVE,
-                    now=now,
-                    order_id=oid,
-                )
-            await repository.insert_reservation_lines(session, oid, sorted(allocations))
             levels = totals_after(locked, [(p, 0, q) for p, _, q in allocations])
-            await announce_levels(session, levels, MovementKind.RESERVE, order_id=oid)
+            await holds.hold(session, oid, sorted(allocations), levels, now=now)
             return Reservation(
                 order_id=oid,
                 status=ReservationStatus.RESERVED,

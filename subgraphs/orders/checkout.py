@@ -6,8 +6,9 @@
    already exists for it is returned as is when the request (address + payment method)
    hashes the same, refused with ``IDEMPOTENCY_KEY_REUSED`` otherwise.
 3. Load the cart from carts (``CART_EMPTY``), confirm current prices with products in one
-   call (``PRODUCT_UNAVAILABLE`` with the product id in ``field``), look up the buyer's
-   email with users.
+   call (``PRODUCT_UNAVAILABLE`` with the product id in ``field``). The buyer's email and
+   names come from the access token's identity claims; only a token issued without them
+   (before the claims existed) makes orders ask users.
 4. Reserve stock with inventory, all-or-nothing (``INSUFFICIENT_STOCK`` with the product
    id in ``field``). Inventory is idempotent by order id, so concurrent duplicates reserve
    once.
@@ -61,6 +62,7 @@ from subgraphs.orders.domain import (
 from subgraphs.orders.pending_releases import PendingReleases
 from subgraphs.orders.service import PENDING_TIMEOUT, Clock, utc_now
 from subgraphs.orders.upstream import Buyer, CartLine, Checkout
+from subgraphs.products.client import ProductQuotes
 
 log = get_logger(__name__)
 
@@ -87,6 +89,8 @@ class PlaceOrder:
     idempotency_key: str
     line2: str | None = None
     phone: str | None = None
+    # From the caller's verified access token; None: ask users.
+    buyer: Buyer | None = None
 
 
 class CheckoutService:
@@ -126,7 +130,7 @@ class CheckoutService:
         if existing is not None:
             return _replay(existing, fingerprint)
         try:
-            return await self._create(request.user_id, order_id, key, address, method, fingerprint)
+            return await self._create(request, order_id, key, address, method, fingerprint)
         except (DomainError, UpstreamError) as exc:
             existing = await self._existing(order_id)
             if existing is not None:
@@ -146,24 +150,19 @@ class CheckoutService:
 
     async def _create(
         self,
-        user_id: str,
+        request: PlaceOrder,
         order_id: str,
         key: str,
         address: Address,
         method: str,
         fingerprint: str,
     ) -> Order:
-        # The buyer's email does not depend on the cart: asked for while the cart loads.
-        buyer_lookup = asyncio.ensure_future(self.checkout.buyer_of(user_id))
-        try:
-            cart = await self.checkout.cart_lines(user_id)
-            if not cart:
-                raise DomainError("CART_EMPTY", "the cart is empty", None)
-            quotes = await self.checkout.quotes([line.product_id for line in cart])
-            buyer = await buyer_lookup
-        finally:
-            buyer_lookup.cancel()  # no-op once it finished
-            await asyncio.gather(buyer_lookup, return_exceptions=True)
+        user_id = request.user_id
+        if request.buyer is not None:
+            cart, quotes = await self._cart_and_quotes(user_id)
+            buyer: Buyer | None = request.buyer
+        else:
+            cart, quotes, buyer = await self._cart_quotes_and_buyer(user_id)
         priced: list[PricedLine] = []
         for line in cart:
             quote = quotes.get(line.product_id)
@@ -228,6 +227,24 @@ class CheckoutService:
             self.on_commit()
         log.info("order_placed", order_id=order_id, total_minor=order.total_minor)
         return order
+
+    async def _cart_and_quotes(self, user_id: str) -> tuple[list[CartLine], ProductQuotes]:
+        cart = await self.checkout.cart_lines(user_id)
+        if not cart:
+            raise DomainError("CART_EMPTY", "the cart is empty", None)
+        return cart, await self.checkout.quotes([line.product_id for line in cart])
+
+    async def _cart_quotes_and_buyer(
+        self, user_id: str
+    ) -> tuple[list[CartLine], ProductQuotes, Buyer | None]:
+        """For a token without identity claims: users is asked while the cart loads."""
+        buyer_lookup = asyncio.ensure_future(self.checkout.buyer_of(user_id))
+        try:
+            cart, quotes = await self._cart_and_quotes(user_id)
+            return cart, quotes, await buyer_lookup
+        finally:
+            buyer_lookup.cancel()  # no-op once it finished
+            await asyncio.gather(buyer_lookup, return_exceptions=True)
 
     async def _insert(
         self, order: Order, buyer: Buyer, *, actor: str, idempotency_key: str

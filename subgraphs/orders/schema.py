@@ -42,6 +42,7 @@ from subgraphs.orders.domain import HistoryEntry, normalize_order_id
 from subgraphs.orders.service import OrderFilter as OrderQuery
 from subgraphs.orders.service import OrderService, is_staff
 from subgraphs.orders.status_feed import StatusUpdate, channel
+from subgraphs.orders.upstream import buyer_of
 
 SERVICE_KEY = "orders.service"
 CHECKOUT_KEY = "orders.checkout"
@@ -340,6 +341,7 @@ class Mutation:
                 phone=a.phone,
                 payment_method=input.payment_method,
                 idempotency_key=input.idempotency_key,
+                buyer=buyer_of(principal),
             )
         )
         return OrderPayload(order=Order.of(order))

@@ -8,7 +8,8 @@ directly with internal service tokens (:class:`~shopgraph.internal.InternalClien
   cart in ONE call (an unknown id answers null), through products' published client
   (:class:`~subgraphs.products.client.ProductsClient`);
 * users ``_entities`` — the buyer's email and name (for the ``OrderCreated`` event, so the
-  mails need not ask users again);
+  mails need not ask users again), only for an access token issued without the identity
+  claims that carry them (:func:`buyer_of`);
 * inventory ``reserveStock`` / ``releaseReservation`` — all-or-nothing, idempotent by
   order id, so both are retried through a short outage like the queries.
 
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from shopgraph.auth.principal import Principal
 from shopgraph.errors import DomainError
 from shopgraph.internal import InternalClient, UpstreamError
 from subgraphs.products.client import ProductQuotes, ProductsClient
@@ -59,6 +61,15 @@ class Buyer:
     email: str
     first_name: str | None
     last_name: str | None
+
+
+def buyer_of(principal: Principal) -> Buyer | None:
+    """The buyer as the access token's identity claims tell; None for a token without them
+    (issued before they existed), for which orders asks users (:meth:`Checkout.buyer_of`)."""
+    identity = principal.identity
+    if identity is None:
+        return None
+    return Buyer(identity.email, identity.given_name, identity.family_name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from typing import Any, Final
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopgraph.auth.identity_claims import IdentityClaims
 from shopgraph.auth.password_policy import check_password_policy
 from shopgraph.auth.passwords import PasswordHasher
 from shopgraph.auth.principal import Role
@@ -505,7 +506,10 @@ class UserService:
         if user is None:
             raise DomainError(INVALID_TOKEN, "The account no longer exists")
         access = self.issuer.access_token(
-            subject=user.id, roles=user.roles, session_id=refresh.family_id
+            subject=user.id,
+            roles=user.roles,
+            session_id=refresh.family_id,
+            identity=IdentityClaims(user.email, user.first_name, user.last_name),
         )
         return AuthResult(user, access, refresh.token, refresh.family_id)
 

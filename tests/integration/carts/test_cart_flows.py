@@ -238,3 +238,31 @@ async def test_every_write_sets_the_thirty_day_expiry(carts: Carts) -> None:
     guest = await add(carts, pid, 1)
     guest_ttl = await carts.service.expires_in(Owner.guest(guest["cartToken"]))
     assert guest_ttl is not None and guest_ttl > CART_TTL_SECONDS - 60
+
+
+async def test_an_add_reads_the_cart_once(carts: Carts, monkeypatch: Any) -> None:
+    """The cart read to price the lines is the one the write compares against: no second
+    read of the store per add (a guest's first add, under a fresh token, reads none)."""
+    store = carts.service.store.kv
+    real_get = store.get
+    reads: list[str] = []
+
+    async def counted_get(key: str) -> bytes | None:
+        reads.append(key)
+        return await real_get(key)
+
+    monkeypatch.setattr(store, "get", counted_get)
+    tee = await carts.create_product("3.00")
+    _, token = carts.customer()
+    for quantity, in_cart in ((1, 1), (2, 3)):  # a new cart, then an existing one
+        reads.clear()
+        payload = await add(carts, tee, quantity, token=token)
+        assert payload["errors"] == []
+        assert quantities(payload["cart"]) == {tee: in_cart}
+        assert len(reads) == 1
+
+    reads.clear()
+    guest = await add(carts, tee, 1)
+    assert guest["errors"] == [] and guest["cartToken"]
+    assert reads == []
+    assert quantities((await carts.data(CART, cart_token=guest["cartToken"]))["cart"]) == {tee: 1}

@@ -213,23 +213,37 @@ async def test_background_sweeper_runs_with_the_app(inventory: Inventory) -> Non
     assert (await inventory.level(a)).available == 3
 
 
-async def test_a_reserve_changes_each_stock_row_and_its_ledger_in_one_statement(
+async def test_a_reserve_writes_what_it_holds_in_one_statement_on_postgresql(
     inventory: Inventory,
 ) -> None:
-    product = new_id()
-    await set_stock(inventory, product, 5)
+    first, second = new_id(), new_id()
+    await set_stock(inventory, first, 5)
+    await set_stock(inventory, second, 4)
     with count_statements(inventory.db.engine) as statements:
-        held = await reserve(inventory, new_id(), [(product, 2)])
+        held = await reserve(inventory, new_id(), [(first, 2), (second, 1)])
     assert held["errors"] == []
-    # reservation, stock rows (locked, with their warehouse codes), stock + ledger (two
-    # statements off PostgreSQL), reservation lines, outbox
-    assert len(statements) == (5 if inventory.db.is_postgres else 6)
-    latest = (await inventory.ledger(product))[-1]
-    assert (latest.kind, latest.reserved_delta, latest.on_hand_after, latest.reserved_after) == (
-        "RESERVE",
-        2,
-        5,
-        2,
-    )
-    level = await inventory.level(product)
-    assert (level.on_hand, level.reserved, level.available) == (5, 2, 3)
+    # reservation, stock rows (locked, with their warehouse codes), then on PostgreSQL one
+    # statement for both stock rows, their ledger rows, the reservation lines and both
+    # StockChanged; elsewhere stock + ledger per line, the lines, an outbox row per product
+    assert len(statements) == (3 if inventory.db.is_postgres else 9)
+    for product, reserved, on_hand in ((first, 2, 5), (second, 1, 4)):
+        latest = (await inventory.ledger(product))[-1]
+        assert (latest.kind, latest.reserved_delta, latest.on_hand_after) == (
+            "RESERVE",
+            reserved,
+            on_hand,
+        )
+        assert latest.reserved_after == reserved
+        level = await inventory.level(product)
+        assert (level.on_hand, level.reserved) == (on_hand, reserved)
+    announced = {
+        e.payload["productId"]: (
+            e.payload["reserved"],
+            e.payload["available"],
+            e.payload["orderId"],
+        )
+        for e in await inventory.events("StockChanged")
+        if e.payload["reason"] == "RESERVE"
+    }
+    order = held["reservation"]["orderId"]
+    assert announced == {first: (2, 3, order), second: (1, 3, order)}

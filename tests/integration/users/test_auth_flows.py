@@ -21,6 +21,9 @@ async def test_register_login_me(users: Users) -> None:
     assert payload["expiresIn"] == 15 * 60
     claims = jwt.decode(payload["accessToken"], options={"verify_signature": False})
     assert claims["sub"] == user["id"]
+    # OIDC identity claims: other services read the buyer from the token, not from users
+    identity = (claims["email"], claims["given_name"], claims["family_name"])
+    assert identity == ("Alice@Example.COM", "Alice", "Liddell")
 
     me = await users.gql(ME, token=payload["accessToken"])
     assert me["data"]["me"]["id"] == user["id"]
@@ -31,6 +34,10 @@ async def test_register_login_me(users: Users) -> None:
     )
     assert login["data"]["login"]["errors"] == []
     assert login["data"]["login"]["user"]["id"] == user["id"]
+    signed_in = jwt.decode(
+        login["data"]["login"]["accessToken"], options={"verify_signature": False}
+    )
+    assert (signed_in["email"], signed_in["given_name"], signed_in["family_name"]) == identity
 
     anonymous = await users.gql(ME)
     assert anonymous["data"]["me"] is None
@@ -87,8 +94,12 @@ async def test_refresh_rotation_and_reuse_revokes_family(users: Users) -> None:
     r2 = rotated["refreshToken"]
     assert r2 != r1
     # The session id (refresh family) stays the same across rotations.
-    sid = jwt.decode(rotated["accessToken"], options={"verify_signature": False})["sid"]
-    assert sid == jwt.decode(first["accessToken"], options={"verify_signature": False})["sid"]
+    rotated_claims = jwt.decode(rotated["accessToken"], options={"verify_signature": False})
+    assert (
+        rotated_claims["sid"]
+        == (jwt.decode(first["accessToken"], options={"verify_signature": False})["sid"])
+    )
+    assert rotated_claims["email"] == "alice@example.com"  # a refreshed token keeps them
     r3 = (await users.gql(REFRESH, {"t": r2}))["data"]["refreshToken"]["refreshToken"]
 
     # A second sign-in is another family and must survive the reuse below.
