@@ -114,8 +114,13 @@ async def inventory_handlers(settings: Settings) -> AsyncIterator[HandlerRegistr
         yield registry
 
 
+# A batch waits this long for more events, so a checkout burst's payments settle in a few
+# transactions, each taking a hot product's stock row once (committing a paid reservation
+# changes nothing a shopper can see: the units were already unavailable).
+LINGER_SECONDS = 0.25
+
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
-    # One event at a time: its events change the same stock rows as checkout's reservations,
+    # One run at a time: its events change the same stock rows as checkout's reservations,
     # and handled at once they would only queue on those rows ahead of the shoppers.
-    WorkerGroup(GROUP, ("payments", "orders"), inventory_handlers),
+    WorkerGroup(GROUP, ("payments", "orders"), inventory_handlers, linger_seconds=LINGER_SECONDS),
 )
