@@ -4,19 +4,20 @@ For each delivery, in order:
 
 * malformed bytes go to ``<topic>.dlq`` (a ``DeadLetter`` event carrying the raw bytes and
   the parse error);
-* an event type with no handler on that topic is skipped;
+* an event type with no handler on that topic is skipped (before anything else, so such
+  events never split a run of events sharing a batch form, see below);
 * otherwise the handler runs; if it raises, it is retried with exponential backoff up to
   ``max_attempts`` times in all, then the event goes to ``<topic>.dlq`` with the error text
   and the group moves on.
 
-A group with ``concurrency`` above 1 handles up to that many events of a batch at once, one
-lane per aggregate (:mod:`workers.lanes`): each aggregate's events still run in order.
-A group with ``concurrency`` 1 handles a batch in delivery order, and consecutive events
-whose handlers share a batch form (:mod:`shopgraph.events.handlers`) go to it together: one
-transaction instead of one per event. If the batch form raises, each of those events takes
-the one-event path (retries, dead letters). With
-``linger_seconds``, a batch smaller than ``batch_size`` waits that long for more events
-before it is handled (fewer, larger batches under load; idle it changes nothing).
+A fetched batch is handled in delivery order, cut into runs (:func:`workers.lanes.runs`):
+consecutive events whose handlers share a batch form (:mod:`shopgraph.events.handlers`) go
+to it together, one transaction instead of one per event. If the batch form raises, each of
+those events takes the one-event path (retries, dead letters). The other events are handled
+one by one: in order with ``concurrency`` 1; with ``concurrency`` above 1, up to that many
+at once, one lane per aggregate (:mod:`workers.lanes`), each aggregate's events still in
+order. With ``linger_seconds``, a batch smaller than ``batch_size`` waits that long for
+more events before it is handled (fewer, larger batches under load; idle it changes nothing).
 
 Offsets are committed after the handlers' effects are committed, per partition up to the
 first event not handled: after each batch, or with ``commit_interval_seconds`` at most that
@@ -145,10 +146,7 @@ class ConsumerRuntime:
             log.info("consumer_started", group=self.group, topics=list(self.topics))
             while not self._stopping.is_set():
                 deliveries = await self._fetch(consumer)
-                if self.concurrency == 1:
-                    await self._process_in_order(commits, deliveries)
-                else:
-                    await self._process_batch(commits, deliveries)
+                await self._process_fetched(commits, deliveries)
                 await commits.commit_due(idle=not deliveries)
                 self._lag.update(consumer, deliveries)
             await commits.flush()
@@ -170,24 +168,54 @@ class ConsumerRuntime:
             deliveries += await consumer.getmany(0, self.batch_size - len(deliveries))
         return deliveries
 
-    async def _process_in_order(self, commits: DeferredCommits, deliveries: list[Delivery]) -> None:
-        done: set[tuple[str, int, int]] = set()
+    async def _process_fetched(self, commits: DeferredCommits, deliveries: list[Delivery]) -> None:
+        done: set[Position] = set()
         try:
-            await self._handle_in_order(deliveries, done)
+            await self._handle_runs(deliveries, done)
         finally:
+            # Keep what was applied; a failed event and what follows it are redelivered.
             commits.add(committable(deliveries, done))
 
-    async def _handle_in_order(self, deliveries: list[Delivery], done: set[Position]) -> None:
-        for batch, run in runs(deliveries, self._batch_form):
+    async def _handle_runs(self, deliveries: list[Delivery], done: set[Position]) -> None:
+        """The batch in delivery order, cut into runs of events sharing a batch form; events
+        without a handler are skipped first, so they do not cut a run."""
+        for batch, run in runs(self._skip_unhandled(deliveries, done), self._batch_form):
             if self._stopping.is_set():
                 return
             if batch is not None and len(run) > 1 and await self._apply_together(batch, run):
                 done.update(position(d) for d in run)
                 continue
-            for delivery in run:
-                if self._stopping.is_set() or not await self._process(delivery):
+            if self.concurrency == 1:
+                if not await self._handle_one_by_one(run, done):
                     return
-                done.add(position(delivery))
+            else:
+                await self._handle_in_lanes(run, done)
+
+    def _skip_unhandled(self, deliveries: list[Delivery], done: set[Position]) -> list[Delivery]:
+        """The deliveries that need handling; the others (a type this group has no handler
+        for) are counted as skipped and done, without a handler call."""
+        pending: list[Delivery] = []
+        for delivery in deliveries:
+            event = delivery.event
+            if event is None or self.handlers.lookup(delivery.topic, event.type) is not None:
+                pending.append(delivery)
+                continue
+            self._skipped(delivery, event.type)
+            done.add(position(delivery))
+        return pending
+
+    def _skipped(self, delivery: Delivery, event_type: str) -> None:
+        self.stats.skipped += 1
+        metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, "unhandled", "skipped").inc()
+        log.debug("event_skipped", event_type=event_type, topic=delivery.topic)
+
+    async def _handle_one_by_one(self, run: list[Delivery], done: set[Position]) -> bool:
+        """False if a stop interrupted the run."""
+        for delivery in run:
+            if self._stopping.is_set() or not await self._process(delivery):
+                return False
+            done.add(position(delivery))
+        return True
 
     def _batch_form(self, delivery: Delivery) -> BatchHandler | None:
         event = delivery.event
@@ -212,8 +240,7 @@ class ConsumerRuntime:
             metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, event.type, "handled").inc()
         return True
 
-    async def _process_batch(self, commits: DeferredCommits, deliveries: list[Delivery]) -> None:
-        done: set[tuple[str, int, int]] = set()
+    async def _handle_in_lanes(self, run: list[Delivery], done: set[Position]) -> None:
         slots = asyncio.Semaphore(self.concurrency)
 
         async def run_lane(lane: list[Delivery]) -> None:
@@ -226,10 +253,8 @@ class ConsumerRuntime:
                 done.add(position(delivery))
 
         outcomes = await asyncio.gather(
-            *(run_lane(lane) for lane in lanes(deliveries)), return_exceptions=True
+            *(run_lane(lane) for lane in lanes(run)), return_exceptions=True
         )
-        # Keep what was applied; a failed event and what follows it are redelivered.
-        commits.add(committable(deliveries, done))
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -242,11 +267,7 @@ class ConsumerRuntime:
             return True
         handler = self.handlers.lookup(delivery.topic, event.type)
         if handler is None:
-            self.stats.skipped += 1
-            metrics.EVENTS_PROCESSED.labels(
-                self.group, delivery.topic, "unhandled", "skipped"
-            ).inc()
-            log.debug("event_skipped", event_type=event.type, topic=delivery.topic)
+            self._skipped(delivery, event.type)
             return True
         with (
             bound_contextvars(

@@ -6,14 +6,16 @@
 
 Each handler claims the event id in the inbox in the same transaction as the effect
 (:meth:`ReservationService.commit` / ``release`` with ``event_id``), so a redelivered event
-has its effect once. A business refusal (no reservation for the order, commit after a
-release or expiry, release after a commit) is logged and the event is done: retrying
-cannot change the answer, and the orders/payments side owns the compensation.
+has its effect once. A run of these events (of any of the three types) is settled in one
+transaction, one lock per stock row (the batch form, :mod:`subgraphs.inventory.settlements`).
+A business refusal (no reservation for the order, commit after a release or expiry, release
+after a commit) is logged and the event is done: retrying cannot change the answer, and the
+orders/payments side owns the compensation.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from shopgraph.errors import DomainError
@@ -22,9 +24,10 @@ from shopgraph.events.handlers import HandlerRegistry
 from shopgraph.logging import get_logger
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings
-from subgraphs.inventory.domain import Reservation
+from subgraphs.inventory.domain import Reservation, order_id_of
 from subgraphs.inventory.models import outbox
 from subgraphs.inventory.reservations import ReservationService
+from subgraphs.inventory.settlements import Settle, Settlement, settle_many
 from workers.runtime import WorkerGroup
 
 log = get_logger(__name__)
@@ -41,23 +44,62 @@ def register_handlers(registry: HandlerRegistry, reservations: ReservationServic
             try:
                 done = await action(str(order_id), event_id=event.id)
             except DomainError as exc:
-                log.warning(
-                    "reservation_transition_refused",
-                    action=name,
-                    order_id=order_id,
-                    event_type=event.type,
-                    code=exc.code,
-                    reason=exc.message,
-                )
+                _refused(name, str(order_id), event.type, exc.code, exc.message)
                 return
             if done is None:
                 log.info("event_already_applied", action=name, event_id=event.id)
 
         return handle
 
-    registry.register("payments", "PaymentSucceeded", handler(reservations.commit, "commit"))
-    registry.register("payments", "PaymentFailed", handler(reservations.release, "release"))
-    registry.register("orders", "OrderCancelled", handler(reservations.cancel, "cancel"))
+    async def settle(events: Sequence[Event]) -> None:
+        settlements: list[Settlement] = []
+        for event in events:
+            action = SETTLES[event.type]
+            try:
+                order_id = order_id_of(str(event.payload.get("orderId") or event.aggregate_id))
+            except DomainError as exc:
+                _refused(action.value, event.aggregate_id, event.type, exc.code, exc.message)
+                continue
+            settlements.append(Settlement(event.id, order_id, action))
+        refusals = await settle_many(
+            reservations.db,
+            settlements,
+            clock=reservations.clock,
+            on_commit=reservations.on_commit,
+        )
+        types = {event.id: event.type for event in events}
+        for refusal in refusals:
+            done = refusal.settlement
+            event_type = types[done.event_id]
+            _refused(done.action.value, done.order_id, event_type, refusal.code, refusal.message)
+
+    registry.register(
+        "payments", "PaymentSucceeded", handler(reservations.commit, "commit"), batch=settle
+    )
+    registry.register(
+        "payments", "PaymentFailed", handler(reservations.release, "release"), batch=settle
+    )
+    registry.register(
+        "orders", "OrderCancelled", handler(reservations.cancel, "cancel"), batch=settle
+    )
+
+
+SETTLES = {
+    "PaymentSucceeded": Settle.COMMIT,
+    "PaymentFailed": Settle.RELEASE,
+    "OrderCancelled": Settle.CANCEL,
+}
+
+
+def _refused(action: str, order_id: str, event_type: str, code: str, reason: str) -> None:
+    log.warning(
+        "reservation_transition_refused",
+        action=action,
+        order_id=order_id,
+        event_type=event_type,
+        code=code,
+        reason=reason,
+    )
 
 
 @asynccontextmanager
@@ -72,8 +114,13 @@ async def inventory_handlers(settings: Settings) -> AsyncIterator[HandlerRegistr
         yield registry
 
 
+# A batch waits this long for more events, so a checkout burst's payments settle in a few
+# transactions, each taking a hot product's stock row once (committing a paid reservation
+# changes nothing a shopper can see: the units were already unavailable).
+LINGER_SECONDS = 0.25
+
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
-    # One event at a time: its events change the same stock rows as checkout's reservations,
+    # One run at a time: its events change the same stock rows as checkout's reservations,
     # and handled at once they would only queue on those rows ahead of the shoppers.
-    WorkerGroup(GROUP, ("payments", "orders"), inventory_handlers),
+    WorkerGroup(GROUP, ("payments", "orders"), inventory_handlers, linger_seconds=LINGER_SECONDS),
 )

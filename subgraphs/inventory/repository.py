@@ -140,22 +140,7 @@ async def change_stock(
     actor: str | None = None,
 ) -> tuple[int, int]:
     """Apply the deltas to one existing row and record them; returns (on_hand, reserved)."""
-    new_on_hand = stock.c.on_hand + on_hand_delta
-    new_reserved = stock.c.reserved + reserved_delta
-    statement = (
-        stock.update()
-        .where(
-            and_(
-                stock.c.product_id == product_id,
-                stock.c.warehouse_id == warehouse_id,
-                new_on_hand >= 0,
-                new_reserved >= 0,
-                new_reserved <= new_on_hand,
-            )
-        )
-        .values(on_hand=new_on_hand, reserved=new_reserved, updated_at=now)
-        .returning(stock.c.on_hand, stock.c.reserved)
-    )
+    statement = _conditional_update(product_id, warehouse_id, on_hand_delta, reserved_delta, now)
     movement = movement_values(
         product_id=product_id,
         warehouse_id=warehouse_id,
@@ -178,6 +163,28 @@ async def change_stock(
     on_hand, reserved = int(row.on_hand), int(row.reserved)
     await record(session, movement, on_hand_after=on_hand, reserved_after=reserved)
     return on_hand, reserved
+
+
+def _conditional_update(
+    product_id: str, warehouse_id: str, on_hand_delta: int, reserved_delta: int, now: datetime
+) -> Any:
+    """The deltas on one stock row, only if they keep it valid (no row back otherwise)."""
+    new_on_hand = stock.c.on_hand + on_hand_delta
+    new_reserved = stock.c.reserved + reserved_delta
+    return (
+        stock.update()
+        .where(
+            and_(
+                stock.c.product_id == product_id,
+                stock.c.warehouse_id == warehouse_id,
+                new_on_hand >= 0,
+                new_reserved >= 0,
+                new_reserved <= new_on_hand,
+            )
+        )
+        .values(on_hand=new_on_hand, reserved=new_reserved, updated_at=now)
+        .returning(stock.c.on_hand, stock.c.reserved)
+    )
 
 
 def _recorded(update: Any, movement: dict[str, Any]) -> Any:
@@ -552,3 +559,68 @@ async def expired_reservations(session: AsyncSession, cutoff: datetime, limit: i
         .limit(limit)
     )
     return list(due.all())
+
+
+# -- reservations settled in batches (subgraphs.inventory.settlements) ---------------------
+
+
+async def lock_reservation_statuses(
+    session: AsyncSession, order_ids: Sequence[str]
+) -> dict[str, ReservationStatus]:
+    """The status of each order id's reservation (absent: none), the rows locked ``FOR
+    UPDATE`` in order-id order, in one statement."""
+    rows = await session.execute(
+        select(reservations.c.order_id, reservations.c.status)
+        .where(reservations.c.order_id.in_(sorted(set(order_ids))))
+        .order_by(reservations.c.order_id)
+        .with_for_update()
+    )
+    return {row.order_id: ReservationStatus(row.status) for row in rows}
+
+
+async def held_lines_by_order(
+    session: AsyncSession, order_ids: Sequence[str]
+) -> dict[str, list[Row[Any]]]:
+    """:func:`held_lines` of several reservations in one statement (an order id without
+    lines maps to an empty list)."""
+    held: dict[str, list[Row[Any]]] = {order_id: [] for order_id in order_ids}
+    rows = await session.execute(
+        select(reservation_lines)
+        .where(reservation_lines.c.order_id.in_(sorted(set(order_ids))))
+        .order_by(reservation_lines.c.product_id, reservation_lines.c.warehouse_id)
+    )
+    for row in rows:
+        held[row.order_id].append(row)
+    return held
+
+
+async def finish_reservations(
+    session: AsyncSession, statuses: dict[str, ReservationStatus], now: datetime
+) -> None:
+    """:func:`finish_reservation` for several orders: one statement per target status."""
+    by_status: dict[ReservationStatus, list[str]] = defaultdict(list)
+    for order_id, status in statuses.items():
+        by_status[status].append(order_id)
+    for status, order_ids in sorted(by_status.items()):
+        await session.execute(
+            reservations.update()
+            .where(reservations.c.order_id.in_(sorted(order_ids)))
+            .values(status=status.value, finished_at=now)
+        )
+
+
+async def apply_stock_deltas(
+    session: AsyncSession, deltas: dict[tuple[str, str], tuple[int, int]], now: datetime
+) -> None:
+    """Add (on-hand, reserved) deltas to locked stock rows, keyed by (product, warehouse):
+    one conditional update per row; :class:`StockConflict` if one matched nothing."""
+    for (product_id, warehouse_id), (on_hand_delta, reserved_delta) in sorted(deltas.items()):
+        update = _conditional_update(product_id, warehouse_id, on_hand_delta, reserved_delta, now)
+        if (await session.execute(update)).first() is None:
+            raise StockConflict(f"stock of {product_id} changed concurrently")
+
+
+async def record_many(session: AsyncSession, movements: Sequence[dict[str, Any]]) -> None:
+    """Ledger rows (:func:`movement_values` with ``on_hand_after`` and ``reserved_after``)."""
+    if movements:
+        await session.execute(stock_movements.insert(), list(movements))

@@ -7,6 +7,8 @@
   status change, its history row and the ``OrderStatusChanged`` outbox row, so a
   redelivery changes nothing. A transition the machine refuses (the order was already
   paid, cancelled meanwhile…) is logged and the event is done: retrying cannot change it.
+  A run of these events is applied in one transaction (the batch form,
+  :mod:`subgraphs.orders.payment_outcomes`).
 
 ``order-status`` (topic ``orders``):
 
@@ -17,7 +19,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Final
 
@@ -28,8 +30,9 @@ from shopgraph.logging import get_logger
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings
 from subgraphs.orders import events
-from subgraphs.orders.domain import PAYMENTS, OrderStatus
+from subgraphs.orders.domain import PAYMENTS, OrderStatus, normalize_order_id
 from subgraphs.orders.models import outbox
+from subgraphs.orders.payment_outcomes import Applied, PaymentOutcome, apply_outcomes
 from subgraphs.orders.service import OrderService
 from subgraphs.orders.status_feed import StatusUpdate, publish
 from workers.runtime import PER_ORDER_CONCURRENCY, WorkerGroup
@@ -41,39 +44,61 @@ STATUS_GROUP: Final = "order-status"
 CONSUMER: Final = "orders.payments"
 
 
+TARGETS: Final = {
+    "PaymentSucceeded": OrderStatus.PAID,
+    "PaymentFailed": OrderStatus.PAYMENT_FAILED,
+}
+
+
 def register_payment_handlers(registry: HandlerRegistry, orders: OrderService) -> None:
-    async def apply(event: Event, target: OrderStatus) -> None:
-        order_id = str(event.payload.get("orderId") or event.aggregate_id)
-        reason = event.payload.get("reason") if target is OrderStatus.PAYMENT_FAILED else None
+    async def apply(event: Event) -> None:
+        outcome = _outcome(event)
         done = await orders.transition(
-            order_id,
-            target,
+            outcome.order_id,
+            outcome.target,
             actor=PAYMENTS,
-            reason=str(reason) if reason else None,
+            reason=outcome.reason,
             event_id=event.id,
             consumer=CONSUMER,
         )
-        if done.applied:
-            log.info("order_status_changed", order_id=order_id, status=target.value)
-        elif done.reason == "duplicate":
-            log.info("event_already_applied", event_id=event.id, event_type=event.type)
-        else:
-            log.warning(
-                "payment_event_ignored",
-                order_id=order_id,
-                event_type=event.type,
-                why=done.reason,
-                current=done.order.status.value if done.order else None,
-            )
+        _log(Applied(outcome, done.applied, done.reason, done.order.status if done.order else None))
 
-    async def succeeded(event: Event) -> None:
-        await apply(event, OrderStatus.PAID)
+    async def apply_run(run: Sequence[Event]) -> None:
+        known: list[PaymentOutcome] = []
+        for outcome in map(_outcome, run):
+            if normalize_order_id(outcome.order_id) is None:
+                _log(Applied(outcome, False, "missing"))
+            else:
+                known.append(outcome)
+        for done in await apply_outcomes(orders, known, actor=PAYMENTS, consumer=CONSUMER):
+            _log(done)
 
-    async def failed(event: Event) -> None:
-        await apply(event, OrderStatus.PAYMENT_FAILED)
+    for event_type in TARGETS:
+        registry.register("payments", event_type, apply, batch=apply_run)
 
-    registry.register("payments", "PaymentSucceeded", succeeded)
-    registry.register("payments", "PaymentFailed", failed)
+
+def _outcome(event: Event) -> PaymentOutcome:
+    target = TARGETS[event.type]
+    order_id = str(event.payload.get("orderId") or event.aggregate_id)
+    reason = event.payload.get("reason") if target is OrderStatus.PAYMENT_FAILED else None
+    canonical = normalize_order_id(order_id) or order_id
+    return PaymentOutcome(event.id, canonical, target, str(reason) if reason else None)
+
+
+def _log(done: Applied) -> None:
+    outcome = done.outcome
+    if done.applied:
+        log.info("order_status_changed", order_id=outcome.order_id, status=outcome.target.value)
+    elif done.why == "duplicate":
+        log.info("event_already_applied", event_id=outcome.event_id, status=outcome.target.value)
+    else:
+        log.warning(
+            "payment_event_ignored",
+            order_id=outcome.order_id,
+            status=outcome.target.value,
+            why=done.why,
+            current=done.current.value if done.current else None,
+        )
 
 
 def register_status_handlers(registry: HandlerRegistry, kv: KeyValueStore) -> None:

@@ -304,3 +304,42 @@ async def page_orders(
         )
     ).all()
     return await _with_lines(session, rows)
+
+
+# -- payment outcomes applied in batches (subgraphs.orders.payment_outcomes) ---------------
+
+
+async def lock_orders(session: AsyncSession, ids: Sequence[str], *, lock: bool) -> dict[str, Order]:
+    """:func:`load_orders`, the rows locked ``FOR UPDATE`` in id order when ``lock``."""
+    query = select(orders).where(orders.c.id.in_(sorted(set(ids)))).order_by(orders.c.id)
+    if lock:
+        query = query.with_for_update()
+    rows = (await session.execute(query)).all()
+    return {order.id: order for order in await _with_lines(session, rows)}
+
+
+async def move_orders(
+    session: AsyncSession, moves: dict[str, tuple[OrderStatus, int]], at: datetime
+) -> None:
+    """Each order id to (status, number of transitions) on rows the caller holds (locked,
+    or SQLite's writer lock): one statement per distinct move."""
+    grouped: dict[tuple[OrderStatus, int], list[str]] = defaultdict(list)
+    for order_id, move in moves.items():
+        grouped[move].append(order_id)
+    for (status, steps), ids in sorted(grouped.items()):
+        await session.execute(
+            update(orders)
+            .where(orders.c.id.in_(sorted(ids)))
+            .values(status=status.value, version=orders.c.version + steps, updated_at=at)
+        )
+
+
+async def record_status_changes(
+    session: AsyncSession, history: Sequence[dict[str, Any]], topic: str, events: Sequence[Event]
+) -> None:
+    """History rows (``order_status_history`` columns) and their events for ``topic`` on
+    the outbox, one statement each."""
+    if history:
+        await session.execute(order_status_history.insert(), list(history))
+    if events:
+        await session.execute(outbox.insert(), [outbox_row(topic, e) for e in events])

@@ -296,27 +296,48 @@ async def has_purchased(session: AsyncSession, user_id: str, product_id: str) ->
     return bool(found)
 
 
-async def add_purchase(
-    session: AsyncSession,
-    *,
-    postgres: bool,
-    user_id: str,
-    product_id: str,
-    quantity: int,
-    order_id: str,
-    now: datetime,
+async def lock_users(session: AsyncSession, user_ids: Sequence[str], *, postgres: bool) -> None:
+    """:func:`lock_user` for several users in one statement, in key order (two callers
+    cannot deadlock)."""
+    if postgres and user_ids:
+        await session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(hashtext(k)) FROM "
+                "(SELECT unnest(CAST(:keys AS text[])) AS k ORDER BY k) AS user_keys"
+            ),
+            {"keys": sorted({f"reviews.user:{user_id}" for user_id in user_ids})},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    user_id: str
+    product_id: str
+    quantity: int
+    order_id: str
+
+
+async def add_purchases(
+    session: AsyncSession, bought: Sequence[Purchase], *, postgres: bool, now: datetime
 ) -> None:
-    """Add ``quantity`` to what the user bought of the product."""
-    values = {
-        "user_id": user_id,
-        "product_id": product_id,
-        "quantity": quantity,
-        "last_order_id": order_id,
-        "first_purchased_at": now,
-        "last_purchased_at": now,
-    }
+    """Add each quantity to what the user bought of the product, one statement (at most
+    one purchase per user and product: the statement may change a row only once)."""
+    if not bought:
+        return
     insert: Any = postgresql.insert(purchases) if postgres else sqlite.insert(purchases)
-    stmt = insert.values(values)
+    stmt = insert.values(
+        [
+            {
+                "user_id": p.user_id,
+                "product_id": p.product_id,
+                "quantity": p.quantity,
+                "last_order_id": p.order_id,
+                "first_purchased_at": now,
+                "last_purchased_at": now,
+            }
+            for p in bought
+        ]
+    )
     stmt = stmt.on_conflict_do_update(
         index_elements=[purchases.c.user_id, purchases.c.product_id],
         set_={
@@ -328,13 +349,20 @@ async def add_purchase(
     await session.execute(stmt)
 
 
-async def mark_verified(session: AsyncSession, user_id: str, product_ids: Sequence[str]) -> None:
-    """The user's reviews of these products become verified purchases."""
+async def mark_verified(session: AsyncSession, bought: dict[str, set[str]]) -> None:
+    """Each user's reviews of the products they bought (user id → product ids) become
+    verified purchases, in one statement."""
+    if not bought:
+        return
     await session.execute(
         update(reviews)
         .where(
-            reviews.c.author_id == user_id,
-            reviews.c.product_id.in_(list(product_ids)),
+            or_(
+                *(
+                    and_(reviews.c.author_id == user_id, reviews.c.product_id.in_(sorted(ids)))
+                    for user_id, ids in sorted(bought.items())
+                )
+            ),
             reviews.c.verified_purchase.is_(False),
         )
         .values(verified_purchase=True)

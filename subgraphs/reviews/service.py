@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph.db import Database
 from shopgraph.errors import BadUserInput, DomainError
 from shopgraph.events.envelope import Event
-from shopgraph.events.inbox import claim
+from shopgraph.events.inbox import claim_many
 from shopgraph.events.outbox import add_to_outbox
 from shopgraph.logging import get_logger
 from subgraphs.reviews import moderation, repository, validation
@@ -221,40 +221,49 @@ class ReviewService:
 
     async def record_purchases(self, events: Sequence[Event]) -> int:
         """:meth:`record_purchase` for a run of events in one transaction; how many were
-        applied. The buyers are locked up front in id order, so two runs cannot deadlock."""
+        applied. The buyers are locked up front in one statement, in key order, so two runs
+        cannot deadlock."""
         purchases = [p for p in map(_Purchase.of, events) if p is not None]
         if not purchases:
             return 0
         now = self._clock()
         applied: list[_Purchase] = []
         async with self.db.transaction() as session:
-            for user_id in sorted({p.user_id for p in purchases}):
-                await repository.lock_user(session, user_id, postgres=self.db.is_postgres)
+            await repository.lock_users(
+                session, [p.user_id for p in purchases], postgres=self.db.is_postgres
+            )
+            fresh = await claim_many(
+                session, inbox, PURCHASES_CONSUMER, [p.event_id for p in purchases]
+            )
             for purchase in purchases:
-                if await claim(session, inbox, PURCHASES_CONSUMER, purchase.event_id):
-                    await self._add_purchase(session, purchase, now)
+                if purchase.event_id in fresh:
+                    fresh.discard(purchase.event_id)  # an event given twice counts once
                     applied.append(purchase)
+            await self._add_purchases(session, applied, now)
         for purchase in applied:
             log.info(
                 "purchase_recorded", order_id=purchase.order_id, products=len(purchase.quantities)
             )
         return len(applied)
 
-    async def _add_purchase(
-        self, session: AsyncSession, purchase: _Purchase, now: datetime
+    async def _add_purchases(
+        self, session: AsyncSession, applied: Sequence[_Purchase], now: datetime
     ) -> None:
-        for product, quantity in sorted(purchase.quantities.items()):
-            await repository.add_purchase(
-                session,
-                postgres=self.db.is_postgres,
-                user_id=purchase.user_id,
-                product_id=product,
-                quantity=quantity,
-                order_id=purchase.order_id,
-                now=now,
-            )
-        if purchase.quantities:
-            await repository.mark_verified(session, purchase.user_id, list(purchase.quantities))
+        bought: dict[tuple[str, str], repository.Purchase] = {}
+        for purchase in applied:
+            for product, quantity in purchase.quantities.items():
+                before = bought.get((purchase.user_id, product))
+                total = quantity + (before.quantity if before else 0)
+                bought[(purchase.user_id, product)] = repository.Purchase(
+                    purchase.user_id, product, total, purchase.order_id
+                )
+        await repository.add_purchases(
+            session, [bought[key] for key in sorted(bought)], postgres=self.db.is_postgres, now=now
+        )
+        verified: dict[str, set[str]] = {}
+        for user_id, product in bought:
+            verified.setdefault(user_id, set()).add(product)
+        await repository.mark_verified(session, verified)
 
     async def purchased_quantity(self, user_id: str, product_id: str) -> int:
         async with self.db.session() as session:

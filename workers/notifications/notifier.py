@@ -10,6 +10,11 @@ failure, and every message carries a ``Message-ID`` derived from the event id so
 system can drop the duplicate. A redelivery *after* the commit sends nothing: the inbox
 claim fails.
 
+A run of events (the batch form, :meth:`Notifier.deliver_many`) shares that transaction: one
+inbox claim, one recipients lookup, one insert of what was sent. If anything in it fails,
+the whole run rolls back and the runtime hands each event to its one-event handler, so a
+message of the run may go out twice, as after a crash.
+
 Payment and cancellation events carry no address: the ``recipients`` table, filled from
 ``OrderCreated``, gives it. If such an event comes first (the ``orders`` and ``payments``
 topics are not ordered with respect to each other), its ``userId`` is looked up in the users
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import html
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph.db import Database
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import HandlerRegistry
-from shopgraph.events.inbox import claim
+from shopgraph.events.inbox import claim, claim_many
 from shopgraph.logging import get_logger
 from shopgraph.money import from_minor
 from workers.notifications.directory import Directory, Person
@@ -74,7 +79,16 @@ class Outgoing:
     sms: str | None = None
 
 
-Compose = Callable[[AsyncSession], Awaitable[list[Outgoing]]]
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What an event sends: ``build`` composes the messages for the order's recipient
+    (``order_id``; None when the event carries the address). ``remember`` is the
+    ``recipients`` row an ``OrderCreated`` writes first."""
+
+    event: Event
+    build: Callable[[Recipient | None], list[Outgoing]]
+    order_id: str | None = None
+    remember: dict[str, Any] | None = None
 
 
 def _greeting(first_name: str | None) -> str:
@@ -127,6 +141,12 @@ def _order_values(order_id: str, first_name: str | None) -> dict[str, str]:
     }
 
 
+def _known(who: Recipient | None) -> Recipient:
+    if who is None:  # pragma: no cover - a plan with an order id always gets its recipient
+        raise RecipientUnknown("no recipient given")
+    return who
+
+
 class Notifier:
     def __init__(self, db: Database, mailer: Mailer, sms: SmsSender, directory: Directory) -> None:
         self.db = db
@@ -135,61 +155,102 @@ class Notifier:
         self.directory = directory
 
     def register(self, registry: HandlerRegistry) -> None:
-        registry.register("users", "PasswordResetRequested", self.password_reset_requested)
-        registry.register("orders", "OrderCreated", self.order_created)
-        registry.register("orders", "OrderCancelled", self.order_cancelled)
-        registry.register("orders", "OrderStatusChanged", self.order_status_changed)
-        registry.register("payments", "PaymentSucceeded", self.payment_succeeded)
-        registry.register("payments", "PaymentFailed", self.payment_failed)
+        handlers = {
+            ("users", "PasswordResetRequested"): self.password_reset_requested,
+            ("orders", "OrderCreated"): self.order_created,
+            ("orders", "OrderCancelled"): self.order_cancelled,
+            ("orders", "OrderStatusChanged"): self.order_status_changed,
+            ("payments", "PaymentSucceeded"): self.payment_succeeded,
+            ("payments", "PaymentFailed"): self.payment_failed,
+        }
+        batch = self.deliver_many  # one object, so consecutive events form one run
+        for (topic, event_type), handler in handlers.items():
+            registry.register(topic, event_type, handler, batch=batch)
 
     # -- the core: claim, compose, send, record, commit ---------------------------------
 
-    async def _deliver(self, event: Event, compose: Compose) -> bool:
-        """False if the event was already handled (nothing sent)."""
+    async def _deliver(self, plan: Plan | None) -> bool:
+        """False if the event was already handled (nothing sent) or sends nothing."""
+        if plan is None:
+            return False
+        event = plan.event
+        fallback = None if plan.order_id is None else await self._fallback(plan.order_id, event)
         async with self.db.transaction() as session:
             if not await claim(session, inbox, CONSUMER, event.id):
                 log.info("notification_already_sent", event_id=event.id, event_type=event.type)
                 return False
-            for item in await compose(session):
-                if item.email is not None:
-                    await self.mailer.send(item.email)
-                    channel, subject = "email", item.email.subject
-                elif item.sms is not None:
-                    await self.sms.send(item.recipient, item.sms)
-                    channel, subject = "sms", None
-                else:  # pragma: no cover - Outgoing always carries one of them
-                    continue
-                await session.execute(
-                    sent_messages.insert().values(
-                        id=str(uuid.uuid4()),
-                        event_id=event.id,
-                        event_type=event.type,
-                        channel=channel,
-                        template=item.template,
-                        recipient=item.recipient,
-                        subject=subject[:200] if subject else None,
-                        sent_at=datetime.now(UTC),
-                    )
-                )
+            if plan.remember is not None:
+                await _insert_recipients(session, [plan.remember])
+            who = None
+            if plan.order_id is not None:
+                who = await self._recipient(session, plan.order_id, fallback)
+            sent = [await self._send(event, item) for item in plan.build(who)]
+            await _record_sent(session, sent)
         return True
+
+    async def deliver_many(self, events: Sequence[Event]) -> None:
+        """The batch form: the events' messages in one transaction (one inbox claim, one
+        recipients lookup, one insert of what was sent). An order whose recipient is not
+        known yet raises :class:`RecipientUnknown` before anything is sent: the runtime then
+        hands each event to its one-event handler, which asks the users subgraph."""
+        plans = [plan for plan in [await self._plan(e) for e in events] if plan is not None]
+        if not plans:
+            return
+        async with self.db.transaction() as session:
+            fresh = await claim_many(session, inbox, CONSUMER, [p.event.id for p in plans])
+            todo: list[Plan] = []
+            for plan in plans:
+                if plan.event.id in fresh:
+                    fresh.discard(plan.event.id)  # an event given twice sends once
+                    todo.append(plan)
+            await _insert_recipients(session, [p.remember for p in todo if p.remember])
+            wanted = {p.order_id for p in todo if p.order_id is not None}
+            known = await _recipients(session, wanted)
+            if wanted - known.keys():
+                raise RecipientUnknown(
+                    f"no OrderCreated seen yet for {len(wanted - known.keys())} orders"
+                )
+            sent = [
+                await self._send(plan.event, item)
+                for plan in todo
+                for item in plan.build(None if plan.order_id is None else known[plan.order_id])
+            ]
+            await _record_sent(session, sent)
+
+    async def _send(self, event: Event, item: Outgoing) -> dict[str, Any]:
+        """Send ``item``; its ``sent_messages`` row."""
+        if item.email is not None:
+            await self.mailer.send(item.email)
+            channel, subject = "email", item.email.subject
+        else:
+            await self.sms.send(item.recipient, item.sms or "")
+            channel, subject = "sms", None
+        return {
+            "id": str(uuid.uuid4()),
+            "event_id": event.id,
+            "event_type": event.type,
+            "channel": channel,
+            "template": item.template,
+            "recipient": item.recipient,
+            "subject": subject[:200] if subject else None,
+            "sent_at": datetime.now(UTC),
+        }
 
     async def _recipient(
         self, session: AsyncSession, order_id: str, fallback: Person | None
     ) -> Recipient:
-        row = (
-            await session.execute(select(recipients).where(recipients.c.order_id == order_id))
-        ).one_or_none()
-        if row is not None:
-            return Recipient(email=row.email, first_name=row.first_name, phone=row.phone)
+        found = await _recipients(session, {order_id})
+        if order_id in found:
+            return found[order_id]
         if fallback is not None and fallback.email:
             log.info("recipient_from_users", order_id=order_id)
             return Recipient(email=fallback.email, first_name=fallback.first, phone=None)
         raise RecipientUnknown(f"no OrderCreated seen yet for order {order_id}")
 
-    async def _fallback(self, order_id: str, payload: dict[str, Any]) -> Person | None:
+    async def _fallback(self, order_id: str, event: Event) -> Person | None:
         """The users subgraph's entry for the event's ``userId``, only when the order's
         recipient is not known yet (no call in the usual order of events)."""
-        user_id = payload.get("userId")
+        user_id = event.payload.get("userId")
         if not isinstance(user_id, str) or not user_id:
             return None
         async with self.db.session() as session:
@@ -201,6 +262,43 @@ class Notifier:
     # -- handlers -------------------------------------------------------------------------
 
     async def password_reset_requested(self, event: Event) -> None:
+        await self._deliver(self._password_reset(event))
+
+    async def order_created(self, event: Event) -> None:
+        await self._deliver(await self._order_created(event))
+
+    async def payment_succeeded(self, event: Event) -> None:
+        await self._deliver(self._payment_succeeded(event))
+
+    async def payment_failed(self, event: Event) -> None:
+        await self._deliver(self._payment_failed(event))
+
+    async def order_cancelled(self, event: Event) -> None:
+        await self._deliver(self._order_cancelled(event))
+
+    async def order_status_changed(self, event: Event) -> None:
+        """A shipping update when the order becomes ``FULFILLED``; other changes send nothing."""
+        await self._deliver(self._order_shipped(event))
+
+    # -- what each event sends ------------------------------------------------------------
+
+    async def _plan(self, event: Event) -> Plan | None:
+        match event.type:
+            case "PasswordResetRequested":
+                return self._password_reset(event)
+            case "OrderCreated":
+                return await self._order_created(event)
+            case "PaymentSucceeded":
+                return self._payment_succeeded(event)
+            case "PaymentFailed":
+                return self._payment_failed(event)
+            case "OrderCancelled":
+                return self._order_cancelled(event)
+            case "OrderStatusChanged":
+                return self._order_shipped(event)
+        raise ValueError(f"no notification for {event.type!r}")
+
+    def _password_reset(self, event: Event) -> Plan:
         payload = event.payload
         to = _required(payload, "email")
         values = {
@@ -208,13 +306,9 @@ class Notifier:
             "token": _required(payload, "token"),
             "expires_at": str(payload.get("expiresAt") or "soon"),
         }
+        return Plan(event, lambda _who: [_email(event, "password_reset", to, values)])
 
-        async def compose(_session: AsyncSession) -> list[Outgoing]:
-            return [_email(event, "password_reset", to, values)]
-
-        await self._deliver(event, compose)
-
-    async def order_created(self, event: Event) -> None:
+    async def _order_created(self, event: Event) -> Plan:
         payload = event.payload
         order_id = str(payload.get("orderId") or event.aggregate_id)
         to = _required(payload, "email")
@@ -230,35 +324,30 @@ class Notifier:
             "items_text": "\n".join(f"  {line}" for line in lines),
             "items_html": "\n".join(f"<li>{_escape(line)}</li>" for line in lines),
         }
+        recipient = {
+            "order_id": order_id,
+            "user_id": user_id,
+            "email": to,
+            "first_name": name.first if name else None,
+            "last_name": name.last if name else None,
+            "phone": _phone(payload),
+            "total_minor": payload.get("totalMinor"),
+            "currency": currency,
+            "created_at": datetime.now(UTC),
+        }
+        return Plan(
+            event,
+            lambda _who: [_email(event, "order_confirmation", to, values)],
+            remember=recipient,
+        )
 
-        async def compose(session: AsyncSession) -> list[Outgoing]:
-            await _insert_recipient(
-                session,
-                {
-                    "order_id": order_id,
-                    "user_id": user_id,
-                    "email": to,
-                    "first_name": name.first if name else None,
-                    "last_name": name.last if name else None,
-                    "phone": _phone(payload),
-                    "total_minor": payload.get("totalMinor"),
-                    "currency": currency,
-                    "created_at": datetime.now(UTC),
-                },
-            )
-            return [_email(event, "order_confirmation", to, values)]
-
-        await self._deliver(event, compose)
-
-    async def payment_succeeded(self, event: Event) -> None:
+    def _payment_succeeded(self, event: Event) -> Plan:
         payload = event.payload
         order_id = str(payload.get("orderId") or event.aggregate_id)
         amount = _money(payload.get("amountMinor"), payload.get("currency"))
 
-        fallback = await self._fallback(order_id, payload)
-
-        async def compose(session: AsyncSession) -> list[Outgoing]:
-            who = await self._recipient(session, order_id, fallback)
+        def build(who: Recipient | None) -> list[Outgoing]:
+            who = _known(who)
             values = _order_values(order_id, who.first_name) | {"amount": amount}
             sent = [_email(event, "payment_succeeded", who.email, values)]
             if who.phone:
@@ -266,24 +355,22 @@ class Notifier:
                 sent.append(Outgoing("payment_succeeded.sms", who.phone, sms=text))
             return sent
 
-        await self._deliver(event, compose)
+        return Plan(event, build, order_id=order_id)
 
-    async def payment_failed(self, event: Event) -> None:
+    def _payment_failed(self, event: Event) -> Plan:
         payload = event.payload
         order_id = str(payload.get("orderId") or event.aggregate_id)
         reason = str(payload.get("reason") or "")
         reason_text = DECLINE_TEXT.get(reason, "the payment provider refused it.")
 
-        fallback = await self._fallback(order_id, payload)
-
-        async def compose(session: AsyncSession) -> list[Outgoing]:
-            who = await self._recipient(session, order_id, fallback)
+        def build(who: Recipient | None) -> list[Outgoing]:
+            who = _known(who)
             values = _order_values(order_id, who.first_name) | {"reason_text": reason_text}
             return [_email(event, "payment_failed", who.email, values)]
 
-        await self._deliver(event, compose)
+        return Plan(event, build, order_id=order_id)
 
-    async def order_cancelled(self, event: Event) -> None:
+    def _order_cancelled(self, event: Event) -> Plan:
         payload = event.payload
         order_id = str(payload.get("orderId") or event.aggregate_id)
         reason = str(payload.get("reason") or "no reason given")[:200]
@@ -293,32 +380,29 @@ class Notifier:
             else "You were not charged."
         )
 
-        fallback = await self._fallback(order_id, payload)
-
-        async def compose(session: AsyncSession) -> list[Outgoing]:
-            who = await self._recipient(session, order_id, fallback)
+        def build(who: Recipient | None) -> list[Outgoing]:
+            who = _known(who)
             values = _order_values(order_id, who.first_name) | {
                 "reason": reason,
                 "refund_text": refund_text,
             }
             return [_email(event, "order_cancelled", who.email, values)]
 
-        await self._deliver(event, compose)
+        return Plan(event, build, order_id=order_id)
 
-    async def order_status_changed(self, event: Event) -> None:
-        """A shipping update when the order becomes ``FULFILLED``; other changes send nothing."""
+    def _order_shipped(self, event: Event) -> Plan | None:
         payload = event.payload
         if payload.get("status") != "FULFILLED":
-            return
+            return None
         order_id = str(payload.get("orderId") or event.aggregate_id)
-        fallback = await self._fallback(order_id, payload)
 
-        async def compose(session: AsyncSession) -> list[Outgoing]:
-            who = await self._recipient(session, order_id, fallback)
-            values = _order_values(order_id, who.first_name)
-            return [_email(event, "order_shipped", who.email, values)]
+        def build(who: Recipient | None) -> list[Outgoing]:
+            who = _known(who)
+            return [
+                _email(event, "order_shipped", who.email, _order_values(order_id, who.first_name))
+            ]
 
-        await self._deliver(event, compose)
+        return Plan(event, build, order_id=order_id)
 
     async def _name(self, payload: dict[str, Any], user_id: str | None) -> Person | None:
         """The buyer's name from the event; only an ``OrderCreated`` written before the event
@@ -350,13 +434,33 @@ def _escape(text: str) -> str:
     return html.escape(text)
 
 
-async def _insert_recipient(session: AsyncSession, values: dict[str, Any]) -> None:
+async def _insert_recipients(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """``recipients`` rows, an order already known kept as it is; one statement."""
+    if not rows:
+        return
     dialect = session.bind.dialect.name if session.bind is not None else ""
     if dialect == "postgresql":
         await session.execute(
             postgresql.insert(recipients)
-            .values(values)
+            .values(list(rows))
             .on_conflict_do_nothing(index_elements=["order_id"])
         )
     else:
-        await session.execute(sqlite.insert(recipients).values(values).on_conflict_do_nothing())
+        await session.execute(sqlite.insert(recipients).values(list(rows)).on_conflict_do_nothing())
+
+
+async def _recipients(session: AsyncSession, order_ids: set[str]) -> dict[str, Recipient]:
+    if not order_ids:
+        return {}
+    rows = await session.execute(
+        select(recipients).where(recipients.c.order_id.in_(sorted(order_ids)))
+    )
+    return {
+        row.order_id: Recipient(email=row.email, first_name=row.first_name, phone=row.phone)
+        for row in rows
+    }
+
+
+async def _record_sent(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(sent_messages.insert(), list(rows))

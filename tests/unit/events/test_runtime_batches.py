@@ -109,3 +109,53 @@ async def test_a_failing_batch_falls_back_to_one_by_one_and_only_the_bad_event_i
     await reader.stop()
     assert letter.payload["original"]["id"] == events[1].id
     assert bus.lag("g", topic) == 0
+
+
+async def test_events_the_group_does_not_handle_do_not_split_a_run(topic: str) -> None:
+    bus = InMemoryBus()
+    batches: list[list[str]] = []
+    registry = HandlerRegistry()
+
+    async def one(event: Event) -> None:
+        batches.append([event.payload["n"]])
+
+    async def many(events: Sequence[Event]) -> None:
+        batches.append([e.payload["n"] for e in events])
+
+    registry.register(topic, "Counted", one, batch=many)
+    kinds = ["Counted", "Ignored", "Counted", "Ignored", "Counted"]
+    await bus.publish_many(
+        [(topic, Event.new(kind, "p-1", {"n": str(n)})) for n, kind in enumerate(kinds)]
+    )
+
+    runtime = await _run_until(bus, topic, registry, lambda: sum(map(len, batches)) == 3)
+
+    assert batches == [["0", "2", "4"]]
+    assert runtime.stats.skipped == 2
+    assert bus.lag("g", topic) == 0
+
+
+async def test_a_concurrent_group_applies_a_run_with_a_batch_form_in_one_call(topic: str) -> None:
+    bus = InMemoryBus(partitions=1)
+    seen: list[str] = []
+    registry = HandlerRegistry()
+
+    async def one(event: Event) -> None:
+        seen.append(f"one:{event.aggregate_id}")
+
+    async def many(events: Sequence[Event]) -> None:
+        seen.append("many:" + ",".join(e.aggregate_id for e in events))
+
+    registry.register(topic, "Paid", one, batch=many)
+    registry.register(topic, "Shipped", one)
+    kinds = [("Paid", "a"), ("Paid", "b"), ("Shipped", "a"), ("Paid", "c")]
+    await bus.publish_many([(topic, Event.new(kind, key, {})) for kind, key in kinds])
+    runtime = ConsumerRuntime(bus, "g", [topic], registry, concurrency=4)
+    task = asyncio.create_task(runtime.run())
+    await _wait_until(lambda: len(seen) == 3)
+    await runtime.stop()
+    await task
+
+    # Order holds across runs: a's shipment comes after the run that paid it.
+    assert seen == ["many:a,b", "one:a", "one:c"]
+    assert bus.lag("g", topic) == 0
