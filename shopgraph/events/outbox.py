@@ -91,6 +91,7 @@ class OutboxRelay:
         self._wakeup = asyncio.Event()
         self._finished = asyncio.Event()
         self._running = False
+        self.rounds = 0  # publishing rounds run() has finished (woken, polled or the first)
         # Lock key: one per outbox table name, shared by all relays of that database.
         self._lock_key = zlib.crc32(f"shopgraph.outbox.{table.name}".encode()) & 0x7FFFFFFF
 
@@ -170,6 +171,7 @@ class OutboxRelay:
                     "outbox_relay_failed", table=self.table.name, retry_in=self.poll_seconds
                 )
                 await self._measure_backlog()
+            self.rounds += 1
             woken = False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_seconds)
