@@ -139,12 +139,6 @@ class Kafka(Service):
             "auto.create.topics.enable": "true",
             "delete.topic.enable": "true",
             "log.flush.interval.messages": "9223372036854775807",
-            # One node on a small machine: the defaults (3 network, 8 I/O, 10 background,
-            # 4 group-coordinator threads) are sized for a server of its own.
-            "num.network.threads": "2",
-            "num.io.threads": "2",
-            "background.threads": "2",
-            "group.coordinator.threads": "1",
         }
         self.properties.write_text("".join(f"{k}={v}\n" for k, v in settings.items()))
 
