@@ -332,9 +332,10 @@ class ConsumerRuntime:
         )
 
 
-# A commit per batch would cost a broker round trip per event or two under load; a crash
-# redelivers at most this much more, which the inboxes absorb.
-COMMIT_INTERVAL_SECONDS: Final = 0.25
+# A commit per batch would cost a broker round trip (and an append to __consumer_offsets)
+# per event or two under load; once a second is a fraction of that for every group, and a
+# crash redelivers at most this much more, which the inboxes absorb.
+COMMIT_INTERVAL_SECONDS: Final = 1.0
 
 # For the checkout saga's groups whose events each touch one order's rows: different orders
 # are handled at once (each in flight holds a database connection, hence not more).

@@ -3,7 +3,8 @@
 Producer: ``acks="all"`` and idempotence on, so ``publish`` returns once the in-sync replicas
 have the event and retries never duplicate or reorder within a partition.
 Consumer: ``enable_auto_commit=False``, ``auto_offset_reset="earliest"``; the runtime commits
-exactly the offsets whose effects are committed.
+exactly the offsets whose effects are committed. Its fetches wait at the broker in the group's
+shape while events flow and long while none do (:mod:`shopgraph.events.kafka_fetch`).
 Topics are created on first use through the admin client with ``partitions`` partitions
 (default 3), so keyed order holds and a group can spread over a few members.
 
@@ -21,7 +22,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -30,6 +31,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaConnectio
 
 from shopgraph.events.bus import DEFAULT_PARTITIONS, Delivery
 from shopgraph.events.envelope import Event
+from shopgraph.events.kafka_fetch import FetchPacing, busy_shape
 from shopgraph.logging import get_logger
 
 log = get_logger(__name__)
@@ -249,20 +251,6 @@ def _trace_headers(event: Event) -> list[tuple[str, bytes]] | None:
     return [("traceparent", event.traceparent.encode())] if event.traceparent else None
 
 
-# A lingering member's fetch returns once this much is waiting, or after the linger: the
-# broker batches a burst instead of answering each new event with its own response.
-LINGER_FETCH_MIN_BYTES: Final = 256 * 1024
-
-
-def _lingering_fetch(linger_seconds: float) -> dict[str, int]:
-    if linger_seconds <= 0:
-        return {}
-    return {
-        "fetch_min_bytes": LINGER_FETCH_MIN_BYTES,
-        "fetch_max_wait_ms": max(1, int(linger_seconds * 1000)),
-    }
-
-
 class KafkaConsumer:
     """One member of a Kafka consumer group with manual offset commits."""
 
@@ -272,7 +260,7 @@ class KafkaConsumer:
         self.bus = bus
         self.topics = topics
         self.group = group
-        self._fetch_options = _lingering_fetch(linger_seconds)
+        self._pacing = FetchPacing(busy_shape(linger_seconds))
         self._consumer: AIOKafkaConsumer | None = None
 
     async def start(self) -> None:
@@ -287,7 +275,9 @@ class KafkaConsumer:
                 group_id=self.bus.physical(self.group),
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
-                **(self._fetch_options | self.bus.consumer_options),
+                fetch_min_bytes=self._pacing.busy.min_bytes,
+                fetch_max_wait_ms=self._pacing.busy.max_wait_ms,
+                **self.bus.consumer_options,
             ),
             AIOKafkaConsumer.stop,
             f"consumer {self.group}",
@@ -305,6 +295,7 @@ class KafkaConsumer:
         batches = await self._consumer.getmany(
             timeout_ms=int(timeout * 1000), max_records=max_records
         )
+        self._pacing.after_poll(self._consumer, waited=timeout > 0, got_events=bool(batches))
         return [
             Delivery.parse(
                 self.bus.logical(tp.topic), tp.partition, r.offset, r.key, r.value or b""

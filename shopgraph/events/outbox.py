@@ -17,7 +17,9 @@ batches). The lock is only *tried*: a relay that finds it taken gives the round 
 cost of one statement, because the holder publishes its rows. The holder cannot have missed
 them: after each batch it releases the lock and then looks (one plain read) for unpublished
 rows, and rows committed before another relay's failed try are visible to that read. A
-relay polls with the same read, so an idle outbox costs no lock and no transaction.
+relay polls with the same read, so an idle outbox costs no lock and no transaction. A woken
+relay lingers ``linger_seconds`` (10 ms) first, so a burst of commits is one round and one
+produce request rather than one per commit.
 On SQLite, :class:`~shopgraph.db.Database` serialises writers in-process, so a
 batch holds the write lock while the bus acknowledges it (a few milliseconds).
 """
@@ -28,6 +30,7 @@ import asyncio
 import contextlib
 import zlib
 from datetime import UTC, datetime
+from typing import Final
 
 from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,6 +62,11 @@ async def add_to_outbox(session: AsyncSession, table: Table, topic: str, event: 
     await session.execute(table.insert().values(outbox_row(topic, event)))
 
 
+# A woken relay waits this long before its round, so the commits of a burst go out as one
+# produce request (and one wake-up of every group on the topic) instead of one each.
+PUBLISH_LINGER_SECONDS: Final = 0.01
+
+
 class OutboxRelay:
     """Publishes a service's outbox rows to the bus; ``run()`` until ``stop()``."""
 
@@ -70,17 +78,20 @@ class OutboxRelay:
         poll_seconds: float = 1.0,
         batch_size: int = 200,
         service: str = "",
+        linger_seconds: float = PUBLISH_LINGER_SECONDS,
     ) -> None:
         self.db = db
         self.bus = bus
         self.table = table
         self.poll_seconds = poll_seconds
+        self.linger_seconds = linger_seconds
         self.batch_size = batch_size
         self.service = service or table.name  # the metrics label
         self._stopping = asyncio.Event()
         self._wakeup = asyncio.Event()
         self._finished = asyncio.Event()
         self._running = False
+        self.rounds = 0  # publishing rounds run() has finished (woken, polled or the first)
         # Lock key: one per outbox table name, shared by all relays of that database.
         self._lock_key = zlib.crc32(f"shopgraph.outbox.{table.name}".encode()) & 0x7FFFFFFF
 
@@ -162,10 +173,13 @@ class OutboxRelay:
                     "outbox_relay_failed", table=self.table.name, retry_in=self.poll_seconds
                 )
                 await self._measure_backlog()
+            self.rounds += 1
             woken = False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_seconds)
                 woken = True
+            if woken and self.linger_seconds > 0 and not self._stopping.is_set():
+                await asyncio.sleep(self.linger_seconds)  # the burst's other commits join in
 
     def wake(self) -> None:
         """Publish now instead of at the next poll (e.g. right after a commit)."""

@@ -137,3 +137,44 @@ async def test_on_sqlite_a_short_batch_costs_the_relay_no_second_look(
         await db.dispose()
     assert statements == ["SELECT", "UPDATE"]
     assert bus.lag("nobody", topic) == 3  # all three are on the bus
+
+
+class _CountingBus:
+    """A bus that records how many events each ``publish_many`` (one produce request) sent."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self.bus = bus
+        self.sends: list[int] = []
+
+    async def publish_many(self, messages: Sequence[tuple[str, Event]]) -> None:
+        self.sends.append(len(messages))
+        await self.bus.publish_many(messages)
+
+
+@pytest.mark.parametrize(
+    ("database_url", "bus_url"), [("sqlite", "memory")], indirect=True, ids=["sqlite+memory"]
+)
+async def test_commits_woken_during_the_linger_go_out_in_one_send(
+    db: Database, bus: EventBus, topic: str
+) -> None:
+    counting = _CountingBus(bus)
+    # A long linger, so the burst's commits surely fit in it however slow the machine is.
+    relay = OutboxRelay(db, counting, outbox, poll_seconds=60, linger_seconds=2)  # type: ignore[arg-type]
+    running = asyncio.create_task(relay.run())
+    burst = [Event.new("Step", f"order-{i}", {"i": i}) for i in range(5)]
+    try:
+        async with asyncio.timeout(30):
+            while relay.rounds < 1:  # noqa: ASYNC110 - the start-up round publishes at once
+                await asyncio.sleep(0.01)
+        for event in burst:  # one transaction per commit, as one order per checkout
+            async with db.transaction() as session:
+                await add_to_outbox(session, outbox, topic, event)
+            relay.wake()
+        async with asyncio.timeout(30):
+            while sum(counting.sends) < len(burst):  # noqa: ASYNC110 - waiting for the relay
+                await asyncio.sleep(0.05)
+    finally:
+        await relay.stop()
+        await running
+
+    assert counting.sends == [len(burst)]
