@@ -6,7 +6,8 @@ bench/.work), seeds its catalogue, then
 sends ``--calls`` product quotes (``_entities``, as carts and orders ask for them) through
 :class:`~shopgraph.internal.InternalClient`, ``--concurrency`` at a time, from this process.
 Caller CPU is this process's CPU over the calls (nothing else runs in it); callee CPU is
-the server's whole session (``/proc``). Prints a markdown table and the command.
+the server's whole session (``/proc``). Writes the markdown table and the command to
+bench/results/subgraph-request-<date>.md and prints it.
 
     eval "$(python3 -m infra env)"
     .venv/bin/python bench/subgraph_request.py --calls 3000 --concurrency 8
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import shutil
@@ -26,13 +28,14 @@ from typing import Any
 
 from checkout_stack import SHOPGRAPH, _base_env, _wait_ready, free_port
 from process_usage import cpu_seconds
-from processes import WORK, log, start, stop
+from processes import BENCH, WORK, log, start, stop
 
 from bootstrap.migrate import migrate_all
 from bootstrap.registry import service, service_names
 from shopgraph.internal import InternalClient
 from shopgraph.settings import Settings
 
+RESULTS = BENCH / "results"
 SERVICE = "products"
 QUOTES = """
 query ProductQuotes($r: [_Any!]!) {
@@ -129,7 +132,10 @@ def main() -> None:
     finally:
         stop(process)
     command = "bench/subgraph_request.py " + " ".join(sys.argv[1:])
-    print(report(result, command))
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"subgraph-request-{dt.datetime.now(dt.UTC):%Y-%m-%d-%H%M%S}.md"
+    path.write_text(report(result, command))
+    print(path.read_text())
     print(json.dumps(result))
 
 
