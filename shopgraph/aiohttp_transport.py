@@ -1,16 +1,20 @@
-"""An ``httpx`` transport that sends through one pooled ``aiohttp`` session.
+"""One pooled ``aiohttp`` session for internal calls: :meth:`AiohttpTransport.post` for the
+internal client's own calls, and the same pool as an ``httpx`` transport for callers that
+keep httpx's API (the in-process transport's way out to the network in ``make dev``).
 
 httpx's own pool (httpcore) walks every pooled connection, with a readability syscall for
 each idle one and a recount of the idle ones per connection, both when a request starts and
 when it ends: with the hundred keep-alive connections a crowd at checkout needs, that walk
 cost more CPU than the GraphQL call itself. aiohttp keeps idle connections per host and
-takes one in constant time. Callers keep httpx's API (and tests their own transports);
-aiohttp's failures come back as the httpx exceptions they correspond to, so retry
-decisions that look at ``httpx.ConnectError`` and friends see the same thing.
+takes one in constant time; :meth:`~AiohttpTransport.post` also skips building httpx's
+request and response objects, about as much CPU again. aiohttp's failures come back as the
+httpx exceptions they correspond to, so retry decisions that look at ``httpx.ConnectError``
+and friends see the same thing on either path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 import aiohttp
@@ -45,6 +49,26 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 skip_auto_headers=("User-Agent", "Accept-Encoding"),
             )
         return self._session
+
+    async def post(
+        self, url: str, content: bytes, headers: Mapping[str, str], timeout_seconds: float
+    ) -> tuple[int, bytes]:
+        """POST ``content`` to ``url``: the status and the whole body. Connecting (pool wait
+        included) and each read may take ``timeout_seconds``; failures raise httpx's
+        exceptions (:func:`as_httpx_error`)."""
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=timeout_seconds,
+            sock_connect=timeout_seconds,
+            sock_read=timeout_seconds,
+        )
+        try:
+            async with self._client().post(
+                url, data=content, headers=headers, timeout=timeout, allow_redirects=False
+            ) as response:
+                return response.status, await response.read()
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise as_httpx_error(exc) from exc
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeouts = request.extensions.get("timeout", {})
@@ -85,7 +109,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await session.close()
 
 
-def as_httpx_error(exc: BaseException, request: httpx.Request) -> httpx.TransportError:
+def as_httpx_error(
+    exc: BaseException, request: httpx.Request | None = None
+) -> httpx.TransportError:
     """The httpx exception for an aiohttp failure; its message is never empty."""
     detail = str(exc).strip()
     message = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

@@ -209,10 +209,15 @@ class RequestIdMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = headers.get("x-request-id") or uuid.uuid4().hex
-        traceparent = headers.get("traceparent", "")
-        trace_id = traceparent.split("-")[1] if traceparent.count("-") >= 3 else request_id
+        sent_id = traceparent = b""
+        for name, value in scope["headers"]:  # two headers of many: no dict of them all
+            if name == b"x-request-id":
+                sent_id = value
+            elif name == b"traceparent":
+                traceparent = value
+        request_id = sent_id.decode("latin-1") or uuid.uuid4().hex
+        parts = traceparent.decode("latin-1").split("-")
+        trace_id = parts[1] if len(parts) >= 4 else request_id
         scope["shopgraph.request_id"] = request_id
         clear_context()
         bind_context(service=self.service, request_id=request_id, trace_id=trace_id)
@@ -245,6 +250,21 @@ class Metrics:
             registry=self.registry,
         )
         self.service = service
+        # Labelled children by label values: ``labels()`` takes a lock and builds a key.
+        self._latency_by_path: dict[str, Histogram] = {}
+        self._requests_by_path_status: dict[tuple[str, int], Counter] = {}
+
+    def observe(self, path: str, status: int, seconds: float) -> None:
+        """One request served on ``path`` (a route, or ``other``) with ``status``."""
+        latency = self._latency_by_path.get(path)
+        if latency is None:
+            latency = self._latency_by_path[path] = self.latency.labels(self.service, path)
+        latency.observe(seconds)
+        requests = self._requests_by_path_status.get((path, status))
+        if requests is None:
+            requests = self.requests.labels(self.service, path, str(status))
+            self._requests_by_path_status[(path, status)] = requests
+        requests.inc()
 
     async def endpoint(self, _request: Request) -> Response:
         # This subgraph's HTTP series, then the process-wide ones (its outbox relay).
@@ -277,9 +297,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, capture)
         finally:
-            service = self.metrics.service
-            self.metrics.latency.labels(service, path).observe(time.perf_counter() - started)
-            self.metrics.requests.labels(service, path, str(status)).inc()
+            self.metrics.observe(path, status, time.perf_counter() - started)
 
 
 def create_subgraph_app(

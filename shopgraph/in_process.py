@@ -36,6 +36,11 @@ def serve_in_process(url: str, app: ASGIApp) -> None:
     _APPS[_origin(httpx.URL(url))] = app
 
 
+def serves(url: str) -> bool:
+    """Whether requests for ``url``'s origin go to an app in this process."""
+    return bool(_APPS) and _origin(httpx.URL(url)) in _APPS
+
+
 def stop_serving_in_process() -> None:
     """Every origin goes over the network again."""
     _APPS.clear()

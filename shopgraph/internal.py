@@ -1,10 +1,12 @@
 """Service-to-service GraphQL calls: straight to the owning subgraph, not via the router,
 with a short-lived ``internal`` service token (docs/architecture.md §1).
 
-One pooled ``httpx.AsyncClient`` per calling process, sending through aiohttp's pool
+Calls go out through one pooled aiohttp session per calling process
 (:mod:`shopgraph.aiohttp_transport`), or straight to the app when this process serves the
-callee itself (``make dev``, :mod:`shopgraph.in_process`); a call that fails, times out or
-answers with GraphQL errors raises :class:`UpstreamError` naming the service.
+callee itself (``make dev``, :mod:`shopgraph.in_process`) or a transport was given (tests):
+those two keep httpx's API. A call that fails, times out or answers with GraphQL errors
+raises :class:`UpstreamError` naming the service. The happy path stays cheap: the headers
+are built once per service token, and the retry loop below only starts after a failure.
 
 An outage of a few seconds costs latency, not the caller's request: an idempotent call
 (every query, and a mutation the caller declares idempotent) that could not reach the
@@ -19,24 +21,21 @@ never opened. GraphQL errors (the service answered) are never retried.
 
 from __future__ import annotations
 
+import asyncio
+import random
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final
 
 import httpx
 import orjson
-from tenacity import (
-    AsyncRetrying,
-    retry_if_exception,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
 
 from shopgraph import request_deadline
 from shopgraph.aiohttp_transport import AiohttpTransport
 from shopgraph.auth.tokens import ServiceTokenIssuer
-from shopgraph.in_process import InProcessTransport
+from shopgraph.in_process import InProcessTransport, serves
 from shopgraph.settings import Settings
-from shopgraph.tracing import trace_http_client
+from shopgraph.tracing import outgoing_request_span, trace_http_client
 
 
 class UpstreamError(RuntimeError):
@@ -52,6 +51,10 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 MIN_ATTEMPT_SECONDS = 0.1
 # Kept back from the request's deadline for the caller to turn a failure into its answer.
 ANSWER_MARGIN_SECONDS = 0.5
+# Pause before retry n: 0.05 * 2**(n-1) s plus up to 0.05 s of jitter, at most 1 s.
+FIRST_PAUSE_SECONDS: Final = 0.05
+PAUSE_JITTER_SECONDS: Final = 0.05
+MAX_PAUSE_SECONDS: Final = 1.0
 
 
 class _Unavailable(Exception):
@@ -76,13 +79,17 @@ class InternalClient:
         self.timeout_seconds = timeout_seconds
         self.retry_seconds = retry_seconds
         self.tokens = ServiceTokenIssuer.from_settings(settings, caller)
+        # Every connection may stay open: under load (a crowd checking out) a smaller
+        # keep-alive pool closed the extras after each call and reconnected the next.
+        self.network = AiohttpTransport(max_connections=100)
+        self._given_transport = transport is not None
         self.http = httpx.AsyncClient(
-            timeout=timeout_seconds,
-            # Every connection may stay open: under load (a crowd checking out) a smaller
-            # keep-alive pool closed the extras after each call and reconnected the next.
-            transport=transport or InProcessTransport(AiohttpTransport(max_connections=100)),
+            timeout=timeout_seconds, transport=transport or InProcessTransport(self.network)
         )
         trace_http_client(self.http)
+        self._urls: dict[str, str] = {}
+        self._token = ""
+        self._headers: dict[str, str] = {}
 
     async def query(
         self,
@@ -99,42 +106,42 @@ class InternalClient:
             idempotent if idempotent is not None else not query.lstrip().startswith("mutation")
         )
         try:
-            response = await self._post_retrying(service, content, repeatable)
+            status, answer = await self._post_retrying(service, content, repeatable)
         except _Unavailable as exc:
             raise UpstreamError(service, f"HTTP {exc.status}") from exc
         except httpx.HTTPError as exc:
             raise UpstreamError(service, f"unreachable ({exc.__class__.__name__})") from exc
         try:
-            body = orjson.loads(response.content)
+            body = orjson.loads(answer)
         except orjson.JSONDecodeError:
-            raise UpstreamError(service, f"HTTP {response.status_code}, not JSON") from None
+            raise UpstreamError(service, f"HTTP {status}, not JSON") from None
         errors = body.get("errors") if isinstance(body, dict) else None
         if errors:
             first = errors[0]
             code = (first.get("extensions") or {}).get("code")
             raise UpstreamError(service, str(first.get("message")), code=code)
-        if response.status_code != 200 or not isinstance(body.get("data"), dict):
-            raise UpstreamError(service, f"HTTP {response.status_code}")
+        if status != 200 or not isinstance(body.get("data"), dict):
+            raise UpstreamError(service, f"HTTP {status}")
         data: dict[str, Any] = body["data"]
         return data
 
     async def _post_retrying(
         self, service: str, content: bytes, repeatable: bool
-    ) -> httpx.Response:
-        budget = self.retry_budget()
-        deadline = time.monotonic() + budget
-        worth_retrying = _transient if repeatable else _never_sent
-        retrying = AsyncRetrying(
-            retry=retry_if_exception(worth_retrying),
-            stop=stop_after_delay(budget),
-            wait=wait_exponential_jitter(multiplier=0.05, max=1.0, jitter=0.05),
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                remaining = max(deadline - time.monotonic(), MIN_ATTEMPT_SECONDS)
+    ) -> tuple[int, bytes]:
+        """Status and body of the first try that got an answer worth keeping; retries
+        start only after a failure ``repeatable`` allows, and stop at the budget."""
+        deadline = time.monotonic() + self.retry_budget()
+        worth_retrying: Callable[[Exception], bool] = _transient if repeatable else _never_sent
+        retries = 0
+        while True:
+            remaining = max(deadline - time.monotonic(), MIN_ATTEMPT_SECONDS)
+            try:
                 return await self._post(service, content, min(self.timeout_seconds, remaining))
-        raise AssertionError("unreachable")  # pragma: no cover
+            except (httpx.TransportError, _Unavailable) as exc:
+                if not worth_retrying(exc) or time.monotonic() >= deadline:
+                    raise
+            retries += 1
+            await asyncio.sleep(min(pause_before_retry(retries), deadline - time.monotonic()))
 
     def retry_budget(self) -> float:
         """Seconds from the first try after which no new try starts: what is left of the
@@ -144,26 +151,52 @@ class InternalClient:
             return self.retry_seconds
         return max(remaining - ANSWER_MARGIN_SECONDS, MIN_ATTEMPT_SECONDS)
 
-    async def _post(self, service: str, content: bytes, attempt_seconds: float) -> httpx.Response:
-        headers = {"Content-Type": "application/json", **self.tokens.authorization_header()}
-        deadline = request_deadline.header_value()
-        if deadline is not None:
-            headers[request_deadline.HEADER] = deadline
-        url = self.settings.url_for(service)
-        response = await self.http.post(
-            url, content=content, headers=headers, timeout=attempt_seconds
+    async def _post(
+        self, service: str, content: bytes, attempt_seconds: float
+    ) -> tuple[int, bytes]:
+        url = self._urls.get(service) or self._urls.setdefault(
+            service, self.settings.url_for(service)
         )
-        if response.status_code in RETRY_STATUSES:
-            raise _Unavailable(response.status_code)
-        return response
+        headers = self._request_headers()
+        if self._given_transport or serves(url):
+            # httpx's client: its instrumentation traces the call.
+            response = await self.http.post(
+                url, content=content, headers=headers, timeout=attempt_seconds
+            )
+            status, answer = response.status_code, response.content
+        else:
+            with outgoing_request_span(f"POST {service}", headers):
+                status, answer = await self.network.post(url, content, headers, attempt_seconds)
+        if status in RETRY_STATUSES:
+            raise _Unavailable(status)
+        return status, answer
+
+    def _request_headers(self) -> dict[str, str]:
+        """A fresh dict (tracing adds to it): the token's headers, built once per token,
+        and what is left of the current request's deadline."""
+        token = self.tokens.token()
+        if token != self._token:
+            self._headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+            self._token = token
+        deadline = request_deadline.header_value()
+        if deadline is None:
+            return dict(self._headers)
+        return {**self._headers, request_deadline.HEADER: deadline}
 
     async def close(self) -> None:
         await self.http.aclose()
+        await self.network.aclose()  # a given transport leaves it to be closed here
 
 
-def _transient(exc: BaseException) -> bool:
+def pause_before_retry(retry: int) -> float:
+    """Seconds to wait before retry number ``retry`` (1, 2, …): jittered exponential."""
+    pause = FIRST_PAUSE_SECONDS * 2.0 ** (retry - 1) + random.uniform(0, PAUSE_JITTER_SECONDS)
+    return min(pause, MAX_PAUSE_SECONDS)
+
+
+def _transient(exc: Exception) -> bool:
     return isinstance(exc, httpx.TransportError | _Unavailable)
 
 
-def _never_sent(exc: BaseException) -> bool:
+def _never_sent(exc: Exception) -> bool:
     return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)

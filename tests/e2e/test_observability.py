@@ -16,18 +16,16 @@ from typing import Any
 
 import httpx
 import pytest
-from opentelemetry import trace
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from prometheus_client.parser import text_string_to_metric_families
 
 from bootstrap.registry import service_names
-from shopgraph.tracing import deactivate_tracing, install_tracer_provider
 from tests.support.platform import column_settings, free_port, running_platform, settings_env
 from tests.support.router import router_in_front
 from tests.support.shop import ADDRESS, Shop
+from tests.support.spans import recorded_spans
 
 pytestmark = pytest.mark.e2e
 
@@ -38,15 +36,8 @@ CHECKOUT = """mutation Checkout($i: PlaceOrderInput!) { placeOrder(input: $i) {
 @pytest.fixture
 def spans() -> Iterator[InMemorySpanExporter]:
     """Every span the process ends while the test runs."""
-    provider = trace.get_tracer_provider()
-    if not isinstance(provider, TracerProvider):  # the process keeps its first provider
-        provider = TracerProvider()
-    install_tracer_provider(provider)
-    exporter = InMemorySpanExporter()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    yield exporter
-    exporter.shutdown()  # later spans are dropped, not kept in memory
-    deactivate_tracing()  # later tests build their apps without instrumentation
+    with recorded_spans() as exporter:
+        yield exporter
 
 
 async def checkout_through_router(shop: Shop, router_url: str) -> tuple[str, str]:

@@ -19,6 +19,7 @@ class ScriptedServer:
     url: str = ""
     script: list[str] = field(default_factory=list)
     requests: int = 0
+    heads: list[bytes] = field(default_factory=list)  # each request's line and headers
 
 
 def _respond(writer: asyncio.StreamWriter, status: bytes, body: bytes) -> None:
@@ -31,7 +32,7 @@ async def scripted_server(*script: str) -> AsyncIterator[ScriptedServer]:
     state = ScriptedServer(script=list(script))
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
+        state.heads.append(await reader.readuntil(b"\r\n\r\n"))
         step = state.script[state.requests] if state.requests < len(state.script) else "ok"
         state.requests += 1
         if step == "reset":

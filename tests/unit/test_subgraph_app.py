@@ -143,6 +143,15 @@ async def test_depth_and_alias_limits(client: httpx.AsyncClient) -> None:
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
+async def test_documents_beyond_the_token_limit_are_refused_unparsed(
+    client: httpx.AsyncClient,
+) -> None:
+    body = (await gql(client, "{ " + "whoami " * 2001 + "}")).json()
+    assert "data" not in body or body["data"] is None
+    assert "more than 2000 tokens" in body["errors"][0]["message"]
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
 async def test_limits_keep_the_validation_cache_effective(client: httpx.AsyncClient) -> None:
     cache = cast("_lru_cache_wrapper[Any]", _get_validate_cache(1024))
     query = "{ root { name } whoami }"
