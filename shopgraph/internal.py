@@ -6,7 +6,7 @@ Calls go out through one pooled aiohttp session per calling process
 callee itself (``make dev``, :mod:`shopgraph.in_process`) or a transport was given (tests):
 those two keep httpx's API. A call that fails, times out or answers with GraphQL errors
 raises :class:`UpstreamError` naming the service. The happy path stays cheap: the headers
-are built once per service token, and the retry loop below only starts after a failure.
+are built once per service token, and tenacity's retry loop only starts after a failure.
 
 An outage of a few seconds costs latency, not the caller's request: an idempotent call
 (every query, and a mutation the caller declares idempotent) that could not reach the
@@ -22,13 +22,13 @@ never opened. GraphQL errors (the service answered) are never retried.
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections.abc import Callable
 from typing import Any, Final
 
 import httpx
 import orjson
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
 from shopgraph import request_deadline
 from shopgraph.aiohttp_transport import AiohttpTransport
@@ -51,7 +51,7 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 MIN_ATTEMPT_SECONDS = 0.1
 # Kept back from the request's deadline for the caller to turn a failure into its answer.
 ANSWER_MARGIN_SECONDS = 0.5
-# Pause before retry n: 0.05 * 2**(n-1) s plus up to 0.05 s of jitter, at most 1 s.
+# Pause before retry n (tenacity): 0.05 * 2**(n-1) s plus up to 0.05 s of jitter, at most 1 s.
 FIRST_PAUSE_SECONDS: Final = 0.05
 PAUSE_JITTER_SECONDS: Final = 0.05
 MAX_PAUSE_SECONDS: Final = 1.0
@@ -128,20 +128,33 @@ class InternalClient:
     async def _post_retrying(
         self, service: str, content: bytes, repeatable: bool
     ) -> tuple[int, bytes]:
-        """Status and body of the first try that got an answer worth keeping; retries
-        start only after a failure ``repeatable`` allows, and stop at the budget."""
+        """Status and body of the first try that got an answer worth keeping. The first try
+        is made directly; only a failure ``repeatable`` allows hands the call to tenacity,
+        which retries with jittered exponential backoff until the budget is spent."""
         deadline = time.monotonic() + self.retry_budget()
-        worth_retrying: Callable[[Exception], bool] = _transient if repeatable else _never_sent
-        retries = 0
-        while True:
-            remaining = max(deadline - time.monotonic(), MIN_ATTEMPT_SECONDS)
-            try:
-                return await self._post(service, content, min(self.timeout_seconds, remaining))
-            except (httpx.TransportError, _Unavailable) as exc:
-                if not worth_retrying(exc) or time.monotonic() >= deadline:
-                    raise
-            retries += 1
-            await asyncio.sleep(min(pause_before_retry(retries), deadline - time.monotonic()))
+        worth_retrying: Callable[[BaseException], bool] = _transient if repeatable else _never_sent
+        try:
+            return await self._post(service, content, self._attempt_seconds(deadline))
+        except (httpx.TransportError, _Unavailable) as exc:
+            if not worth_retrying(exc) or time.monotonic() >= deadline:
+                raise
+        await asyncio.sleep(min(FIRST_PAUSE_SECONDS, max(deadline - time.monotonic(), 0.0)))
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(worth_retrying),
+            stop=stop_after_delay(max(deadline - time.monotonic(), 0.0)),
+            wait=wait_exponential_jitter(
+                multiplier=FIRST_PAUSE_SECONDS, max=MAX_PAUSE_SECONDS, jitter=PAUSE_JITTER_SECONDS
+            ),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._post(service, content, self._attempt_seconds(deadline))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt_seconds(self, deadline: float) -> float:
+        """One try's timeout: the configured one, cut to what is left of the budget."""
+        return min(self.timeout_seconds, max(deadline - time.monotonic(), MIN_ATTEMPT_SECONDS))
 
     def retry_budget(self) -> float:
         """Seconds from the first try after which no new try starts: what is left of the
@@ -188,15 +201,9 @@ class InternalClient:
         await self.network.aclose()  # a given transport leaves it to be closed here
 
 
-def pause_before_retry(retry: int) -> float:
-    """Seconds to wait before retry number ``retry`` (1, 2, …): jittered exponential."""
-    pause = FIRST_PAUSE_SECONDS * 2.0 ** (retry - 1) + random.uniform(0, PAUSE_JITTER_SECONDS)
-    return min(pause, MAX_PAUSE_SECONDS)
-
-
-def _transient(exc: Exception) -> bool:
+def _transient(exc: BaseException) -> bool:
     return isinstance(exc, httpx.TransportError | _Unavailable)
 
 
-def _never_sent(exc: Exception) -> bool:
+def _never_sent(exc: BaseException) -> bool:
     return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
