@@ -18,7 +18,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData, Table, TypeDecorator, event, text
+from sqlalchemy import (
+    CompoundSelect,
+    DateTime,
+    Dialect,
+    Insert,
+    MetaData,
+    Select,
+    Table,
+    TypeDecorator,
+    event,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -30,6 +44,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeEngine
 
 from shopgraph.db_ping import ping_when_idle
 from shopgraph.tracing import trace_engine
@@ -271,6 +286,28 @@ async def insert_if_absent(
     except IntegrityError:
         return False
     return True
+
+
+def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]]) -> Insert:
+    """An INSERT of ``rows`` (all with the same keys) that SQLAlchemy compiles once per
+    table, keys and row count. A multi-row ``.values([...])`` is never cached: it would be
+    compiled again on every call, which on a hot path costs more than running it."""
+    if not rows:
+        raise ValueError(f"no rows to insert into {table.name}")
+    types = {key: table.c[key].type for key in rows[0]}
+    return table.insert().from_select(list(types), rows_select(types, rows))
+
+
+def rows_select(
+    types: Mapping[str, TypeEngine[Any]], rows: Sequence[Mapping[str, Any]]
+) -> Select[Any] | CompoundSelect[Any]:
+    """``rows`` as a SELECT of bound literals (``UNION ALL`` of one SELECT per row), columns
+    named and typed by ``types``: cacheable, unlike ``values().data()``."""
+    selects = [
+        select(*(literal(row[key], type_).label(key) for key, type_ in types.items()))
+        for row in rows
+    ]
+    return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
 def is_serialization_failure(exc: BaseException) -> bool:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Integer, String, column, func, literal, select, values
+from sqlalchemy import Integer, String, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeEngine
 
+from shopgraph.db import insert_rows, rows_select
 from shopgraph.events.outbox import outbox_row
 from subgraphs.inventory.domain import MovementKind, StockLevel
 from subgraphs.inventory.models import outbox, reservation_lines, stock, stock_movements
@@ -33,6 +35,13 @@ from subgraphs.inventory.repository import (
 )
 
 Allocation = tuple[str, str, int]  # product id, warehouse id, units
+# One row per allocation in the statement (bound literals, so SQLAlchemy caches it).
+_WANTED: Final[dict[str, TypeEngine[Any]]] = {
+    "product_id": String(),
+    "warehouse_id": String(),
+    "quantity": Integer(),
+    "movement_id": String(),
+}
 
 
 async def hold(
@@ -71,13 +80,13 @@ async def _hold_in_one_statement(
     *,
     now: datetime,
 ) -> None:
-    wanted = values(
-        column("product_id", String),
-        column("warehouse_id", String),
-        column("quantity", Integer),
-        column("movement_id", String),
-        name="wanted",
-    ).data([(p, w, q, str(uuid.uuid4())) for p, w, q in allocations])
+    wanted = rows_select(
+        _WANTED,
+        [
+            {"product_id": p, "warehouse_id": w, "quantity": q, "movement_id": str(uuid.uuid4())}
+            for p, w, q in allocations
+        ],
+    ).subquery("wanted")
     new_reserved = stock.c.reserved + wanted.c.quantity
     changed = (
         stock.update()
@@ -119,11 +128,14 @@ async def _hold_in_one_statement(
     )
     lines = (
         reservation_lines.insert()
-        .values(
-            [
-                {"order_id": order_id, "product_id": p, "warehouse_id": w, "quantity": q}
-                for p, w, q in allocations
-            ]
+        .from_select(
+            ["order_id", "product_id", "warehouse_id", "quantity"],
+            select(
+                literal(order_id, reservation_lines.c.order_id.type),
+                changed.c.product_id,
+                changed.c.warehouse_id,
+                changed.c.quantity,
+            ),
         )
         .cte("held_lines")
     )
@@ -133,7 +145,7 @@ async def _hold_in_one_statement(
             outbox_row(TOPIC, stock_changed(level, MovementKind.RESERVE, order_id=order_id))
             for level in levels.values()
         ]
-        statement = statement.add_cte(outbox.insert().values(events).cte("announced"))
+        statement = statement.add_cte(insert_rows(outbox, events).cte("announced"))
     matched = await session.scalar(statement)
     if matched != len(allocations):
         raise StockConflict(f"stock held for order {order_id} changed concurrently")

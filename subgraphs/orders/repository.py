@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Row, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopgraph.db import insert_rows
 from shopgraph.events.envelope import Event
 from shopgraph.events.outbox import add_to_outbox, outbox_row
 from subgraphs.orders.domain import (
@@ -205,7 +206,7 @@ async def insert_order(
         await add_to_outbox(session, outbox, topic, created)
         return
     new_order = orders.insert().values(_order_row(order, idempotency_key)).cte("new_order")
-    new_lines = order_lines.insert().values(_line_rows(order)).cte("new_lines")
+    new_lines = insert_rows(order_lines, _line_rows(order)).cte("new_lines")
     first_status = (
         order_status_history.insert().values(_first_history_row(order, actor)).cte("first_status")
     )
