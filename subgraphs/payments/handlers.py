@@ -2,7 +2,8 @@
 
 * ``orders`` / ``OrderCreated`` → charge the order (authorize + capture) and emit
   ``PaymentSucceeded`` or ``PaymentFailed`` in the same transaction as the payment row
-  (:meth:`PaymentService.charge`); idempotent on the order id.
+  (:meth:`PaymentService.charge`); idempotent on the order id. A run of them is charged in
+  one transaction (:mod:`.charge_batch`).
 * ``orders`` / ``OrderCancelled`` → refund whatever is still captured (a full refund for a
   paid order, ``wasPaid: true``). The payment row decides rather than the flag alone: the
   orders topic is keyed by order id, so this group always settles the charge before it sees
@@ -16,7 +17,7 @@ the event contract raises ``ValueError`` and ends in ``orders.dlq`` after the re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from shopgraph.events.envelope import Event
@@ -24,6 +25,7 @@ from shopgraph.events.handlers import HandlerRegistry
 from shopgraph.logging import get_logger
 from shopgraph.resources import ServiceResources
 from shopgraph.settings import Settings
+from subgraphs.payments.charge_batch import charge_orders
 from subgraphs.payments.models import outbox
 from subgraphs.payments.provider import PaymentProvider
 from subgraphs.payments.provider_choice import provider_for
@@ -41,6 +43,10 @@ def register_handlers(registry: HandlerRegistry, payments: PaymentService) -> No
         order = OrderCharge.from_payload(event.aggregate_id, event.payload)
         await payments.charge(order, event_id=event.id)
 
+    async def orders_created(events: Sequence[Event]) -> None:
+        charges = [(e.id, OrderCharge.from_payload(e.aggregate_id, e.payload)) for e in events]
+        await charge_orders(payments, charges)
+
     async def order_cancelled(event: Event) -> None:
         order_id = str(event.payload.get("orderId") or event.aggregate_id)
         reason = event.payload.get("reason")
@@ -50,7 +56,7 @@ def register_handlers(registry: HandlerRegistry, payments: PaymentService) -> No
         if record is not None and event.payload.get("wasPaid") is False and record.refunded_minor:
             log.warning("refunded_order_cancelled_as_unpaid", order_id=order_id)
 
-    registry.register("orders", "OrderCreated", order_created)
+    registry.register("orders", "OrderCreated", order_created, batch=orders_created)
     registry.register("orders", "OrderCancelled", order_cancelled)
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db import insert_if_absent
@@ -64,25 +65,24 @@ async def refunds_by_payments(
     return [grouped[pid] for pid in payment_ids]
 
 
+def _pending_row(order: OrderCharge, now: datetime) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "order_id": order.order_id,
+        "user_id": order.user_id,
+        "status": PENDING,
+        "amount_minor": order.amount_minor,
+        "refunded_minor": 0,
+        "currency": order.currency,
+        "method": order.method,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 async def claim_order_payment(session: AsyncSession, order: OrderCharge, now: datetime) -> Row[Any]:
     """The order's payment row, locked; created ``PENDING`` when the order has none."""
-    await insert_if_absent(
-        session,
-        payments,
-        {
-            "id": str(uuid.uuid4()),
-            "order_id": order.order_id,
-            "user_id": order.user_id,
-            "status": PENDING,
-            "amount_minor": order.amount_minor,
-            "refunded_minor": 0,
-            "currency": order.currency,
-            "method": order.method,
-            "created_at": now,
-            "updated_at": now,
-        },
-        unique=("order_id",),
-    )
+    await insert_if_absent(session, payments, _pending_row(order, now), unique=("order_id",))
     return (
         await session.execute(
             select(payments).where(payments.c.order_id == order.order_id).with_for_update()
@@ -90,11 +90,40 @@ async def claim_order_payment(session: AsyncSession, order: OrderCharge, now: da
     ).one()
 
 
+async def claim_order_payments(
+    session: AsyncSession, orders: Sequence[OrderCharge], now: datetime
+) -> dict[str, Row[Any]]:
+    """:func:`claim_order_payment` for several orders: their rows by order id, locked in
+    order id order (two batches never wait on each other crosswise). One insert and one
+    locking select on PostgreSQL; SQLite's writer lock already serialises writers."""
+    by_order = {order.order_id: order for order in orders}
+    order_ids = sorted(by_order)
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        claimed = [await claim_order_payment(session, by_order[i], now) for i in order_ids]
+        return {str(row.order_id): row for row in claimed}
+    await session.execute(
+        postgresql.insert(payments).on_conflict_do_nothing(index_elements=["order_id"]),
+        [_pending_row(by_order[i], now) for i in order_ids],
+    )
+    locked = await session.execute(
+        select(payments)
+        .where(payments.c.order_id.in_(order_ids))
+        .order_by(payments.c.order_id)
+        .with_for_update()
+    )
+    return {str(row.order_id): row for row in locked.all()}
+
+
+async def set_payment(session: AsyncSession, payment_id: str, values: dict[str, Any]) -> None:
+    """Apply ``values`` to the payment."""
+    await session.execute(update(payments).where(payments.c.id == payment_id).values(values))
+
+
 async def update_payment(
     session: AsyncSession, payment_id: str, values: dict[str, Any]
 ) -> PaymentRecord:
     """Apply ``values`` to the payment; the payment as it is now."""
-    await session.execute(update(payments).where(payments.c.id == payment_id).values(values))
+    await set_payment(session, payment_id, values)
     row = (await session.execute(select(payments).where(payments.c.id == payment_id))).one()
     return PaymentRecord.from_row(row)
 

@@ -56,7 +56,7 @@ CANCEL_CONSUMER = "payments.cancel-refund"
 KEY_MAX = 120
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -80,6 +80,10 @@ class PaymentService:
         self.db = db
         self.provider = traced(provider)
         self._on_commit = on_commit or (lambda: None)
+
+    def notify_committed(self) -> None:
+        """Wake the outbox relay: a transaction with outbox rows has committed."""
+        self._on_commit()
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -111,7 +115,7 @@ class PaymentService:
         async with self.db.transaction() as session:
             if event_id is not None:
                 await claim(session, inbox, CHARGE_CONSUMER, event_id)
-            row = await repository.claim_order_payment(session, order, _now())
+            row = await repository.claim_order_payment(session, order, utc_now())
             if row.status != PENDING:
                 log.info("order_already_charged", order_id=order.order_id, status=row.status)
                 if row.user_id is None and order.user_id is not None:
@@ -120,7 +124,7 @@ class PaymentService:
                         session, row.id, {"user_id": order.user_id}
                     )
                 return PaymentRecord.from_row(row)
-            values, event = await self._charge_with_provider(row.id, order)
+            values, event = await self.charge_with_provider(row.id, order)
             record = await repository.update_payment(session, row.id, values)
             await add_to_outbox(session, outbox, TOPIC, event)
         self._on_commit()
@@ -133,14 +137,15 @@ class PaymentService:
         )
         return record
 
-    async def _charge_with_provider(
+    async def charge_with_provider(
         self, payment_id: str, order: OrderCharge
     ) -> tuple[dict[str, Any], Event]:
+        """Authorize + capture with the order's keys: the payment's new values and event."""
         authorize_key, capture_key = charge_keys(order.order_id)
         auth = await self.provider.authorize(
             order.amount_minor, order.currency, order.method, authorize_key, order_id=order.order_id
         )
-        values: dict[str, Any] = {"updated_at": _now()}
+        values: dict[str, Any] = {"updated_at": utc_now()}
         reason: str | None = auth.decline_reason
         if auth.approved and auth.authorization_id:
             values["authorization_id"] = auth.authorization_id
@@ -162,7 +167,7 @@ class PaymentService:
         worker's retry then finds it settled.
         """
         async with self.db.transaction() as session:
-            row = await repository.claim_order_payment(session, report.order, _now())
+            row = await repository.claim_order_payment(session, report.order, utc_now())
             if row.status != PENDING:
                 if (row.status == PaymentStatus.CAPTURED) != report.succeeded:
                     log.warning(
@@ -172,7 +177,7 @@ class PaymentService:
                         reported_succeeded=report.succeeded,
                     )
                 return PaymentRecord.from_row(row)
-            values: dict[str, Any] = {"updated_at": _now(), "authorization_id": report.intent_id}
+            values: dict[str, Any] = {"updated_at": utc_now(), "authorization_id": report.intent_id}
             if report.succeeded:
                 values |= {"status": PaymentStatus.CAPTURED, "capture_id": report.intent_id}
                 event = outcome_event(row.id, report.order, failure_reason=None)
@@ -313,7 +318,7 @@ class PaymentService:
             key=key,
             provider_refund_id=result.refund_id,
             requested_by=requested_by,
-            now=_now(),
+            now=utc_now(),
         )
         await add_to_outbox(
             session,

@@ -93,6 +93,12 @@ class Payments:
         assert handler is not None, (topic, event.type)
         await handler(event)
 
+    async def deliver_together(self, topic: str, events: list[Event]) -> None:
+        """Hand ``events`` to the group's batch form, as the runtime does with a run."""
+        batch = self.handlers.batch_for(topic, events[0].type)
+        assert batch is not None, (topic, events[0].type)
+        await batch(events)
+
     async def events(self, type_: str | None = None) -> list[Event]:
         async with self.resources.db.session() as session:
             rows = (await session.execute(select(outbox.c.event).order_by(outbox.c.seq))).all()
