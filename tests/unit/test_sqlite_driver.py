@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 import pytest
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 from sqlalchemy.exc import IntegrityError
 
 from shopgraph.db import Database
@@ -32,8 +33,8 @@ async def test_rows_returning_and_rowcounts_come_back_from_one_call(db: Database
         )
         assert returned.all() == [(3, "c")]
         updated = await session.execute(text("UPDATE items SET name = name || '!' WHERE id < 3"))
-    assert many.rowcount == 2
-    assert updated.rowcount == 2
+    assert cast(CursorResult[Any], many).rowcount == 2
+    assert cast(CursorResult[Any], updated).rowcount == 2
     async with db.session() as session:
         rows = (await session.execute(text("SELECT id, name FROM items ORDER BY id"))).all()
     assert rows == [(1, "a!"), (2, "b!"), (3, "c")]
@@ -59,7 +60,7 @@ async def test_a_read_session_is_one_hand_off_to_the_connection_thread(
     async with db.session() as session:  # the pool's connection is open and warm
         await session.execute(text("SELECT 1"))
         calls: list[object] = []
-        execute = aiosqlite.Connection._execute
+        execute: Callable[..., Awaitable[Any]] = aiosqlite.Connection._execute
 
         async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
             calls.append(fn)
