@@ -47,6 +47,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeEngine
 
 from shopgraph.db_ping import ping_when_idle
+from shopgraph.sqlite_driver import OneHopDBAPI
 from shopgraph.tracing import trace_engine
 
 NAMING_CONVENTION = {
@@ -110,7 +111,7 @@ def create_engine(url: str, *, pool_size: int = 20, ping: bool = True) -> AsyncE
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, module=OneHopDBAPI())
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
         engine = create_async_engine(url, **postgres_pool_options(parsed, pool_size))
