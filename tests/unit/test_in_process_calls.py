@@ -11,43 +11,30 @@ import pytest
 import strawberry
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
 
-from shopgraph.app import RequestContext, create_subgraph_app
-from shopgraph.auth.verify import TokenVerifier
-from shopgraph.graphql import federation_schema
-from shopgraph.in_process import serve_in_process, stop_serving_in_process
+from shopgraph.app import RequestContext
+from shopgraph.in_process import stop_serving_in_process
 from shopgraph.internal import InternalClient, UpstreamError
 from shopgraph.settings import load_settings
-
-NOWHERE = "http://127.0.0.1:9/graphql"  # nothing listens there
-release = asyncio.Event()
-finished = asyncio.Event()
+from tests.support.in_process_subgraph import (
+    NOWHERE,
+    SlowQuery,
+    finished,
+    release,
+    served_in_process,
+)
 
 
 @strawberry.type
-class Query:
+class Query(SlowQuery):
     @strawberry.field
     def whoami(self, info: strawberry.Info[RequestContext, None]) -> str:
         return info.context.principal.subject
 
-    @strawberry.field
-    async def slow(self) -> str:
-        await release.wait()
-        finished.set()
-        return "done"
-
 
 @pytest.fixture
 def served() -> Iterator[None]:
-    settings = load_settings()
-    app = create_subgraph_app(
-        service="users",
-        settings=settings,
-        schema=federation_schema(settings, query=Query),
-        principals=TokenVerifier.from_settings(settings, []),
-    )
-    serve_in_process(NOWHERE, app)
-    yield
-    stop_serving_in_process()
+    with served_in_process("users", Query):
+        yield
 
 
 @pytest.fixture

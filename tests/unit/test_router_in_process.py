@@ -12,42 +12,27 @@ import strawberry
 
 from bootstrap.router_in_process import InProcessSubgraphTransport
 from router.executor_transport import SubgraphRequestError
-from shopgraph.app import create_subgraph_app
-from shopgraph.auth.verify import TokenVerifier
-from shopgraph.graphql import federation_schema
-from shopgraph.in_process import serve_in_process, stop_serving_in_process
-from shopgraph.settings import load_settings
-
-NOWHERE = "http://127.0.0.1:9/graphql"  # nothing listens there
-release = asyncio.Event()
-finished = asyncio.Event()
+from shopgraph.in_process import stop_serving_in_process
+from tests.support.in_process_subgraph import (
+    NOWHERE,
+    SlowQuery,
+    finished,
+    release,
+    served_in_process,
+)
 
 
 @strawberry.type
-class Query:
+class Query(SlowQuery):
     @strawberry.field
     def greeting(self) -> str:
         return "hello"
 
-    @strawberry.field
-    async def slow(self) -> str:
-        await release.wait()
-        finished.set()
-        return "done"
-
 
 @pytest.fixture
 def served() -> Iterator[None]:
-    settings = load_settings()
-    app = create_subgraph_app(
-        service="products",
-        settings=settings,
-        schema=federation_schema(settings, query=Query),
-        principals=TokenVerifier.from_settings(settings, []),
-    )
-    serve_in_process(NOWHERE, app)
-    yield
-    stop_serving_in_process()
+    with served_in_process("products", Query):
+        yield
 
 
 @pytest.fixture
