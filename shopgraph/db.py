@@ -37,6 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -98,6 +99,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
+
+# What repository reads run on: a Core connection (:meth:`Database.read_connection`) or a
+# session inside a caller's unit of work.
+Queryable = AsyncConnection | AsyncSession
 
 # A transaction left open by a stalled or abandoned task must not hold row locks (the hot
 # stock row) until the process dies: PostgreSQL ends such a session after a minute.
@@ -174,11 +179,13 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # PostgreSQL reads without BEGIN/ROLLBACK (see :meth:`read`); SQLite's transactions
         # cost no round trip, so it reads as it writes.
+        self._read_engine = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.is_postgres
+            else self.engine
+        )
         self._reads = (
-            async_sessionmaker(
-                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
-                expire_on_commit=False,
-            )
+            async_sessionmaker(self._read_engine, expire_on_commit=False)
             if self.is_postgres
             else self.sessions
         )
@@ -208,6 +215,15 @@ class Database:
         way; not for writes, locking reads or ``stream()`` (server-side cursors)."""
         async with self._reads() as session:
             yield session
+
+    @asynccontextmanager
+    async def read_connection(self) -> AsyncIterator[AsyncConnection]:
+        """:meth:`read` without the ORM session, for hot-path reads whose rows only become
+        records: no session, session transaction or identity map to set up and close on
+        every call. The same rules as :meth:`read`: plain reads only. Repository functions
+        that serve both take a :data:`Queryable`."""
+        async with self._read_engine.connect() as connection:
+            yield connection
 
     @asynccontextmanager
     async def single_statement(self) -> AsyncIterator[AsyncSession]:

@@ -17,7 +17,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db import insert_if_absent
+from shopgraph.db import Queryable, insert_if_absent
 from subgraphs.payments.models import payments, refunds
 from subgraphs.payments.records import (
     PENDING,
@@ -29,7 +29,7 @@ from subgraphs.payments.records import (
 
 
 async def payments_by_ids(
-    session: AsyncSession, payment_ids: Sequence[str]
+    session: Queryable, payment_ids: Sequence[str]
 ) -> list[PaymentRecord | None]:
     rows = (await session.execute(select(payments).where(payments.c.id.in_(payment_ids)))).all()
     by_id = {row.id: PaymentRecord.from_row(row) for row in rows}
@@ -37,7 +37,7 @@ async def payments_by_ids(
 
 
 async def payments_by_orders(
-    session: AsyncSession, order_ids: Sequence[str]
+    session: Queryable, order_ids: Sequence[str]
 ) -> list[PaymentRecord | None]:
     rows = (
         await session.execute(
@@ -49,7 +49,7 @@ async def payments_by_orders(
 
 
 async def refunds_by_payments(
-    session: AsyncSession, payment_ids: Sequence[str]
+    session: Queryable, payment_ids: Sequence[str]
 ) -> list[list[RefundRecord]]:
     """Each payment's refunds, oldest first."""
     rows = (

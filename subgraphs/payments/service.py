@@ -92,18 +92,18 @@ class PaymentService:
         return found[0]
 
     async def get_many(self, payment_ids: Sequence[str]) -> list[PaymentRecord | None]:
-        async with self.db.session() as session:
-            return await repository.payments_by_ids(session, payment_ids)
+        async with self.db.read_connection() as connection:
+            return await repository.payments_by_ids(connection, payment_ids)
 
     async def by_orders(self, order_ids: Sequence[str]) -> list[PaymentRecord | None]:
         """One query for many orders (the ``Order.payment`` DataLoader)."""
-        async with self.db.session() as session:
-            return await repository.payments_by_orders(session, order_ids)
+        async with self.db.read_connection() as connection:
+            return await repository.payments_by_orders(connection, order_ids)
 
     async def refunds_of(self, payment_ids: Sequence[str]) -> list[list[RefundRecord]]:
         """Each payment's refunds, oldest first (one query for many payments)."""
-        async with self.db.session() as session:
-            return await repository.refunds_by_payments(session, payment_ids)
+        async with self.db.read_connection() as connection:
+            return await repository.refunds_by_payments(connection, payment_ids)
 
     # -- charging -------------------------------------------------------------------------
 

@@ -1,6 +1,10 @@
 """Data access of the catalog tables inside a caller's session: reads batched by key for
 DataLoaders, the keyset-paginated product listing, the category tree walks (recursive
-CTEs, which SQLite and PostgreSQL both run), and the writes the services decide on."""
+CTEs, which SQLite and PostgreSQL both run), and the writes the services decide on.
+
+The batched reads by key run on every product quote: their statements are built once, with
+an expanding ``IN`` parameter, so a call neither builds a statement nor computes its cache
+key again."""
 
 from __future__ import annotations
 
@@ -8,9 +12,21 @@ import zlib
 from collections.abc import Sequence
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Row, Select, delete, func, literal, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopgraph.db import Queryable
 from subgraphs.products.listing import ProductFilter, ProductSortSpec
 from subgraphs.products.models import categories, products
 from subgraphs.products.records import CategoryRecord, ProductRecord
@@ -19,29 +35,43 @@ from subgraphs.products.validation import with_suffix
 MAX_DEPTH = 64  # deeper category trees are refused by createCategory / moveCategory
 _PRODUCT_COLUMNS = [c for c in products.c if c.name != "sort_name"]
 TREE_LOCK: Final = zlib.crc32(b"shopgraph.products.category_tree") & 0x7FFFFFFF
+_KEYS: Final = "keys"
+
+
+def _where_in(query: Select[Any], column: Any) -> Select[Any]:
+    return query.where(column.in_(bindparam(_KEYS, expanding=True)))
+
+
+_PRODUCTS_BY: Final = {
+    name: _where_in(select(*_PRODUCT_COLUMNS), products.c[name]) for name in ("id", "sku", "slug")
+}
+_CATEGORIES_BY: Final = {
+    name: _where_in(select(categories), categories.c[name]) for name in ("id", "slug")
+}
 
 
 async def products_where(
-    session: AsyncSession, column: Any, keys: Sequence[str]
+    session: Queryable, column: str, keys: Sequence[str]
 ) -> dict[str, ProductRecord]:
-    """Products whose ``column`` is in ``keys``, by that column's value: one statement."""
+    """Products whose ``column`` (id, sku or slug) is in ``keys``, by that column's value:
+    one statement."""
     if not keys:
         return {}
-    rows = await session.execute(select(*_PRODUCT_COLUMNS).where(column.in_(list(set(keys)))))
+    rows = await session.execute(_PRODUCTS_BY[column], {_KEYS: list(set(keys))})
     records = [ProductRecord.from_row(row) for row in rows]
-    return {getattr(record, column.name): record for record in records}
+    return {getattr(record, column): record for record in records}
 
 
-async def products_by_ids(session: AsyncSession, ids: Sequence[str]) -> dict[str, ProductRecord]:
-    return await products_where(session, products.c.id, ids)
+async def products_by_ids(session: Queryable, ids: Sequence[str]) -> dict[str, ProductRecord]:
+    return await products_where(session, "id", ids)
 
 
-async def products_by_skus(session: AsyncSession, skus: Sequence[str]) -> dict[str, ProductRecord]:
-    return await products_where(session, products.c.sku, skus)
+async def products_by_skus(session: Queryable, skus: Sequence[str]) -> dict[str, ProductRecord]:
+    return await products_where(session, "sku", skus)
 
 
-async def product_by_slug(session: AsyncSession, slug: str) -> ProductRecord | None:
-    return (await products_where(session, products.c.slug, [slug])).get(slug)
+async def product_by_slug(session: Queryable, slug: str) -> ProductRecord | None:
+    return (await products_where(session, "slug", [slug])).get(slug)
 
 
 def descendant_ids(category_id: str) -> Select[tuple[str]]:
@@ -97,21 +127,22 @@ async def count_products(session: AsyncSession, flt: ProductFilter) -> int:
 
 
 async def categories_where(
-    session: AsyncSession, column: Any, keys: Sequence[str]
+    session: Queryable, column: str, keys: Sequence[str]
 ) -> dict[str, CategoryRecord]:
+    """Categories whose ``column`` (id or slug) is in ``keys``, by that column's value."""
     if not keys:
         return {}
-    rows = await session.execute(select(categories).where(column.in_(list(set(keys)))))
+    rows = await session.execute(_CATEGORIES_BY[column], {_KEYS: list(set(keys))})
     records = [CategoryRecord.from_row(row) for row in rows]
-    return {getattr(record, column.name): record for record in records}
+    return {getattr(record, column): record for record in records}
 
 
-async def categories_by_ids(session: AsyncSession, ids: Sequence[str]) -> dict[str, CategoryRecord]:
-    return await categories_where(session, categories.c.id, ids)
+async def categories_by_ids(session: Queryable, ids: Sequence[str]) -> dict[str, CategoryRecord]:
+    return await categories_where(session, "id", ids)
 
 
-async def category_by_slug(session: AsyncSession, slug: str) -> CategoryRecord | None:
-    return (await categories_where(session, categories.c.slug, [slug])).get(slug)
+async def category_by_slug(session: Queryable, slug: str) -> CategoryRecord | None:
+    return (await categories_where(session, "slug", [slug])).get(slug)
 
 
 async def children_of(

@@ -117,19 +117,19 @@ class ProductService:
 
     async def by_ids(self, ids: Sequence[str]) -> list[ProductRecord | None]:
         """In the order of ``ids`` (DataLoader contract); None where there is none."""
-        async with self.db.read() as session:
-            found = await repository.products_by_ids(session, ids)
+        async with self.db.read_connection() as connection:
+            found = await repository.products_by_ids(connection, ids)
         return [found.get(product_id) for product_id in ids]
 
     async def by_skus(self, skus: Sequence[str]) -> list[ProductRecord | None]:
         normalized = [sku.strip().upper() for sku in skus]
-        async with self.db.session() as session:
-            found = await repository.products_by_skus(session, normalized)
+        async with self.db.read_connection() as connection:
+            found = await repository.products_by_skus(connection, normalized)
         return [found.get(sku) for sku in normalized]
 
     async def by_slug(self, slug: str) -> ProductRecord | None:
-        async with self.db.session() as session:
-            return await repository.product_by_slug(session, slug.strip().lower())
+        async with self.db.read_connection() as connection:
+            return await repository.product_by_slug(connection, slug.strip().lower())
 
     async def page(
         self,

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopgraph.db import Queryable
 from subgraphs.users.models import user_roles, users
 
 
@@ -45,7 +46,17 @@ _COLUMNS = (
 )
 
 
-async def roles_of(session: AsyncSession, user_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+# Built once (an expanding IN): the lookup per checkout neither builds the statement nor
+# computes its cache key again.
+_USERS_WITH_ROLES = (
+    select(*_COLUMNS, user_roles.c.role)
+    .select_from(users.outerjoin(user_roles, user_roles.c.user_id == users.c.id))
+    .where(users.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(users.c.id, user_roles.c.role)
+)
+
+
+async def roles_of(session: Queryable, user_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
     if not user_ids:
         return {}
     rows = await session.execute(
@@ -70,19 +81,12 @@ def _record(row: Any, roles: dict[str, tuple[str, ...]]) -> UserRecord:
     )
 
 
-async def users_by_ids(session: AsyncSession, ids: Sequence[str]) -> dict[str, UserRecord]:
+async def users_by_ids(session: Queryable, ids: Sequence[str]) -> dict[str, UserRecord]:
     """Users and their roles in one round trip: a row per (user, role), role NULL for a
     user without any (a lookup per checkout, so one statement rather than two)."""
     if not ids:
         return {}
-    rows = (
-        await session.execute(
-            select(*_COLUMNS, user_roles.c.role)
-            .select_from(users.outerjoin(user_roles, user_roles.c.user_id == users.c.id))
-            .where(users.c.id.in_(list(ids)))
-            .order_by(users.c.id, user_roles.c.role)
-        )
-    ).all()
+    rows = (await session.execute(_USERS_WITH_ROLES, {"ids": list(ids)})).all()
     roles: dict[str, list[str]] = {}
     first_rows: dict[str, Any] = {}
     for row in rows:
@@ -94,12 +98,12 @@ async def users_by_ids(session: AsyncSession, ids: Sequence[str]) -> dict[str, U
     return {user_id: _record(row, found) for user_id, row in first_rows.items()}
 
 
-async def user_by_id(session: AsyncSession, user_id: str) -> UserRecord | None:
+async def user_by_id(session: Queryable, user_id: str) -> UserRecord | None:
     return (await users_by_ids(session, [user_id])).get(user_id)
 
 
 async def credentials_by_email(
-    session: AsyncSession, email_normalized: str
+    session: Queryable, email_normalized: str
 ) -> tuple[UserRecord, str] | None:
     """The user with that (normalised) address and their password hash."""
     row = (

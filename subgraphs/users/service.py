@@ -91,13 +91,13 @@ class UserService:
     # -- reads -------------------------------------------------------------------------
 
     async def get(self, user_id: str) -> UserRecord | None:
-        async with self.db.session() as session:
-            return await repository.user_by_id(session, user_id)
+        async with self.db.read_connection() as connection:
+            return await repository.user_by_id(connection, user_id)
 
     async def get_many(self, ids: Sequence[str]) -> list[UserRecord | None]:
         """In the order of ``ids`` (for DataLoaders); None where there is no such user."""
-        async with self.db.read() as session:
-            found = await repository.users_by_ids(session, list(dict.fromkeys(ids)))
+        async with self.db.read_connection() as connection:
+            found = await repository.users_by_ids(connection, list(dict.fromkeys(ids)))
         return [found.get(user_id) for user_id in ids]
 
     async def list_users(
@@ -189,8 +189,8 @@ class UserService:
         if client is not None:
             charges.append(Charge(self.limits.sign_in_per_client, client))
         await self.throttle.charge(*charges)
-        async with self.db.session() as session:
-            found = await repository.credentials_by_email(session, normalized)
+        async with self.db.read_connection() as connection:
+            found = await repository.credentials_by_email(connection, normalized)
         stored = found[1] if found is not None else None
         # Verifies against a decoy hash when there is no such user: same time, same answer.
         if not await self.hasher.verify(stored, password) or found is None:

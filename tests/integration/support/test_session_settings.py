@@ -21,13 +21,14 @@ async def test_an_idle_transaction_is_ended_by_the_server(database_url: str) -> 
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.mark.parametrize("reader", ["read", "read_connection"])
 async def test_a_read_session_leaves_no_transaction_open_between_statements(
-    database_url: str,
+    database_url: str, reader: str
 ) -> None:
     db = Database(database_url, pool_size=2)
     watcher = create_engine(database_url, pool_size=1)
     try:
-        async with db.read() as session:
+        async with getattr(db, reader)() as session:
             pid = await session.scalar(text("SELECT pg_backend_pid()"))
             async with watcher.connect() as conn:
                 state = await conn.scalar(
