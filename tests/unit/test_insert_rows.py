@@ -28,7 +28,8 @@ def test_every_row_is_bound() -> None:
     statement = insert_rows(
         _lines, [{"order_id": "a", "quantity": 1}, {"order_id": "b", "quantity": 2}]
     )
-    compiled = statement.compile(dialect=asyncpg.dialect())
+    dialect = asyncpg.dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
+    compiled = statement.compile(dialect=dialect)
     assert sorted(compiled.params.values(), key=str) == [1, 2, "a", "b"]
 
 
