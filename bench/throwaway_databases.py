@@ -72,7 +72,7 @@ def throwaway_databases(server_url: str, prefix: str, *, keep: bool = False) -> 
         yield
     finally:
         if keep:
-            log(f"kept the databases {prefix}_* (--keep)")
+            log(f"kept the databases {prefix}* (--keep)")
         else:
             dropped = asyncio.run(drop_databases(server_url, prefix))
-            log(f"dropped {len(dropped)} databases {prefix}_*")
+            log(f"dropped {len(dropped)} databases {prefix}*")
