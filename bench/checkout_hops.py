@@ -6,6 +6,8 @@ placeOrder sent (the bench's clock) → order row created (``orders.created_at``
 (``payments.created_at``) → ``PaymentSucceeded`` published (payments' outbox
 ``published_at``) → order PAID (the status history's ``at``).
 
+The order row's ``created_at`` is stamped after the cart, the quotes and the stock
+reservation, just before the insert: the first hop is those three calls and the router.
 Every process runs on this machine, so the wall clocks agree. An order counts in a hop when
 both of its ends were recorded (an unpaid order has no last hops).
 """

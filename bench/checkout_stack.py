@@ -111,7 +111,7 @@ def scale_out(
     full_env = {**os.environ, **env}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     with throwaway_databases(postgres_url, prefix, keep=keep_databases), _stopped(processes):
-        log("scale-out: migrate and seed")
+        log(f"scale-out: databases {prefix}_*, migrate and seed")
         subprocess.run([*SHOPGRAPH, "migrate"], env=full_env, check=True, cwd=WORK)
         subprocess.run([*SHOPGRAPH, "seed"], env=full_env, check=True, cwd=WORK)
         for name in names:
