@@ -7,8 +7,10 @@ register, untimed. Then the measured phase: C shoppers at a time each ``addToCar
 and ``placeOrder``. Reported: checkouts/s (addToCart + placeOrder, refused ones included),
 placeOrder p50/p99, time from placeOrder sent to the order's terminal status p50/p99 (the
 status history's timestamp, read from the orders database after the run, so the bench does
-not poll), CPU seconds per process during the phase, and the invariants: PAID ≤ stock,
-available = stock - PAID, no order left PENDING (waited for up to 120 s), no HTTP 5xx.
+not poll), where that time goes hop by hop (``checkout_hops.py``), CPU seconds per process
+during the phase, the bench client's own CPU apart from the stack's, and the invariants:
+PAID ≤ stock, available = stock - PAID, no order left PENDING (waited for up to 120 s), no
+HTTP 5xx. The scale-out stack's databases are dropped at the end (``--keep`` keeps them).
 Writes ``bench/results/checkout-<date>.md`` with the command. Measured numbers only.
 """
 
@@ -27,13 +29,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 
 import checkout_stack  # noqa: E402
-from process_usage import cpu_seconds, service_sessions  # noqa: E402
+from checkout_hops import hop_seconds  # noqa: E402
+from graphql_client import GraphQLClient, GraphQLError, Operation, graphql_client  # noqa: E402
+from process_usage import cpu_seconds, own_cpu_seconds, service_sessions  # noqa: E402
 from processes import log  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.exc import DBAPIError  # noqa: E402
@@ -44,16 +48,24 @@ from subgraphs.orders.models import order_status_history, orders  # noqa: E402
 RESULTS = BENCH / "results"
 TERMINAL = ("PAID", "PAYMENT_FAILED", "CANCELLED")
 
-REGISTER = (
+REGISTER = Operation.of(
     """mutation($i: RegisterInput!) { register(input: $i) { accessToken errors { code } } }"""
 )
-LOGIN = """mutation($i: LoginInput!) { login(input: $i) { accessToken errors { code } } }"""
-PRODUCTS = "{ products(first: 1) { edges { node { id } } } }"
-SET_STOCK = """mutation($i: SetStockInput!) { setStock(input: $i) { errors { code message } } }"""
-STOCK = """query($id: ID!) { product(id: $id) { stock { onHand reserved available } } }"""
-ADD = """mutation($i: AddToCartInput!) { addToCart(input: $i) { errors { code message } } }"""
-PLACE = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
-  order { id status } errors { code message } } }"""
+LOGIN = Operation.of(
+    """mutation($i: LoginInput!) { login(input: $i) { accessToken errors { code } } }"""
+)
+PRODUCTS = Operation.of("{ products(first: 1) { edges { node { id } } } }")
+SET_STOCK = Operation.of(
+    """mutation($i: SetStockInput!) { setStock(input: $i) { errors { code message } } }"""
+)
+STOCK = Operation.of(
+    """query($id: ID!) { product(id: $id) { stock { onHand reserved available } } }"""
+)
+ADD = Operation.of(
+    """mutation($i: AddToCartInput!) { addToCart(input: $i) { errors { code message } } }"""
+)
+PLACE = Operation.of("""mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
+  order { id status } errors { code message } } }""")
 ADDRESS = {"name": "Sam", "line1": "1 Main St", "city": "Springfield", "postalCode": "12345",
            "country": "US"}  # fmt: skip
 
@@ -64,26 +76,9 @@ class Run:
     place_seconds: list[float] = field(default_factory=list)
     placed_seconds: list[float] = field(default_factory=list)
     refused: Counter[str] = field(default_factory=Counter)
-    statuses: Counter[int] = field(default_factory=Counter)
 
 
-class Client:
-    def __init__(self, url: str, http: httpx.AsyncClient, run: Run) -> None:
-        self.url, self.http, self.run = url, http, run
-
-    async def call(self, query: str, variables: dict[str, Any], token: str = "") -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.post(
-            self.url, json={"query": query, "variables": variables}, headers=headers
-        )
-        self.run.statuses[response.status_code] += 1
-        body = response.json()
-        if body.get("errors"):
-            raise RuntimeError(f"{body['errors'][0].get('message')}")
-        return body["data"]
-
-
-async def enroll(client: Client, count: int, concurrency: int) -> list[str]:
+async def enroll(client: GraphQLClient, count: int, concurrency: int) -> list[str]:
     """Untimed, a few at a time (each sign-up hashes a password), each tried up to 3 times."""
     gate = asyncio.Semaphore(min(concurrency, 4))
 
@@ -99,7 +94,7 @@ async def enroll(client: Client, count: int, concurrency: int) -> list[str]:
                         sign_in = {"email": email, "password": person["password"]}
                         payload = (await client.call(LOGIN, {"i": sign_in}))["login"]
                     return str(payload["accessToken"])
-                except (RuntimeError, httpx.HTTPError):
+                except (GraphQLError, aiohttp.ClientError, TimeoutError):
                     if attempt == 2:
                         raise
             raise AssertionError("unreachable")
@@ -107,20 +102,20 @@ async def enroll(client: Client, count: int, concurrency: int) -> list[str]:
     return list(await asyncio.gather(*(one() for _ in range(count))))
 
 
-async def checkout(client: Client, token: str, product_id: str) -> None:
+async def checkout(client: GraphQLClient, run: Run, token: str, product_id: str) -> None:
     await client.call(ADD, {"i": {"productId": product_id, "quantity": 1}}, token)
     sent_wall, sent = time.time(), time.perf_counter()
     order_input = {"shippingAddress": ADDRESS, "paymentMethod": "pm_card_visa",
                    "idempotencyKey": uuid.uuid4().hex}  # fmt: skip
     data = await client.call(PLACE, {"i": order_input}, token)
     seconds = time.perf_counter() - sent
-    client.run.place_seconds.append(seconds)
+    run.place_seconds.append(seconds)
     payload = data["placeOrder"]
     if payload["errors"]:
-        client.run.refused[payload["errors"][0]["code"]] += 1
+        run.refused[payload["errors"][0]["code"]] += 1
     else:
-        client.run.placed[payload["order"]["id"]] = sent_wall
-        client.run.placed_seconds.append(seconds)
+        run.placed[payload["order"]["id"]] = sent_wall
+        run.placed_seconds.append(seconds)
 
 
 async def terminal_times(database_url: str, run: Run, wait_seconds: float) -> dict[str, Any]:
@@ -161,7 +156,7 @@ async def terminal_times(database_url: str, run: Run, wait_seconds: float) -> di
     return {"status": Counter(status.values()), "to_terminal": seconds}
 
 
-async def settled_stock(client: Client, product_id: str, wait_seconds: float) -> Any:
+async def settled_stock(client: GraphQLClient, product_id: str, wait_seconds: float) -> Any:
     """The product's stock once the inventory worker has committed or released every
     reservation (or after ``wait_seconds``)."""
     deadline = time.monotonic() + wait_seconds
@@ -183,11 +178,7 @@ async def measure(
     stack: checkout_stack.Stack, shoppers: int, concurrency: int, stock: int
 ) -> dict[str, Any]:
     run = Run()
-    limits = httpx.Limits(
-        max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2
-    )
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
-        client = Client(stack.router_url, http, run)
+    async with graphql_client(stack.router_url, connections=concurrency) as client:
         admin_email = os.environ.get("SHOPGRAPH_ADMIN_EMAIL", "admin@shopgraph.dev")
         admin_password = os.environ.get("SHOPGRAPH_ADMIN_PASSWORD", "shopgraph-admin")
         admin = await client.call(LOGIN, {"i": {"email": admin_email, "password": admin_password}})
@@ -198,7 +189,7 @@ async def measure(
         )
         log(f"{stack.name}: enrolling {shoppers} shoppers (untimed)")
         tokens = await enroll(client, shoppers, concurrency)
-        run.statuses.clear()
+        client.statuses.clear()
         log(f"{stack.name}: checkout phase, {concurrency} at a time")
         sessions = {name: p.pid for name, p in stack.processes.items()}
         if stack.backing_services:
@@ -208,15 +199,20 @@ async def measure(
 
         async def shopper(token: str) -> None:
             async with gate:
-                await checkout(client, token, product_id)
+                await checkout(client, run, token, product_id)
 
+        client_cpu_before = own_cpu_seconds()
         started = time.perf_counter()
         outcomes = await asyncio.gather(*(shopper(t) for t in tokens), return_exceptions=True)
         elapsed = time.perf_counter() - started
+        client_cpu = own_cpu_seconds() - client_cpu_before
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in sessions.items()}
         failures = Counter(str(o)[:80] for o in outcomes if isinstance(o, BaseException))
-        terminal = await terminal_times(stack.orders_database_url, run, 120)
+        orders_url = stack.database_url.format(service="orders")
+        terminal = await terminal_times(orders_url, run, 120)
+        hops = await hop_seconds(stack.database_url, run.placed)
         level = await settled_stock(client, product_id, 60)
+        statuses = client.statuses
     paid = terminal["status"].get("PAID", 0)
     return {
         "stack": stack.name,
@@ -236,13 +232,15 @@ async def measure(
         "status": dict(terminal["status"]),
         "level": level,
         "cpu": cpu,
-        "http_5xx": sum(n for code, n in run.statuses.items() if code >= 500),
+        "client_cpu": client_cpu,
+        "hops": {hop: (percentile(s, 0.5), percentile(s, 0.99), len(s)) for hop, s in hops.items()},
+        "http_5xx": sum(n for code, n in statuses.items() if code >= 500),
         "invariants": {
             "PAID ≤ stock": paid <= stock,
             "available = stock - PAID": level["available"] == stock - paid,
             "nothing left reserved": level["reserved"] == 0,
             "no order PENDING": terminal["status"].get("PENDING", 0) == 0,
-            "no 5xx": all(code < 500 for code in run.statuses),
+            "no 5xx": all(code < 500 for code in statuses),
             "no failed request": not failures,
         },
     }
@@ -289,11 +287,22 @@ def report(results: list[dict[str, Any]], command: str) -> str:
             "| process | CPU s |",
             "|---|---:|",
             *(f"| {name} | {sec:.1f} |" for name, sec in sorted(r["cpu"].items())),
+            f"| bench client (not in the totals above) | {r['client_cpu']:.1f} |",
+            "",
+            f"Time to PAID hop by hop, {r['stack']} (placed orders with both ends recorded):",
+            "",
+            "| hop | p50 | p99 | orders |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {hop} | {1000 * p50:.0f} ms | {1000 * p99:.0f} ms | {n} |"
+                for hop, (p50, p99, n) in r["hops"].items()
+            ),
         ]
     lines += [
         "",
         "The scale-out rows count PostgreSQL, Kafka and Redis (`service:`) whole: on a shared "
-        "machine they include other work's queries.",
+        "machine they include other work's queries. The bench client's row is the load "
+        "generator's own CPU (`getrusage`), on the same cores as the stack.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -304,13 +313,16 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--stock", type=int, default=None, help="default: 80%% of shoppers")
     parser.add_argument("--stacks", default="scale-out,dev")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scale-out stack's databases (bc_*)"
+    )
     args = parser.parse_args()
     stock = args.stock if args.stock is not None else args.shoppers * 4 // 5
     results = []
     for name in args.stacks.split(","):
         if name == "scale-out":
             urls = [os.environ[f"SHOPGRAPH_TEST_{s}_URL"] for s in ("POSTGRES", "KAFKA", "REDIS")]
-            context = checkout_stack.scale_out(*urls)
+            context = checkout_stack.scale_out(*urls, keep_databases=args.keep)
         else:
             context = checkout_stack.dev()
         with context as stack:

@@ -1,9 +1,10 @@
 """The two stacks ``make bench-checkout`` measures, each started from scratch on free ports:
 
-* ``scale-out``: PostgreSQL (one fresh database per service), Kafka (a fresh topic
-  namespace), Redis; one ``shopgraph serve <service>`` process per subgraph, one
-  ``shopgraph worker <group>`` process per worker group, and ``shopgraph router serve``
-  composing from the running subgraphs (rate limit off: the bench is one client);
+* ``scale-out``: PostgreSQL (one fresh database per service, dropped at the end unless
+  kept), Kafka (a fresh topic namespace), Redis; one ``shopgraph serve <service>`` process
+  per subgraph, one ``shopgraph worker <group>`` process per worker group, and
+  ``shopgraph router serve`` composing from the running subgraphs (rate limit off: the
+  bench is one client);
 * ``dev``: ``shopgraph dev`` (one process, SQLite files, in-process bus and store).
 
 Every process runs in its own session (``processes.start``), so its CPU is read whole.
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import httpx
 from processes import WORK, log, start, stop
+from throwaway_databases import throwaway_databases
 
 from bootstrap.registry import service_names, worker_groups
 
@@ -36,7 +38,8 @@ SHOPGRAPH = [sys.executable, "-m", "bootstrap.cli"]
 class Stack:
     name: str
     router_url: str
-    orders_database_url: str
+    database_url: str
+    """The services' databases, ``{service}`` standing for the service's name."""
     processes: dict[str, subprocess.Popen[bytes]]
     backing_services: bool = False
 
@@ -81,7 +84,19 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 180
 
 
 @contextmanager
-def scale_out(postgres_url: str, kafka_url: str, redis_url: str) -> Iterator[Stack]:
+def _stopped(processes: dict[str, subprocess.Popen[bytes]]) -> Iterator[None]:
+    """Stop every process in ``processes`` (as filled by then) when the block ends."""
+    try:
+        yield
+    finally:
+        for process in processes.values():
+            stop(process)
+
+
+@contextmanager
+def scale_out(
+    postgres_url: str, kafka_url: str, redis_url: str, *, keep_databases: bool = False
+) -> Iterator[Stack]:
     names = service_names()
     ports = {name: free_port() for name in [*names, "router"]}
     data_dir = WORK / "checkout-scale-out"
@@ -94,11 +109,11 @@ def scale_out(postgres_url: str, kafka_url: str, redis_url: str) -> Iterator[Sta
         "SHOPGRAPH_KV_URL": redis_url,
     }
     full_env = {**os.environ, **env}
-    log("scale-out: migrate and seed")
-    subprocess.run([*SHOPGRAPH, "migrate"], env=full_env, check=True, cwd=WORK)
-    subprocess.run([*SHOPGRAPH, "seed"], env=full_env, check=True, cwd=WORK)
     processes: dict[str, subprocess.Popen[bytes]] = {}
-    try:
+    with throwaway_databases(postgres_url, prefix, keep=keep_databases), _stopped(processes):
+        log(f"scale-out: databases {prefix}_*, migrate and seed")
+        subprocess.run([*SHOPGRAPH, "migrate"], env=full_env, check=True, cwd=WORK)
+        subprocess.run([*SHOPGRAPH, "seed"], env=full_env, check=True, cwd=WORK)
         for name in names:
             processes[name] = start([*SHOPGRAPH, "serve", name, "--no-migrate"], env, name)
         worker_metrics: dict[str, str] = {}
@@ -120,11 +135,8 @@ def scale_out(postgres_url: str, kafka_url: str, redis_url: str) -> Iterator[Sta
         serve_router = [*SHOPGRAPH, "router", "serve", *subgraphs, "--rate-limit", "0"]
         processes["router"] = start([*serve_router, "--port", str(ports["router"])], env, "router")
         _wait_ready(router_url, processes["router"])
-        orders_db = env["SHOPGRAPH_DATABASE_URL"].format(service="orders")
-        yield Stack("scale-out", router_url, orders_db, processes, backing_services=True)
-    finally:
-        for process in processes.values():
-            stop(process)
+        database_url = env["SHOPGRAPH_DATABASE_URL"]
+        yield Stack("scale-out", router_url, database_url, processes, backing_services=True)
 
 
 @contextmanager
@@ -138,7 +150,7 @@ def dev() -> Iterator[Stack]:
     try:
         router_url = f"http://127.0.0.1:{ports['router']}/graphql"
         _wait_ready(router_url, process)
-        orders_db = f"sqlite+aiosqlite:///{data_dir}/orders.db"
-        yield Stack("make dev", router_url, orders_db, {"dev": process})
+        database_url = f"sqlite+aiosqlite:///{data_dir}/{{service}}.db"
+        yield Stack("make dev", router_url, database_url, {"dev": process})
     finally:
         stop(process)

@@ -1,6 +1,7 @@
 """CPU time and peak memory of a process and everything it started, read from ``/proc``.
 
-Every process ``make bench`` measures is started in its own session (``start_new_session``),
+The bench process's own CPU comes from ``getrusage`` (:func:`own_cpu_seconds`). Every
+process ``make bench`` measures is started in its own session (``start_new_session``),
 so "the gateway" is every live process of that session: a uvicorn with worker processes or a
 Node gateway that forks is counted whole.
 """
@@ -8,6 +9,7 @@ Node gateway that forks is counted whole.
 from __future__ import annotations
 
 import os
+import resource
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -47,6 +49,16 @@ def cpu_seconds(session: int) -> float:
             # fields 14-17: utime, stime, cutime, cstime
             ticks += sum(int(value) for value in fields[11:15])
     return ticks / CLOCK_TICKS_PER_SECOND
+
+
+def own_cpu_seconds() -> float:
+    """User + system CPU time so far of this process (every thread) and of its children that
+    were waited for: what the bench itself spends, read with ``getrusage``."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 SERVICE_COMMANDS = {

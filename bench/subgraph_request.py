@@ -1,8 +1,8 @@
 """CPU cost of ONE internal GraphQL request, at the caller and at the callee.
 
 Starts one real ``shopgraph serve products`` process (a fresh PostgreSQL database when
-``SHOPGRAPH_TEST_POSTGRES_URL`` is set, as under ``python3 -m infra env``; else SQLite in
-bench/.work), seeds its catalogue, then
+``SHOPGRAPH_TEST_POSTGRES_URL`` is set, as under ``python3 -m infra env``, dropped at the
+end; else SQLite in bench/.work), seeds its catalogue, then
 sends ``--calls`` product quotes (``_entities``, as carts and orders ask for them) through
 :class:`~shopgraph.internal.InternalClient`, ``--concurrency`` at a time, from this process.
 Caller CPU is this process's CPU over the calls (nothing else runs in it); callee CPU is
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -29,6 +30,7 @@ from typing import Any
 from checkout_stack import SHOPGRAPH, _base_env, _wait_ready, free_port
 from process_usage import cpu_seconds
 from processes import BENCH, WORK, log, start, stop
+from throwaway_databases import throwaway_databases
 
 from bootstrap.migrate import migrate_all
 from bootstrap.registry import service, service_names
@@ -117,20 +119,22 @@ def main() -> None:
     data_dir.mkdir(parents=True)
     env = _base_env(data_dir, ports)
     postgres = os.environ.get("SHOPGRAPH_TEST_POSTGRES_URL")
-    if postgres:
-        env["SHOPGRAPH_DATABASE_URL"] = f"{postgres.rsplit('/', 1)[0]}/sr_{uuid.uuid4().hex[:8]}"
+    database = f"sr_{uuid.uuid4().hex[:8]}"
     settings = Settings(data_dir=data_dir, ports=ports)
     if postgres:
+        env["SHOPGRAPH_DATABASE_URL"] = f"{postgres.rsplit('/', 1)[0]}/{database}"
         settings = settings.model_copy(update={"database_url": env["SHOPGRAPH_DATABASE_URL"]})
-    asyncio.run(seed(settings))
-    process = start([*SHOPGRAPH, "serve", SERVICE, "--no-migrate"], env, f"bench-{SERVICE}")
-    try:
-        _wait_ready(f"http://127.0.0.1:{port}/readyz", process)
-        url = f"http://127.0.0.1:{port}/graphql"
-        log(f"{SERVICE} (pid {process.pid}) ready: {args.calls} calls")
-        result = asyncio.run(measure(url, process.pid, args.calls, args.concurrency))
-    finally:
-        stop(process)
+    dropped = throwaway_databases(postgres, database) if postgres else contextlib.nullcontext()
+    with dropped:
+        asyncio.run(seed(settings))
+        process = start([*SHOPGRAPH, "serve", SERVICE, "--no-migrate"], env, f"bench-{SERVICE}")
+        try:
+            _wait_ready(f"http://127.0.0.1:{port}/readyz", process)
+            url = f"http://127.0.0.1:{port}/graphql"
+            log(f"{SERVICE} (pid {process.pid}) ready: {args.calls} calls")
+            result = asyncio.run(measure(url, process.pid, args.calls, args.concurrency))
+        finally:
+            stop(process)
     command = "bench/subgraph_request.py " + " ".join(sys.argv[1:])
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"subgraph-request-{dt.datetime.now(dt.UTC):%Y-%m-%d-%H%M%S}.md"
