@@ -8,23 +8,41 @@ are already locked by the caller (:func:`~subgraphs.inventory.repository.lock_st
 so the conditional update matches every row unless the data changed underneath; then
 :class:`~subgraphs.inventory.repository.StockConflict` rolls the transaction back for a retry.
 Elsewhere (SQLite) the same rows are written statement by statement.
+
+:func:`hold_at_once` is the hot path on PostgreSQL for one product kept in one warehouse:
+the reservation row too goes into that statement, which runs on its own (autocommit), so a
+popular product's stock row is locked only while PostgreSQL executes and commits it, never
+across a round trip to the service (docs/architecture.md §6). No ``FOR UPDATE`` comes first:
+the ``UPDATE`` takes the row lock, adds the units to the latest ``reserved``, and the CHECK
+``reserved <= on_hand`` refuses an oversell (:class:`UnitsGone`, nothing written). The
+ledger's values after and each ``StockChanged``'s totals come from that update's
+``RETURNING``, so they are exact under any concurrency.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Integer, String, func, literal, select
+from sqlalchemy import Integer, String, Text, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeEngine
 
 from shopgraph.db import insert_rows, rows_select
+from shopgraph.events.envelope import Event
 from shopgraph.events.outbox import outbox_row
-from subgraphs.inventory.domain import MovementKind, StockLevel
-from subgraphs.inventory.models import outbox, reservation_lines, stock, stock_movements
+from subgraphs.inventory.domain import MovementKind, ReservationStatus, StockLevel
+from subgraphs.inventory.models import (
+    outbox,
+    reservation_lines,
+    reservations,
+    stock,
+    stock_movements,
+)
 from subgraphs.inventory.repository import (
     TOPIC,
     StockConflict,
@@ -42,6 +60,165 @@ _WANTED: Final[dict[str, TypeEngine[Any]]] = {
     "quantity": Integer(),
     "movement_id": String(),
 }
+_UNIQUE_VIOLATION: Final = "23505"
+_CHECK_VIOLATION: Final = "23514"
+
+
+class ReservationExists(Exception):
+    """The order id already has a reservation (or a tombstone): nothing was written."""
+
+
+class UnitsGone(Exception):
+    """A product had fewer units available when its row was locked than when it was read:
+    nothing was written."""
+
+
+async def hold_at_once(
+    session: AsyncSession,
+    order_id: str,
+    allocation: Allocation,
+    *,
+    now: datetime,
+    expires_at: datetime,
+    attempt: str,
+) -> None:
+    """Create ``order_id``'s reservation holding ``allocation`` (its product's only stock
+    row) in ONE statement, with its ledger row, line and ``StockChanged``. PostgreSQL only,
+    in a session without a transaction block
+    (:meth:`~shopgraph.db.Database.single_statement`), so it commits as it ends.
+
+    Raises :class:`ReservationExists` or :class:`UnitsGone`; either way nothing changed."""
+    product_id, warehouse_id, quantity = allocation
+    event = _unfilled_stock_changed(product_id, order_id)
+    # Inserted before the stock row is touched (the update waits for its RETURNING): a
+    # concurrent duplicate waits on the order id, never while holding the stock row.
+    created = (
+        reservations.insert()
+        .values(
+            order_id=order_id,
+            status=ReservationStatus.RESERVED.value,
+            created_at=now,
+            expires_at=expires_at,
+            finished_at=None,
+            attempt=attempt,
+        )
+        .returning(reservations.c.order_id)
+        .cte("created")
+    )
+    # One row by its primary key, no join: a concurrent update it waited for is re-checked
+    # on the row's latest version, so it always matches and adds to the latest ``reserved``.
+    changed = (
+        stock.update()
+        .where(
+            stock.c.product_id == product_id,
+            stock.c.warehouse_id == warehouse_id,
+            select(created.c.order_id).exists(),
+        )
+        .values(reserved=stock.c.reserved + quantity, updated_at=now)
+        .returning(
+            stock.c.product_id,
+            stock.c.warehouse_id,
+            stock.c.on_hand,
+            stock.c.reserved,
+            literal(quantity, Integer).label("quantity"),
+            literal(str(uuid.uuid4()), String).label("movement_id"),
+            literal(event.id, String).label("event_id"),
+            literal(event.to_bytes().decode(), Text).label("event"),
+        )
+        .cte("changed")
+    )
+    statement = (
+        select(func.count())
+        .select_from(changed)
+        .add_cte(
+            _recorded(changed, order_id, now),
+            _held_lines(changed, order_id),
+            _announced(changed),
+        )
+    )
+    try:
+        matched = await session.scalar(statement)
+    except IntegrityError as exc:
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if code == _UNIQUE_VIOLATION:
+            raise ReservationExists(order_id) from exc
+        if code == _CHECK_VIOLATION:
+            raise UnitsGone(order_id) from exc
+        raise
+    if matched != 1:  # the reservation committed without its units: never, rows stay
+        raise AssertionError(f"order {order_id}: stock row {product_id}/{warehouse_id} gone")
+
+
+def _unfilled_stock_changed(product_id: str, order_id: str) -> Event:
+    return stock_changed(StockLevel(product_id), MovementKind.RESERVE, order_id=order_id)
+
+
+def _recorded(changed: Any, order_id: str, now: datetime) -> Any:
+    ledger: dict[str, Any] = {
+        "id": changed.c.movement_id,
+        "product_id": changed.c.product_id,
+        "warehouse_id": changed.c.warehouse_id,
+        "kind": literal(MovementKind.RESERVE.value, stock_movements.c.kind.type),
+        "on_hand_delta": literal(0, Integer),
+        "reserved_delta": changed.c.quantity,
+        "order_id": literal(order_id, stock_movements.c.order_id.type),
+        "created_at": literal(now, stock_movements.c.created_at.type),
+        "on_hand_after": changed.c.on_hand,
+        "reserved_after": changed.c.reserved,
+    }
+    return (
+        stock_movements.insert()
+        .from_select(
+            list(ledger),
+            select(*ledger.values()).order_by(changed.c.product_id, changed.c.warehouse_id),
+        )
+        .cte("recorded")
+    )
+
+
+def _held_lines(changed: Any, order_id: str) -> Any:
+    return (
+        reservation_lines.insert()
+        .from_select(
+            ["order_id", "product_id", "warehouse_id", "quantity"],
+            select(
+                literal(order_id, reservation_lines.c.order_id.type),
+                changed.c.product_id,
+                changed.c.warehouse_id,
+                changed.c.quantity,
+            ),
+        )
+        .cte("held_lines")
+    )
+
+
+def _announced(changed: Any) -> Any:
+    """Each product's ``StockChanged``, its payload's totals filled in from the update."""
+    event = cast(changed.c.event, JSONB)
+    totals = func.jsonb_build_object(
+        "onHand",
+        changed.c.on_hand,
+        "reserved",
+        changed.c.reserved,
+        "available",
+        changed.c.on_hand - changed.c.reserved,
+    )
+    payload = event.op("->")("payload").op("||")(totals)
+    filled = event.op("||")(func.jsonb_build_object("payload", payload))
+    return (
+        outbox.insert()
+        .from_select(
+            ["id", "topic", "key", "event", "created_at"],
+            select(
+                changed.c.event_id,
+                literal(TOPIC, outbox.c.topic.type),
+                changed.c.product_id,
+                func.convert_to(cast(filled, Text), "UTF8"),
+                literal(datetime.now(UTC), outbox.c.created_at.type),
+            ).order_by(changed.c.product_id),
+        )
+        .cte("announced")
+    )
 
 
 async def hold(
@@ -106,40 +283,11 @@ async def _hold_in_one_statement(
         )
         .cte("changed")
     )
-    ledger: dict[str, Any] = {
-        "id": changed.c.movement_id,
-        "product_id": changed.c.product_id,
-        "warehouse_id": changed.c.warehouse_id,
-        "kind": literal(MovementKind.RESERVE.value, stock_movements.c.kind.type),
-        "on_hand_delta": literal(0, Integer),
-        "reserved_delta": changed.c.quantity,
-        "order_id": literal(order_id, stock_movements.c.order_id.type),
-        "created_at": literal(now, stock_movements.c.created_at.type),
-        "on_hand_after": changed.c.on_hand,
-        "reserved_after": changed.c.reserved,
-    }
-    recorded = (
-        stock_movements.insert()
-        .from_select(
-            list(ledger),
-            select(*ledger.values()).order_by(changed.c.product_id, changed.c.warehouse_id),
-        )
-        .cte("recorded")
+    statement = (
+        select(func.count())
+        .select_from(changed)
+        .add_cte(_recorded(changed, order_id, now), _held_lines(changed, order_id))
     )
-    lines = (
-        reservation_lines.insert()
-        .from_select(
-            ["order_id", "product_id", "warehouse_id", "quantity"],
-            select(
-                literal(order_id, reservation_lines.c.order_id.type),
-                changed.c.product_id,
-                changed.c.warehouse_id,
-                changed.c.quantity,
-            ),
-        )
-        .cte("held_lines")
-    )
-    statement = select(func.count()).select_from(changed).add_cte(recorded, lines)
     if levels:
         events = [
             outbox_row(TOPIC, stock_changed(level, MovementKind.RESERVE, order_id=order_id))

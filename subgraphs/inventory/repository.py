@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Row, and_, func, literal, select
+from sqlalchemy import Row, Select, and_, func, literal, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -115,15 +115,22 @@ async def lock_stock_with_codes(
 ) -> list[Row[Any]]:
     """:func:`lock_stock`, each row with its ``warehouse_code``, in the same statement (only
     the stock rows are locked)."""
-    ids = sorted(set(product_ids))
-    query = (
+    query = _stock_with_codes(product_ids).with_for_update(of=stock)
+    return list((await session.execute(query)).all())
+
+
+async def stock_with_codes(session: AsyncSession, product_ids: Iterable[str]) -> list[Row[Any]]:
+    """The rows :func:`lock_stock_with_codes` locks, read without locking them."""
+    return list((await session.execute(_stock_with_codes(product_ids))).all())
+
+
+def _stock_with_codes(product_ids: Iterable[str]) -> Select[Any]:
+    return (
         select(stock, warehouses.c.code.label("warehouse_code"))
         .join(warehouses, warehouses.c.id == stock.c.warehouse_id)
-        .where(stock.c.product_id.in_(ids))
+        .where(stock.c.product_id.in_(sorted(set(product_ids))))
         .order_by(stock.c.product_id, stock.c.warehouse_id)
-        .with_for_update(of=stock)
     )
-    return list((await session.execute(query)).all())
 
 
 async def change_stock(

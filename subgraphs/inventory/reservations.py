@@ -80,6 +80,8 @@ log = get_logger(__name__)
 
 CONSUMER: Final = "inventory.reservations"
 SWEEP_BATCH: Final = 500
+# Reserves at once that may find their units gone before one takes the locked path.
+AT_ONCE_TRIES: Final = 2
 
 # new status, ledger kind, on-hand sign, reserved sign (per unit of each line)
 Finish = tuple[ReservationStatus, MovementKind, int, int]
@@ -116,6 +118,10 @@ class ReservationService:
         oid = order_id_of(order_id)
         wanted = reservation_lines_of(lines)
         ttl = ttl_of(ttl_seconds)
+        if self.db.is_postgres:
+            held = await self._reserve_at_once(oid, wanted, ttl, attempt)
+            if held is not None:
+                return held
 
         async def work(session: AsyncSession) -> Reservation:
             now = self.clock()
@@ -147,20 +153,55 @@ class ReservationService:
                 await repository.renew_reservation(
                     session, oid, attempt=attempt, created_at=now, expires_at=expires_at
                 )
-            locked, allocations = await _allocate(session, wanted)
+            locked = await repository.lock_stock_with_codes(
+                session, [line.product_id for line in wanted]
+            )
+            allocations = _allocations(locked, wanted)
             levels = totals_after(locked, [(p, 0, q) for p, _, q in allocations])
             await holds.hold(session, oid, sorted(allocations), levels, now=now)
-            return Reservation(
-                order_id=oid,
-                status=ReservationStatus.RESERVED,
-                created_at=now,
-                expires_at=expires_at,
-                finished_at=None,
-                lines=tuple(sorted(wanted, key=lambda line: line.product_id)),
-                attempt=attempt,
-            )
+            return _held(oid, wanted, now, expires_at, attempt)
 
         return await retrying(self.db, work, after_commit=self.on_commit)
+
+    async def _reserve_at_once(
+        self, order_id: str, wanted: Sequence[LineRequest], ttl: int, attempt: str
+    ) -> Reservation | None:
+        """The common reserve (one product) without a lock held across a round trip: a new
+        order id, the product kept in one warehouse with enough units available when read,
+        held by :func:`holds.hold_at_once`. None: take the locked path (several lines, the
+        order id has a reservation, the product is short or kept in several warehouses, or
+        its units went to others between the read and the statement, twice)."""
+        if len(wanted) != 1:
+            return None
+        for _ in range(AT_ONCE_TRIES):
+            async with self.db.read() as session:
+                rows = await repository.stock_with_codes(session, [wanted[0].product_id])
+            if len(rows) != 1:  # kept in several warehouses, or in none
+                return None
+            try:
+                allocations = _allocations(rows, wanted)
+            except DomainError:  # refused under the lock, where a replay is told apart
+                return None
+            now = self.clock()
+            expires_at = now + timedelta(seconds=ttl)
+            try:
+                async with self.db.single_statement() as session:
+                    await holds.hold_at_once(
+                        session,
+                        order_id,
+                        allocations[0],
+                        now=now,
+                        expires_at=expires_at,
+                        attempt=attempt,
+                    )
+            except holds.ReservationExists:
+                return None
+            except holds.UnitsGone:
+                continue
+            if self.on_commit is not None:
+                self.on_commit()
+            return _held(order_id, wanted, now, expires_at, attempt)
+        return None
 
     async def commit(self, order_id: str, *, event_id: str | None = None) -> Reservation | None:
         """Commit; None only when ``event_id`` was already processed (a redelivery)."""
@@ -323,18 +364,33 @@ async def _tombstone(
     )
 
 
+def _held(
+    order_id: str,
+    wanted: Sequence[LineRequest],
+    created_at: datetime,
+    expires_at: datetime,
+    attempt: str,
+) -> Reservation:
+    """The reservation a reserve just made."""
+    return Reservation(
+        order_id=order_id,
+        status=ReservationStatus.RESERVED,
+        created_at=created_at,
+        expires_at=expires_at,
+        finished_at=None,
+        lines=tuple(sorted(wanted, key=lambda line: line.product_id)),
+        attempt=attempt,
+    )
+
+
 def _quantities(lines: Sequence[LineRequest]) -> dict[str, int]:
     return {line.product_id: line.quantity for line in lines}
 
 
-async def _allocate(
-    session: AsyncSession, wanted: Sequence[LineRequest]
-) -> tuple[list[Any], list[tuple[str, str, int]]]:
-    """The stock rows of the wanted products, locked here (primary-key order), and the
-    (product, warehouse, units) to reserve from them, from warehouses in code order.
-    ``INSUFFICIENT_STOCK`` names the first short line. Each row comes with its warehouse's
-    code in the locking statement: a hot product's row is held no longer than needed."""
-    rows = await repository.lock_stock_with_codes(session, [line.product_id for line in wanted])
+def _allocations(rows: Sequence[Any], wanted: Sequence[LineRequest]) -> list[tuple[str, str, int]]:
+    """The (product, warehouse, units) to reserve from the wanted products' stock ``rows``
+    (with their warehouse codes), drawn from warehouses in code order. ``INSUFFICIENT_STOCK``
+    names the first short line."""
     by_product: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
         by_product[row.product_id].append(row)
@@ -356,4 +412,4 @@ async def _allocate(
                 need -= take
             if need == 0:
                 break
-    return rows, allocations
+    return allocations

@@ -4,6 +4,7 @@ invariants)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -202,3 +203,43 @@ async def test_cancelled_orders_return_their_units_once(inventory: Inventory) ->
     assert kinds.count(("RELEASE", unpaid)) == 1
     assert kinds.count(("RESTOCK", paid)) == 1
     assert (await inventory.reservations.get(paid)).status is ReservationStatus.RESTOCKED  # type: ignore[union-attr]
+
+
+async def test_reserves_racing_settlements_on_one_stock_row_keep_ledger_and_totals_exact(
+    inventory: Inventory,
+) -> None:
+    """Everyone buys the same product: reserves, commits and releases queue on one row."""
+    product = new_id()
+    await set_stock(inventory, product, 12)
+    held = [new_id() for _ in range(6)]
+    for order in held:
+        await inventory.reservations.reserve(order, [LineRequest(product, 1)])
+
+    async def try_reserve(order: str) -> bool:
+        try:
+            await inventory.reservations.reserve(order, [LineRequest(product, 1)])
+        except DomainError as exc:
+            assert exc.code == "INSUFFICIENT_STOCK"
+            return False
+        return True
+
+    shoppers = [try_reserve(new_id()) for _ in range(30)]
+    settled = [inventory.reservations.commit(o) for o in held[:3]] + [
+        inventory.reservations.release(o) for o in held[3:]
+    ]
+    outcomes = await asyncio.gather(*shoppers, *settled)
+    won = sum(1 for placed in outcomes[:30] if placed is True)
+    assert 6 <= won <= 9  # 6 units free at first, 3 more once released
+
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (9, won, 9 - won)
+    # Each ledger row's values after follow from the one before it by its deltas.
+    ledger = await inventory.ledger(product)
+    for before, row in itertools.pairwise(ledger):
+        assert row.on_hand_after == before.on_hand_after + row.on_hand_delta
+        assert row.reserved_after == before.reserved_after + row.reserved_delta
+    assert (ledger[-1].on_hand_after, ledger[-1].reserved_after) == (9, won)
+    # The last StockChanged announces the totals the row ended with.
+    latest = [e for e in await inventory.events("StockChanged") if e.aggregate_id == product][-1]
+    assert (latest.payload["onHand"], latest.payload["reserved"]) == (9, won)
+    assert latest.payload["available"] == 9 - won

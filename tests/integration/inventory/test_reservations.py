@@ -247,3 +247,35 @@ async def test_a_reserve_writes_what_it_holds_in_one_statement_on_postgresql(
     }
     order = held["reservation"]["orderId"]
     assert announced == {first: (2, 3, order), second: (1, 3, order)}
+
+
+async def test_a_one_product_reserve_locks_its_stock_row_for_one_statement_on_postgresql(
+    inventory: Inventory,
+) -> None:
+    product = new_id()
+    await set_stock(inventory, product, 5)
+    await reserve(inventory, new_id(), [(product, 1)])
+    order = new_id()
+    with count_statements(inventory.db.engine) as statements:
+        held = await reserve(inventory, order, [(product, 2)])
+    assert held["errors"] == [] and held["reservation"]["status"] == "RESERVED"
+    # On PostgreSQL the stock row read unlocked, then one statement that commits as it ends:
+    # reservation, stock row, ledger row, line and StockChanged. Elsewhere the locked path.
+    if inventory.db.is_postgres:
+        assert len(statements) == 2
+        assert not any("FOR UPDATE" in s for s in statements)
+    latest = (await inventory.ledger(product))[-1]
+    assert (latest.kind, latest.order_id, latest.reserved_delta) == ("RESERVE", order, 2)
+    assert (latest.on_hand_after, latest.reserved_after) == (5, 3)
+    announced = (await inventory.events("StockChanged"))[-1]
+    assert announced.payload == {
+        "productId": product,
+        "onHand": 5,
+        "reserved": 3,
+        "available": 2,
+        "reason": "RESERVE",
+        "orderId": order,
+    }
+    again = await reserve(inventory, order, [(product, 2)])  # a replay holds nothing more
+    assert again["reservation"]["orderId"] == order
+    assert (await inventory.level(product)).reserved == 3
