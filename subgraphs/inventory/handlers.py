@@ -106,8 +106,11 @@ def _refused(action: str, order_id: str, event_type: str, code: str, reason: str
 async def inventory_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
     """The group's handlers, plus an outbox relay so that a worker process running alone
     (``shopgraph worker inventory``) publishes the ``StockChanged`` events its handlers
-    write; several relays on one outbox are safe (see :mod:`shopgraph.events.outbox`)."""
-    resources = ServiceResources.from_settings(settings, "inventory", outbox=outbox, ping=False)
+    write; it leads the outbox, the subgraph's relay wakes it (see
+    :mod:`shopgraph.events.outbox_lease`)."""
+    resources = ServiceResources.from_settings(
+        settings, "inventory", outbox=outbox, ping=False, relay_leads=True
+    )
     async with resources.running() as res:
         registry = HandlerRegistry()
         register_handlers(registry, ReservationService(res.db, on_commit=res.wake_relay))
