@@ -96,9 +96,18 @@ class OutboxLease:
 
     async def release(self) -> None:
         """Give the lease back, keeping the connection (a borrower after its round)."""
-        if self.held and self._connection is not None and not self._connection.is_closed():
-            await self._connection.execute("SELECT pg_advisory_unlock($1)", self.lock_key)
-        self.held = False
+        held, self.held = self.held, False
+        connection = self._connection
+        if not held or connection is None or connection.is_closed():
+            return
+        try:
+            await connection.execute("SELECT pg_advisory_unlock($1)", self.lock_key)
+        except BaseException:
+            # Session locks count re-entries: a lock left behind here would keep the lease
+            # from everyone. Ending the session frees it.
+            self._forget()
+            connection.terminate()
+            raise
 
     async def has_unpublished(self) -> bool:
         connection = await self.connection()
