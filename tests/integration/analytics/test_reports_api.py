@@ -175,9 +175,7 @@ async def test_a_fetched_batch_of_every_topic_counts_as_its_events_one_by_one(
 
     body = await analytics.gql(SALES, span(DAY, DAY, by="DAY"))
     totals = body["data"]["salesReport"]["totals"]
-    assert [(t["orders"], t["units"], t["revenue"]["amount"]) for t in totals] == [
-        (1, 2, "25.00")
-    ]
+    assert [(t["orders"], t["units"], t["revenue"]["amount"]) for t in totals] == [(1, 2, "25.00")]
     conversion = (await analytics.gql(CONVERSION, span(DAY, DAY)))["data"]["conversion"]
     assert (conversion["cartsCreated"], conversion["ordersPlaced"]) == (3, 2)
     assert conversion["ordersPaid"] == 1
