@@ -5,10 +5,10 @@ work waiting for the pool cannot delay a publish). The lease is a session-level 
 lock taken on that connection: PostgreSQL frees it when the session ends, a process that is
 SIGKILLed included, and a standby's next try (each poll) takes it over.
 
-* A **leading** relay (``lead=True``: worker processes, whose loops are not serving
-  requests) keeps the lease, LISTENs on the outbox's channel and publishes on its
-  connection: a plain read, the produce, one UPDATE; no transaction, no row locks, since no
-  other relay publishes meanwhile.
+* A **leading** relay (``lead=True``: the orders and payments worker groups, whose loops
+  serve no requests and hold no hot row locks) keeps the lease, LISTENs on the outbox's
+  channel and publishes on its connection: a plain read, the produce, one UPDATE; no
+  transaction, no row locks, since no other relay publishes meanwhile.
 * A relay that does not lead (a subgraph's) **borrows** the lease: woken by its process's
   commit it tries the lease and NOTIFIES the channel in one statement. If a leader holds the
   lease, the notification wakes it and the borrower is done; otherwise the borrower
