@@ -38,9 +38,6 @@ class ServiceResources:
     kv: KeyValueStore
     outbox: Table | None = None
     verifier: TokenVerifier | None = None  # None: built from settings on first use
-    # Whether the outbox relay keeps the outbox's lease (a worker group's process) or only
-    # borrows it while no such relay runs (a subgraph's); see shopgraph.events.outbox_lease.
-    relay_leads: bool = False
     relay: OutboxRelay | None = field(default=None, init=False)
     _relay_task: asyncio.Task[None] | None = field(default=None, init=False)
     _retention: Periodic | None = field(default=None, init=False)
@@ -54,10 +51,8 @@ class ServiceResources:
         outbox: Table | None = None,
         principals: TokenVerifier | None = None,
         ping: bool = True,
-        relay_leads: bool = False,
     ) -> ServiceResources:
-        """``ping=False`` for a worker group's handlers (see :class:`~shopgraph.db.Database`);
-        ``relay_leads=True`` for theirs too (see :class:`~shopgraph.events.OutboxRelay`)."""
+        """``ping=False`` for a worker group's handlers (see :class:`~shopgraph.db.Database`)."""
         return cls(
             service=service,
             settings=settings,
@@ -66,7 +61,6 @@ class ServiceResources:
             kv=kv_from_url(settings.kv_url),
             outbox=outbox,
             verifier=principals,
-            relay_leads=relay_leads,
         )
 
     @property
@@ -86,7 +80,6 @@ class ServiceResources:
                 self.outbox,
                 poll_seconds=self.settings.outbox_poll_seconds,
                 service=self.service,
-                lead=self.relay_leads,
             )
             self._relay_task = asyncio.create_task(
                 self.relay.run(), name=f"outbox-relay:{self.service}"

@@ -10,15 +10,18 @@ The :class:`OutboxRelay` publishes unpublished rows in ``seq`` order and marks t
 published only after the bus acknowledged them: at-least-once. A crash between the publish
 and the mark publishes the rows again; consumers' inboxes absorb the duplicates.
 
-On PostgreSQL several processes run a relay on one outbox (a subgraph and its worker
-group): one of them holds the outbox's lease and publishes, the others wake it with a
-notification (:mod:`shopgraph.events.outbox_lease`), so the topic order follows ``seq`` and
-a relay's connection is its own, never one request work waits for. A woken relay lingers
-``linger_seconds`` (10 ms) first, so a burst of commits is one round and one produce request
-rather than one per commit.
-On SQLite (one process, ``make dev``), :class:`~shopgraph.db.Database` serialises writers
-in-process, so a batch holds the write lock while the bus acknowledges it (a few
-milliseconds) and relays need no lease.
+Several relays may run against one PostgreSQL database: each batch is taken under a
+transaction-scoped advisory lock (one relay publishes at a time, so the topic order follows
+``seq``) and with ``SELECT ... FOR UPDATE SKIP LOCKED`` (a row is never in two relays'
+batches). The lock is only *tried*: a relay that finds it taken gives the round up at the
+cost of one statement, because the holder publishes its rows. The holder cannot have missed
+them: after each batch it releases the lock and then looks (one plain read) for unpublished
+rows, and rows committed before another relay's failed try are visible to that read. A
+relay polls with the same read, so an idle outbox costs no lock and no transaction. A woken
+relay lingers ``linger_seconds`` (10 ms) first, so a burst of commits is one round and one
+produce request rather than one per commit.
+On SQLite, :class:`~shopgraph.db.Database` serialises writers in-process, so a
+batch holds the write lock while the bus acknowledges it (a few milliseconds).
 """
 
 from __future__ import annotations
@@ -26,17 +29,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import zlib
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Final
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db import Database
 from shopgraph.events.bus import EventBus
 from shopgraph.events.envelope import Event
-from shopgraph.events.outbox_lease import OutboxLease
 from shopgraph.events.tracing import producer_spans
 from shopgraph.logging import get_logger
 from shopgraph.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
@@ -67,12 +68,7 @@ PUBLISH_LINGER_SECONDS: Final = 0.01
 
 
 class OutboxRelay:
-    """Publishes a service's outbox rows to the bus; ``run()`` until ``stop()``.
-
-    ``lead``: on PostgreSQL, keep the outbox's lease and publish for every process (worker
-    groups); otherwise borrow it per round and leave the publishing to a leader when one
-    runs (subgraphs, whose event loops serve requests). See
-    :mod:`shopgraph.events.outbox_lease`."""
+    """Publishes a service's outbox rows to the bus; ``run()`` until ``stop()``."""
 
     def __init__(
         self,
@@ -83,8 +79,6 @@ class OutboxRelay:
         batch_size: int = 200,
         service: str = "",
         linger_seconds: float = PUBLISH_LINGER_SECONDS,
-        *,
-        lead: bool = False,
     ) -> None:
         self.db = db
         self.bus = bus
@@ -93,93 +87,36 @@ class OutboxRelay:
         self.linger_seconds = linger_seconds
         self.batch_size = batch_size
         self.service = service or table.name  # the metrics label
-        self.lead = lead
         self._stopping = asyncio.Event()
         self._wakeup = asyncio.Event()
         self._finished = asyncio.Event()
         self._running = False
         self.rounds = 0  # publishing rounds run() has finished (woken, polled or the first)
-        # Lease key: one per outbox table name, shared by all relays of that database.
-        lock_key = zlib.crc32(f"shopgraph.outbox.{table.name}".encode()) & 0x7FFFFFFF
-        self._lease = (
-            OutboxLease(db.url, table.name, lock_key, self.wake) if db.is_postgres else None
-        )
-
-    @property
-    def leading(self) -> bool:
-        """Whether this relay holds the outbox's lease now (PostgreSQL)."""
-        return self._lease is not None and self._lease.held
+        # Lock key: one per outbox table name, shared by all relays of that database.
+        self._lock_key = zlib.crc32(f"shopgraph.outbox.{table.name}".encode()) & 0x7FFFFFFF
 
     async def publish_pending(self, *, known_pending: bool = True) -> int:
-        """Publish every unpublished row now; returns how many this relay published (0 when
-        another relay holds the outbox: that one publishes them). ``known_pending=False``
-        (a poll) first looks whether anything waits."""
-        try:
-            if self._lease is None:
-                total = await self._publish_local(known_pending)
-            elif self.lead:
-                total = await self._publish_leading(self._lease, known_pending)
-            else:
-                total = await self._publish_borrowed(self._lease, known_pending)
-        finally:
-            if not self._running and self._lease is not None:
-                await self._lease.close()  # a one-shot call leaves no connection behind
-        OUTBOX_BACKLOG.labels(self.service).set(0)
-        OUTBOX_OLDEST_AGE.labels(self.service).set(0)
-        return total
-
-    async def _publish_leading(self, lease: OutboxLease, woken: bool) -> int:
-        if not lease.held:
-            # A woken standby's commit may be for a leader that holds the lease: notify it.
-            if not await lease.try_acquire(notify=woken):
-                return 0
-            await lease.listen()
-            woken = True  # a new leader publishes what waited for it
-        if not woken and not await lease.has_unpublished():
-            return 0
-        return await self._publish_held(lease)
-
-    async def _publish_borrowed(self, lease: OutboxLease, woken: bool) -> int:
-        total = 0
-        if not woken and not await lease.has_unpublished():
-            return 0
-        while await lease.try_acquire(notify=woken):
-            try:
-                total += await self._publish_held(lease)
-            finally:
-                await lease.release()
-            # Rows whose relay found the lease taken meanwhile: nobody else will look.
-            if not await lease.has_unpublished():
-                break
-            woken = False
-        return total
-
-    async def _publish_held(self, lease: OutboxLease) -> int:
-        """Every unpublished row, batch by batch, by the lease holder."""
-        total = 0
-        while True:
-            rows = await lease.unpublished(self.batch_size)
-            if rows:
-                await self._send([(row["topic"], row["event"]) for row in rows])
-                await lease.mark_published([row["seq"] for row in rows])
-            total += len(rows)
-            if len(rows) < self.batch_size:
-                return total
-
-    async def _send(self, rows: Sequence[tuple[str, bytes]]) -> None:
-        messages = [(topic, Event.from_bytes(event)) for topic, event in rows]
-        with producer_spans(messages) as stamped:
-            await self.bus.publish_many(stamped)
-
-    async def _publish_local(self, known_pending: bool) -> int:
-        """SQLite: writers are serialised in-process, so a batch short of full took every
-        row committed before it, and later committers wake their relay."""
-        total = 0
+        """Publish every unpublished row now; returns how many this relay published (rows
+        another relay is publishing meanwhile are that one's). ``known_pending=False`` (a
+        poll) first looks without a lock whether anything waits."""
+        total, empty_rounds = 0, 0
         pending = known_pending or await self._has_unpublished()
         while pending:
             published = await self._publish_batch()
+            if published is None:
+                return total  # another relay holds the outbox: it publishes what is left
             total += published
-            pending = published == self.batch_size
+            empty_rounds = empty_rounds + 1 if published == 0 else 0
+            # Read after the lock is released: sees every row whose relay gave up meanwhile.
+            # Twice nothing under the lock while the read sees rows: a foreign row lock;
+            # leave those rows to the next poll rather than spin. On SQLite no relay gives
+            # up (the batch waits for the file's one writer): a batch short of full took
+            # every row committed before it, and later committers wake their relay.
+            pending = published == self.batch_size or (
+                not self.db.is_sqlite and empty_rounds < 2 and await self._has_unpublished()
+            )
+        OUTBOX_BACKLOG.labels(self.service).set(0)
+        OUTBOX_OLDEST_AGE.labels(self.service).set(0)
         return total
 
     async def _has_unpublished(self) -> bool:
@@ -223,8 +160,6 @@ class OutboxRelay:
             await self._loop()
         finally:
             self._running = False
-            if self._lease is not None:
-                await self._lease.close()  # frees the lease for a standby at once
             self._finished.set()
 
     async def _loop(self) -> None:
@@ -237,8 +172,6 @@ class OutboxRelay:
                 log.exception(
                     "outbox_relay_failed", table=self.table.name, retry_in=self.poll_seconds
                 )
-                if self._lease is not None:
-                    self._lease.drop_if_broken()
                 await self._measure_backlog()
             self.rounds += 1
             woken = False
@@ -252,6 +185,11 @@ class OutboxRelay:
         """Publish now instead of at the next poll (e.g. right after a commit)."""
         self._wakeup.set()
 
+    async def _try_lock(self, session: AsyncSession) -> bool:
+        """The outbox's transaction-scoped advisory lock, if no other relay holds it."""
+        lock = func.pg_try_advisory_xact_lock(text(str(self._lock_key)))
+        return bool(await session.scalar(select(lock)))
+
     async def stop(self) -> None:
         """Stop after the batch in flight (it is published and marked) and wait for it."""
         self._stopping.set()
@@ -259,20 +197,25 @@ class OutboxRelay:
         if self._running:
             await self._finished.wait()
 
-    async def _publish_batch(self) -> int:
-        """One batch in one transaction (SQLite)."""
+    async def _publish_batch(self) -> int | None:
+        """One batch under the outbox's lock; None if another relay holds it."""
         table = self.table
         async with self.db.transaction() as session:
+            if self.db.is_postgres and not await self._try_lock(session):
+                return None
             query = (
                 select(table.c.seq, table.c.topic, table.c.event)
                 .where(table.c.published_at.is_(None))
                 .order_by(table.c.seq)
                 .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
             )
             rows = (await session.execute(query)).all()
             if not rows:
                 return 0
-            await self._send([(row.topic, row.event) for row in rows])
+            messages = [(row.topic, Event.from_bytes(row.event)) for row in rows]
+            with producer_spans(messages) as stamped:
+                await self.bus.publish_many(stamped)
             await session.execute(
                 update(table)
                 .where(table.c.seq.in_([row.seq for row in rows]))

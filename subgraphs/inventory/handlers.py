@@ -106,9 +106,7 @@ def _refused(action: str, order_id: str, event_type: str, code: str, reason: str
 async def inventory_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
     """The group's handlers, plus an outbox relay so that a worker process running alone
     (``shopgraph worker inventory``) publishes the ``StockChanged`` events its handlers
-    write. It only borrows the outbox's lease, like the subgraph's relay (see
-    :mod:`shopgraph.events.outbox_lease`): this loop's settlements hold the hot stock rows'
-    locks, and publishing every reservation's events here made them hold those longer."""
+    write; several relays on one outbox are safe (see :mod:`shopgraph.events.outbox`)."""
     resources = ServiceResources.from_settings(settings, "inventory", outbox=outbox, ping=False)
     async with resources.running() as res:
         registry = HandlerRegistry()

@@ -115,12 +115,10 @@ def register_status_handlers(registry: HandlerRegistry, kv: KeyValueStore) -> No
 
 @asynccontextmanager
 async def order_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
-    """The ``orders`` group's handlers, with the outbox relay that leads the orders outbox:
-    it publishes the ``OrderStatusChanged`` events its handlers write and, woken by the
-    subgraph's notification, its ``OrderCreated`` (see :mod:`shopgraph.events.outbox_lease`)."""
-    resources = ServiceResources.from_settings(
-        settings, "orders", outbox=outbox, ping=False, relay_leads=True
-    )
+    """The ``orders`` group's handlers, with an outbox relay so a worker process running
+    alone publishes the ``OrderStatusChanged`` events its handlers write (several relays
+    on one outbox are safe, see :mod:`shopgraph.events.outbox`)."""
+    resources = ServiceResources.from_settings(settings, "orders", outbox=outbox, ping=False)
     async with resources.running() as res:
         registry = HandlerRegistry()
         register_payment_handlers(registry, OrderService(res.db, on_commit=res.wake_relay))

@@ -67,9 +67,7 @@ async def payment_handlers(
     """The group's handlers, plus an outbox relay so that a worker process running alone
     (``shopgraph worker payments``) publishes the events its handlers write."""
     charger = provider or provider_for(settings)  # refuses before anything starts
-    resources = ServiceResources.from_settings(
-        settings, "payments", outbox=outbox, ping=False, relay_leads=True
-    )
+    resources = ServiceResources.from_settings(settings, "payments", outbox=outbox, ping=False)
     async with resources.running() as res:
         registry = HandlerRegistry()
         register_handlers(registry, PaymentService(res.db, charger, on_commit=res.wake_relay))
