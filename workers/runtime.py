@@ -363,6 +363,9 @@ class WorkerGroup:
     # How long a small batch waits for more events (see ConsumerRuntime); for groups whose
     # handlers have a batch form and are off the checkout's critical path.
     linger_seconds: float = 0.0
+    # The most events one fetch hands to the handlers (a lingering group's batch form takes
+    # them in one transaction).
+    batch_size: int = 100
     # Offsets are committed at most this often under load (see workers.commits).
     commit_interval_seconds: float = COMMIT_INTERVAL_SECONDS
 
@@ -404,6 +407,7 @@ class WorkerRuntime:
                     max_attempts=self.group.max_attempts or self.settings.consumer_max_attempts,
                     concurrency=self.group.concurrency,
                     linger_seconds=self.group.linger_seconds,
+                    batch_size=self.group.batch_size,
                     commit_interval_seconds=self.group.commit_interval_seconds,
                 )
                 if self._stop_requested:

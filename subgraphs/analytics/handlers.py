@@ -5,8 +5,9 @@ Consumes ``orders`` (``OrderCreated``, ``OrderCancelled``), ``payments``
 (``ProductCreated``, ``ProductUpdated``, ``ProductArchived``) and ``carts``
 (``CartCreated``) into the reporting tables (:mod:`subgraphs.analytics.ingest`). The inbox
 claim (consumer ``analytics``) and the facts commit together, so a redelivered event
-counts once. Consecutive events of a fetched batch are applied in one transaction
-(:meth:`AnalyticsService.apply_many`). The group also purges old inbox rows
+counts once. A fetched batch, whatever its topics, is applied in one transaction with one
+statement per kind of fact (:meth:`AnalyticsService.apply_batch`); the group lingers a second
+for it. The group also purges old inbox rows
 (:mod:`shopgraph.events.retention`).
 """
 
@@ -29,15 +30,16 @@ GROUP = "analytics"
 
 
 # A batch waits this long for more events: fewer transactions under load, and nobody waits
-# for a report to count an order within milliseconds.
-LINGER_SECONDS = 0.25
+# for a report to count an order within a second.
+LINGER_SECONDS = 1.0
+BATCH_SIZE = 1000
 
 
 def registry_for(service: AnalyticsService) -> HandlerRegistry:
     registry = HandlerRegistry()
-    batches = {topic: _batch_applier(service, topic) for topic, _ in WRITERS}
+    batch = _batch_applier(service)  # one for every topic: a fetched batch is one run
     for topic, event_type in WRITERS:
-        registry.register(topic, event_type, _applier(service, topic), batch=batches[topic])
+        registry.register(topic, event_type, _applier(service, topic), batch=batch)
     return registry
 
 
@@ -48,11 +50,11 @@ def _applier(service: AnalyticsService, topic: str) -> Handler:
     return apply
 
 
-def _batch_applier(service: AnalyticsService, topic: str) -> BatchHandler:
-    async def apply_many(events: Sequence[Event]) -> None:
-        await service.apply_many(topic, events)
+def _batch_applier(service: AnalyticsService) -> BatchHandler:
+    async def apply_batch(events: Sequence[Event]) -> None:
+        await service.apply_batch(events)
 
-    return apply_many
+    return apply_batch
 
 
 @asynccontextmanager
@@ -70,5 +72,5 @@ async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
 
 
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
-    WorkerGroup(GROUP, TOPICS, handlers, linger_seconds=LINGER_SECONDS),
+    WorkerGroup(GROUP, TOPICS, handlers, linger_seconds=LINGER_SECONDS, batch_size=BATCH_SIZE),
 )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.events.envelope import Event
 from subgraphs.analytics import repository
-from subgraphs.analytics.records import PlacedLine, PlacedOrder
+from subgraphs.analytics.records import CartFact, PlacedLine, PlacedOrder
 
 Writer = Callable[[AsyncSession, Event], Awaitable[None]]
 
@@ -41,7 +41,8 @@ def _count(payload: dict[str, Any], name: str) -> int:
     return value
 
 
-async def order_created(session: AsyncSession, event: Event) -> None:
+def placed_order(event: Event) -> PlacedOrder:
+    """An ``OrderCreated`` payload read (``ValueError`` if it lacks what analytics needs)."""
     payload = event.payload
     items = payload.get("items")
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
@@ -56,7 +57,7 @@ async def order_created(session: AsyncSession, event: Event) -> None:
         )
         for item in items
     )
-    order = PlacedOrder(
+    return PlacedOrder(
         order_id=_text(payload, "orderId"),
         user_id=_optional_text(payload, "userId"),
         currency=_text(payload, "currency"),
@@ -64,13 +65,22 @@ async def order_created(session: AsyncSession, event: Event) -> None:
         placed_at=event.occurred_at,
         lines=lines,
     )
-    await repository.record_order_placed(session, order)
+
+
+async def order_created(session: AsyncSession, event: Event) -> None:
+    await repository.record_order_placed(session, placed_order(event))
+
+
+def moment_order_id(event: Event) -> str:
+    """The order an ``OrderCancelled`` / ``PaymentSucceeded`` / ``PaymentFailed`` is about."""
+    return _text(event.payload, "orderId")
 
 
 def _order_moment(column: str) -> Writer:
     async def write(session: AsyncSession, event: Event) -> None:
-        order_id = _text(event.payload, "orderId")
-        await repository.record_order_moment(session, order_id, column, event.occurred_at)
+        await repository.record_order_moment(
+            session, moment_order_id(event), column, event.occurred_at
+        )
 
     return write
 
@@ -87,14 +97,18 @@ async def payment_refunded(session: AsyncSession, event: Event) -> None:
     )
 
 
-async def cart_created(session: AsyncSession, event: Event) -> None:
+def cart_fact(event: Event) -> CartFact:
     payload = event.payload
-    await repository.record_cart(
-        session,
+    return CartFact(
         cart_id=_text(payload, "cartId"),
         user_id=_optional_text(payload, "userId"),
         at=event.occurred_at,
     )
+
+
+async def cart_created(session: AsyncSession, event: Event) -> None:
+    cart = cart_fact(event)
+    await repository.record_cart(session, cart_id=cart.cart_id, user_id=cart.user_id, at=cart.at)
 
 
 async def product_changed(session: AsyncSession, event: Event) -> None:
@@ -109,11 +123,18 @@ async def product_changed(session: AsyncSession, event: Event) -> None:
     )
 
 
+# The order moment each event type sets (the column of ``order_facts``).
+MOMENTS: dict[str, str] = {
+    "OrderCancelled": "cancelled_at",
+    "PaymentSucceeded": "paid_at",
+    "PaymentFailed": "payment_failed_at",
+}
+
 WRITERS: dict[tuple[str, str], Writer] = {
     (ORDERS, "OrderCreated"): order_created,
-    (ORDERS, "OrderCancelled"): _order_moment("cancelled_at"),
-    (PAYMENTS, "PaymentSucceeded"): _order_moment("paid_at"),
-    (PAYMENTS, "PaymentFailed"): _order_moment("payment_failed_at"),
+    (ORDERS, "OrderCancelled"): _order_moment(MOMENTS["OrderCancelled"]),
+    (PAYMENTS, "PaymentSucceeded"): _order_moment(MOMENTS["PaymentSucceeded"]),
+    (PAYMENTS, "PaymentFailed"): _order_moment(MOMENTS["PaymentFailed"]),
     (PAYMENTS, "PaymentRefunded"): payment_refunded,
     (CATALOG, "ProductCreated"): product_changed,
     (CATALOG, "ProductUpdated"): product_changed,
@@ -122,3 +143,7 @@ WRITERS: dict[tuple[str, str], Writer] = {
 }
 
 TOPICS: tuple[str, ...] = tuple(dict.fromkeys(topic for topic, _ in WRITERS))
+
+# Every event type analytics reads comes from one topic: the type alone picks the writer.
+TOPIC_OF: dict[str, str] = {event_type: topic for topic, event_type in WRITERS}
+assert len(TOPIC_OF) == len(WRITERS), "an event type on two topics"

@@ -17,6 +17,15 @@ class Grouping(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class CartFact:
+    """A ``CartCreated`` event, as analytics keeps it."""
+
+    cart_id: str
+    user_id: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PlacedOrder:
     """An ``OrderCreated`` event, as analytics keeps it."""
 

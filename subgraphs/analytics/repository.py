@@ -23,7 +23,13 @@ from subgraphs.analytics.models import (
     product_names,
     refund_facts,
 )
-from subgraphs.analytics.records import DayRefunds, DaySales, PlacedOrder, ProductSales
+from subgraphs.analytics.records import (
+    CartFact,
+    DayRefunds,
+    DaySales,
+    PlacedOrder,
+    ProductSales,
+)
 
 
 def _insert(session: AsyncSession, table: Table) -> Any:
@@ -75,6 +81,57 @@ async def record_order_placed(session: AsyncSession, order: PlacedOrder) -> None
         )
 
 
+async def record_orders_placed(session: AsyncSession, orders: Sequence[PlacedOrder]) -> None:
+    """:func:`record_order_placed` for several orders (distinct ids) in three statements."""
+    facts = [
+        {
+            "order_id": order.order_id,
+            "user_id": order.user_id,
+            "currency": order.currency,
+            "total_minor": order.total_minor,
+            "units": order.units,
+            "placed_at": order.placed_at,
+            "placed_on": order.placed_at.date(),
+        }
+        for order in orders
+    ]
+    stmt = _insert(session, order_facts).values(facts)
+    placed = [name for name in facts[0] if name != "order_id"]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[order_facts.c.order_id], set_={n: stmt.excluded[n] for n in placed}
+    )
+    await session.execute(stmt)
+    ids = [order.order_id for order in orders]
+    await session.execute(delete(line_facts).where(line_facts.c.order_id.in_(ids)))
+    lines = [
+        {
+            "order_id": order.order_id,
+            "line_no": number,
+            "product_id": line.product_id,
+            "sku": line.sku,
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price_minor": line.unit_price_minor,
+        }
+        for order in orders
+        for number, line in enumerate(order.lines, start=1)
+    ]
+    if lines:
+        await session.execute(line_facts.insert(), lines)
+
+
+async def record_order_moments(
+    session: AsyncSession, column: str, moments: dict[str, datetime]
+) -> None:
+    """:func:`record_order_moment` for several orders in one statement."""
+    rows = [{"order_id": order_id, column: at} for order_id, at in moments.items()]
+    stmt = _insert(session, order_facts).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[order_facts.c.order_id], set_={column: stmt.excluded[column]}
+    )
+    await session.execute(stmt)
+
+
 async def record_order_moment(
     session: AsyncSession, order_id: str, column: str, at: datetime
 ) -> None:
@@ -115,6 +172,21 @@ async def record_cart(
         "created_on": at.date(),
     }
     await session.execute(_insert(session, cart_facts).values(values).on_conflict_do_nothing())
+
+
+async def record_carts(session: AsyncSession, carts: Sequence[CartFact]) -> None:
+    """:func:`record_cart` for several carts in one statement (a known cart stays as it is)."""
+    rows = [
+        {
+            "cart_id": cart.cart_id,
+            "user_id": cart.user_id,
+            "guest": cart.user_id is None,
+            "created_at": cart.at,
+            "created_on": cart.at.date(),
+        }
+        for cart in carts
+    ]
+    await session.execute(_insert(session, cart_facts).values(rows).on_conflict_do_nothing())
 
 
 async def record_product(

@@ -24,7 +24,8 @@ from shopgraph.events.envelope import Event
 from shopgraph.events.inbox import claim, claim_many
 from shopgraph.logging import get_logger
 from subgraphs.analytics import repository
-from subgraphs.analytics.ingest import WRITERS
+from subgraphs.analytics.fact_batch import write_facts
+from subgraphs.analytics.ingest import TOPIC_OF, WRITERS
 from subgraphs.analytics.models import inbox
 from subgraphs.analytics.periods import period_start, periods
 from subgraphs.analytics.records import (
@@ -78,22 +79,21 @@ class AnalyticsService:
         log.debug("analytics_event_applied", event_type=event.type, aggregate=event.aggregate_id)
         return True
 
-    async def apply_many(self, topic: str, events: Sequence[Event]) -> int:
-        """:meth:`apply` for several events of ``topic`` in one transaction, in order; how
-        many were applied. If one payload is refused, nothing is applied."""
-        reported = [(WRITERS.get((topic, e.type)), e) for e in events]
-        applied = 0
+    async def apply_batch(self, events: Sequence[Event]) -> int:
+        """:meth:`apply` for events of any topic analytics reads, in one transaction with
+        one statement per kind of fact (:mod:`subgraphs.analytics.fact_batch`); how many
+        were applied. If one payload is refused, nothing is applied."""
+        reported = [e for e in events if e.type in TOPIC_OF]
         async with self.db.transaction() as session:
-            fresh = await claim_many(
-                session, inbox, CONSUMER, [e.id for writer, e in reported if writer is not None]
-            )
-            for writer, event in reported:
-                if writer is not None and event.id in fresh:
+            fresh = await claim_many(session, inbox, CONSUMER, [e.id for e in reported])
+            claimed = []
+            for event in reported:
+                if event.id in fresh:
                     fresh.discard(event.id)  # the same event twice in a batch counts once
-                    await writer(session, event)
-                    applied += 1
-        log.debug("analytics_events_applied", events=len(events), applied=applied)
-        return applied
+                    claimed.append(event)
+            await write_facts(session, claimed)
+        log.debug("analytics_events_applied", events=len(events), applied=len(claimed))
+        return len(claimed)
 
     async def reset(self) -> None:
         """Forget every fact and every applied event id (a rebuild starts from here)."""

@@ -148,3 +148,34 @@ async def test_a_payload_analytics_cannot_read_changes_nothing(analytics: Analyt
         await analytics.apply("orders", broken)
     body = await analytics.gql(CONVERSION, span(datetime.now(UTC), datetime.now(UTC)))
     assert body["data"]["conversion"]["ordersPlaced"] == 0
+
+
+def cart_created(when: datetime) -> Event:
+    cart = str(uuid.uuid4())
+    return at(Event.new("CartCreated", cart, {"cartId": cart, "userId": None}), when)
+
+
+async def test_a_fetched_batch_of_every_topic_counts_as_its_events_one_by_one(
+    analytics: Analytics,
+) -> None:
+    """The worker's batch form (one transaction, one statement per kind of fact) gives the
+    reports the one-event path gives, redeliveries and a payment before its order included."""
+    lamp = str(uuid.uuid4())
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    carts = [cart_created(DAY) for _ in range(3)]
+    batch = [
+        paid(first, DAY),
+        *carts,
+        order_created(first, [(lamp, 2, 1250)], DAY),
+        order_created(second, [(lamp, 1, 1250)], DAY),
+        Event.new("OrderCancelled", second, {"orderId": second, "wasPaid": False}),
+    ]
+    assert await analytics.service.apply_batch(batch) == len(batch)
+    assert await analytics.service.apply_batch([*batch, carts[0]]) == 0  # a redelivery
+
+    body = await analytics.gql(SALES, span(DAY, DAY, by="DAY"))
+    totals = body["data"]["salesReport"]["totals"]
+    assert [(t["orders"], t["units"], t["revenue"]["amount"]) for t in totals] == [(1, 2, "25.00")]
+    conversion = (await analytics.gql(CONVERSION, span(DAY, DAY)))["data"]["conversion"]
+    assert (conversion["cartsCreated"], conversion["ordersPlaced"]) == (3, 2)
+    assert conversion["ordersPaid"] == 1
