@@ -18,9 +18,11 @@ the body replayed when it was already read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -43,7 +45,7 @@ class GraphQLView(Protocol):
     """What the lean path takes from the subgraph's Strawberry view."""
 
     schema: BaseSchema
-    protocols: Any
+    protocols: Sequence[str]
 
     def decode_json(self, data: str | bytes) -> object: ...
 
@@ -117,7 +119,7 @@ class LeanGraphQL:
         raw = b"".join(message.get("body", b"") for message in received)
         try:
             data = self.view.decode_json(raw)
-        except Exception:  # the view answers the same body with its own 400
+        except (ValueError, HTTPException):  # the view answers this body with its 400
             return None
         if not isinstance(data, dict):
             return None
