@@ -38,6 +38,7 @@ from shopgraph.body_deadline import DEFAULT_BODY_TIMEOUT_SECONDS, BodyDeadline
 from shopgraph.errors import Unauthenticated
 from shopgraph.graphql import classify_errors
 from shopgraph.json_depth import nested_deeper_than
+from shopgraph.lean_graphql import LeanGraphQL
 from shopgraph.logging import bind_context, clear_context, get_logger
 from shopgraph.metrics import exposition
 from shopgraph.request_deadline import RequestDeadlineMiddleware
@@ -111,6 +112,10 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
+        return await self.request_context(request)
+
+    async def request_context(self, request: Request | WebSocket) -> RequestContext:
+        """The request's :class:`RequestContext` (the view's and the lean path's)."""
         ctx = RequestContext(
             request=request,
             principal=request.scope.get("shopgraph.principal", ANONYMOUS),
@@ -312,13 +317,18 @@ def create_subgraph_app(
     readiness: Sequence[Hook] = (),
     routes: Sequence[BaseRoute] = (),
     body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS,
+    lean_path: bool = True,
 ) -> Starlette:
     """A subgraph as an ASGI app: ``/graphql`` (HTTP, WebSocket, GraphiQL outside
-    production), ``/healthz`` (process up), ``/readyz`` (dependencies answer), ``/metrics``."""
+    production), ``/healthz`` (process up), ``/readyz`` (dependencies answer), ``/metrics``.
+
+    ``lean_path``: POSTs of one JSON operation skip Strawberry's HTTP view
+    (:mod:`shopgraph.lean_graphql`; same answers, less CPU); off only to compare the two."""
     graphql_app = SubgraphGraphQL(
         schema, settings=settings, principals=principals, build_context=build_context
     )
-    authenticated = Authentication(graphql_app, principals)
+    served: ASGIApp = LeanGraphQL(graphql_app, graphql_app) if lean_path else graphql_app
+    authenticated = Authentication(served, principals)
     metrics = Metrics(service)
 
     async def healthz(_request: Request) -> Response:

@@ -92,6 +92,9 @@ async def run_together(
                 host=item.host,
                 port=item.port,
                 log_config=None,
+                # Off rather than filtered: uvicorn formats each request's access-log
+                # arguments before the logger drops them (it is set to WARNING).
+                access_log=False,
                 lifespan="on",
                 ws="websockets-sansio",
                 http=header_deadline_protocol(header_timeout_seconds),

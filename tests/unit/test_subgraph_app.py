@@ -12,21 +12,11 @@ import pytest
 import strawberry
 from strawberry.extensions.validation_cache import _get_validate_cache
 
-from shopgraph.app import RequestContext, create_subgraph_app
-from shopgraph.auth.principal import ANONYMOUS, Principal
-from shopgraph.errors import NotFound, Unauthenticated
+from shopgraph.app import create_subgraph_app
 from shopgraph.graphql import federation_schema
 from shopgraph.logging import configure_logging, get_logger
 from shopgraph.settings import load_settings
-
-
-class FakePrincipals:
-    async def principal_from_header(self, value: str | None) -> Principal:
-        if value is None:
-            return ANONYMOUS
-        if value == "Bearer good":
-            return Principal(subject="u1", roles=("CUSTOMER",), scopes=(), kind="user")
-        raise Unauthenticated("token expired")
+from tests.support.subgraph_app_parts import BasicQuery, FakePrincipals
 
 
 @strawberry.federation.type(keys=["id"])
@@ -35,42 +25,15 @@ class Product:
 
 
 @strawberry.type
-class Node:
-    @strawberry.field
-    def child(self) -> Node:
-        return Node()
-
-    @strawberry.field
-    def name(self) -> str:
-        return "n"
-
-
-@strawberry.type
-class Query:
+class Query(BasicQuery):
     @strawberry.field
     def product(self) -> Product:
         return Product(id=strawberry.ID("p1"))
 
     @strawberry.field
-    def root(self) -> Node:
-        return Node()
-
-    @strawberry.field
-    def whoami(self, info: strawberry.Info[RequestContext, None]) -> str:
-        return info.context.principal.subject or "anonymous"
-
-    @strawberry.field
     def logged(self) -> str:
         get_logger("test").info("resolver_ran")
         return "ok"
-
-    @strawberry.field
-    def boom(self) -> str:
-        raise RuntimeError("database password is hunter2")
-
-    @strawberry.field
-    def missing(self) -> str:
-        raise NotFound("no such product")
 
 
 failing_checks: list[str] = []
