@@ -12,7 +12,8 @@ from starlette.websockets import WebSocketDisconnect
 from shopgraph.app import RequestContext, create_subgraph_app
 from shopgraph.graphql import federation_schema
 from shopgraph.settings import load_settings
-from tests.unit.test_subgraph_app import FakePrincipals, Query
+from tests.support.subgraph_app_parts import FakePrincipals
+from tests.unit.test_subgraph_app import Query
 
 
 @strawberry.type
