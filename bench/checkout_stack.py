@@ -107,6 +107,9 @@ def scale_out(
         "SHOPGRAPH_DATABASE_URL": postgres_url.rsplit("/", 1)[0] + f"/{prefix}_{{service}}",
         "SHOPGRAPH_BUS_URL": f"{kafka_url}?namespace={prefix}",
         "SHOPGRAPH_KV_URL": redis_url,
+        # As a deployment expecting bursts would: the 50 shoppers' first requests arrive at
+        # once, and without it each of them opens a connection first.
+        "SHOPGRAPH_DATABASE_WARM_CONNECTIONS": "20",
     }
     full_env = {**os.environ, **env}
     processes: dict[str, subprocess.Popen[bytes]] = {}

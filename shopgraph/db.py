@@ -13,7 +13,7 @@ import os
 import uuid
 import weakref
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -190,6 +190,7 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 20, ping: bool = True) -> None:
         self.url = url
+        self.pool_size = pool_size
         self.engine = create_engine(url, pool_size=pool_size, ping=ping)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # PostgreSQL reads without BEGIN/ROLLBACK (see :meth:`read`); SQLite's transactions
@@ -266,6 +267,20 @@ class Database:
         else:
             async with self.sessions() as session, session.begin():
                 yield session
+
+    async def warm(self, connections: int) -> int:
+        """Opens up to ``connections`` pooled connections now, side by side, and returns how
+        many: a burst of first requests then finds them open instead of each paying for a
+        connect (and PostgreSQL for a new backend). PostgreSQL only (a SQLite connection
+        costs no round trip); at most the pool size, since the pool closes any beyond it."""
+        if not self.is_postgres or connections <= 0:
+            return 0
+        count = min(connections, self.pool_size)
+        async with AsyncExitStack() as opened:
+            await asyncio.gather(
+                *(opened.enter_async_context(self.engine.connect()) for _ in range(count))
+            )
+        return count
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -128,6 +128,14 @@ class ServiceResources:
         if self.relay is not None:
             self.relay.wake()
 
+    async def warm_database(self) -> None:
+        """Start-up: opens ``settings.database_warm_connections`` pooled connections. Best
+        effort: a database that cannot be reached yet is for readiness to report."""
+        try:
+            await self.db.warm(self.settings.database_warm_connections)
+        except Exception as exc:  # start-up goes on; readiness tells
+            log.warning("database_warm_failed", service=self.service, error=str(exc))
+
     async def database(self) -> None:
         """Readiness: the database answers."""
         async with self.db.session() as session:

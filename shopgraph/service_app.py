@@ -33,7 +33,9 @@ def create_service_app(
 
     ``context``: objects every request sees in ``info.context.extra``; ``build_context``
     adds per-request values after them. ``on_startup`` hooks run after the resources
-    start, ``on_shutdown`` hooks before they stop. ``readiness`` defaults to the database.
+    start, ``on_shutdown`` hooks before they stop. ``readiness`` defaults to the database,
+    and a service whose readiness is its database also warms its pool at start-up
+    (``database_warm_connections``).
     """
     shared = dict(context)
 
@@ -41,13 +43,14 @@ def create_service_app(
         ctx.extra.update(shared)
         return ctx if build_context is None else build_context(ctx)
 
+    warm = [resources.warm_database] if readiness is None else []
     app = create_subgraph_app(
         service=resources.service,
         settings=resources.settings,
         schema=schema,
         principals=resources.principals,
         build_context=with_context,
-        on_startup=[resources.start, *on_startup],
+        on_startup=[resources.start, *warm, *on_startup],
         on_shutdown=[*on_shutdown, resources.stop],
         readiness=[resources.database] if readiness is None else readiness,
         routes=routes,

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, gt=0)
     max_tokens: int = Field(default=2000, gt=0)
 
+    # PostgreSQL connections a subgraph opens at start-up (at most its pool of 20), so the
+    # first burst of requests does not wait for connecting; 0 opens them on demand.
+    database_warm_connections: int = Field(default=0, ge=0)
     # The relay's fallback only: every commit wakes its process's relay, and a relay woken
     # while another publishes waits for it (shopgraph.events.outbox). An idle poll costs a
     # database round trip per service, so not too often.
