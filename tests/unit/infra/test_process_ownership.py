@@ -85,7 +85,10 @@ def test_down_leaves_alone_a_process_that_took_over_our_recorded_pid(
 
 def test_down_stops_the_children_of_the_server_too(tmp_path: Path) -> None:
     child_pid_file = tmp_path / "child.pid"
-    script = f"sleep 600 & echo $! > {child_pid_file}; wait"
+    # Written aside and renamed: the shell creates a redirect's file before echo fills it,
+    # and readiness must not see it empty.
+    aside = f"{child_pid_file}.tmp"
+    script = f"sleep 600 & echo $! > {aside} && mv {aside} {child_pid_file}; wait"
     server = FakeServer(
         tmp_path / "run", command=["sh", "-c", script, MARKER], ready=child_pid_file.exists
     )
