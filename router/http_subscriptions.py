@@ -21,6 +21,7 @@ import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import anyio
 import orjson
 from starlette.responses import StreamingResponse
 
@@ -37,6 +38,7 @@ MULTIPART = "multipart"
 SSE_MEDIA_TYPE = "text/event-stream"
 MULTIPART_MEDIA_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"'
 DEFAULT_HEARTBEAT_SECONDS = 5.0
+UPSTREAM_CLOSE_SECONDS = 5.0  # closing the subgraph's subscription after the client left
 
 _PART = b"\r\n--graphql\r\ncontent-type: application/json\r\n\r\n"
 LAST_BOUNDARY = b"\r\n--graphql--\r\n"
@@ -129,11 +131,15 @@ async def _with_heartbeats(
                 return
             yield result
     finally:
-        if pending is not None:  # the client went away while waiting: stop the upstream
-            pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await pending
-        await events.aclose()
+        # Starlette cancels the body's task group when the client goes away, and a cancelled
+        # scope cancels every await in here again: shielded (and bounded), the upstream
+        # subscription is really closed instead of left open at the subgraph.
+        with anyio.move_on_after(UPSTREAM_CLOSE_SECONDS, shield=True):
+            if pending is not None:  # the client went away while waiting: stop the upstream
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await pending
+            await events.aclose()
 
 
 def sse_next(result: dict[str, Any]) -> bytes:
