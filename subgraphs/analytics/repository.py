@@ -52,37 +52,12 @@ async def _upsert(
 
 
 async def record_order_placed(session: AsyncSession, order: PlacedOrder) -> None:
-    values = {
-        "order_id": order.order_id,
-        "user_id": order.user_id,
-        "currency": order.currency,
-        "total_minor": order.total_minor,
-        "units": order.units,
-        "placed_at": order.placed_at,
-        "placed_on": order.placed_at.date(),
-    }
-    await _upsert(session, order_facts, "order_id", values, [k for k in values if k != "order_id"])
-    await session.execute(delete(line_facts).where(line_facts.c.order_id == order.order_id))
-    if order.lines:
-        await session.execute(
-            line_facts.insert(),
-            [
-                {
-                    "order_id": order.order_id,
-                    "line_no": number,
-                    "product_id": line.product_id,
-                    "sku": line.sku,
-                    "name": line.name,
-                    "quantity": line.quantity,
-                    "unit_price_minor": line.unit_price_minor,
-                }
-                for number, line in enumerate(order.lines, start=1)
-            ],
-        )
+    await record_orders_placed(session, [order])
 
 
 async def record_orders_placed(session: AsyncSession, orders: Sequence[PlacedOrder]) -> None:
-    """:func:`record_order_placed` for several orders (distinct ids) in three statements."""
+    """Placed orders (distinct ids) and their lines, replacing what an earlier delivery
+    recorded, in three statements."""
     facts = [
         {
             "order_id": order.order_id,
