@@ -123,6 +123,8 @@ class ReservationService:
             if held is not None:
                 return held
 
+        product_ids = [line.product_id for line in wanted]
+
         async def work(session: AsyncSession) -> Reservation:
             now = self.clock()
             expires_at = now + timedelta(seconds=ttl)
@@ -153,9 +155,12 @@ class ReservationService:
                 await repository.renew_reservation(
                     session, oid, attempt=attempt, created_at=now, expires_at=expires_at
                 )
-            locked = await repository.lock_stock_with_codes(
-                session, [line.product_id for line in wanted]
-            )
+            if self.db.is_postgres:
+                # The order id is ours now (a concurrent duplicate waits on it), so a shortage
+                # seen in the latest committed stock is refused without queueing for the stock
+                # rows' lock behind every other reserve of a sold-out product.
+                _allocations(await repository.stock_with_codes(session, product_ids), wanted)
+            locked = await repository.lock_stock_with_codes(session, product_ids)
             allocations = _allocations(locked, wanted)
             levels = totals_after(locked, [(p, 0, q) for p, _, q in allocations])
             await holds.hold(session, oid, sorted(allocations), levels, now=now)

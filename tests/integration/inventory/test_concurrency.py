@@ -8,11 +8,14 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from shopgraph.errors import DomainError
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import HandlerRegistry
 from subgraphs.inventory.domain import LineRequest, ReservationStatus
 from subgraphs.inventory.handlers import register_handlers
+from subgraphs.inventory.repository import lock_stock
 from tests.integration.inventory.conftest import Inventory, new_id, reserve, set_stock
 
 
@@ -243,3 +246,29 @@ async def test_reserves_racing_settlements_on_one_stock_row_keep_ledger_and_tota
     latest = [e for e in await inventory.events("StockChanged") if e.aggregate_id == product][-1]
     assert (latest.payload["onHand"], latest.payload["reserved"]) == (9, won)
     assert latest.payload["available"] == 9 - won
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SQLite has one writer
+async def test_a_sold_out_product_is_refused_without_waiting_for_its_stock_row_lock(
+    inventory: Inventory,
+) -> None:
+    """At stock-out every shopper is refused: the refusals must not queue one by one for the
+    stock row a settlement or a reserve has locked (docs/architecture.md §6)."""
+    product, holder, shopper = new_id(), new_id(), new_id()
+    await set_stock(inventory, product, 1)
+    await inventory.reservations.reserve(holder, [LineRequest(product, 1)])
+    async with inventory.db.transaction() as session:
+        await lock_stock(session, [product])  # held until the refusals have answered
+        with pytest.raises(DomainError) as refused:
+            await asyncio.wait_for(
+                inventory.reservations.reserve(shopper, [LineRequest(product, 1)]), 60
+            )
+        replayed = await asyncio.wait_for(
+            inventory.reservations.reserve(holder, [LineRequest(product, 1)]), 60
+        )
+    assert refused.value.code == "INSUFFICIENT_STOCK"
+    assert refused.value.field == "lines[0].quantity"
+    assert replayed.order_id == holder and replayed.status is ReservationStatus.RESERVED
+    assert await inventory.reservations.get(shopper) is None  # the refusal wrote nothing
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (1, 1, 0)
