@@ -7,7 +7,8 @@ register, untimed. Then the measured phase: C shoppers at a time each ``addToCar
 and ``placeOrder``. Reported: checkouts/s (addToCart + placeOrder, refused ones included),
 placeOrder p50/p99, time from placeOrder sent to the order's terminal status p50/p99 (the
 status history's timestamp, read from the orders database after the run, so the bench does
-not poll), where that time goes hop by hop (``checkout_hops.py``), CPU seconds per process
+not poll), where that time goes hop by hop (``checkout_hops.py``), the slowest placeOrders
+with when each was sent (the tail: first wave, mid-run stall or refusals), CPU seconds per process
 during the phase, the bench client's own CPU apart from the stack's, and the invariants:
 PAID ≤ stock, available = stock - PAID, no order left PENDING (waited for up to 120 s), no
 HTTP 5xx. The scale-out stack's databases are dropped at the end (``--keep`` keeps them).
@@ -46,6 +47,7 @@ from shopgraph.db import Database  # noqa: E402
 from subgraphs.orders.models import order_status_history, orders  # noqa: E402
 
 RESULTS = BENCH / "results"
+SLOWEST = 8  # placeOrders listed with when they were sent, to show where the tail lies
 TERMINAL = ("PAID", "PAYMENT_FAILED", "CANCELLED")
 
 REGISTER = Operation.of(
@@ -76,6 +78,8 @@ class Run:
     place_seconds: list[float] = field(default_factory=list)
     placed_seconds: list[float] = field(default_factory=list)
     refused: Counter[str] = field(default_factory=Counter)
+    # Per placeOrder: sent (perf_counter), seconds taken, outcome (PLACED or the refusal code).
+    calls: list[tuple[float, float, str]] = field(default_factory=list)
 
 
 async def enroll(client: GraphQLClient, count: int, concurrency: int) -> list[str]:
@@ -111,8 +115,10 @@ async def checkout(client: GraphQLClient, run: Run, token: str, product_id: str)
     seconds = time.perf_counter() - sent
     run.place_seconds.append(seconds)
     payload = data["placeOrder"]
+    outcome = payload["errors"][0]["code"] if payload["errors"] else "PLACED"
+    run.calls.append((sent, seconds, outcome))
     if payload["errors"]:
-        run.refused[payload["errors"][0]["code"]] += 1
+        run.refused[outcome] += 1
     else:
         run.placed[payload["order"]["id"]] = sent_wall
         run.placed_seconds.append(seconds)
@@ -233,6 +239,10 @@ async def measure(
         "level": level,
         "cpu": cpu,
         "client_cpu": client_cpu,
+        "slowest": sorted(
+            ((sent - started, seconds, outcome) for sent, seconds, outcome in run.calls),
+            key=lambda call: -call[1],
+        )[:SLOWEST],
         "hops": {hop: (percentile(s, 0.5), percentile(s, 0.99), len(s)) for hop, s in hops.items()},
         "http_5xx": sum(n for code, n in statuses.items() if code >= 500),
         "invariants": {
@@ -296,6 +306,15 @@ def report(results: list[dict[str, Any]], command: str) -> str:
             *(
                 f"| {hop} | {1000 * p50:.0f} ms | {1000 * p99:.0f} ms | {n} |"
                 for hop, (p50, p99, n) in r["hops"].items()
+            ),
+            "",
+            f"The {len(r['slowest'])} slowest placeOrders, {r['stack']}:",
+            "",
+            "| sent, s into the phase | took | outcome |",
+            "|---:|---:|---|",
+            *(
+                f"| {offset:.2f} s | {seconds:.2f} s | {outcome} |"
+                for offset, seconds, outcome in r["slowest"]
             ),
         ]
     lines += [
