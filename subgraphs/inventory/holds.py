@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Integer, String, Text, cast, func, literal, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Integer, String, Text, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeEngine
@@ -35,6 +34,7 @@ from sqlalchemy.types import TypeEngine
 from shopgraph.db import insert_rows, rows_select
 from shopgraph.events.envelope import Event
 from shopgraph.events.outbox import outbox_row
+from subgraphs.inventory.announcements import announced_from
 from subgraphs.inventory.domain import MovementKind, ReservationStatus, StockLevel
 from subgraphs.inventory.models import (
     outbox,
@@ -133,7 +133,7 @@ async def hold_at_once(
         .add_cte(
             _recorded(changed, order_id, now),
             _held_lines(changed, order_id),
-            _announced(changed),
+            announced_from(changed),
         )
     )
     try:
@@ -189,35 +189,6 @@ def _held_lines(changed: Any, order_id: str) -> Any:
             ),
         )
         .cte("held_lines")
-    )
-
-
-def _announced(changed: Any) -> Any:
-    """Each product's ``StockChanged``, its payload's totals filled in from the update."""
-    event = cast(changed.c.event, JSONB)
-    totals = func.jsonb_build_object(
-        "onHand",
-        changed.c.on_hand,
-        "reserved",
-        changed.c.reserved,
-        "available",
-        changed.c.on_hand - changed.c.reserved,
-    )
-    payload = event.op("->")("payload").op("||")(totals)
-    filled = event.op("||")(func.jsonb_build_object("payload", payload))
-    return (
-        outbox.insert()
-        .from_select(
-            ["id", "topic", "key", "event", "created_at"],
-            select(
-                changed.c.event_id,
-                literal(TOPIC, outbox.c.topic.type),
-                changed.c.product_id,
-                func.convert_to(cast(filled, Text), "UTF8"),
-                literal(datetime.now(UTC), outbox.c.created_at.type),
-            ).order_by(changed.c.product_id),
-        )
-        .cte("announced")
     )
 
 
