@@ -4,7 +4,6 @@ values the statement left, exact under any concurrency)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Text, cast, func, literal, select
@@ -14,10 +13,11 @@ from subgraphs.inventory.models import outbox
 from subgraphs.inventory.repository import TOPIC
 
 
-def announced_from(totals: Any) -> Any:
+def announced_from(totals: Any, created_at: Any) -> Any:
     """The outbox insert of one ``StockChanged`` per row of ``totals`` (columns
     ``product_id``, ``on_hand``, ``reserved``, ``event_id`` and ``event``, the event's JSON
-    whose payload totals are filled in from the row), in product order, as a CTE."""
+    whose payload totals are filled in from the row), in product order, as a CTE;
+    ``created_at`` is the rows' outbox timestamp (an expression: a literal or a parameter)."""
     event = cast(totals.c.event, JSONB)
     filled_totals = func.jsonb_build_object(
         "onHand",
@@ -38,7 +38,7 @@ def announced_from(totals: Any) -> Any:
                 literal(TOPIC, outbox.c.topic.type),
                 totals.c.product_id,
                 func.convert_to(cast(filled, Text), "UTF8"),
-                literal(datetime.now(UTC), outbox.c.created_at.type),
+                created_at,
             ).order_by(totals.c.product_id),
         )
         .cte("announced")

@@ -26,22 +26,34 @@ statement.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Integer, String, Text, and_, case, func, literal, select
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeEngine
 
-from shopgraph.db import rows_select
 from subgraphs.inventory import repository
 from subgraphs.inventory.announcements import announced_from
 from subgraphs.inventory.domain import MovementKind, StockLevel
-from subgraphs.inventory.models import stock, stock_movements
+from subgraphs.inventory.models import outbox, stock, stock_movements
 from subgraphs.inventory.repository import (
     StockConflict,
     announce_levels,
@@ -154,13 +166,80 @@ async def _move_in_one_statement(
     session: AsyncSession, moves: Sequence[Move], now: datetime
 ) -> None:
     deltas = _summed(moves)
-    wanted = rows_select(
-        _DELTAS,
+    announcement = _announcement(moves)
+    parameters: dict[str, Any] = {"now": now, "announced_at": datetime.now(UTC)}
+    parameters |= _numbered(
+        "k",
         [
             {"product_id": p, "warehouse_id": w, "on_hand_delta": dh, "reserved_delta": dr}
             for (p, w), (dh, dr) in deltas.items()
         ],
-    ).cte("wanted")
+    )
+    parameters |= _numbered("m", _ledger_rows(moves))
+    parameters |= _numbered(
+        "e",
+        [
+            {"product_id": product_id, "event_id": event.id, "event": event.to_bytes().decode()}
+            for product_id, (kind, order_id) in announcement.items()
+            for event in [stock_changed(StockLevel(product_id), kind, order_id=order_id)]
+        ],
+    )
+    statement = _move_statement(len(deltas), len(moves), len(announcement))
+    if await session.scalar(statement, parameters) != len(deltas):
+        raise StockConflict("a stock row settled vanished concurrently")
+
+
+def _ledger_rows(moves: Sequence[Move]) -> list[dict[str, Any]]:
+    """One row per move, in delivery order, with the deltas of the run's later moves of the
+    same stock row (its values after = the row's final values minus those)."""
+    later: dict[tuple[str, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
+    rows: list[dict[str, Any]] = []
+    for ordinal, move in reversed(list(enumerate(moves))):
+        on_hand_later, reserved_later = later[move.key]
+        rows.append(
+            {
+                "ordinal": ordinal,
+                "id": str(uuid.uuid4()),
+                "product_id": move.product_id,
+                "warehouse_id": move.warehouse_id,
+                "kind": move.kind.value,
+                "on_hand_delta": move.on_hand_delta,
+                "reserved_delta": move.reserved_delta,
+                "order_id": move.order_id,
+                "on_hand_later": on_hand_later,
+                "reserved_later": reserved_later,
+            }
+        )
+        later[move.key] = (
+            on_hand_later + move.on_hand_delta,
+            reserved_later + move.reserved_delta,
+        )
+    return rows[::-1]
+
+
+def _numbered(prefix: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters of :func:`_parameter_rows` ``prefix`` for ``rows``."""
+    return {f"{prefix}{i}_{key}": value for i, row in enumerate(rows) for key, value in row.items()}
+
+
+def _parameter_rows(
+    prefix: str, types: dict[str, TypeEngine[Any]], count: int
+) -> Select[Any] | CompoundSelect[Any]:
+    """``count`` rows of parameters (``{prefix}{i}_{column}``) as a SELECT."""
+    selects = [
+        select(*(bindparam(f"{prefix}{i}_{key}", type_=t).label(key) for key, t in types.items()))
+        for i in range(count)
+    ]
+    return selects[0] if count == 1 else union_all(*selects)
+
+
+@functools.lru_cache(maxsize=256)
+def _move_statement(rows: int, moves: int, products: int) -> Select[Any]:
+    """The statement for ``moves`` moves of ``rows`` stock rows of ``products`` products,
+    built once per shape: its values are parameters, so a settlement spends no CPU
+    building and walking the expression (SQLAlchemy caches its compiled form)."""
+    now = bindparam("now", type_=stock.c.updated_at.type)
+    wanted = _parameter_rows("k", _DELTAS, rows).cte("wanted")
     is_wanted = and_(
         wanted.c.product_id == stock.c.product_id, wanted.c.warehouse_id == stock.c.warehouse_id
     )
@@ -187,10 +266,7 @@ async def _move_in_one_statement(
         .values(
             on_hand=stock.c.on_hand + locked.c.on_hand_delta,
             reserved=stock.c.reserved + locked.c.reserved_delta,
-            updated_at=case(
-                (locked.c.touched, literal(now, stock.c.updated_at.type)),
-                else_=stock.c.updated_at,
-            ),
+            updated_at=case((locked.c.touched, now), else_=stock.c.updated_at),
         )
         .returning(
             stock.c.product_id,
@@ -201,40 +277,16 @@ async def _move_in_one_statement(
         )
         .cte("changed")
     )
-    statement = (
+    return (
         select(func.count())
         .select_from(changed)
         .where(changed.c.touched)
-        .add_cte(_recorded(changed, moves, now), _announced(changed, moves))
+        .add_cte(_recorded(changed, moves, now), _announced(changed, products))
     )
-    if await session.scalar(statement) != len(deltas):
-        raise StockConflict("a stock row settled vanished concurrently")
 
 
-def _recorded(changed: Any, moves: Sequence[Move], now: datetime) -> Any:
-    later: dict[tuple[str, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
-    rows: list[dict[str, Any]] = []
-    for ordinal, move in reversed(list(enumerate(moves))):
-        on_hand_later, reserved_later = later[move.key]
-        rows.append(
-            {
-                "ordinal": ordinal,
-                "id": str(uuid.uuid4()),
-                "product_id": move.product_id,
-                "warehouse_id": move.warehouse_id,
-                "kind": move.kind.value,
-                "on_hand_delta": move.on_hand_delta,
-                "reserved_delta": move.reserved_delta,
-                "order_id": move.order_id,
-                "on_hand_later": on_hand_later,
-                "reserved_later": reserved_later,
-            }
-        )
-        later[move.key] = (
-            on_hand_later + move.on_hand_delta,
-            reserved_later + move.reserved_delta,
-        )
-    ledger = rows_select(_LEDGER, rows[::-1]).subquery("ledger")
+def _recorded(changed: Any, moves: int, now: Any) -> Any:
+    ledger = _parameter_rows("m", _LEDGER, moves).subquery("ledger")
     values: dict[str, Any] = {
         "id": ledger.c.id,
         "product_id": ledger.c.product_id,
@@ -243,7 +295,7 @@ def _recorded(changed: Any, moves: Sequence[Move], now: datetime) -> Any:
         "on_hand_delta": ledger.c.on_hand_delta,
         "reserved_delta": ledger.c.reserved_delta,
         "order_id": ledger.c.order_id,
-        "created_at": literal(now, stock_movements.c.created_at.type),
+        "created_at": now,
         "on_hand_after": changed.c.on_hand - ledger.c.on_hand_later,
         "reserved_after": changed.c.reserved - ledger.c.reserved_later,
     }
@@ -263,19 +315,8 @@ def _recorded(changed: Any, moves: Sequence[Move], now: datetime) -> Any:
     return stock_movements.insert().from_select(list(values), in_delivery_order).cte("recorded")
 
 
-def _announced(changed: Any, moves: Sequence[Move]) -> Any:
-    events = rows_select(
-        _EVENTS,
-        [
-            {
-                "product_id": product_id,
-                "event_id": event.id,
-                "event": event.to_bytes().decode(),
-            }
-            for product_id, (kind, order_id) in _announcement(moves).items()
-            for event in [stock_changed(StockLevel(product_id), kind, order_id=order_id)]
-        ],
-    ).subquery("events")
+def _announced(changed: Any, products: int) -> Any:
+    events = _parameter_rows("e", _EVENTS, products).subquery("events")
     totals = (
         select(
             changed.c.product_id,
@@ -292,7 +333,8 @@ def _announced(changed: Any, moves: Sequence[Move]) -> Any:
         events.c.event_id,
         events.c.event,
     ).join_from(totals, events, events.c.product_id == totals.c.product_id)
-    return announced_from(filled.subquery("filled"))
+    announced_at = bindparam("announced_at", type_=outbox.c.created_at.type)
+    return announced_from(filled.subquery("filled"), announced_at)
 
 
 # -- elsewhere: statement by statement ------------------------------------------------------
