@@ -21,13 +21,13 @@ ledger's values after and each ``StockChanged``'s totals come from that update's
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Integer, String, Text, cast, func, literal, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Integer, Select, String, Text, bindparam, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeEngine
@@ -35,6 +35,7 @@ from sqlalchemy.types import TypeEngine
 from shopgraph.db import insert_rows, rows_select
 from shopgraph.events.envelope import Event
 from shopgraph.events.outbox import outbox_row
+from subgraphs.inventory.announcements import announced_from
 from subgraphs.inventory.domain import MovementKind, ReservationStatus, StockLevel
 from subgraphs.inventory.models import (
     outbox,
@@ -90,54 +91,21 @@ async def hold_at_once(
     Raises :class:`ReservationExists` or :class:`UnitsGone`; either way nothing changed."""
     product_id, warehouse_id, quantity = allocation
     event = _unfilled_stock_changed(product_id, order_id)
-    # Inserted before the stock row is touched (the update waits for its RETURNING): a
-    # concurrent duplicate waits on the order id, never while holding the stock row.
-    created = (
-        reservations.insert()
-        .values(
-            order_id=order_id,
-            status=ReservationStatus.RESERVED.value,
-            created_at=now,
-            expires_at=expires_at,
-            finished_at=None,
-            attempt=attempt,
-        )
-        .returning(reservations.c.order_id)
-        .cte("created")
-    )
-    # One row by its primary key, no join: a concurrent update it waited for is re-checked
-    # on the row's latest version, so it always matches and adds to the latest ``reserved``.
-    changed = (
-        stock.update()
-        .where(
-            stock.c.product_id == product_id,
-            stock.c.warehouse_id == warehouse_id,
-            select(created.c.order_id).exists(),
-        )
-        .values(reserved=stock.c.reserved + quantity, updated_at=now)
-        .returning(
-            stock.c.product_id,
-            stock.c.warehouse_id,
-            stock.c.on_hand,
-            stock.c.reserved,
-            literal(quantity, Integer).label("quantity"),
-            literal(str(uuid.uuid4()), String).label("movement_id"),
-            literal(event.id, String).label("event_id"),
-            literal(event.to_bytes().decode(), Text).label("event"),
-        )
-        .cte("changed")
-    )
-    statement = (
-        select(func.count())
-        .select_from(changed)
-        .add_cte(
-            _recorded(changed, order_id, now),
-            _held_lines(changed, order_id),
-            _announced(changed),
-        )
-    )
+    parameters = {
+        "held_order_id": order_id,
+        "held_now": now,
+        "held_expires_at": expires_at,
+        "held_attempt": attempt,
+        "held_product_id": product_id,
+        "held_warehouse_id": warehouse_id,
+        "held_quantity": quantity,
+        "held_movement_id": str(uuid.uuid4()),
+        "held_event_id": event.id,
+        "held_event": event.to_bytes().decode(),
+        "held_announced_at": datetime.now(UTC),
+    }
     try:
-        matched = await session.scalar(statement)
+        matched = await session.scalar(_hold_at_once_statement(), parameters)
     except IntegrityError as exc:
         code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
         if code == _UNIQUE_VIOLATION:
@@ -149,11 +117,69 @@ async def hold_at_once(
         raise AssertionError(f"order {order_id}: stock row {product_id}/{warehouse_id} gone")
 
 
+@functools.cache
+def _hold_at_once_statement() -> Select[Any]:
+    """:func:`hold_at_once`'s statement, built once: its values are parameters, so a reserve
+    spends no CPU building and walking the expression (SQLAlchemy caches its compiled form).
+    No parameter is named like a column: SQLAlchemy would take it for a value to SET."""
+    order_id = bindparam("held_order_id", type_=reservations.c.order_id.type)
+    now = bindparam("held_now", type_=reservations.c.created_at.type)
+    quantity = bindparam("held_quantity", type_=Integer())
+    # Inserted before the stock row is touched (the update waits for its RETURNING): a
+    # concurrent duplicate waits on the order id, never while holding the stock row.
+    created = (
+        reservations.insert()
+        .values(
+            order_id=order_id,
+            status=ReservationStatus.RESERVED.value,
+            created_at=now,
+            expires_at=bindparam("held_expires_at", type_=reservations.c.expires_at.type),
+            finished_at=None,
+            attempt=bindparam("held_attempt", type_=reservations.c.attempt.type),
+        )
+        .returning(reservations.c.order_id)
+        .cte("created")
+    )
+    # One row by its primary key, no join: a concurrent update it waited for is re-checked
+    # on the row's latest version, so it always matches and adds to the latest ``reserved``.
+    changed = (
+        stock.update()
+        .where(
+            stock.c.product_id == bindparam("held_product_id", type_=stock.c.product_id.type),
+            stock.c.warehouse_id == bindparam("held_warehouse_id", type_=stock.c.warehouse_id.type),
+            select(created.c.order_id).exists(),
+        )
+        .values(reserved=stock.c.reserved + quantity, updated_at=now)
+        .returning(
+            stock.c.product_id,
+            stock.c.warehouse_id,
+            stock.c.on_hand,
+            stock.c.reserved,
+            quantity.label("quantity"),
+            bindparam("held_movement_id", type_=String()).label("movement_id"),
+            bindparam("held_event_id", type_=String()).label("event_id"),
+            bindparam("held_event", type_=Text()).label("event"),
+        )
+        .cte("changed")
+    )
+    announced_at = bindparam("held_announced_at", type_=outbox.c.created_at.type)
+    return (
+        select(func.count())
+        .select_from(changed)
+        .add_cte(
+            _recorded(changed, order_id, now),
+            _held_lines(changed, order_id),
+            announced_from(changed, announced_at),
+        )
+    )
+
+
 def _unfilled_stock_changed(product_id: str, order_id: str) -> Event:
     return stock_changed(StockLevel(product_id), MovementKind.RESERVE, order_id=order_id)
 
 
-def _recorded(changed: Any, order_id: str, now: datetime) -> Any:
+def _recorded(changed: Any, order_id: Any, now: Any) -> Any:
+    """The ledger rows of ``changed`` (``order_id`` and ``now``: SQL expressions)."""
     ledger: dict[str, Any] = {
         "id": changed.c.movement_id,
         "product_id": changed.c.product_id,
@@ -161,8 +187,8 @@ def _recorded(changed: Any, order_id: str, now: datetime) -> Any:
         "kind": literal(MovementKind.RESERVE.value, stock_movements.c.kind.type),
         "on_hand_delta": literal(0, Integer),
         "reserved_delta": changed.c.quantity,
-        "order_id": literal(order_id, stock_movements.c.order_id.type),
-        "created_at": literal(now, stock_movements.c.created_at.type),
+        "order_id": order_id,
+        "created_at": now,
         "on_hand_after": changed.c.on_hand,
         "reserved_after": changed.c.reserved,
     }
@@ -176,48 +202,19 @@ def _recorded(changed: Any, order_id: str, now: datetime) -> Any:
     )
 
 
-def _held_lines(changed: Any, order_id: str) -> Any:
+def _held_lines(changed: Any, order_id: Any) -> Any:
     return (
         reservation_lines.insert()
         .from_select(
             ["order_id", "product_id", "warehouse_id", "quantity"],
             select(
-                literal(order_id, reservation_lines.c.order_id.type),
+                order_id,
                 changed.c.product_id,
                 changed.c.warehouse_id,
                 changed.c.quantity,
             ),
         )
         .cte("held_lines")
-    )
-
-
-def _announced(changed: Any) -> Any:
-    """Each product's ``StockChanged``, its payload's totals filled in from the update."""
-    event = cast(changed.c.event, JSONB)
-    totals = func.jsonb_build_object(
-        "onHand",
-        changed.c.on_hand,
-        "reserved",
-        changed.c.reserved,
-        "available",
-        changed.c.on_hand - changed.c.reserved,
-    )
-    payload = event.op("->")("payload").op("||")(totals)
-    filled = event.op("||")(func.jsonb_build_object("payload", payload))
-    return (
-        outbox.insert()
-        .from_select(
-            ["id", "topic", "key", "event", "created_at"],
-            select(
-                changed.c.event_id,
-                literal(TOPIC, outbox.c.topic.type),
-                changed.c.product_id,
-                func.convert_to(cast(filled, Text), "UTF8"),
-                literal(datetime.now(UTC), outbox.c.created_at.type),
-            ).order_by(changed.c.product_id),
-        )
-        .cte("announced")
     )
 
 
@@ -286,7 +283,14 @@ async def _hold_in_one_statement(
     statement = (
         select(func.count())
         .select_from(changed)
-        .add_cte(_recorded(changed, order_id, now), _held_lines(changed, order_id))
+        .add_cte(
+            _recorded(
+                changed,
+                literal(order_id, stock_movements.c.order_id.type),
+                literal(now, stock_movements.c.created_at.type),
+            ),
+            _held_lines(changed, literal(order_id, reservation_lines.c.order_id.type)),
+        )
     )
     if levels:
         events = [

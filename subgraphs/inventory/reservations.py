@@ -35,7 +35,10 @@ State machine, one reservation per order id (the idempotency key)::
 
 Concurrency: each transition locks the reservation row (``FOR UPDATE``), then the stock
 rows in primary-key order (see :mod:`subgraphs.inventory.repository`); the stock updates are
-conditional and the CHECK constraints back them up. Handlers pass the event id to claim
+conditional and the CHECK constraints back them up. A commit, release, cancel or expiry
+changes the stock rows last, in one statement on PostgreSQL
+(:mod:`subgraphs.inventory.stock_moves`), so a hot product's row is not held across round
+trips while reserves queue behind it. Handlers pass the event id to claim
 it in the inbox in the same transaction as the effect.
 """
 
@@ -68,13 +71,11 @@ from subgraphs.inventory.models import inbox, outbox
 from subgraphs.inventory.repository import (
     TOPIC,
     StockConflict,
-    announce_levels,
-    change_stock,
-    lock_stock,
     retrying,
     totals_after,
 )
 from subgraphs.inventory.service import Clock, utc_now
+from subgraphs.inventory.stock_moves import move_stock, moves_of
 
 log = get_logger(__name__)
 
@@ -292,7 +293,6 @@ class ReservationService:
                 or current.expires_at > cutoff
             ):
                 return False  # committed, released or expired meanwhile
-            await self._apply(session, current, EXPIRE)
             payload = {
                 "orderId": order_id,
                 "lines": [
@@ -303,6 +303,7 @@ class ReservationService:
             await add_to_outbox(
                 session, outbox, TOPIC, Event.new("ReservationExpired", order_id, payload)
             )
+            await self._apply(session, current, EXPIRE)  # last: it takes the stock rows
             return True
 
         return await retrying(self.db, work, after_commit=self.on_commit)
@@ -314,27 +315,11 @@ class ReservationService:
         target, kind, on_hand_sign, reserved_sign = finish
         now = self.clock()
         held = await repository.held_lines(session, current.order_id)
-        # The reservation row is locked already: finish it before taking the stock rows, so a
-        # hot product's row is held for as few statements as possible.
         await repository.finish_reservation(session, current.order_id, target, now)
-        locked = await lock_stock(session, [row.product_id for row in held])
-        for row in held:
-            await change_stock(
-                session,
-                product_id=row.product_id,
-                warehouse_id=row.warehouse_id,
-                on_hand_delta=on_hand_sign * row.quantity,
-                reserved_delta=reserved_sign * row.quantity,
-                kind=kind,
-                now=now,
-                order_id=current.order_id,
-            )
-        changes = [
-            (row.product_id, on_hand_sign * row.quantity, reserved_sign * row.quantity)
-            for row in held
-        ]
-        await announce_levels(
-            session, totals_after(locked, changes), kind, order_id=current.order_id
+        # Last in the transaction: the stock rows are locked for this one statement (on
+        # PostgreSQL) and the COMMIT, not across the round trips above.
+        await move_stock(
+            session, moves_of(current.order_id, held, kind, on_hand_sign, reserved_sign), now
         )
         return Reservation(
             order_id=current.order_id,

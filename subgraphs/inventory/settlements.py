@@ -5,12 +5,14 @@ in ONE transaction with the same state machine as :class:`ReservationService` ap
 event at a time (see :mod:`subgraphs.inventory.reservations`):
 
 * the event ids are claimed in the inbox together (a redelivered event changes nothing);
-* the orders' reservation rows are locked in order-id order, then every stock row of their
-  products once, in primary-key order (the lock order of the one-event path, so the two
-  cannot deadlock), and each stock row gets one update with the run's summed deltas;
-* the ledger keeps one row per order and line, each with the values after it, as if the
-  events had been applied one by one in delivery order;
-* each product touched gets one ``StockChanged`` with its totals after the run.
+* the orders' reservation rows are locked in order-id order and finished;
+* LAST, in one statement on PostgreSQL (:func:`~subgraphs.inventory.stock_moves.move_stock`),
+  every stock row of their products is locked once, in primary-key order (the lock order
+  of the one-event path, so the two cannot deadlock), and gets one update with the run's
+  summed deltas; the ledger keeps one row per order and line, each with the values after
+  it, as if the events had been applied one by one in delivery order; each product touched
+  gets one ``StockChanged`` with its totals after the run. A hot product's stock row is
+  thus held for that statement and the COMMIT only, not while a reserve queues behind it.
 
 A refusal (no reservation, commit after a release, release after a commit…) is returned,
 not raised: the other events of the run still apply, and the refused event's inbox claim
@@ -19,29 +21,20 @@ is dropped, as when the one-event path rolls back its refusal.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
 
-from sqlalchemy import Row, delete
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db import Database
 from shopgraph.events.inbox import claim_many
 from subgraphs.inventory import repository
-from subgraphs.inventory.domain import MovementKind, ReservationStatus
+from subgraphs.inventory.domain import ReservationStatus
 from subgraphs.inventory.models import inbox
-from subgraphs.inventory.repository import (
-    StockConflict,
-    announce_levels,
-    lock_stock,
-    movement_values,
-    retrying,
-    totals_after,
-)
+from subgraphs.inventory.repository import retrying
 from subgraphs.inventory.reservations import (
     COMMIT,
     CONSUMER,
@@ -50,6 +43,7 @@ from subgraphs.inventory.reservations import (
     Finish,
 )
 from subgraphs.inventory.service import Clock, utc_now
+from subgraphs.inventory.stock_moves import Move, move_stock, moves_of
 
 
 class Settle(Enum):
@@ -156,57 +150,8 @@ def _step(settlement: Settlement, current: ReservationStatus | None) -> Finish |
 
 async def _move_stock(session: AsyncSession, changes: Sequence[_Change], now: datetime) -> None:
     held = await repository.held_lines_by_order(session, [c.order_id for c in changes])
-    locked = await lock_stock(
-        session, [line.product_id for c in changes for line in held[c.order_id]]
-    )
-    level: dict[tuple[str, str], list[int]] = {
-        (row.product_id, row.warehouse_id): [int(row.on_hand), int(row.reserved)] for row in locked
-    }
-    deltas: dict[tuple[str, str], tuple[int, int]] = {}
-    movements: list[dict[str, Any]] = []
-    per_product: dict[str, list[tuple[MovementKind, str]]] = defaultdict(list)
+    moves: list[Move] = []
     for change in changes:
         _target, kind, on_hand_sign, reserved_sign = change.finish
-        for line in held[change.order_id]:
-            key = (line.product_id, line.warehouse_id)
-            if key not in level:
-                raise StockConflict(f"stock of {line.product_id} vanished concurrently")
-            on_hand_delta = on_hand_sign * line.quantity
-            reserved_delta = reserved_sign * line.quantity
-            level[key][0] += on_hand_delta
-            level[key][1] += reserved_delta
-            before = deltas.get(key, (0, 0))
-            deltas[key] = (before[0] + on_hand_delta, before[1] + reserved_delta)
-            movements.append(
-                _movement(line, kind, on_hand_delta, reserved_delta, now, change.order_id)
-                | {"on_hand_after": level[key][0], "reserved_after": level[key][1]}
-            )
-            per_product[line.product_id].append((kind, change.order_id))
-    await repository.apply_stock_deltas(session, deltas, now)
-    await repository.record_many(session, movements)
-    totals = totals_after(locked, [(p, oh, r) for (p, _w), (oh, r) in deltas.items()])
-    for product_id, touched in sorted(per_product.items()):
-        kind, order_id = touched[-1]
-        only_order = order_id if all(o == order_id for _, o in touched) else None
-        await announce_levels(session, {product_id: totals[product_id]}, kind, order_id=only_order)
-
-
-def _movement(
-    line: Row[Any],
-    kind: MovementKind,
-    on_hand_delta: int,
-    reserved_delta: int,
-    now: datetime,
-    order_id: str,
-) -> dict[str, Any]:
-    return movement_values(
-        product_id=line.product_id,
-        warehouse_id=line.warehouse_id,
-        kind=kind,
-        on_hand_delta=on_hand_delta,
-        reserved_delta=reserved_delta,
-        now=now,
-        reason=None,
-        order_id=order_id,
-        actor=None,
-    )
+        moves += moves_of(change.order_id, held[change.order_id], kind, on_hand_sign, reserved_sign)
+    await move_stock(session, moves, now)

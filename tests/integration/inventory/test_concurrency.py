@@ -208,6 +208,41 @@ async def test_cancelled_orders_return_their_units_once(inventory: Inventory) ->
     assert (await inventory.reservations.get(paid)).status is ReservationStatus.RESTOCKED  # type: ignore[union-attr]
 
 
+async def shoppers_reserve(inventory: Inventory, product: str, shoppers: int) -> list[bool]:
+    """Each shopper reserves one unit of ``product`` at once; whether each got it."""
+
+    async def try_reserve() -> bool:
+        try:
+            await inventory.reservations.reserve(new_id(), [LineRequest(product, 1)])
+        except DomainError as exc:
+            assert exc.code == "INSUFFICIENT_STOCK"
+            return False
+        return True
+
+    return list(await asyncio.gather(*(try_reserve() for _ in range(shoppers))))
+
+
+async def assert_ledger_and_totals_end_at(
+    inventory: Inventory, product: str, on_hand: int, reserved: int
+) -> None:
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (
+        on_hand,
+        reserved,
+        on_hand - reserved,
+    )
+    # Each ledger row's values after follow from the one before it by its deltas.
+    ledger = await inventory.ledger(product)
+    for before, row in itertools.pairwise(ledger):
+        assert row.on_hand_after == before.on_hand_after + row.on_hand_delta
+        assert row.reserved_after == before.reserved_after + row.reserved_delta
+    assert (ledger[-1].on_hand_after, ledger[-1].reserved_after) == (on_hand, reserved)
+    # The last StockChanged announces the totals the row ended with.
+    latest = [e for e in await inventory.events("StockChanged") if e.aggregate_id == product][-1]
+    assert (latest.payload["onHand"], latest.payload["reserved"]) == (on_hand, reserved)
+    assert latest.payload["available"] == on_hand - reserved
+
+
 async def test_reserves_racing_settlements_on_one_stock_row_keep_ledger_and_totals_exact(
     inventory: Inventory,
 ) -> None:
@@ -218,34 +253,13 @@ async def test_reserves_racing_settlements_on_one_stock_row_keep_ledger_and_tota
     for order in held:
         await inventory.reservations.reserve(order, [LineRequest(product, 1)])
 
-    async def try_reserve(order: str) -> bool:
-        try:
-            await inventory.reservations.reserve(order, [LineRequest(product, 1)])
-        except DomainError as exc:
-            assert exc.code == "INSUFFICIENT_STOCK"
-            return False
-        return True
-
-    shoppers = [try_reserve(new_id()) for _ in range(30)]
     settled = [inventory.reservations.commit(o) for o in held[:3]] + [
         inventory.reservations.release(o) for o in held[3:]
     ]
-    outcomes = await asyncio.gather(*shoppers, *settled)
-    won = sum(1 for placed in outcomes[:30] if placed is True)
+    outcomes, *_ = await asyncio.gather(shoppers_reserve(inventory, product, 30), *settled)
+    won = sum(outcomes)
     assert 6 <= won <= 9  # 6 units free at first, 3 more once released
-
-    level = await inventory.level(product)
-    assert (level.on_hand, level.reserved, level.available) == (9, won, 9 - won)
-    # Each ledger row's values after follow from the one before it by its deltas.
-    ledger = await inventory.ledger(product)
-    for before, row in itertools.pairwise(ledger):
-        assert row.on_hand_after == before.on_hand_after + row.on_hand_delta
-        assert row.reserved_after == before.reserved_after + row.reserved_delta
-    assert (ledger[-1].on_hand_after, ledger[-1].reserved_after) == (9, won)
-    # The last StockChanged announces the totals the row ended with.
-    latest = [e for e in await inventory.events("StockChanged") if e.aggregate_id == product][-1]
-    assert (latest.payload["onHand"], latest.payload["reserved"]) == (9, won)
-    assert latest.payload["available"] == 9 - won
+    await assert_ledger_and_totals_end_at(inventory, product, 9, won)
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SQLite has one writer
@@ -272,3 +286,32 @@ async def test_a_sold_out_product_is_refused_without_waiting_for_its_stock_row_l
     assert await inventory.reservations.get(shopper) is None  # the refusal wrote nothing
     level = await inventory.level(product)
     assert (level.on_hand, level.reserved, level.available) == (1, 1, 0)
+
+
+async def test_reserves_racing_batch_settlements_on_one_stock_row_keep_ledger_and_totals_exact(
+    inventory: Inventory,
+) -> None:
+    """The worker's runs settle while shoppers reserve the same product."""
+    product = new_id()
+    await set_stock(inventory, product, 20)
+    held = [new_id() for _ in range(12)]
+    for order in held:
+        await inventory.reservations.reserve(order, [LineRequest(product, 1)])
+    registry = HandlerRegistry()
+    register_handlers(registry, inventory.reservations)
+    settle = registry.batch_for("payments", "PaymentSucceeded")
+    assert settle is not None
+
+    def outcome(order: str, paid: bool) -> Event:
+        if paid:
+            return Event.new("PaymentSucceeded", order, {"orderId": order, "paymentId": new_id()})
+        return Event.new("PaymentFailed", order, {"orderId": order, "reason": "declined"})
+
+    runs = [
+        settle([outcome(o, paid=i % 2 == 0) for i, o in enumerate(held[start : start + 4])])
+        for start in (0, 4, 8)
+    ]
+    outcomes, *_ = await asyncio.gather(shoppers_reserve(inventory, product, 30), *runs)
+    won = sum(outcomes)
+    assert 8 <= won <= 14  # 8 units free at first, 6 more once released
+    await assert_ledger_and_totals_end_at(inventory, product, 14, won)

@@ -4,6 +4,7 @@ warehouses in code order, expiry by the sweeper."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 
 from subgraphs.inventory.domain import LineRequest, ReservationStatus
@@ -280,3 +281,41 @@ async def test_a_one_product_reserve_locks_its_stock_row_for_one_statement_on_po
     again = await reserve(inventory, order, [(product, 2)])  # a replay holds nothing more
     assert again["reservation"]["orderId"] == order
     assert (await inventory.level(product)).reserved == 3
+
+
+async def test_commit_release_and_expiry_touch_the_stock_row_in_their_last_statement(
+    inventory: Inventory,
+) -> None:
+    product = new_id()
+    await set_stock(inventory, product, 5)
+    paid, unpaid, abandoned = new_id(), new_id(), new_id()
+    for order in (paid, unpaid):
+        await inventory.reservations.reserve(order, [LineRequest(product, 1)])
+    await inventory.reservations.reserve(abandoned, [LineRequest(product, 2)], ttl_seconds=1)
+
+    for settle in (
+        lambda: inventory.reservations.commit(paid, event_id=new_id()),
+        lambda: inventory.reservations.release(unpaid),
+        lambda: inventory.reservations.sweep_expired(datetime.now(UTC) + timedelta(seconds=5)),
+    ):
+        with count_statements(inventory.db.engine) as statements:
+            await settle()
+        if inventory.db.is_postgres:
+            # The reservation row first; then ONE statement locks, changes, records and
+            # announces the stock row, last before the COMMIT.
+            stock_statements = [s for s in statements if re.search(r"\bstock\b", s)]
+            assert stock_statements == [statements[-1]]
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved) == (4, 0)
+    ledger = [
+        (m.kind, m.order_id, m.on_hand_after, m.reserved_after)
+        for m in await inventory.ledger(product)
+    ]
+    assert ledger[-3:] == [
+        ("COMMIT", paid, 4, 3),
+        ("RELEASE", unpaid, 4, 2),
+        ("EXPIRE", abandoned, 4, 0),
+    ]
+    events = await inventory.events("StockChanged")
+    announced = [(e.payload["reason"], e.payload.get("orderId")) for e in events]
+    assert announced[-3:] == [("COMMIT", paid), ("RELEASE", unpaid), ("EXPIRE", abandoned)]

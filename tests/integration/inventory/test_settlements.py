@@ -3,6 +3,8 @@ one transaction with the effects, ledger and idempotency of the one-event path."
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
 
 from shopgraph.events.envelope import Event
@@ -134,3 +136,79 @@ async def test_a_longer_run_costs_no_more_statements(inventory: Inventory) -> No
         assert len(ten) == len(two)
     assert (await inventory.level(product)).on_hand == 88
     assert len([m for m in await inventory.ledger(product) if m.kind == "COMMIT"]) == 12
+
+
+def touching_stock(statements: Sequence[str]) -> list[int]:
+    """Positions of the statements that read or write the ``stock`` table (not the ledger)."""
+    return [i for i, s in enumerate(statements) if re.search(r"\bstock\b", s)]
+
+
+async def test_a_run_touches_the_stock_row_in_its_last_statement(inventory: Inventory) -> None:
+    product = new_id()
+    await set_stock(inventory, product, 10)
+    a, b, c = await reserve_each(inventory, product, [1, 2, 3])
+    settle = settle_batch(inventory)
+
+    with count_statements(inventory.db.engine) as statements:
+        await settle([paid(a), failed(b), paid(c), cancelled(c)])
+
+    if inventory.db.is_postgres:
+        # Inbox claims and reservation rows first; the stock row is locked, changed, recorded
+        # and announced by the transaction's last statement, so a reserve queues behind it
+        # for that statement and the COMMIT only.
+        assert touching_stock(statements) == [len(statements) - 1]
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved, level.available) == (9, 0, 9)
+    settled = [m for m in await inventory.ledger(product) if m.kind not in ("SET", "RESERVE")]
+    assert [(m.order_id, m.kind, m.on_hand_after, m.reserved_after) for m in settled] == [
+        (a, "COMMIT", 9, 5),
+        (b, "RELEASE", 9, 3),
+        (c, "COMMIT", 6, 0),
+        (c, "RESTOCK", 9, 0),
+    ]
+    announced = (await inventory.events("StockChanged"))[-1]
+    assert announced.payload == {
+        "productId": product,
+        "onHand": 9,
+        "reserved": 0,
+        "available": 9,
+        "reason": "RESTOCK",
+    }
+
+
+async def test_a_settled_product_kept_in_several_warehouses_announces_all_of_them(
+    inventory: Inventory,
+) -> None:
+    await inventory.service.create_warehouse("AAA-EAST", "East")
+    product, other = new_id(), new_id()
+    await set_stock(inventory, product, 2, warehouse="AAA-EAST")
+    await set_stock(inventory, product, 5)  # DEFAULT: drawn from only once AAA-EAST is out
+    await set_stock(inventory, other, 4)
+    spans, east_only = new_id(), new_id()
+    await inventory.reservations.reserve(spans, [LineRequest(product, 3), LineRequest(other, 1)])
+    (both,) = await reserve_each(inventory, product, [2])
+    await inventory.reservations.reserve(east_only, [LineRequest(other, 2)])
+
+    settle = settle_batch(inventory)
+
+    # AAA-EAST has 2 on hand, DEFAULT 5: spans holds 2 + 1, both 2 of DEFAULT only.
+    await settle([failed(both)])
+    latest = (await inventory.events("StockChanged"))[-1].payload
+    # The untouched AAA-EAST counts in the totals as it is now.
+    assert (latest["productId"], latest["onHand"], latest["reserved"]) == (product, 7, 3)
+    await settle([paid(spans)])
+
+    level = await inventory.level(product)
+    assert (level.on_hand, level.reserved) == (4, 0)
+    other_level = await inventory.level(other)
+    assert (other_level.on_hand, other_level.reserved) == (3, 2)
+    ledger = await inventory.ledger(product)
+    for warehouse in {m.warehouse_id for m in ledger}:
+        rows = [m for m in ledger if m.warehouse_id == warehouse]
+        for before, row in itertools.pairwise(rows):
+            assert row.on_hand_after == before.on_hand_after + row.on_hand_delta
+            assert row.reserved_after == before.reserved_after + row.reserved_delta
+    latest_of = {e.aggregate_id: e.payload for e in await inventory.events("StockChanged")}
+    assert (latest_of[product]["onHand"], latest_of[product]["reserved"]) == (4, 0)
+    assert (latest_of[other]["onHand"], latest_of[other]["reserved"]) == (3, 2)
+    assert latest_of[product]["orderId"] == latest_of[other]["orderId"] == spans
