@@ -10,19 +10,19 @@ are built once per service token, and tenacity's retry loop only starts after a 
 
 An outage of a few seconds costs latency, not the caller's request: an idempotent call
 (every query, and a mutation the caller declares idempotent) that could not reach the
-service, lost its connection, or met a 502/503/504 (a restarting or not yet ready service)
-is tried again with jittered exponential backoff. Inside a request the retries spend what is
-left of the request's deadline (:mod:`shopgraph.request_deadline`), so they last as long as
-the client waits and no longer; outside one (workers) they stop ``retry_seconds`` after the
-first try. The callee is told the deadline. A mutation that is not declared idempotent is
-repeated only when its connection never opened. GraphQL errors (the service answered) are
-never retried.
+service, lost its connection or its answer, or met a 502/503/504 (a restarting or not yet
+ready service) is tried again with jittered exponential backoff. Inside a request the
+retries spend what is left of the request's deadline (:mod:`shopgraph.request_deadline`),
+so they last as long as the client waits and no longer; outside one (workers) they stop
+``retry_seconds`` after the first try. The callee is told the deadline. A mutation that is
+not declared idempotent is repeated only when its connection never opened. GraphQL errors
+(the service answered) are never retried.
 
-A call that was sent and is still awaited is never sent again: a read timeout means the
-service is alive but slow, and a second copy would only queue behind the first (under
-overload, a 5 s per-try timeout on inventory's reserve once sent about 2.4 reserves per
-order). So inside a request one try may wait for what is left of the deadline; outside one
-a try waits ``timeout_seconds`` at most (both cut to the retry budget).
+Inside a request a service that is slow but alive is not asked twice: one try may wait for
+what is left of the deadline, so its timeout leaves no time for another (a second copy
+would only queue behind the first: under overload a 5 s per-try timeout on inventory's
+reserve once sent about 2.4 reserves per order). Outside a request a try waits
+``timeout_seconds`` at most.
 """
 
 from __future__ import annotations
@@ -212,10 +212,6 @@ class InternalClient:
 
 
 def _transient(exc: BaseException) -> bool:
-    """Worth another try: the service did not take the call or lost it, not one that is
-    merely slow to answer (a read or write timeout: the call may still complete)."""
-    if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
-        return False
     return isinstance(exc, httpx.TransportError | _Unavailable)
 
 
