@@ -255,6 +255,16 @@ class Database:
                 yield session
 
     @asynccontextmanager
+    async def statement_connection(self) -> AsyncIterator[AsyncConnection]:
+        """:meth:`single_statement` without the ORM session, PostgreSQL only: a connection
+        on which each statement commits on its own, for a hot-path write that is ONE
+        statement (data-modifying CTEs included)."""
+        if not self.is_postgres:
+            raise RuntimeError("statement_connection() is for PostgreSQL; use transaction()")
+        async with self._read_engine.connect() as connection:
+            yield connection
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Unit of work: commits on success, rolls back on any exception."""
         if self._sqlite_file is not None:

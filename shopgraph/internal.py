@@ -10,13 +10,19 @@ are built once per service token, and tenacity's retry loop only starts after a 
 
 An outage of a few seconds costs latency, not the caller's request: an idempotent call
 (every query, and a mutation the caller declares idempotent) that could not reach the
-service, timed out, or met a 502/503/504 (a restarting or not yet ready service) is tried
-again with jittered exponential backoff. Inside a request the retries spend what is left of
-the request's deadline (:mod:`shopgraph.request_deadline`), so they last as long as the
-client waits and no longer; outside one (workers) they stop ``retry_seconds`` after the
-first try. Each attempt's timeout is cut to what remains, and the callee is told the
-deadline. A mutation that is not declared idempotent is repeated only when its connection
-never opened. GraphQL errors (the service answered) are never retried.
+service, lost its connection or its answer, or met a 502/503/504 (a restarting or not yet
+ready service) is tried again with jittered exponential backoff. Inside a request the
+retries spend what is left of the request's deadline (:mod:`shopgraph.request_deadline`),
+so they last as long as the client waits and no longer; outside one (workers) they stop
+``retry_seconds`` after the first try. The callee is told the deadline. A mutation that is
+not declared idempotent is repeated only when its connection never opened. GraphQL errors
+(the service answered) are never retried.
+
+Inside a request a service that is slow but alive is not asked twice: one try may wait for
+what is left of the deadline, so its timeout leaves no time for another (a second copy
+would only queue behind the first: under overload a 5 s per-try timeout on inventory's
+reserve once sent about 2.4 reserves per order). Outside a request a try waits
+``timeout_seconds`` at most.
 """
 
 from __future__ import annotations
@@ -153,8 +159,12 @@ class InternalClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _attempt_seconds(self, deadline: float) -> float:
-        """One try's timeout: the configured one, cut to what is left of the budget."""
-        return min(self.timeout_seconds, max(deadline - time.monotonic(), MIN_ATTEMPT_SECONDS))
+        """One try's timeout: what is left of the budget; outside a request (no deadline
+        the callee works to) at most the configured ``timeout_seconds``."""
+        left = max(deadline - time.monotonic(), MIN_ATTEMPT_SECONDS)
+        if request_deadline.remaining_seconds() is not None:
+            return left
+        return min(self.timeout_seconds, left)
 
     def retry_budget(self) -> float:
         """Seconds from the first try after which no new try starts: what is left of the

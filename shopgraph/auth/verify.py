@@ -94,6 +94,9 @@ class RemoteJWKS:
     forces one refresh, but such forced refreshes happen at most once per
     ``min_refresh_interval`` seconds, so junk tokens cannot make us hammer the users service.
     A failed refresh keeps the old keys (and is retried no sooner than that interval).
+    Without a given ``client`` every fetch goes through one client made here, at start-up
+    (its TLS context and transport built once, not during the first requests): it keeps no
+    connection open between fetches minutes apart, so it needs no closing.
     """
 
     def __init__(
@@ -107,7 +110,7 @@ class RemoteJWKS:
         clock: Clock = time.monotonic,
     ) -> None:
         self.url = url
-        self._client = client
+        self._client = client or httpx.AsyncClient(limits=httpx.Limits(max_keepalive_connections=0))
         self.ttl_seconds = ttl_seconds
         self.min_refresh_interval = min_refresh_interval
         self.timeout = timeout
@@ -158,11 +161,7 @@ class RemoteJWKS:
 
     async def _fetch(self) -> dict[str, rsa.RSAPublicKey]:
         self.fetch_count += 1
-        if self._client is not None:
-            response = await self._client.get(self.url, timeout=self.timeout)
-        else:
-            async with httpx.AsyncClient() as client:
-                response = await client.get(self.url, timeout=self.timeout)
+        response = await self._client.get(self.url, timeout=self.timeout)
         response.raise_for_status()
         return parse_jwks(response.json())
 

@@ -145,8 +145,8 @@ class CheckoutService:
             raise
 
     async def _existing(self, order_id: str) -> Order | None:
-        async with self.db.read() as session:
-            return await repository.load_order(session, order_id)
+        async with self.db.read_connection() as connection:
+            return await repository.load_order(connection, order_id)
 
     async def _create(
         self,
@@ -250,16 +250,18 @@ class CheckoutService:
         self, order: Order, buyer: Buyer, *, actor: str, idempotency_key: str
     ) -> None:
         """The order with its ``OrderCreated`` outbox row: one statement on PostgreSQL."""
-        async with self.db.single_statement() as session:
+        created = events.order_created(
+            order, first_name=buyer.first_name, last_name=buyer.last_name
+        )
+        writing = self.db.statement_connection() if self.db.is_postgres else self.db.transaction()
+        async with writing as connection:
             await repository.insert_order(
-                session,
+                connection,
                 order,
                 actor=actor,
                 idempotency_key=idempotency_key,
                 topic=events.TOPIC,
-                created=events.order_created(
-                    order, first_name=buyer.first_name, last_name=buyer.last_name
-                ),
+                created=created,
             )
 
     async def _reserve(self, order_id: str, cart: list[CartLine], attempt: str) -> None:

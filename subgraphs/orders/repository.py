@@ -1,7 +1,9 @@
 """SQL for orders: rows in and out of the order tables, nothing else.
 
 Reads batch: :func:`load_orders` fetches any number of orders with their lines in two
-statements, :func:`load_history` any number of histories in one.
+statements, :func:`load_history` any number of histories in one. The checkout's own
+statements (:func:`load_order` unlocked, :func:`insert_order` on PostgreSQL) are built once
+(per line count) with bound parameters, so a placeOrder neither rebuilds nor re-keys them.
 """
 
 from __future__ import annotations
@@ -9,14 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, and_, or_, select, update
+from sqlalchemy import Insert, Row, Table, and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db import insert_rows
+from shopgraph.db import Queryable
 from shopgraph.events.envelope import Event
-from shopgraph.events.outbox import add_to_outbox, outbox_row
+from shopgraph.events.outbox import outbox_row
 from subgraphs.orders.domain import (
     Address,
     HistoryEntry,
@@ -60,7 +63,7 @@ def _order(row: Row[Any], lines: Sequence[OrderLine]) -> Order:
     )
 
 
-async def _lines_of(session: AsyncSession, ids: Sequence[str]) -> dict[str, list[OrderLine]]:
+async def _lines_of(session: Queryable, ids: Sequence[str]) -> dict[str, list[OrderLine]]:
     found: dict[str, list[OrderLine]] = defaultdict(list)
     if not ids:
         return found
@@ -82,7 +85,7 @@ async def _lines_of(session: AsyncSession, ids: Sequence[str]) -> dict[str, list
     return found
 
 
-async def _with_lines(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[Order]:
+async def _with_lines(session: Queryable, rows: Sequence[Row[Any]]) -> list[Order]:
     lines = await _lines_of(session, [row.id for row in rows])
     return [_order(row, lines.get(row.id, ())) for row in rows]
 
@@ -94,11 +97,13 @@ async def load_orders(session: AsyncSession, ids: Sequence[str]) -> dict[str, Or
     return {order.id: order for order in await _with_lines(session, rows)}
 
 
-async def load_order(session: AsyncSession, order_id: str, *, lock: bool = False) -> Order | None:
-    query = select(orders).where(orders.c.id == order_id)
-    if lock:
-        query = query.with_for_update()
-    row = (await session.execute(query)).first()
+_ORDER_BY_ID = select(orders).where(orders.c.id == bindparam("order_id"))
+_ORDER_BY_ID_LOCKED = _ORDER_BY_ID.with_for_update()
+
+
+async def load_order(session: Queryable, order_id: str, *, lock: bool = False) -> Order | None:
+    query = _ORDER_BY_ID_LOCKED if lock else _ORDER_BY_ID
+    row = (await session.execute(query, {"order_id": order_id})).first()
     if row is None:
         return None
     return (await _with_lines(session, [row]))[0]
@@ -181,7 +186,7 @@ def _first_history_row(order: Order, actor: str) -> dict[str, Any]:
 
 
 async def insert_order(
-    session: AsyncSession,
+    session: Queryable,
     order: Order,
     *,
     actor: str,
@@ -192,27 +197,67 @@ async def insert_order(
     """The order, its lines, its first history row and its ``created`` event in the outbox
     (the row :func:`~shopgraph.events.outbox.add_to_outbox` writes), all or nothing.
 
-    On PostgreSQL this is ONE statement (data-modifying CTEs), atomic on its own: run it in
-    :meth:`~shopgraph.db.Database.single_statement`. Elsewhere four, in the caller's
+    On PostgreSQL this is ONE statement (data-modifying CTEs), atomic on its own: run it on
+    :meth:`~shopgraph.db.Database.statement_connection`. Elsewhere four, in the caller's
     transaction. A duplicate order id fails it whole."""
     if not order.lines:
         raise ValueError(f"order {order.id} has no lines")
-    if session.bind is None or session.bind.dialect.name != "postgresql":
+    bind = session.bind if isinstance(session, AsyncSession) else session
+    if bind is None or bind.dialect.name != "postgresql":
         await session.execute(orders.insert().values(_order_row(order, idempotency_key)))
         await session.execute(order_lines.insert(), _line_rows(order))
         await session.execute(
             order_status_history.insert().values(_first_history_row(order, actor))
         )
-        await add_to_outbox(session, outbox, topic, created)
+        await session.execute(outbox.insert().values(outbox_row(topic, created)))
         return
-    new_order = orders.insert().values(_order_row(order, idempotency_key)).cte("new_order")
-    new_lines = insert_rows(order_lines, _line_rows(order)).cte("new_lines")
+    order_row = _order_row(order, idempotency_key)
+    line_rows = _line_rows(order)
+    history_row = _first_history_row(order, actor)
+    outbox_values = outbox_row(topic, created)
+    statement = _order_insert(
+        len(line_rows), tuple(order_row), tuple(line_rows[0]), tuple(history_row),
+        tuple(outbox_values),
+    )  # fmt: skip
+    params = _prefixed("o_", order_row)
+    for position, line in enumerate(line_rows):
+        params.update(_prefixed(f"l{position}_", line))
+    params.update(_prefixed("h_", history_row))
+    params.update(_prefixed("x_", outbox_values))
+    await session.execute(statement, params)
+
+
+def _prefixed(prefix: str, row: dict[str, Any]) -> dict[str, Any]:
+    return {prefix + key: value for key, value in row.items()}
+
+
+def _bound(table: Table, prefix: str, columns: Sequence[str]) -> dict[str, Any]:
+    """``column: bindparam(prefix + column)``, typed as the column."""
+    return {name: bindparam(prefix + name, type_=table.c[name].type) for name in columns}
+
+
+@lru_cache(maxsize=32)
+def _order_insert(
+    line_count: int,
+    order_columns: tuple[str, ...],
+    line_columns: tuple[str, ...],
+    history_columns: tuple[str, ...],
+    outbox_columns: tuple[str, ...],
+) -> Insert:
+    """:func:`insert_order`'s PostgreSQL statement, built once per line count (and column
+    set): the order, its lines, its first history row and its outbox row, with parameters
+    named as :func:`_prefixed` names them (``o_``, ``l<position>_``, ``h_``, ``x_``)."""
+    lines = [_bound(order_lines, f"l{i}_", line_columns) for i in range(line_count)]
+    new_order = orders.insert().values(_bound(orders, "o_", order_columns)).cte("new_order")
+    new_lines = order_lines.insert().values(lines).cte("new_lines")
     first_status = (
-        order_status_history.insert().values(_first_history_row(order, actor)).cte("first_status")
+        order_status_history.insert()
+        .values(_bound(order_status_history, "h_", history_columns))
+        .cte("first_status")
     )
-    await session.execute(
+    return (
         outbox.insert()
-        .values(outbox_row(topic, created))
+        .values(_bound(outbox, "x_", outbox_columns))
         .add_cte(new_order, new_lines, first_status)
     )
 

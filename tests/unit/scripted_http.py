@@ -1,6 +1,7 @@
 """A real TCP server that answers HTTP requests by a script, for tests of how callers
 survive a restarting service: ``reset`` (RST, the caller sees ``ReadError('')``), ``503``
-(up but not ready), then the GraphQL answer once the script runs out."""
+(up but not ready), ``slow`` (alive, answers after ``SLOW_SECONDS``), then the GraphQL answer
+once the script runs out."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 ANSWER = b'{"data":{"ok":true}}'
+SLOW_SECONDS = 0.5
 
 
 @dataclass
@@ -40,6 +42,8 @@ async def scripted_server(*script: str) -> AsyncIterator[ScriptedServer]:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             writer.transport.abort()
             return
+        if step == "slow":
+            await asyncio.sleep(SLOW_SECONDS)
         if step == "503":
             _respond(writer, b"503 Service Unavailable", b'{"status":"starting"}')
         else:

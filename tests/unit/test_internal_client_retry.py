@@ -1,13 +1,15 @@
 """A service restarting for a moment costs the caller latency, not the request: idempotent
-internal calls are tried again through resets and 503s; other mutations are not."""
+internal calls are tried again through resets and 503s; other mutations are not. Within a
+request, a service that is slow but alive is not sent the same call twice."""
 
 from __future__ import annotations
 
 import pytest
 
+from shopgraph import request_deadline
 from shopgraph.internal import InternalClient, UpstreamError
 from shopgraph.settings import load_settings
-from tests.unit.scripted_http import scripted_server
+from tests.unit.scripted_http import SLOW_SECONDS, scripted_server
 
 
 def client_for(url: str) -> InternalClient:
@@ -52,3 +54,19 @@ async def test_retries_stop_at_the_budget() -> None:
         finally:
             await client.close()
     assert 1 < inventory.requests < 1000
+
+
+async def test_a_slow_answer_within_the_request_deadline_is_awaited_not_asked_again() -> None:
+    async with scripted_server("slow") as inventory:
+        client = InternalClient(
+            load_settings(service_urls={"inventory": inventory.url}),
+            "orders",
+            timeout_seconds=SLOW_SECONDS / 10,
+        )
+        try:
+            with request_deadline.within(SLOW_SECONDS * 20):
+                data = await client.query("inventory", "mutation { ok }", idempotent=True)
+        finally:
+            await client.close()
+    assert data == {"ok": True}
+    assert inventory.requests == 1
