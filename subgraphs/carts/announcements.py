@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -80,7 +81,11 @@ class CartAnnouncer:
             _not_published([event], f"{self._queue.maxsize} events already wait for the bus")
             return
         if self._sender is None or self._sender.done():
-            self._sender = asyncio.create_task(self._send(), name="cart-announcer")
+            # A context of its own: the sender outlives the request that happens to start it
+            # (the events carry their request's traceparent already).
+            self._sender = asyncio.create_task(
+                self._send(), name="cart-announcer", context=contextvars.Context()
+            )
 
     async def flush(self) -> None:
         """Return once every event queued so far was published or logged as a miss."""
