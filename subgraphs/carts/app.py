@@ -3,7 +3,8 @@
 Carts keeps everything in the key-value store (Redis in the scale-out column, the
 in-process store in ``make dev``): no SQL database, no migrations, no outbox. It reads the
 guest cart token from the ``X-Cart-Token`` header and asks the products subgraph for current
-prices over an internal service token.
+prices over an internal service token. ``CartCreated`` leaves in the background
+(:mod:`subgraphs.carts.announcements`); shutdown flushes it before the bus stops.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def create_app(
 ) -> Starlette:
     res = resources or ServiceResources.from_settings(settings, SERVICE)
     products = catalog or ProductsClient(InternalClient(settings, SERVICE))
-    service = CartService(res.kv, products, on_cart_created=CartAnnouncer(res.bus))
+    announcer = CartAnnouncer(res.bus)
+    service = CartService(res.kv, products, on_cart_created=announcer)
 
     def cart_token(ctx: RequestContext) -> RequestContext:
         ctx.extra[TOKEN_KEY] = cart_token_from_header(ctx.request.headers.get(CART_TOKEN_HEADER))
@@ -48,8 +50,9 @@ def create_app(
         schema=build_schema(settings),
         context={SERVICE_KEY: service},
         build_context=cart_token,
-        on_shutdown=[products.close],
+        on_shutdown=[announcer.close, products.close],
         readiness=[res.key_value],
     )
     app.state.carts = service
+    app.state.announcer = announcer
     return app

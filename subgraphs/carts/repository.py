@@ -129,9 +129,11 @@ class CartStore:
     async def ttl(self, key: str) -> float | None:
         return await self.kv.ttl(key)
 
-    async def event_applied(self, event_id: str) -> bool:
-        """Whether the inbox mark of ``event_id`` is set."""
-        return await self.kv.get(inbox_key(event_id)) is not None
+    async def event_applied_and_snapshot(self, event_id: str, key: str) -> tuple[bool, Snapshot]:
+        """Whether the inbox mark of ``event_id`` is set, and :meth:`snapshot` of ``key``
+        (for the write that follows), in one round trip."""
+        mark, raw = await self.kv.get_many([inbox_key(event_id), key])
+        return mark is not None, Snapshot.of(key, raw)
 
     async def mark_event_applied(self, event_id: str) -> None:
         await self.kv.set(inbox_key(event_id), b"1", INBOX_TTL_SECONDS, only_if_absent=True)

@@ -349,7 +349,9 @@ class CartService:
         ``carts:inbox:<event id>`` is set: see :mod:`subgraphs.carts.handlers` for why that
         is exactly-once.
         """
-        if await self.store.event_applied(event_id):
+        key = user_key(user_id)
+        applied_before, snapshot = await self.store.event_applied_and_snapshot(event_id, key)
+        if applied_before:
             return False
 
         applied = False
@@ -362,6 +364,6 @@ class CartService:
             events = (*cart.events, event_id)[-EVENTS_MEMORY:]
             return replace(cart, lines=(), updated_at=self.clock(), events=events)
 
-        await self.store.update(user_key(user_id), mutate)
+        await self.store.update(key, mutate, known=snapshot)
         await self.store.mark_event_applied(event_id)
         return applied

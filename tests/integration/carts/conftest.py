@@ -225,6 +225,7 @@ async def carts(
                 service_token,
             )
     finally:
+        await app.state.announcer.close()  # what the app's shutdown does before the bus stops
         await catalog.close()
         await carts_res.stop()
         await products_res.stop()
