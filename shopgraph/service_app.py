@@ -37,7 +37,8 @@ def create_service_app(
     A service whose readiness includes its database warms its pool at start-up
     (``database_warm_connections``), whatever else its readiness checks: orders, whose
     readiness is its database and the key-value store, once started cold and its first
-    burst of placeOrders each opened a PostgreSQL connection.
+    burst of placeOrders each opened a PostgreSQL connection. The token verifier's signing
+    keys are fetched in the background from start-up on (``prime_token_keys``).
     """
     shared = dict(context)
 
@@ -53,7 +54,7 @@ def create_service_app(
         schema=schema,
         principals=resources.principals,
         build_context=with_context,
-        on_startup=[resources.start, *warm, *on_startup],
+        on_startup=[resources.start, *warm, resources.prime_token_keys, *on_startup],
         on_shutdown=[*on_shutdown, resources.stop],
         readiness=checks,
         routes=routes,
