@@ -282,15 +282,25 @@ class Database:
         """Opens up to ``connections`` pooled connections now, side by side, and returns how
         many: a burst of first requests then finds them open instead of each paying for a
         connect (and PostgreSQL for a new backend). PostgreSQL only (a SQLite connection
-        costs no round trip); at most the pool size, since the pool closes any beyond it."""
+        costs no round trip); at most the pool size, since the pool closes any beyond it.
+
+        Every attempt is waited for before any is returned to the pool: when the server
+        refuses some (out of connection slots), the ones it accepted are still pooled rather
+        than left to the garbage collector, and the first refusal is raised after them."""
         if not self.is_postgres or connections <= 0:
             return 0
-        count = min(connections, self.pool_size)
         async with AsyncExitStack() as opened:
-            await asyncio.gather(
-                *(opened.enter_async_context(self.engine.connect()) for _ in range(count))
+            attempts = await asyncio.gather(
+                *(
+                    opened.enter_async_context(self.engine.connect())
+                    for _ in range(min(connections, self.pool_size))
+                ),
+                return_exceptions=True,
             )
-        return count
+        refused = [a for a in attempts if isinstance(a, BaseException)]
+        if refused:
+            raise refused[0]
+        return len(attempts)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

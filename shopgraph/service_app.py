@@ -33,9 +33,12 @@ def create_service_app(
 
     ``context``: objects every request sees in ``info.context.extra``; ``build_context``
     adds per-request values after them. ``on_startup`` hooks run after the resources
-    start, ``on_shutdown`` hooks before they stop. ``readiness`` defaults to the database,
-    and a service whose readiness is its database also warms its pool at start-up
-    (``database_warm_connections``).
+    start, ``on_shutdown`` hooks before they stop. ``readiness`` defaults to the database.
+    A service whose readiness includes its database warms its pool at start-up
+    (``database_warm_connections``), whatever else its readiness checks: orders, whose
+    readiness is its database and the key-value store, once started cold and its first
+    burst of placeOrders each opened a PostgreSQL connection. The token verifier's signing
+    keys are fetched in the background from start-up on (``prime_token_keys``).
     """
     shared = dict(context)
 
@@ -43,16 +46,17 @@ def create_service_app(
         ctx.extra.update(shared)
         return ctx if build_context is None else build_context(ctx)
 
-    warm = [resources.warm_database] if readiness is None else []
+    checks = [resources.database] if readiness is None else list(readiness)
+    warm = [resources.warm_database] if resources.database in checks else []
     app = create_subgraph_app(
         service=resources.service,
         settings=resources.settings,
         schema=schema,
         principals=resources.principals,
         build_context=with_context,
-        on_startup=[resources.start, *warm, *on_startup],
+        on_startup=[resources.start, *warm, resources.prime_token_keys, *on_startup],
         on_shutdown=[*on_shutdown, resources.stop],
-        readiness=[resources.database] if readiness is None else readiness,
+        readiness=checks,
         routes=routes,
     )
     app.state.resources = resources

@@ -129,6 +129,14 @@ class RemoteJWKS:
             await self._refresh_for_unknown(kid)
         return self._keys.get(kid)
 
+    async def prime(self) -> bool:
+        """Fetches the keys now unless fresh ones are held, whatever the last failed attempt
+        (start-up calls it until the users service answers); True once keys are held."""
+        async with self._lock:
+            if self._is_stale():
+                await self._load()
+        return not self._is_stale()
+
     def _is_stale(self) -> bool:
         return self._fetched_at is None or self._clock() - self._fetched_at > self.ttl_seconds
 
