@@ -54,19 +54,28 @@ async def test_consecutive_events_go_to_the_batch_form_together_in_order(topic: 
     assert bus.lag("g", topic) == 0
 
 
-async def test_an_event_without_a_batch_form_splits_the_run_and_order_holds(topic: str) -> None:
-    bus = InMemoryBus()
-    seen: list[str] = []
+def _recording(topic: str, seen: list[str], refused: str = "") -> HandlerRegistry:
+    """``Counted`` events with a batch form, ``Renamed`` without; each call noted in ``seen``
+    (the batch form raises for a run holding ``refused``)."""
     registry = HandlerRegistry()
 
     async def one(event: Event) -> None:
         seen.append(f"one:{event.payload['n']}")
 
     async def many(events: Sequence[Event]) -> None:
+        if any(e.payload["n"] == refused for e in events):
+            raise ValueError("the batch form refuses it")
         seen.append("many:" + ",".join(e.payload["n"] for e in events))
 
     registry.register(topic, "Counted", one, batch=many)
     registry.register(topic, "Renamed", one)
+    return registry
+
+
+async def test_an_event_without_a_batch_form_splits_the_run_and_order_holds(topic: str) -> None:
+    bus = InMemoryBus()
+    seen: list[str] = []
+    registry = _recording(topic, seen)
     kinds = ["Counted", "Counted", "Renamed", "Counted", "Counted"]
     await bus.publish_many(
         [(topic, Event.new(kind, "p-1", {"n": str(n)})) for n, kind in enumerate(kinds)]
@@ -167,17 +176,7 @@ async def test_a_concurrent_group_applies_a_run_with_a_batch_form_in_one_call(to
 async def test_a_lone_event_goes_to_the_batch_form_in_its_consumer_span(topic: str) -> None:
     bus = InMemoryBus()
     seen: list[str] = []
-    registry = HandlerRegistry()
-
-    async def one(event: Event) -> None:
-        seen.append(f"one:{event.payload['n']}")
-
-    async def many(events: Sequence[Event]) -> None:
-        if any(e.payload["n"] == "refused" for e in events):
-            raise ValueError("the batch form refuses it")
-        seen.append("many:" + ",".join(e.payload["n"] for e in events))
-
-    registry.register(topic, "Counted", one, batch=many)
+    registry = _recording(topic, seen, refused="refused")
     with recorded_spans() as spans:
         for n in ("alone", "refused"):  # one fetch each
             await bus.publish(topic, Event.new("Counted", "p-1", {"n": n}))
