@@ -12,7 +12,8 @@ For each delivery, in order:
 
 A fetched batch is handled in delivery order, cut into runs (:func:`workers.lanes.runs`):
 consecutive events whose handlers share a batch form (:mod:`shopgraph.events.handlers`) go
-to it together, one transaction instead of one per event. If the batch form raises, each of
+to it together, one transaction instead of one per event (a lone event too, in the
+CONSUMER span its one-event handler would have). If the batch form raises, each of
 those events takes the one-event path (retries, dead letters). The other events are handled
 one by one: in order with ``concurrency`` 1; with ``concurrency`` above 1, up to that many
 at once, one lane per aggregate (:mod:`workers.lanes`), each aggregate's events still in
@@ -37,13 +38,14 @@ import signal
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from structlog.contextvars import bound_contextvars
 
 from shopgraph import metrics
 from shopgraph.events.bus import Consumer, Delivery, EventBus, bus_from_url
 from shopgraph.events.dlq import dead_letter, dlq_topic
+from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import BatchHandler, HandlerRegistry
 from shopgraph.events.tracing import consumer_span
 from shopgraph.logging import get_logger
@@ -182,7 +184,7 @@ class ConsumerRuntime:
         for batch, run in runs(self._skip_unhandled(deliveries, done), self._batch_form):
             if self._stopping.is_set():
                 return
-            if batch is not None and len(run) > 1 and await self._apply_together(batch, run):
+            if batch is not None and await self._apply_together(batch, run):
                 done.update(position(d) for d in run)
                 continue
             if self.concurrency == 1:
@@ -223,10 +225,14 @@ class ConsumerRuntime:
 
     async def _apply_together(self, batch: BatchHandler, chunk: Sequence[Delivery]) -> bool:
         """True if ``batch`` applied every event of ``chunk``; False if it raised, and the
-        events are then handled one by one."""
+        events are then handled one by one.
+
+        A run of one event goes here too: under load most fetches hold one event, and a
+        batch form is the leaner path (Core statements, the claims in one statement)."""
         events = [d.event for d in chunk if d.event is not None]
         try:
-            await batch(events)
+            with self._traced_alone(chunk):
+                await batch(events)
         except Exception as exc:
             log.warning(
                 "batch_handler_failed",
@@ -239,6 +245,23 @@ class ConsumerRuntime:
         for delivery, event in zip(chunk, events, strict=True):
             metrics.EVENTS_PROCESSED.labels(self.group, delivery.topic, event.type, "handled").inc()
         return True
+
+    def _traced_alone(self, chunk: Sequence[Delivery]) -> contextlib.AbstractContextManager[Any]:
+        """For one event, the context its one-event handler would run in (its trace goes
+        on); a run of several has no single parent."""
+        event = chunk[0].event if len(chunk) == 1 else None
+        return contextlib.nullcontext() if event is None else self._traced(chunk[0].topic, event)
+
+    def _traced(self, topic: str, event: Event) -> contextlib.ExitStack:
+        """The event's ids bound to the log context, inside its CONSUMER span."""
+        stack = contextlib.ExitStack()
+        stack.enter_context(
+            bound_contextvars(
+                event_id=event.id, event_type=event.type, traceparent=event.traceparent
+            )
+        )
+        stack.enter_context(consumer_span(self.group, topic, event))
+        return stack
 
     async def _handle_in_lanes(self, run: list[Delivery], done: set[Position]) -> None:
         slots = asyncio.Semaphore(self.concurrency)
@@ -269,12 +292,7 @@ class ConsumerRuntime:
         if handler is None:
             self._skipped(delivery, event.type)
             return True
-        with (
-            bound_contextvars(
-                event_id=event.id, event_type=event.type, traceparent=event.traceparent
-            ),
-            consumer_span(self.group, delivery.topic, event),
-        ):
+        with self._traced(delivery.topic, event):
             for attempt in range(1, self.max_attempts + 1):
                 try:
                     await handler(event)

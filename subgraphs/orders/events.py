@@ -1,4 +1,10 @@
-"""The ``orders`` topic's events (docs/events.md), built from domain objects.
+"""The orders service's events (docs/events.md), built from domain objects.
+
+``OrderCreated`` and ``OrderCancelled`` go to ``orders``; ``OrderStatusChanged`` has a
+topic of its own, ``order-status``, since most groups reading ``orders`` never handle it
+and would fetch and decode it only to skip it. ``OrderStatusChanged`` written before it
+moved is on ``orders`` (``LEGACY_STATUS_TOPIC``); its consumers read it there too until
+every orders process writes to the new topic and their backlog there is consumed.
 
 Payload keys are camelCase, money is integer minor units plus a currency. Fields beyond
 the documented contract are additions (consumers ignore what they do not know):
@@ -21,6 +27,8 @@ from shopgraph.events.envelope import Event
 from subgraphs.orders.domain import Order, OrderStatus
 
 TOPIC: Final = "orders"
+STATUS_TOPIC: Final = "order-status"
+LEGACY_STATUS_TOPIC: Final = TOPIC
 ORDER_CREATED: Final = "OrderCreated"
 ORDER_STATUS_CHANGED: Final = "OrderStatusChanged"
 ORDER_CANCELLED: Final = "OrderCancelled"

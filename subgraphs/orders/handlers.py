@@ -10,7 +10,8 @@
   A run of these events is applied in one transaction (the batch form,
   :mod:`subgraphs.orders.payment_outcomes`).
 
-``order-status`` (topic ``orders``):
+``order-status`` (topic ``order-status``, and ``orders`` for the events written there
+before ``OrderStatusChanged`` had a topic of its own):
 
 * ``OrderStatusChanged`` → publish it on the key-value channel ``order-status:<orderId>``,
   where the ``orderStatusChanged`` subscriptions of every replica listen. Publishing twice
@@ -42,6 +43,7 @@ log = get_logger(__name__)
 GROUP: Final = "orders"
 STATUS_GROUP: Final = "order-status"
 CONSUMER: Final = "orders.payments"
+STATUS_TOPICS: Final = (events.STATUS_TOPIC, events.LEGACY_STATUS_TOPIC)
 
 
 TARGETS: Final = {
@@ -110,7 +112,8 @@ def register_status_handlers(registry: HandlerRegistry, kv: KeyValueStore) -> No
             return
         await publish(kv, update)
 
-    registry.register(events.TOPIC, events.ORDER_STATUS_CHANGED, fan_out)
+    for topic in STATUS_TOPICS:
+        registry.register(topic, events.ORDER_STATUS_CHANGED, fan_out)
 
 
 @asynccontextmanager
@@ -138,5 +141,5 @@ async def status_handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
 
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
     WorkerGroup(GROUP, ("payments",), order_handlers, concurrency=PER_ORDER_CONCURRENCY),
-    WorkerGroup(STATUS_GROUP, (events.TOPIC,), status_handlers, concurrency=PER_ORDER_CONCURRENCY),
+    WorkerGroup(STATUS_GROUP, STATUS_TOPICS, status_handlers, concurrency=PER_ORDER_CONCURRENCY),
 )

@@ -103,5 +103,5 @@ async def _apply(
         if order.version != original[order_id].version
     }
     await repository.move_orders(session, moves, now)
-    await repository.record_status_changes(session, history, events.TOPIC, changed)
+    await repository.record_status_changes(session, history, events.STATUS_TOPIC, changed)
     return done

@@ -235,7 +235,7 @@ class OrderService:
             await add_to_outbox(
                 session,
                 outbox,
-                events.TOPIC,
+                events.STATUS_TOPIC,
                 events.status_changed(order, target, version, actor, now),
             )
             if target is OrderStatus.CANCELLED:

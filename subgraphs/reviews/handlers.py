@@ -1,4 +1,7 @@
-"""Event handlers of the reviews service: verified purchases from the ``orders`` topic.
+"""Event handlers of the reviews service: verified purchases from ``OrderStatusChanged``.
+
+It is read on ``order-status``, and on ``orders``, where it was written before it had a
+topic of its own (an upgrade leaves such events unconsumed there).
 
 ``OrderStatusChanged`` with status ``PAID`` (payload ``orderId``, ``userId``, ``status``,
 ``items: [{productId, quantity}]``) records that the user bought those products, and marks
@@ -20,10 +23,12 @@ from subgraphs.reviews.service import ReviewService
 from workers.runtime import WorkerGroup
 
 GROUP = "reviews"
-ORDERS_TOPIC = "orders"
+STATUS_TOPIC = "order-status"
+LEGACY_STATUS_TOPIC = "orders"
+STATUS_TOPICS = (STATUS_TOPIC, LEGACY_STATUS_TOPIC)
 
 
-def registry_for(service: ReviewService, orders_topic: str = ORDERS_TOPIC) -> HandlerRegistry:
+def registry_for(service: ReviewService, topics: Sequence[str] = STATUS_TOPICS) -> HandlerRegistry:
     registry = HandlerRegistry()
 
     async def order_status_changed(event: Event) -> None:
@@ -32,9 +37,10 @@ def registry_for(service: ReviewService, orders_topic: str = ORDERS_TOPIC) -> Ha
     async def orders_status_changed(events: Sequence[Event]) -> None:
         await service.record_purchases(events)
 
-    registry.register(
-        orders_topic, "OrderStatusChanged", order_status_changed, batch=orders_status_changed
-    )
+    for topic in topics:
+        registry.register(
+            topic, "OrderStatusChanged", order_status_changed, batch=orders_status_changed
+        )
     return registry
 
 
@@ -52,5 +58,5 @@ async def handlers(settings: Settings) -> AsyncIterator[HandlerRegistry]:
 LINGER_SECONDS = 0.25
 
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
-    WorkerGroup(GROUP, (ORDERS_TOPIC,), handlers, linger_seconds=LINGER_SECONDS),
+    WorkerGroup(GROUP, STATUS_TOPICS, handlers, linger_seconds=LINGER_SECONDS),
 )

@@ -7,7 +7,8 @@ Group ``notifications`` consumes
 * ``payments`` / ``PaymentSucceeded`` → "payment received" (+ an SMS if the order has a phone);
 * ``payments`` / ``PaymentFailed`` → "payment failed";
 * ``orders`` / ``OrderCancelled`` → "order cancelled" (with the refund when it was paid);
-* ``orders`` / ``OrderStatusChanged`` to ``FULFILLED`` → "your order has shipped".
+* ``order-status`` / ``OrderStatusChanged`` to ``FULFILLED`` → "your order has shipped"
+  (also read on ``orders``, where it was written before it had a topic of its own).
 
 It keeps its own small database (``settings.database_url_for("notifications")``, migrations
 under ``migrations/``; ``shopgraph migrate`` knows it through
@@ -82,7 +83,7 @@ LINGER_SECONDS = 0.25
 WORKER_GROUPS: tuple[WorkerGroup, ...] = (
     WorkerGroup(
         GROUP,
-        ("users", "orders", "payments"),
+        ("users", "orders", "order-status", "payments"),
         notification_handlers,
         linger_seconds=LINGER_SECONDS,
     ),

@@ -159,6 +159,8 @@ class Notifier:
             ("users", "PasswordResetRequested"): self.password_reset_requested,
             ("orders", "OrderCreated"): self.order_created,
             ("orders", "OrderCancelled"): self.order_cancelled,
+            ("order-status", "OrderStatusChanged"): self.order_status_changed,
+            # Where OrderStatusChanged was written before it had a topic of its own.
             ("orders", "OrderStatusChanged"): self.order_status_changed,
             ("payments", "PaymentSucceeded"): self.payment_succeeded,
             ("payments", "PaymentFailed"): self.payment_failed,

@@ -24,7 +24,7 @@ from workers.runtime import ConsumerRuntime
 def test_the_group_consumes_the_customer_facing_topics() -> None:
     [group] = WORKER_GROUPS
     assert group.name == "notifications"
-    assert set(group.topics) == {"users", "orders", "payments"}
+    assert set(group.topics) == {"users", "orders", "order-status", "payments"}
 
 
 async def test_events_through_the_runtime_mail_once(

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select
+
 from shopgraph.events.envelope import Event
 from shopgraph.events.handlers import BatchHandler
+from subgraphs.orders.models import outbox
 from tests.integration.orders.conftest import Orders, placed_order
 from tests.integration.orders.test_status import handlers, payment_event, status_of
 from tests.support.sql import count_statements
@@ -68,6 +71,20 @@ async def test_a_run_and_the_one_event_path_share_the_inbox(orders_app: Orders) 
     await one(event)  # the runtime's fallback after a failed batch: a redelivery here
     assert await orders_app.count_history(order_id) == 2
     assert len(await orders_app.events("OrderStatusChanged")) == 1
+
+
+async def test_status_changes_have_a_topic_of_their_own(orders_app: Orders) -> None:
+    """Groups reading ``orders`` for OrderCreated / OrderCancelled never fetch them."""
+    by_run, one_by_one = await placed(orders_app, 2)
+    await apply_run(orders_app)([payment_event(by_run)])
+    one = handlers(orders_app).lookup("payments", "PaymentSucceeded")
+    assert one is not None
+    await one(payment_event(one_by_one))
+
+    async with orders_app.db.session() as session:
+        rows = (await session.execute(select(outbox.c.topic, outbox.c.event))).all()
+    topics = {(Event.from_bytes(row.event).type, row.topic) for row in rows}
+    assert topics == {("OrderCreated", "orders"), ("OrderStatusChanged", "order-status")}
 
 
 async def test_unknown_orders_in_a_run_change_nothing(orders_app: Orders) -> None:

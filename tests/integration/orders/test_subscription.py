@@ -71,7 +71,7 @@ async def live(
     # Own group ids, so a platform running against the same Kafka cannot take our events.
     groups = [
         WorkerGroup(unique_name("orders"), ("payments",), handlers.order_handlers),
-        WorkerGroup(unique_name("order-status"), ("orders",), handlers.status_handlers),
+        WorkerGroup(unique_name("order-status"), handlers.STATUS_TOPICS, handlers.status_handlers),
     ]
     runtimes = [group.build(settings) for group in groups]
     background = [Background(g.name, r.run, r.stop) for g, r in zip(groups, runtimes, strict=True)]

@@ -95,7 +95,8 @@ async def test_a_flaky_provider_is_retried_by_the_worker_runtime(pay: Payments) 
     finally:
         await bus.stop()
 
-    assert runtime.stats.retries == 2
+    # The batch form's try failed first, then the one-event path's first attempt; it retried.
+    assert runtime.stats.retries == 1
     assert runtime.stats.dead_lettered == 0
     assert [kind for kind, _ in sandbox.calls] == ["authorize"] * 3 + ["capture"]
     assert len(sandbox.moved("capture")) == 1

@@ -136,7 +136,7 @@ async def test_worker_applies_redelivered_events_once(
             bus,
             f"{topic}-reviews-{uuid.uuid4().hex[:6]}",
             [topic],
-            registry_for(reviews.service, topic),
+            registry_for(reviews.service, (topic,)),
         )
         task = asyncio.create_task(runtime.run())
         try:
@@ -153,5 +153,20 @@ async def test_worker_applies_redelivered_events_once(
 def test_reviews_worker_group_is_declared() -> None:
     (group,) = WORKER_GROUPS
     assert group.name == "reviews"
-    assert group.topics == ("orders",)
+    assert group.topics == ("order-status", "orders")
     assert worker_groups()["reviews"] is group
+
+
+async def test_a_purchase_left_on_the_orders_topic_by_an_upgrade_is_still_recorded(
+    reviews: Reviews,
+) -> None:
+    """OrderStatusChanged written before it had a topic of its own is on ``orders``."""
+    user_id, token = reviews.customer()
+    product = new_id()
+    registry = registry_for(reviews.service)
+    for topic, bought in (("order-status", product), ("orders", new_id())):
+        handler = registry.lookup(topic, "OrderStatusChanged")
+        assert handler is not None, topic
+        await handler(paid(user_id, (bought, 1)))
+    assert (await reviews.add(token, product))["review"]["verifiedPurchase"] is True
+    assert await reviews.service.purchased_quantity(user_id, product) == 1

@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
+from opentelemetry.trace import SpanKind
+
 from shopgraph.events import Event, HandlerRegistry, dlq_topic
 from shopgraph.events.memory import InMemoryBus
+from tests.support.spans import recorded_spans
 from workers import ConsumerRuntime
 
 
@@ -51,19 +54,28 @@ async def test_consecutive_events_go_to_the_batch_form_together_in_order(topic: 
     assert bus.lag("g", topic) == 0
 
 
-async def test_an_event_without_a_batch_form_splits_the_run_and_order_holds(topic: str) -> None:
-    bus = InMemoryBus()
-    seen: list[str] = []
+def _recording(topic: str, seen: list[str], refused: str = "") -> HandlerRegistry:
+    """``Counted`` events with a batch form, ``Renamed`` without; each call noted in ``seen``
+    (the batch form raises for a run holding ``refused``)."""
     registry = HandlerRegistry()
 
     async def one(event: Event) -> None:
         seen.append(f"one:{event.payload['n']}")
 
     async def many(events: Sequence[Event]) -> None:
+        if any(e.payload["n"] == refused for e in events):
+            raise ValueError("the batch form refuses it")
         seen.append("many:" + ",".join(e.payload["n"] for e in events))
 
     registry.register(topic, "Counted", one, batch=many)
     registry.register(topic, "Renamed", one)
+    return registry
+
+
+async def test_an_event_without_a_batch_form_splits_the_run_and_order_holds(topic: str) -> None:
+    bus = InMemoryBus()
+    seen: list[str] = []
+    registry = _recording(topic, seen)
     kinds = ["Counted", "Counted", "Renamed", "Counted", "Counted"]
     await bus.publish_many(
         [(topic, Event.new(kind, "p-1", {"n": str(n)})) for n, kind in enumerate(kinds)]
@@ -157,5 +169,20 @@ async def test_a_concurrent_group_applies_a_run_with_a_batch_form_in_one_call(to
     await task
 
     # Order holds across runs: a's shipment comes after the run that paid it.
-    assert seen == ["many:a,b", "one:a", "one:c"]
+    assert seen == ["many:a,b", "one:a", "many:c"]  # c alone still takes the batch form
+    assert bus.lag("g", topic) == 0
+
+
+async def test_a_lone_event_goes_to_the_batch_form_in_its_consumer_span(topic: str) -> None:
+    bus = InMemoryBus()
+    seen: list[str] = []
+    registry = _recording(topic, seen, refused="refused")
+    with recorded_spans() as spans:
+        for n in ("alone", "refused"):  # one fetch each
+            await bus.publish(topic, Event.new("Counted", "p-1", {"n": n}))
+            await _run_until(bus, topic, registry, lambda n=n: any(n in s for s in seen))
+        consumed = [s for s in spans.get_finished_spans() if s.kind is SpanKind.CONSUMER]
+
+    assert seen == ["many:alone", "one:refused"]  # the one-event path after the batch raised
+    assert len(consumed) == 3  # alone; refused, by the batch form then by its handler
     assert bus.lag("g", topic) == 0
