@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from opentelemetry.trace import SpanKind
 
@@ -173,6 +174,10 @@ async def test_a_concurrent_group_applies_a_run_with_a_batch_form_in_one_call(to
     assert bus.lag("g", topic) == 0
 
 
+def _seen(seen: list[str], n: str) -> bool:
+    return any(n in s for s in seen)
+
+
 async def test_a_lone_event_goes_to_the_batch_form_in_its_consumer_span(topic: str) -> None:
     bus = InMemoryBus()
     seen: list[str] = []
@@ -180,7 +185,7 @@ async def test_a_lone_event_goes_to_the_batch_form_in_its_consumer_span(topic: s
     with recorded_spans() as spans:
         for n in ("alone", "refused"):  # one fetch each
             await bus.publish(topic, Event.new("Counted", "p-1", {"n": n}))
-            await _run_until(bus, topic, registry, lambda n=n: any(n in s for s in seen))
+            await _run_until(bus, topic, registry, partial(_seen, seen, n))
         consumed = [s for s in spans.get_finished_spans() if s.kind is SpanKind.CONSUMER]
 
     assert seen == ["many:alone", "one:refused"]  # the one-event path after the batch raised
