@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Table, text
+from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, wait_fixed
 
 from shopgraph.auth.verify import RemoteJWKS, TokenVerifier
 from shopgraph.db import Database
@@ -174,9 +175,13 @@ class ServiceResources:
 
 
 async def _prime(keys: RemoteJWKS) -> bool:
-    for _ in range(KEY_PRIMING_ATTEMPTS):
-        if await keys.prime():
-            return True
-        await asyncio.sleep(KEY_PRIMING_PAUSE_SECONDS)
-    log.warning("token_keys_not_primed", url=keys.url)
-    return False
+    tries = AsyncRetrying(
+        stop=stop_after_attempt(KEY_PRIMING_ATTEMPTS),
+        wait=wait_fixed(KEY_PRIMING_PAUSE_SECONDS),
+        retry=retry_if_result(lambda primed: primed is False),
+        retry_error_callback=lambda _state: False,
+    )
+    primed: bool = await tries(keys.prime)
+    if not primed:
+        log.warning("token_keys_not_primed", url=keys.url)
+    return primed
